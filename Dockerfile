@@ -1,0 +1,12 @@
+# The loader image for docker-compose: the `kg` CLI, talking to the `neo4j` service by NEO4J_URI.
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY loader ./loader
+COPY schema ./schema
+COPY data ./data
+COPY queries ./queries
+COPY tools ./tools
+RUN pip install --no-cache-dir .
+ENTRYPOINT ["kg"]
+CMD ["run"]

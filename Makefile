@@ -1,0 +1,30 @@
+# The two entry points the README names: `make run` (the main job) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+KG := $(VENV)/bin/kg
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup run test lint clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(KG) run
+
+lint: setup
+	$(VENV)/bin/ruff check loader tests
+	$(VENV)/bin/ruff format --check loader tests
+	$(VENV)/bin/mypy
+
+test: lint
+	$(VENV)/bin/pytest
+
+clean:
+	-$(KG) neo4j stop
+	rm -rf $(VENV) .kg

@@ -1,0 +1,213 @@
+"""The `kg` command: parses arguments, calls one library function, prints what it returns.
+
+Library failures arrive as `KgError`s and leave as one line on stderr with the error's exit code.
+Heavy libraries are imported inside commands so that `kg --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from loader.errors import KgError
+from loader.output import Format, to_csv, to_json, to_table
+
+app = typer.Typer(
+    help="jinshan-kg: the Jinshan development-layout knowledge graph, in a real Neo4j.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+neo4j_app = typer.Typer(
+    help="Install, start, stop and inspect the managed local Neo4j server.",
+    no_args_is_help=True,
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
+_state = {"debug": False}
+
+UriOpt = Annotated[str | None, typer.Option("--uri", help="Bolt/Neo4j URI [env: NEO4J_URI].")]
+UserOpt = Annotated[
+    str | None, typer.Option("--username", "-u", help="User name [env: NEO4J_USERNAME].")
+]
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database", "-d", help="Database [env: NEO4J_DATABASE].")
+]
+HomeOpt = Annotated[
+    Path | None,
+    typer.Option("--home", help="Managed server home [env: KG_NEO4J_HOME; default .kg/neo4j]."),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+) -> None:
+    """jinshan-kg: the Jinshan development-layout knowledge graph, in a real Neo4j."""
+    _state["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not debug:  # the driver logs a warning per failed connection attempt; errors say it once
+        logging.getLogger("neo4j").setLevel(logging.ERROR)
+
+
+@contextmanager
+def failures() -> Iterator[None]:
+    """Map library failures to one line on stderr and a non-zero exit."""
+    try:
+        yield
+    except KgError as exc:
+        if _state["debug"]:
+            raise
+        stderr.print(f"kg: error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        stderr.print("kg: interrupted", markup=False)
+        raise typer.Exit(130) from None
+
+
+def emit_rows(
+    columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: Format, title: str = ""
+) -> None:
+    if fmt is Format.json:
+        sys.stdout.write(to_json(list(rows)) + "\n")
+    elif fmt is Format.csv:
+        sys.stdout.write(to_csv(columns, rows))
+    else:
+        stdout.print(to_table(columns, rows, title=title))
+
+
+def _server(home: Path | None, bolt_port: int | None = None, http_port: int | None = None) -> Any:
+    from loader.neo4j_server import ManagedServer, default_home
+
+    return ManagedServer(home or default_home(), bolt_port=bolt_port, http_port=http_port)
+
+
+@neo4j_app.command("install")
+def neo4j_install(home: HomeOpt = None) -> None:
+    """Build a Neo4j Community home from Maven Central (pinned jars, Browser included)."""
+    with failures():
+        result = _server(home).install()
+    state = "already installed" if result.already_installed else "installed"
+    stdout.print(f"Neo4j {result.version} {state} in {result.home}", highlight=False)
+
+
+@neo4j_app.command("start")
+def neo4j_start(
+    home: HomeOpt = None,
+    bolt_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Bolt port [env: KG_NEO4J_BOLT_PORT; default 7687].",
+            envvar="KG_NEO4J_BOLT_PORT",
+            min=1,
+            max=65535,
+        ),
+    ] = None,
+    http_port: Annotated[
+        int | None,
+        typer.Option(
+            help="HTTP/Browser port [env: KG_NEO4J_HTTP_PORT; default 7474].",
+            envvar="KG_NEO4J_HTTP_PORT",
+            min=1,
+            max=65535,
+        ),
+    ] = None,
+) -> None:
+    """Start the managed server in the background and wait until Bolt answers."""
+    with failures():
+        result = _server(home, bolt_port, http_port).start()
+    status = result.status
+    word = "already running" if result.already_running else "started"
+    stdout.print(f"Neo4j {status.version} {word} (pid {status.pid})", highlight=False)
+    stdout.print(f"Bolt:    {status.bolt_uri}", highlight=False)
+    stdout.print(f"Browser: {status.browser_url}", highlight=False)
+    stdout.print(f"User neo4j; password in {status.home / 'kg-password'}", highlight=False)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(home: HomeOpt = None) -> None:
+    """Shut the managed server down cleanly."""
+    with failures():
+        stopped = _server(home).stop()
+    stdout.print("Neo4j stopped" if stopped else "Neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status(home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Say whether the managed server runs, its version, ports and home (exit 3 if stopped)."""
+    with failures():
+        status = _server(home).status()
+    info = status.as_dict()
+    if fmt is Format.json:
+        sys.stdout.write(to_json(info) + "\n")
+    elif fmt is Format.csv:
+        sys.stdout.write(to_csv(list(info), [info]))
+    else:
+        for key, value in info.items():
+            stdout.print(f"{key + ':':<13}{value}", highlight=False)
+    if not status.running:
+        raise typer.Exit(3)
+
+
+@app.command("cypher")
+def cypher(
+    query: Annotated[str, typer.Argument(help="The Cypher query.")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="name=value; JSON when valid JSON, else a string."),
+    ] = None,
+    write: Annotated[bool, typer.Option("--write", help="Allow the query to write.")] = False,
+    fmt: FormatOpt = Format.table,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Run an ad-hoc Cypher query (read-only unless --write), like cypher-shell."""
+    from loader.connection import resolve_settings
+    from loader.cypher import run_cypher
+    from loader.params import parse_params
+
+    with failures():
+        params = parse_params(param or [])
+        settings = resolve_settings(uri=uri, username=username, database=database, home=home)
+        result = run_cypher(settings, query, params, write=write)
+    emit_rows(result.columns, result.rows, fmt)
+
+
+@app.command("run")
+def run(home: HomeOpt = None) -> None:
+    """The main job: start the managed server (unless NEO4J_URI is set) and report on it."""
+    from loader.pipeline import run_main_job
+
+    with failures():
+        report = run_main_job(home)
+    for step in report.steps:
+        stdout.print(step, highlight=False)
+    stdout.print(
+        f"Connected to Neo4j {report.neo4j_version} {report.edition} at {report.uri}",
+        highlight=False,
+    )
+    if report.managed is not None:
+        stdout.print(f"Browser: {report.managed.browser_url}", highlight=False)
+        stdout.print(
+            f"User neo4j; password in {report.managed.home / 'kg-password'}", highlight=False
+        )
+
+
+if __name__ == "__main__":
+    app()

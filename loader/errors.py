@@ -1,0 +1,44 @@
+"""Typed failures a user can act on.
+
+Library code raises these; the CLI turns each into one line on stderr and its exit code.
+"""
+
+
+class KgError(Exception):
+    """A failure with a message fit for one line of output."""
+
+    exit_code = 1
+
+
+class ConfigError(KgError):
+    """Settings or arguments that cannot work (bad option, bad parameter, missing file)."""
+
+
+class ToolMissing(KgError):
+    """A program the managed server needs (Java 17+, Maven) is not installed."""
+
+
+class ServerError(KgError):
+    """The managed Neo4j server could not be installed, started or stopped."""
+
+
+class ConnectionFailed(KgError):
+    """No Neo4j server answers at the configured address."""
+
+
+class AuthFailed(KgError):
+    """The server refused the credentials."""
+
+
+class DatabaseMissing(KgError):
+    """The configured database does not exist on the server."""
+
+
+class QueryFailed(KgError):
+    """The server rejected a query (syntax, semantics, access mode, constraint)."""
+
+
+class DataInvalid(KgError):
+    """Curated data or schema files have problems; nothing was written."""
+
+    exit_code = 2

@@ -26,6 +26,14 @@ from loader.errors import (
 if TYPE_CHECKING:
     from neo4j import Driver
 
+# The driver's own names for connection settings; docker-compose.yml sets the same ones.
+ENV_URI, ENV_USERNAME, ENV_PASSWORD, ENV_DATABASE = (
+    "NEO4J_URI",
+    "NEO4J_USERNAME",
+    "NEO4J_PASSWORD",
+    "NEO4J_DATABASE",
+)
+ENV_PASSWORD_FILE = "NEO4J_PASSWORD_FILE"
 SUPPORTED_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
@@ -51,8 +59,8 @@ def resolve_settings(
     home: Path | None = None,
 ) -> ConnectionSettings:
     """Settings from options, then the environment, then the managed local server."""
-    uri = uri or os.environ.get("NEO4J_URI") or None
-    database = database or os.environ.get("NEO4J_DATABASE") or None
+    uri = uri or os.environ.get(ENV_URI) or None
+    database = database or os.environ.get(ENV_DATABASE) or None
     if uri:
         scheme = uri.split("://", 1)[0] if "://" in uri else ""
         if scheme not in SUPPORTED_SCHEMES:
@@ -62,7 +70,7 @@ def resolve_settings(
             )
         return ConnectionSettings(
             uri=uri,
-            username=username or os.environ.get("NEO4J_USERNAME") or "neo4j",
+            username=username or os.environ.get(ENV_USERNAME) or "neo4j",
             password=password if password is not None else _env_password(),
             database=database,
         )
@@ -84,9 +92,9 @@ def resolve_settings(
 
 
 def _env_password() -> str:
-    if "NEO4J_PASSWORD" in os.environ:
-        return os.environ["NEO4J_PASSWORD"]
-    path = os.environ.get("NEO4J_PASSWORD_FILE")
+    if ENV_PASSWORD in os.environ:
+        return os.environ[ENV_PASSWORD]
+    path = os.environ.get(ENV_PASSWORD_FILE)
     if path:
         try:
             return Path(path).read_text("utf-8").strip()

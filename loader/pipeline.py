@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loader.connection import ConnectionSettings, open_driver, resolve_settings
+from loader.connection import ENV_URI, ConnectionSettings, open_driver, resolve_settings
 from loader.neo4j_server import ManagedServer, ServerStatus, default_home
 
 
@@ -39,7 +39,7 @@ def server_components(settings: ConnectionSettings) -> tuple[str, str]:
 def run_main_job(home: Path | None = None) -> JobReport:
     steps: list[str] = []
     managed: ServerStatus | None = None
-    if not os.environ.get("NEO4J_URI"):
+    if not os.environ.get(ENV_URI):
         server = ManagedServer(home or default_home())
         installed = server.install()
         steps.append(

@@ -1,0 +1,28 @@
+"""Emptying a database: every node and relationship, and optionally every constraint and index.
+
+Used by `kg load --wipe` and by the tests' clean-database fixture. Deletes run in batches so a
+large graph does not need one huge transaction.
+"""
+
+from __future__ import annotations
+
+from loader.connection import ConnectionSettings, open_driver
+
+DELETE_BATCH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+
+def clear_database(settings: ConnectionSettings, drop_schema: bool = True) -> None:
+    with open_driver(settings) as driver, driver.session(database=settings.database) as session:
+        session.run(DELETE_BATCH).consume()
+        if not drop_schema:
+            return
+        for record in list(session.run("SHOW CONSTRAINTS YIELD name RETURN name")):
+            session.run(f"DROP CONSTRAINT {_quoted(record['name'])} IF EXISTS").consume()
+        indexes = session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name")
+        for record in list(indexes):
+            session.run(f"DROP INDEX {_quoted(record['name'])} IF EXISTS").consume()
+
+
+def _quoted(name: str) -> str:
+    """A schema name from SHOW output as a Cypher identifier (names cannot be parameters)."""
+    return "`" + name.replace("`", "``") + "`"

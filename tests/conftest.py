@@ -1,0 +1,59 @@
+"""Fixtures: the managed Neo4j test server (real, on test ports) and a clean database per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loader.connection import ConnectionSettings
+from loader.maintenance import clear_database
+from loader.neo4j_server import USERNAME, ManagedServer
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_HOME = Path(os.environ.get("KG_TEST_NEO4J_HOME") or ROOT / ".kg" / "test-neo4j")
+TEST_BOLT_PORT = int(os.environ.get("KG_TEST_BOLT_PORT", "17687"))
+TEST_HTTP_PORT = int(os.environ.get("KG_TEST_HTTP_PORT", "17474"))
+
+
+@pytest.fixture(scope="session")
+def managed_server() -> Iterator[ManagedServer]:
+    """The real Neo4j the tests use: installed and started once, reused if already running."""
+    server = ManagedServer(TEST_HOME, bolt_port=TEST_BOLT_PORT, http_port=TEST_HTTP_PORT)
+    server.install()
+    started = server.start()
+    yield server
+    if not started.already_running:
+        server.stop()
+
+
+@pytest.fixture
+def neo4j(managed_server: ManagedServer) -> ConnectionSettings:
+    """Settings for the test server, whose database is emptied before the test."""
+    settings = ConnectionSettings(
+        uri=managed_server.bolt_uri,
+        username=USERNAME,
+        password=managed_server.password(),
+        database=None,
+        managed_home=managed_server.home,
+    )
+    clear_database(settings)
+    return settings
+
+
+@pytest.fixture
+def neo4j_env(neo4j: ConnectionSettings, monkeypatch: pytest.MonkeyPatch) -> ConnectionSettings:
+    """The clean test database, also named in the environment the way a user would name it."""
+    monkeypatch.setenv("NEO4J_URI", neo4j.uri)
+    monkeypatch.setenv("NEO4J_USERNAME", neo4j.username)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j.password)
+    monkeypatch.delenv("NEO4J_DATABASE", raising=False)
+    return neo4j
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

@@ -1,0 +1,146 @@
+"""The managed server is a real Neo4j: Bolt, Browser, the cjk analyzer, start/stop behaviour."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from loader.connection import ConnectionSettings
+from loader.cypher import run_cypher
+from loader.errors import AuthFailed, ServerError, ToolMissing
+from loader.neo4j_server import ManagedServer, _port_in_use, java_binary, pinned_version
+
+pytestmark = pytest.mark.neo4j
+
+
+def test_bolt_answers_return_1(neo4j: ConnectionSettings) -> None:
+    assert run_cypher(neo4j, "RETURN 1 AS one").rows == [{"one": 1}]
+
+
+def test_cjk_fulltext_analyzer_is_available(neo4j: ConnectionSettings) -> None:
+    rows = run_cypher(
+        neo4j, "CALL db.index.fulltext.listAvailableAnalyzers() YIELD analyzer RETURN analyzer"
+    ).rows
+    assert {"analyzer": "cjk"} in rows
+
+
+def test_browser_is_served(managed_server: ManagedServer) -> None:
+    url = f"http://127.0.0.1:{managed_server.http_port}/browser/"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read().decode("utf-8")
+        assert response.status == 200
+    assert "<title>Neo4j Browser</title>" in body
+
+
+def test_discovery_advertises_loopback_community_of_pinned_version(
+    managed_server: ManagedServer,
+) -> None:
+    url = f"http://127.0.0.1:{managed_server.http_port}/"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        info = json.loads(response.read())
+    assert info["bolt_direct"] == f"bolt://127.0.0.1:{managed_server.bolt_port}"
+    assert info["neo4j_edition"] == "community"
+    assert info["neo4j_version"] == pinned_version()
+
+
+def test_status_reports_running_server(managed_server: ManagedServer) -> None:
+    status = managed_server.status()
+    assert status.running and status.installed and status.pid
+    assert status.version == pinned_version()
+    assert status.bolt_uri == managed_server.bolt_uri
+    assert status.browser_url.endswith(f":{managed_server.http_port}/browser/")
+
+
+def test_start_and_install_again_are_no_ops(managed_server: ManagedServer) -> None:
+    pid = managed_server.status().pid
+    assert managed_server.install().already_installed
+    again = managed_server.start()
+    assert again.already_running
+    assert again.status.pid == pid
+
+
+def test_conf_is_loopback_only_with_telemetry_off(managed_server: ManagedServer) -> None:
+    conf = (managed_server.home / "conf" / "neo4j.conf").read_text("utf-8")
+    settings = dict(line.split("=", 1) for line in conf.splitlines() if "=" in line)
+    assert settings["server.default_listen_address"] == "127.0.0.1"
+    assert settings["server.bolt.listen_address"] == f"127.0.0.1:{managed_server.bolt_port}"
+    assert settings["server.http.listen_address"] == f"127.0.0.1:{managed_server.http_port}"
+    assert settings["dbms.security.auth_enabled"] == "true"
+    assert settings["dbms.usage_report.enabled"] == "false"
+    assert settings["client.allow_telemetry"] == "false"
+    assert "--add-opens=java.base/java.nio=ALL-UNNAMED" in conf
+
+
+def test_password_file_is_private_and_auth_is_on(
+    managed_server: ManagedServer, neo4j: ConnectionSettings
+) -> None:
+    mode = stat.S_IMODE(managed_server.password_file.stat().st_mode)
+    assert mode == 0o600
+    assert managed_server.password() not in json.dumps(managed_server.status().as_dict())
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{managed_server.http_port}/db/neo4j/query/v2",
+        data=b'{"statement": "RETURN 1"}',
+        headers={"Content-Type": "application/json"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
+    refused.value.close()
+    wrong = ConnectionSettings(neo4j.uri, neo4j.username, "not-the-password")
+    with pytest.raises(AuthFailed):
+        run_cypher(wrong, "RETURN 1")
+
+
+def test_start_refuses_a_busy_port(managed_server: ManagedServer, tmp_path: Path) -> None:
+    (tmp_path / "lib").symlink_to(managed_server.home / "lib")
+    other = ManagedServer(tmp_path, bolt_port=managed_server.bolt_port, http_port=1)
+    with pytest.raises(ServerError, match=f"port {managed_server.bolt_port} .* already in use"):
+        other.start()
+
+
+def test_start_before_install_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ServerError, match=r"not installed in .*: run `kg neo4j install`"):
+        ManagedServer(tmp_path / "home").start()
+
+
+def test_old_java_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "bin" / "java"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'openjdk version \"11.0.2\" 2019-01-15' >&2\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    with pytest.raises(ToolMissing, match=r"Java 17\+ is required .* Java 11"):
+        java_binary()
+
+
+def test_missing_java_and_maven_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ToolMissing, match="no `java` was found"):
+        ManagedServer(tmp_path / "home").install()
+    real_java = Path(os.path.realpath("/usr/bin/java")).parent.parent
+    monkeypatch.setenv("JAVA_HOME", str(real_java))
+    with pytest.raises(ToolMissing, match="Maven"):
+        ManagedServer(tmp_path / "home").install()
+
+
+def test_stop_leaves_no_jvm_and_restart_keeps_data(
+    managed_server: ManagedServer, neo4j: ConnectionSettings
+) -> None:
+    run_cypher(neo4j, "CREATE (:Survivor {name: '金山'})", write=True)
+    pid = managed_server.status().pid
+    assert pid is not None
+    assert managed_server.stop()
+    assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
+    assert not _port_in_use(managed_server.bolt_port)
+    assert not managed_server.status().running
+    assert not managed_server.stop()
+    managed_server.start()
+    rows = run_cypher(neo4j, "MATCH (n:Survivor) RETURN n.name AS name").rows
+    assert rows == [{"name": "金山"}]

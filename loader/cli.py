@@ -189,6 +189,66 @@ def cypher(
     emit_rows(result.columns, result.rows, fmt)
 
 
+@app.command("validate")
+def validate(
+    path: Annotated[
+        Path | None, typer.Argument(help="The data folder [default: data/].", show_default=False)
+    ] = None,
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="Schema file [default: schema/schema.yaml].")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Check the curated data against the schema; report every problem as file:line: message.
+
+    Exit 0 when clean, 2 when anything is wrong. Never touches Neo4j.
+    """
+    from loader.errors import DataInvalid
+    from loader.schema import load_schema
+    from loader.validation import validate as check
+
+    with failures():
+        try:
+            report = check(path, load_schema(schema))
+            problems, dataset = [str(p) for p in report.problems], report.dataset
+        except DataInvalid as exc:  # the schema itself is broken
+            problems, dataset = [str(p) for p in exc.problems], None
+    if fmt is Format.json:
+        rows = [_problem_row(p) for p in problems]
+        sys.stdout.write(
+            to_json({"ok": not problems, "problems": rows, **_dataset_counts(dataset)}) + "\n"
+        )
+    else:
+        for problem in problems:
+            stdout.print(problem, markup=False, highlight=False)
+        if problems:
+            stderr.print(f"kg: {len(problems)} problem(s) found", markup=False)
+        elif dataset is not None:
+            counts = _dataset_counts(dataset)
+            stdout.print(
+                f"ok: {counts['entities']} entities, {counts['relations']} relations, "
+                f"{counts['sources']} sources ({dataset.name} {dataset.version})",
+                highlight=False,
+            )
+    if problems:
+        raise typer.Exit(2)
+
+
+def _problem_row(problem: str) -> dict[str, Any]:
+    file, line, message = problem.split(":", 2) if problem.count(":") >= 2 else ("", "0", problem)
+    return {"file": file, "line": int(line) if line.isdigit() else 0, "message": message.strip()}
+
+
+def _dataset_counts(dataset: Any) -> dict[str, int]:
+    if dataset is None:
+        return {}
+    return {
+        "entities": len(dataset.entities),
+        "relations": len(dataset.relations),
+        "sources": len(dataset.sources),
+    }
+
+
 @app.command("run")
 def run(home: HomeOpt = None) -> None:
     """The main job: start the managed server (unless NEO4J_URI is set) and report on it."""

@@ -3,6 +3,8 @@
 Library code raises these; the CLI turns each into one line on stderr and its exit code.
 """
 
+from collections.abc import Sequence
+
 
 class KgError(Exception):
     """A failure with a message fit for one line of output."""
@@ -39,6 +41,16 @@ class QueryFailed(KgError):
 
 
 class DataInvalid(KgError):
-    """Curated data or schema files have problems; nothing was written."""
+    """Curated data or schema files have problems; nothing was written.
+
+    `problems` holds every `file:line: message` found; the message names the count and the first.
+    """
 
     exit_code = 2
+
+    def __init__(self, what: str, problems: Sequence[object] = ()) -> None:
+        self.problems = list(problems)
+        if self.problems:
+            more = len(self.problems) - 1
+            what = f"{what}: {self.problems[0]}" + (f" (and {more} more)" if more else "")
+        super().__init__(what)

@@ -1,0 +1,65 @@
+"""The readers never crash: any bytes, any YAML, any CSV give data or clean problems."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loader.readers import Problem, parse_csv, parse_yaml, read_csv, read_yaml
+from loader.validation import validate
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def _clean(problems: list[Problem]) -> None:
+    for problem in problems:
+        assert isinstance(problem.line, int) and problem.line >= 0
+        assert problem.message and "\n" not in problem.message.strip("\n")
+
+
+@given(st.binary(max_size=400))
+def test_random_bytes_never_crash(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "input"
+        path.write_bytes(data)
+        for reader in (read_yaml, read_csv):
+            _clean(reader(path, "input").problems)
+
+
+@given(st.text(max_size=400))
+def test_random_text_as_yaml_never_crashes(text: str) -> None:
+    _clean(parse_yaml(text, "input.yaml").problems)
+
+
+@given(st.text(max_size=400))
+def test_random_text_as_csv_never_crashes(text: str) -> None:
+    _clean(parse_csv(text, "input.csv").problems)
+
+
+@given(yaml_values)
+def test_random_yaml_documents_round_trip(value: object) -> None:
+    result = parse_yaml(yaml.safe_dump(value, allow_unicode=True), "input.yaml")
+    assert result.problems == []
+    assert result.data == value
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(yaml_values)
+def test_random_entity_files_give_problems_not_crashes(tmp_path: Path, value: object) -> None:
+    data = tmp_path / "data"
+    (data / "entities").mkdir(parents=True, exist_ok=True)
+    (data / "sources").mkdir(exist_ok=True)
+    (data / "dataset.yaml").write_text("name: t\nversion: '1'\n", "utf-8")
+    (data / "entities" / "random.yaml").write_text(yaml.safe_dump(value, allow_unicode=True))
+    report = validate(data)
+    _clean(report.problems)

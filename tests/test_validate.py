@@ -1,0 +1,96 @@
+"""`kg validate`: the real data is clean; each broken file gives its message at its line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loader.cli import app
+from loader.validation import load_dataset, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+CORPUS = Path(__file__).resolve().parent / "corpus" / "broken"
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+
+
+def test_the_corpus_covers_at_least_twenty_error_classes() -> None:
+    assert len(CASES) >= 20
+
+
+def test_real_data_is_clean_and_large_enough() -> None:
+    report = validate(DATA)
+    assert report.problems == []
+    assert report.dataset is not None
+    entities = [e for e in report.dataset.entities.values() if e.label != "Document"]
+    assert len(entities) > 100
+    assert len(report.dataset.relations) > 150
+
+
+def test_every_relation_cites_a_sentence_of_its_source() -> None:
+    dataset = load_dataset(DATA)
+    for relation in dataset.relations:
+        source = dataset.sources[relation.properties["source"]]
+        assert relation.properties["sentence"] in source.text
+
+
+def test_canonical_names_are_real_and_spun_forms_are_aliases() -> None:
+    entities = load_dataset(DATA).entities
+    park = entities["carbon-valley-green-bay"].properties
+    assert park["name"] == "上海碳谷绿湾产业园"
+    assert "上海碳谷绿湾财产园" in park["aliases"]
+    centre = entities["alicloud-east-china-computing-centre"].properties
+    assert centre["name"] == "阿里云华东智能算力中心"
+    assert "阿里云华东笨能算力核心" in centre["aliases"]
+    assert entities["zhufeng-road"].properties["aliases"] == ["墨枫公路"]
+    assert entities["yexin-road"].properties["length_km"] == 2.24
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_file_is_reported_at_its_line(case: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copytree(CORPUS / case / "overlay", data, dirs_exist_ok=True)
+    expected = (CORPUS / case / "expected.txt").read_text("utf-8").splitlines()
+    found = [str(p).replace(str(data) + "/", "", 1) for p in validate(data).problems]
+    assert len(found) == len(expected), found
+    for line in expected:
+        assert any(f.startswith(line) for f in found), (line, found)
+
+
+def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    clean = runner.invoke(app, ["validate", str(DATA), "--format", "json"])
+    assert clean.exit_code == 0
+    summary = json.loads(clean.stdout)
+    assert summary["ok"] and summary["relations"] > 150
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copytree(CORPUS / "04-unknown-label" / "overlay", data, dirs_exist_ok=True)
+    shutil.copytree(CORPUS / "11-dangling-endpoint" / "overlay", data, dirs_exist_ok=True)
+    broken = runner.invoke(app, ["validate", str(data)])
+    assert broken.exit_code == 2
+    lines = broken.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("entities/zz.yaml:1: unknown label 'Planet'")
+    assert "facts/zz.yaml:5: relation endpoint 'atlantis-project' does not exist" in lines[1]
+
+
+def test_broken_schema_is_reported(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.yaml"
+    text = (ROOT / "schema" / "schema.yaml").read_text("utf-8")
+    schema.write_text(text.replace("to: [Organization]\n", "to: [Organisation]\n", 1), "utf-8")
+    result = CliRunner().invoke(app, ["validate", str(DATA), "--schema", str(schema)])
+    assert result.exit_code == 2
+    assert "names undefined label 'Organisation'" in result.stdout
+
+
+def test_readme_diagram_is_derived_from_the_data() -> None:
+    from loader.diagram import mermaid
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "```mermaid\n" + mermaid(load_dataset(DATA)) + "```" in readme

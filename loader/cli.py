@@ -249,19 +249,141 @@ def _dataset_counts(dataset: Any) -> dict[str, int]:
     }
 
 
+@app.command("load")
+def load(
+    path: Annotated[
+        Path | None, typer.Argument(help="The data folder [default: data/].", show_default=False)
+    ] = None,
+    schema: Annotated[Path | None, typer.Option("--schema", help="Schema file.")] = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", help="Rows per transaction.", min=1, max=100_000)
+    ] = 1000,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Delete this dataset's nodes and relationships that are no longer in the data.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+    ] = False,
+    wipe: Annotated[
+        bool, typer.Option("--wipe", help="Empty the whole database first (asks unless --yes).")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --wipe.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON only.")
+    ] = False,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Validate, then load the curated graph into Neo4j: idempotent, batched, incremental."""
+    from loader.pipeline import run_load
+
+    if wipe and not dry_run and not yes:
+        with failures():
+            _confirm_wipe()
+    with failures(), _progress(enabled=not as_json) as tick:
+        result = run_load(
+            path,
+            schema,
+            uri,
+            username,
+            database,
+            home,
+            batch_size=batch_size,
+            prune=prune,
+            dry_run=dry_run,
+            wipe=wipe,
+            progress=tick,
+        )
+    _print_load(result, as_json)
+
+
+def _confirm_wipe() -> None:
+    from loader.errors import ConfigError
+
+    if not sys.stdin.isatty():
+        raise ConfigError("--wipe empties the whole database: confirm with --yes")
+    if not typer.confirm("--wipe deletes everything in the target database. Continue?"):
+        raise ConfigError("wipe cancelled; nothing was changed")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A rich progress bar per phase, on stderr; the library only reports (phase, done, total)."""
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    if not enabled:
+        yield None
+        return
+    bars = Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def tick(phase: str, done: int, total: int) -> None:
+        if not tasks:  # the display starts with the first report, so errors alone stay one line
+            bars.start()
+        if phase not in tasks:
+            tasks[phase] = bars.add_task(phase, total=total)
+        bars.advance(tasks[phase], done)
+
+    try:
+        yield tick
+    finally:
+        if tasks:
+            bars.stop()
+
+
+def _print_load(result: Any, as_json: bool) -> None:
+    from rich.table import Table
+
+    summary = result.as_dict()
+    if as_json:
+        sys.stdout.write(to_json(summary) + "\n")
+        return
+    table = Table(
+        title=("Dry run: would change" if result.dry_run else "Loaded")
+        + f" {result.dataset} {result.version}"
+    )
+    for column in ("", "created", "updated", "deleted", "unchanged", "stale"):
+        table.add_column(column, justify="left" if not column else "right")
+    for section, groups in (("node", result.nodes), ("rel", result.relationships)):
+        for name, counts in sorted(groups.items()):
+            table.add_row(f"{section} {name}", *(str(v) for v in counts.as_dict().values()))
+    table.add_row("[b]nodes[/b]", *(str(summary[f"nodes_{k}"]) for k in _COUNTERS))
+    table.add_row("[b]relationships[/b]", *(str(summary[f"relationships_{k}"]) for k in _COUNTERS))
+    stdout.print(table)
+    stdout.print(f"{result.uri}; run {result.run_id}; {result.elapsed_s:.2f} s", highlight=False)
+
+
+_COUNTERS = ("created", "updated", "deleted", "unchanged", "stale")
+
+
 @app.command("run")
 def run(home: HomeOpt = None) -> None:
-    """The main job: start the managed server (unless NEO4J_URI is set) and report on it."""
+    """The main job: start the managed server (unless NEO4J_URI is set), validate, load, report."""
     from loader.pipeline import run_main_job
 
-    with failures():
-        report = run_main_job(home)
+    with failures(), _progress(enabled=True) as tick:
+        report = run_main_job(home, progress=tick)
     for step in report.steps:
         stdout.print(step, highlight=False)
     stdout.print(
         f"Connected to Neo4j {report.neo4j_version} {report.edition} at {report.uri}",
         highlight=False,
     )
+    if report.load is not None:
+        _print_load(report.load, as_json=False)
     if report.managed is not None:
         stdout.print(f"Browser: {report.managed.browser_url}", highlight=False)
         stdout.print(

@@ -1,7 +1,8 @@
-"""The main job, end to end: reach a Neo4j (the managed one unless NEO4J_URI is set), then work.
+"""The jobs the CLI runs end to end: reach a Neo4j, validate, load, report.
 
-Each step returns data into one report; the CLI prints it. Later steps (validate, load, query,
-export, report) join here as they are built.
+With no `NEO4J_URI` (or `--uri`) the target is the managed local server, installed and started
+on demand. Data is validated before any connection is made, so invalid data never starts a
+server or writes a byte.
 """
 
 from __future__ import annotations
@@ -12,6 +13,16 @@ from pathlib import Path
 
 from loader.connection import ENV_URI, ConnectionSettings, open_driver, resolve_settings
 from loader.neo4j_server import ManagedServer, ServerStatus, default_home
+from loader.neo4j_store import LoadResult, Progress, load
+from loader.schema import load_schema
+from loader.validation import load_dataset
+
+
+@dataclass
+class Target:
+    settings: ConnectionSettings
+    managed: ServerStatus | None = None
+    steps: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -21,6 +32,31 @@ class JobReport:
     edition: str
     managed: ServerStatus | None = None
     steps: list[str] = field(default_factory=list)
+    load: LoadResult | None = None
+
+
+def connect_target(
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+) -> Target:
+    """Settings for the configured server; the managed one is installed and started if needed."""
+    steps: list[str] = []
+    managed: ServerStatus | None = None
+    if not (uri or os.environ.get(ENV_URI)):
+        server = ManagedServer(home or default_home())
+        installed = server.install()
+        steps.append(
+            f"Neo4j {installed.version} "
+            + ("already installed" if installed.already_installed else "installed")
+            + f" in {installed.home}"
+        )
+        started = server.start()
+        steps.append("server already running" if started.already_running else "server started")
+        managed = started.status
+    settings = resolve_settings(uri=uri, username=username, database=database, home=home)
+    return Target(settings, managed, steps)
 
 
 def server_components(settings: ConnectionSettings) -> tuple[str, str]:
@@ -36,20 +72,39 @@ def server_components(settings: ConnectionSettings) -> tuple[str, str]:
     return "unknown", "unknown"
 
 
-def run_main_job(home: Path | None = None) -> JobReport:
-    steps: list[str] = []
-    managed: ServerStatus | None = None
-    if not os.environ.get(ENV_URI):
-        server = ManagedServer(home or default_home())
-        installed = server.install()
-        steps.append(
-            f"Neo4j {installed.version} "
-            + ("already installed" if installed.already_installed else "installed")
-            + f" in {installed.home}"
-        )
-        started = server.start()
-        steps.append("server already running" if started.already_running else "server started")
-        managed = started.status
-    settings = resolve_settings(home=home)
-    version, edition = server_components(settings)
-    return JobReport(settings.uri, version, edition, managed, steps)
+def run_load(
+    data: Path | None = None,
+    schema_path: Path | None = None,
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+    batch_size: int = 1000,
+    prune: bool = False,
+    dry_run: bool = False,
+    wipe: bool = False,
+    progress: Progress | None = None,
+) -> LoadResult:
+    schema = load_schema(schema_path)
+    dataset = load_dataset(data, schema)
+    target = connect_target(uri, username, database, home)
+    return load(
+        dataset,
+        schema,
+        target.settings,
+        batch_size=batch_size,
+        prune=prune,
+        dry_run=dry_run,
+        wipe=wipe,
+        progress=progress,
+    )
+
+
+def run_main_job(home: Path | None = None, progress: Progress | None = None) -> JobReport:
+    """Validate, reach the server (managed unless NEO4J_URI), load with pruning, report."""
+    schema = load_schema()
+    dataset = load_dataset(None, schema)
+    target = connect_target(home=home)
+    version, edition = server_components(target.settings)
+    result = load(dataset, schema, target.settings, prune=True, progress=progress)
+    return JobReport(target.settings.uri, version, edition, target.managed, target.steps, result)

@@ -1,0 +1,90 @@
+"""All Cypher the loader sends, in one place: named constants and small builders.
+
+Values always travel as parameters. Labels and relationship types are formatted in only from
+the validated schema, quoted with backticks by `quoted`.
+"""
+
+from __future__ import annotations
+
+from loader.ddl import quoted
+
+# Bookkeeping properties that stamp what a load wrote (mark and sweep works on them).
+DATASET_PROP = "kg_dataset"
+VERSION_PROP = "kg_version"
+RUN_PROP = "kg_run"
+BOOKKEEPING = (DATASET_PROP, VERSION_PROP, RUN_PROP)
+
+
+def existing_nodes(base: str) -> str:
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset = $dataset "
+        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+    )
+
+
+def existing_relationships(base: str) -> str:
+    return (
+        f"MATCH (a:{quoted(base)})-[r]->(b:{quoted(base)}) WHERE r.kg_dataset = $dataset "
+        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+    )
+
+
+def foreign_id_claims(base: str) -> str:
+    """Ids this dataset wants that a node of another dataset or tool already holds."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) "
+        "WHERE n.kg_dataset IS NULL OR n.kg_dataset <> $dataset RETURN n.id AS id LIMIT 10"
+    )
+
+
+def delete_nodes(base: str) -> str:
+    """Delete this dataset's nodes once nothing hangs on them; returns how many went."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) WHERE n.kg_dataset = $dataset "
+        "AND NOT (n)--() DELETE n RETURN count(*) AS deleted"
+    )
+
+
+NODE_COUNT = "MATCH (n) RETURN count(n) AS n"
+
+
+def merge_nodes(label: str, base_label: str) -> str:
+    """Create or replace the nodes of one label, keyed by id (index-backed)."""
+    return (
+        f"UNWIND $rows AS row MERGE (n:{quoted(base_label)}:{quoted(label)} {{id: row.id}}) "
+        "SET n = row.props"
+    )
+
+
+def merge_relationships(start_label: str, rel_type: str, end_label: str) -> str:
+    """Create or replace relationships of one (from-label, type, to-label) group."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{quoted(start_label)} {{id: row.start}}) "
+        f"MATCH (b:{quoted(end_label)} {{id: row.end}}) "
+        f"MERGE (a)-[r:{quoted(rel_type)}]->(b) SET r = row.props"
+    )
+
+
+def delete_relationships(base: str, rel_type: str) -> str:
+    """Delete this dataset's relationships of one type, and nothing anyone else wrote."""
+    return (
+        f"UNWIND $rows AS row MATCH (a:{quoted(base)} {{id: row.start}})"
+        f"-[r:{quoted(rel_type)}]->(b:{quoted(base)} {{id: row.end}}) "
+        "WHERE r.kg_dataset = $dataset DELETE r"
+    )
+
+
+def delete_own_relationships_of_nodes(base: str) -> str:
+    """Before one of this dataset's nodes goes, the relationships this dataset hung on it go."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}})-[r]-() "
+        "WHERE n.kg_dataset = $dataset AND r.kg_dataset = $dataset DELETE r"
+    )
+
+
+def labels_of_own_nodes(base: str) -> str:
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) "
+        "WHERE n.kg_dataset = $dataset RETURN labels(n) AS labels"
+    )

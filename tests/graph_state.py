@@ -1,0 +1,36 @@
+"""Test helper: the whole graph as comparable data (what a load wrote, property for property)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loader.connection import ConnectionSettings
+from loader.cypher import run_cypher
+
+NODES = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
+RELS = (
+    "MATCH (a)-[r]->(b) RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+)
+
+
+def graph_state(settings: ConnectionSettings, keep_run: bool = False) -> dict[str, Any]:
+    def clean(props: dict[str, Any]) -> str:
+        items = {k: v for k, v in props.items() if keep_run or k != "kg_run"}
+        return repr(sorted(items.items()))
+
+    nodes = sorted(
+        (tuple(sorted(row["labels"])), clean(row["props"]))
+        for row in run_cypher(settings, NODES).rows
+    )
+    rels = sorted(
+        (row["start"], row["type"], row["end"], clean(row["props"]))
+        for row in run_cypher(settings, RELS).rows
+    )
+    return {"nodes": nodes, "relationships": rels}
+
+
+def schema_objects(settings: ConnectionSettings) -> int:
+    rows = run_cypher(
+        settings, "SHOW INDEXES YIELD type WHERE type <> 'LOOKUP' RETURN count(*) AS n"
+    ).rows
+    return int(rows[0]["n"])

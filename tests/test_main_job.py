@@ -1,0 +1,40 @@
+"""`kg run`, the README's main job, against the managed test server as a new user would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from loader.connection import ConnectionSettings
+from loader.cypher import run_cypher
+from loader.neo4j_server import ManagedServer
+from loader.validation import load_dataset
+
+pytestmark = pytest.mark.neo4j
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_main_job_loads_the_graph_on_the_managed_server(
+    managed_server: ManagedServer, neo4j: ConnectionSettings
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env["KG_NEO4J_HOME"] = str(managed_server.home)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "kg"), "run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Browser: http://127.0.0.1:{managed_server.http_port}/browser/" in done.stdout
+    assert "relationships" in done.stdout
+    assert managed_server.password() not in done.stdout + done.stderr
+    dataset = load_dataset(ROOT / "data")
+    rows = run_cypher(neo4j, "MATCH (n:Entity) RETURN count(n) AS n").rows
+    assert rows == [{"n": len(dataset.entities)}]

@@ -4,7 +4,7 @@ VENV := .venv
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint clean
+.PHONY: setup sysdeps run test lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+sysdeps:
+	bash tools/install-system-packages.sh
+
 run: setup
 	$(KG) run
 
@@ -22,7 +25,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check loader tests
 	$(VENV)/bin/mypy
 
-test: lint
+test: lint sysdeps
 	$(VENV)/bin/pytest
 
 clean:

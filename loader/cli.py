@@ -30,6 +30,11 @@ neo4j_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(neo4j_app, name="neo4j")
+query_app = typer.Typer(
+    help="Saved analysis queries (queries/*.cypher): list, show, run, open in Browser.",
+    no_args_is_help=True,
+)
+app.add_typer(query_app, name="query")
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
@@ -187,6 +192,101 @@ def cypher(
         settings = resolve_settings(uri=uri, username=username, database=database, home=home)
         result = run_cypher(settings, query, params, write=write)
     emit_rows(result.columns, result.rows, fmt)
+
+
+QueriesOpt = Annotated[
+    Path | None, typer.Option("--queries", help="Folder of saved queries [default: queries/].")
+]
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="name=value; JSON when valid JSON, else a string."),
+]
+
+
+@query_app.command("list")
+def query_list(fmt: FormatOpt = Format.table, queries: QueriesOpt = None) -> None:
+    """List the saved queries with their titles and parameters."""
+    from loader.saved_queries import list_queries
+
+    with failures():
+        saved = list_queries(queries)
+    if fmt is Format.json:
+        sys.stdout.write(to_json([q.as_dict() for q in saved]) + "\n")
+        return
+    rows = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "parameters": ", ".join(f"{p.name}={p.example}" for p in q.parameters.values()),
+        }
+        for q in saved
+    ]
+    emit_rows(["name", "title", "parameters"], rows, fmt)
+
+
+@query_app.command("show")
+def query_show(
+    name: Annotated[str, typer.Argument(help="Query name.")], queries: QueriesOpt = None
+) -> None:
+    """Print a saved query's text (with its header)."""
+    from loader.saved_queries import get_query
+
+    with failures():
+        saved = get_query(name, queries)
+    sys.stdout.write(saved.text if saved.text.endswith("\n") else saved.text + "\n")
+
+
+@query_app.command("run")
+def query_run(
+    name: Annotated[str, typer.Argument(help="Query name.")],
+    param: ParamOpt = None,
+    fmt: FormatOpt = Format.table,
+    queries: QueriesOpt = None,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Run a saved query read-only; parameters default to the examples in its header."""
+    from loader.connection import resolve_settings
+    from loader.params import parse_params
+    from loader.saved_queries import get_query, run_saved
+
+    with failures():
+        saved = get_query(name, queries)
+        params = parse_params(param or [])
+        settings = resolve_settings(uri=uri, username=username, database=database, home=home)
+        result = run_saved(settings, saved, params)
+    emit_rows(result.columns, result.rows, fmt, title=saved.title)
+
+
+@query_app.command("browser")
+def query_browser(
+    name: Annotated[str, typer.Argument(help="Query name.")],
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Browser URL [default: the managed server's].")
+    ] = None,
+    queries: QueriesOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Print a URL that opens Neo4j Browser with the saved query in its editor."""
+    from loader.saved_queries import browser_link, get_query
+
+    with failures():
+        saved = get_query(name, queries)
+        url = base_url or _server(home).status().browser_url
+    sys.stdout.write(browser_link(saved, url) + "\n")
+
+
+@query_app.command("style")
+def query_style() -> None:
+    """Print the `:style` command that applies queries/jinshan.grass in Browser's editor."""
+    from loader.browser_style import style_command
+    from loader.schema import load_schema
+
+    with failures():
+        command = style_command(load_schema())
+    sys.stdout.write(command)
 
 
 @app.command("validate")
@@ -384,6 +484,14 @@ def run(home: HomeOpt = None) -> None:
     )
     if report.load is not None:
         _print_load(report.load, as_json=False)
+    if report.overview is not None:
+        emit_rows(
+            report.overview.columns, report.overview.rows, Format.table, title=report.overview_title
+        )
+    if report.overview_link:
+        stdout.print(
+            f"Open it in Neo4j Browser: {report.overview_link}", highlight=False, soft_wrap=True
+        )
     if report.managed is not None:
         stdout.print(f"Browser: {report.managed.browser_url}", highlight=False)
         stdout.print(

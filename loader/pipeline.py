@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loader.connection import ENV_URI, ConnectionSettings, open_driver, resolve_settings
+from loader.cypher import QueryResult
 from loader.neo4j_server import ManagedServer, ServerStatus, default_home
 from loader.neo4j_store import LoadResult, Progress, load
+from loader.saved_queries import browser_link, get_query, run_saved
 from loader.schema import load_schema
 from loader.validation import load_dataset
+
+OVERVIEW_QUERY = "layout-overview"
 
 
 @dataclass
@@ -33,6 +37,9 @@ class JobReport:
     managed: ServerStatus | None = None
     steps: list[str] = field(default_factory=list)
     load: LoadResult | None = None
+    overview_title: str = ""
+    overview: QueryResult | None = None
+    overview_link: str | None = None
 
 
 def connect_target(
@@ -107,4 +114,17 @@ def run_main_job(home: Path | None = None, progress: Progress | None = None) -> 
     target = connect_target(home=home)
     version, edition = server_components(target.settings)
     result = load(dataset, schema, target.settings, prune=True, progress=progress)
-    return JobReport(target.settings.uri, version, edition, target.managed, target.steps, result)
+    overview = get_query(OVERVIEW_QUERY)
+    rows = run_saved(target.settings, overview)
+    link = browser_link(overview, target.managed.browser_url) if target.managed else None
+    return JobReport(
+        target.settings.uri,
+        version,
+        edition,
+        target.managed,
+        target.steps,
+        result,
+        overview.title,
+        rows,
+        link,
+    )

@@ -10,8 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from loader.connection import ConnectionSettings
+from loader.cypher import run_cypher
 from loader.maintenance import clear_database
 from loader.neo4j_server import USERNAME, ManagedServer
+from loader.neo4j_store import load
+from loader.schema import load_schema
+from loader.validation import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_HOME = Path(os.environ.get("KG_TEST_NEO4J_HOME") or ROOT / ".kg" / "test-neo4j")
@@ -57,3 +61,22 @@ def neo4j_env(neo4j: ConnectionSettings, monkeypatch: pytest.MonkeyPatch) -> Con
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def loaded(managed_server: ManagedServer) -> Iterator[ConnectionSettings]:
+    """The test server holding exactly the curated graph, loaded once for this module."""
+    settings = ConnectionSettings(managed_server.bolt_uri, USERNAME, managed_server.password())
+    clear_database(settings)
+    schema = load_schema()
+    load(load_dataset(ROOT / "data", schema), schema, settings)
+    run_cypher(settings, "CALL db.awaitIndexes(60)")
+    yield settings
+
+
+@pytest.fixture
+def loaded_env(loaded: ConnectionSettings, monkeypatch: pytest.MonkeyPatch) -> ConnectionSettings:
+    monkeypatch.setenv("NEO4J_URI", loaded.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", loaded.password)
+    monkeypatch.delenv("NEO4J_DATABASE", raising=False)
+    return loaded

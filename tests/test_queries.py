@@ -1,0 +1,209 @@
+"""Saved queries: their headers, the CLI, read-only enforcement, Browser links and golden rows."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+from typer.testing import CliRunner
+
+from loader.browser_style import grass
+from loader.cli import app
+from loader.connection import ConnectionSettings
+from loader.cypher import run_cypher
+from loader.errors import ConfigError, QueryFailed
+from loader.saved_queries import browser_link, get_query, list_queries, run_saved, with_literals
+from loader.schema import load_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "queries"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "queries"
+NAMES = [q.name for q in list_queries(QUERIES)]
+
+
+def test_at_least_twelve_documented_queries() -> None:
+    saved = list_queries(QUERIES)
+    assert len(saved) >= 12
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for query in saved:
+        assert query.title and query.description, query.name
+        assert query.text.startswith(f"// {query.title}\n")
+        for parameter in query.parameters.values():
+            assert parameter.description, (query.name, parameter.name)
+            assert f"// :param {parameter.name} => " in query.text
+        assert f"`{query.name}`" in readme, f"{query.name} is not in the README"
+
+
+def _normal(value: Any, ids: dict[str, str]) -> Any:
+    """Rows as data: nodes by their id and labels, relationships by type and end ids."""
+    if isinstance(value, dict) and "labels" in value and "properties" in value:
+        return {"node": value["properties"].get("id"), "labels": value["labels"]}
+    if isinstance(value, dict) and "type" in value and "start" in value and "properties" in value:
+        return {
+            "rel": value["type"],
+            "start": ids.get(value["start"]),
+            "end": ids.get(value["end"]),
+        }
+    if isinstance(value, list):
+        return [_normal(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _normal(v, ids) for k, v in value.items()}
+    return value
+
+
+def _rows(rows: list[dict[str, Any]]) -> list[Any]:
+    out = []
+    for row in rows:
+        ids = {
+            v["element_id"]: v["properties"].get("id")
+            for v in row.values()
+            if isinstance(v, dict) and "labels" in v
+        }
+        out.append(_normal(row, ids))
+    return out
+
+
+def _key(row: Any) -> str:
+    return json.dumps(row, sort_keys=True, ensure_ascii=False)
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("name", NAMES)
+def test_golden_rows(name: str, loaded: ConnectionSettings) -> None:
+    query = get_query(name, QUERIES)
+    rows = _rows(run_saved(loaded, query).rows)
+    golden = GOLDEN / f"{name}.json"
+    if os.environ.get("KG_UPDATE_GOLDEN"):
+        golden.write_text(
+            json.dumps({"ordered": query.ordered, "rows": rows}, ensure_ascii=False, indent=1)
+            + "\n",
+            "utf-8",
+        )
+    expected = json.loads(golden.read_text("utf-8"))
+    assert expected["ordered"] == query.ordered
+    if query.ordered:
+        assert rows == expected["rows"]
+    else:
+        assert sorted(map(_key, rows)) == sorted(map(_key, expected["rows"]))
+
+
+@pytest.mark.neo4j
+def test_spun_partial_and_english_names_find_the_entity(loaded: ConnectionSettings) -> None:
+    query = get_query("alias-lookup", QUERIES)
+    for q, wanted in (
+        ("笨能算力核心", "alicloud-east-china-computing-centre"),
+        ("碳谷", "carbon-valley-green-bay"),
+        ("Yexin", "yexin-road"),
+        ("墨枫公路", "zhufeng-road"),
+    ):
+        ids = [r["id"] for r in run_saved(loaded, query, {"q": q}).rows]
+        assert wanted in ids[:3], (q, ids)
+
+
+@pytest.mark.neo4j
+def test_cli_run_formats_and_parameters(runner: CliRunner, loaded_env: ConnectionSettings) -> None:
+    result = runner.invoke(
+        app, ["query", "run", "who-focuses-on", "-p", "industry=细胞医乱", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["who"] for r in rows} == {"上海湾区健康医学城", "金山区"}
+    assert all(r["industry"] == "细胞治疗" for r in rows)
+    as_csv = runner.invoke(app, ["query", "run", "hubs", "-p", "limit=1", "--format", "csv"])
+    assert as_csv.stdout.splitlines()[1].startswith("金山区,County,")
+
+
+@pytest.mark.neo4j
+def test_unknown_parameter_lists_the_expected(
+    runner: CliRunner, loaded_env: ConnectionSettings
+) -> None:
+    result = runner.invoke(app, ["query", "run", "cross-border-links", "-p", "lft=shanghai"])
+    assert result.exit_code == 1
+    assert "unknown parameter lft for cross-border-links; expected: left, right" in result.stderr
+
+
+def test_undeclared_parameter_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "broken.cypher").write_text("// Broken\n// no params\nRETURN $x AS x\n")
+    with pytest.raises(ConfigError, match=r"\$x is used but has no `// :param x"):
+        get_query("broken", tmp_path)
+
+
+@pytest.mark.neo4j
+def test_a_query_file_that_writes_is_refused(
+    runner: CliRunner, loaded_env: ConnectionSettings, tmp_path: Path
+) -> None:
+    shutil.copy(QUERIES / "hubs.cypher", tmp_path)
+    writes = {
+        "sneaky": "// Sneaky\n// Harmless?\nMATCH (n:Entity) SET n.name = 'pwned' RETURN n.id\n",
+        "deleter": "// Deleter\n// Deletes\nMATCH (n) DETACH DELETE n\n",
+        "subquery": "// Subquery\n// Writes in a subquery\nCALL { CREATE (:X) } RETURN 1 AS one\n",
+        "schema": "// Schema\n// Drops an index\nDROP INDEX entity_names\n",
+    }
+    for name, text in writes.items():
+        (tmp_path / f"{name}.cypher").write_text(text)
+    before = run_cypher(loaded_env, "MATCH (n) RETURN count(n) AS n").rows
+    for name in writes:
+        result = runner.invoke(app, ["query", "run", name, "--queries", str(tmp_path)])
+        assert result.exit_code == 1, name
+        assert "is not read-only" in result.stderr or "read access mode" in result.stderr, name
+    assert run_cypher(loaded_env, "MATCH (n) RETURN count(n) AS n").rows == before
+    assert run_cypher(loaded_env, "MATCH (n {name: 'pwned'}) RETURN count(n) AS n").rows == [
+        {"n": 0}
+    ]
+    with pytest.raises(QueryFailed, match="not read-only"):
+        run_saved(loaded_env, get_query("sneaky", tmp_path))
+
+
+def test_list_and_show(runner: CliRunner) -> None:
+    listed = runner.invoke(app, ["query", "list", "--format", "json"])
+    entries = json.loads(listed.stdout)
+    assert [e["name"] for e in entries] == NAMES
+    overview = next(e for e in entries if e["name"] == "layout-overview")
+    assert overview["parameters"] == [
+        {
+            "name": "layout",
+            "example": "layout-five-pillars",
+            "description": "id of the layout (a Strategy)",
+        }
+    ]
+    shown = runner.invoke(app, ["query", "show", "timeline"])
+    assert shown.stdout == (QUERIES / "timeline.cypher").read_text("utf-8")
+    missing = runner.invoke(app, ["query", "show", "nope"])
+    assert missing.exit_code == 1 and "no saved query 'nope'; known: " in missing.stderr
+
+
+def test_browser_link_carries_the_query_with_its_values(runner: CliRunner) -> None:
+    query = get_query("cross-border-links", QUERIES)
+    link = browser_link(query, "http://127.0.0.1:7474/browser/")
+    assert link.startswith("http://127.0.0.1:7474/browser/?cmd=edit&arg=")
+    text = unquote(link.split("&arg=", 1)[1])
+    assert text == with_literals(query)
+    assert "pa.id = 'shanghai' AND pb.id = 'zhejiang'" in text
+    assert text.startswith("// Cross-border Shanghai–Zhejiang links\n")
+    printed = runner.invoke(
+        app,
+        [
+            "query",
+            "browser",
+            "cross-border-links",
+            "--base-url",
+            "http://example.test:7474/browser",
+        ],
+    )
+    assert printed.stdout.strip() == browser_link(query, "http://example.test:7474/browser")
+
+
+def test_literals_escape_quotes() -> None:
+    query = get_query("alias-lookup", QUERIES)
+    assert "queryNodes('entity_names', 'it\\'s \\\\ ok')" in with_literals(
+        query, {"q": "it's \\ ok"}
+    )
+
+
+def test_stylesheet_is_derived_from_the_schema() -> None:
+    assert (QUERIES / "jinshan.grass").read_text("utf-8") == grass(load_schema())

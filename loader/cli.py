@@ -35,6 +35,10 @@ query_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(query_app, name="query")
+export_app = typer.Typer(help="Export the graph for sharing.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+import_app = typer.Typer(help="Import a shared graph into Neo4j.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
@@ -289,6 +293,93 @@ def query_style() -> None:
     sys.stdout.write(command)
 
 
+RdfFormatOpt = Annotated[
+    str,
+    typer.Option("--format", "-f", help="turtle, json-ld, n-triples, rdf-xml, trig or n-quads."),
+]
+BaseOpt = Annotated[
+    str | None, typer.Option("--base", help="Base IRI [env: KG_RDF_BASE].", show_default=False)
+]
+
+
+@export_app.command("rdf")
+def export_rdf(
+    fmt: RdfFormatOpt = "turtle",
+    source: Annotated[
+        str, typer.Option("--from", help="data (no server needed) or neo4j.")
+    ] = "data",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Data folder for --from data.")
+    ] = None,
+    base: BaseOpt = None,
+    ontology: Annotated[
+        bool, typer.Option("--ontology/--no-ontology", help="Include the derived ontology.")
+    ] = True,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Export the graph as RDF (entities, ontology, and a citation for every relation)."""
+    from loader.pipeline import run_export
+
+    with failures():
+        result = run_export(
+            fmt,
+            source,
+            output,
+            data,
+            base,
+            ontology,
+            uri,
+            username,
+            database,
+            home,
+            stdout=sys.stdout.buffer,
+        )
+    if result.path:
+        stderr.print(
+            f"wrote {result.triples} statements as {result.format} to {result.path}",
+            highlight=False,
+        )
+
+
+@import_app.command("rdf")
+def import_rdf(
+    path: Annotated[Path, typer.Argument(help="An RDF file written by `kg export rdf`.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="RDF format [default: from the name].")
+    ] = None,
+    base: BaseOpt = None,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete what the file no longer has.")
+    ] = False,
+    wipe: Annotated[bool, typer.Option("--wipe", help="Empty the database first.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --wipe.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON only.")
+    ] = False,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Load an exported RDF file into Neo4j (checked against the schema first)."""
+    from loader.pipeline import run_import
+
+    if wipe and not yes:
+        with failures():
+            _confirm_wipe()
+    with failures(), _progress(enabled=not as_json) as tick:
+        result = run_import(
+            path, fmt, base, uri, username, database, home, prune=prune, wipe=wipe, progress=tick
+        )
+    _print_load(result, as_json)
+
+
 @app.command("validate")
 def validate(
     path: Annotated[
@@ -297,16 +388,24 @@ def validate(
     schema: Annotated[
         Path | None, typer.Option("--schema", help="Schema file [default: schema/schema.yaml].")
     ] = None,
+    rdf: Annotated[
+        Path | None, typer.Option("--rdf", help="Validate this RDF file with SHACL instead.")
+    ] = None,
+    base: BaseOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Check the curated data against the schema; report every problem as file:line: message.
 
+    With --rdf, check an RDF file against the SHACL shapes derived from the schema.
     Exit 0 when clean, 2 when anything is wrong. Never touches Neo4j.
     """
     from loader.errors import DataInvalid
     from loader.schema import load_schema
     from loader.validation import validate as check
 
+    if rdf is not None:
+        _validate_rdf(rdf, schema, base, fmt)
+        return
     with failures():
         try:
             report = check(path, load_schema(schema))
@@ -331,6 +430,28 @@ def validate(
                 highlight=False,
             )
     if problems:
+        raise typer.Exit(2)
+
+
+def _validate_rdf(path: Path, schema: Path | None, base: str | None, fmt: Format) -> None:
+    from loader.rdf_vocab import Names
+    from loader.schema import load_schema
+    from loader.shacl import validate_rdf
+
+    with failures():
+        report = validate_rdf(path, load_schema(schema), Names.configured(base))
+    if fmt is Format.json:
+        sys.stdout.write(
+            to_json({"conforms": report.conforms, "violations": report.violations}) + "\n"
+        )
+    else:
+        for line in report.violations:
+            stdout.print(line, markup=False, highlight=False)
+        if report.conforms:
+            stdout.print(f"ok: {path} conforms to the shapes", highlight=False)
+        else:
+            stderr.print(f"kg: {len(report.violations)} SHACL violation(s)", markup=False)
+    if not report.conforms:
         raise typer.Exit(2)
 
 

@@ -88,3 +88,14 @@ def labels_of_own_nodes(base: str) -> str:
         f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) "
         "WHERE n.kg_dataset = $dataset RETURN labels(n) AS labels"
     )
+
+
+def read_entities(base: str) -> str:
+    return f"MATCH (n:{quoted(base)}) RETURN labels(n) AS labels, properties(n) AS props"
+
+
+def read_relations(base: str) -> str:
+    return (
+        f"MATCH (a:{quoted(base)})-[r]->(b:{quoted(base)}) "
+        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+    )

@@ -10,11 +10,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from loader.connection import ENV_URI, ConnectionSettings, open_driver, resolve_settings
 from loader.cypher import QueryResult
+from loader.errors import ConfigError
+from loader.neo4j_read import read_dataset
 from loader.neo4j_server import ManagedServer, ServerStatus, default_home
 from loader.neo4j_store import LoadResult, Progress, load
+from loader.ontology import json_ld_context
+from loader.rdf_export import FORMATS, ExportResult, dataset_quads, write_export
+from loader.rdf_import import parse_rdf, rdf_to_dataset
+from loader.rdf_vocab import Names
 from loader.saved_queries import browser_link, get_query, run_saved
 from loader.schema import load_schema
 from loader.validation import load_dataset
@@ -128,3 +135,64 @@ def run_main_job(home: Path | None = None, progress: Progress | None = None) -> 
         rows,
         link,
     )
+
+
+def run_export(
+    fmt: str,
+    source: str = "data",
+    output: Path | None = None,
+    data: Path | None = None,
+    base: str | None = None,
+    with_ontology: bool = True,
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+    stdout: IO[bytes] | None = None,
+) -> ExportResult:
+    """Export the curated data (no server needed) or what Neo4j holds, in one RDF format."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown RDF format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    names = Names.configured(base)
+    schema = load_schema()
+    if source == "data":
+        dataset = load_dataset(data, schema)
+    elif source == "neo4j":
+        dataset = read_dataset(connect_target(uri, username, database, home).settings, schema)
+    else:
+        raise ConfigError(f"--from must be data or neo4j, not {source!r}")
+    quads = dataset_quads(dataset, schema, names, with_ontology)
+    context = json_ld_context(schema, names)
+    if output is None:
+        assert stdout is not None
+        count = write_export(quads, fmt, stdout, names, context)
+        return ExportResult(fmt, count, None)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    try:  # a failed export leaves no half-written file behind
+        with partial.open("wb") as handle:
+            count = write_export(quads, fmt, handle, names, context)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return ExportResult(fmt, count, str(output))
+
+
+def run_import(
+    path: Path,
+    fmt: str | None = None,
+    base: str | None = None,
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+    prune: bool = False,
+    wipe: bool = False,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load an exported RDF file into Neo4j, through the same checked, incremental loader."""
+    names = Names.configured(base)
+    schema = load_schema()
+    dataset = rdf_to_dataset(parse_rdf(path, fmt), schema, names, str(path))
+    target = connect_target(uri, username, database, home)
+    return load(dataset, schema, target.settings, prune=prune, wipe=wipe, progress=progress)

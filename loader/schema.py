@@ -93,7 +93,7 @@ def _typed(kind: str, value: Any) -> tuple[Any, str | None]:
         if isinstance(value, str):
             value = [v for v in value.split("|")]
         if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
-            return [str(v) for v in value], None
+            return sorted(dict.fromkeys(str(v) for v in value)), None  # a set: stable order
         return None, "expected a list of non-empty strings"
     return None, f"unknown type {kind}"
 

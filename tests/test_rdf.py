@@ -1,0 +1,291 @@
+"""RDF: every format parses back (rdflib and pyoxigraph), a golden export by isomorphism, SHACL,
+the IRI policy, streaming, and a load -> export -> wipe -> import round trip on the real server."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Dataset as RdfDataset
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, XSD
+from typer.testing import CliRunner
+
+from loader.cli import app
+from loader.connection import ConnectionSettings
+from loader.errors import ConfigError
+from loader.ontology import json_ld_context
+from loader.rdf_export import FORMATS, Quad, dataset_quads, write_export
+from loader.rdf_vocab import Names
+from loader.schema import load_schema
+from loader.shacl import validate_graph
+from loader.validation import load_dataset
+from tests.graph_state import graph_state
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden" / "export.trig"
+OXI = {
+    "turtle": pyoxigraph.RdfFormat.TURTLE,
+    "json-ld": pyoxigraph.RdfFormat.JSON_LD,
+    "n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
+    "rdf-xml": pyoxigraph.RdfFormat.RDF_XML,
+    "trig": pyoxigraph.RdfFormat.TRIG,
+    "n-quads": pyoxigraph.RdfFormat.N_QUADS,
+}
+
+
+@pytest.fixture(scope="module")
+def exported() -> dict[str, bytes]:
+    schema, names = load_schema(), Names()
+    dataset = load_dataset(ROOT / "data", schema)
+    out: dict[str, bytes] = {}
+    for fmt in FORMATS:
+        buffer = io.BytesIO()
+        write_export(
+            dataset_quads(dataset, schema, names),
+            fmt,
+            buffer,
+            names,
+            json_ld_context(schema, names),
+        )
+        out[fmt] = buffer.getvalue()
+    return out
+
+
+def _reference() -> set[tuple[str, str, str]]:
+    schema, names = load_schema(), Names()
+    return {
+        (s.n3(), p.n3(), o.n3())
+        for s, p, o, _g in dataset_quads(load_dataset(ROOT / "data", schema), schema, names)
+    }
+
+
+def _oxi_term(term: object) -> str:
+    if isinstance(term, pyoxigraph.Literal):
+        datatype = str(term.datatype.value)
+        if term.language:
+            return Literal(term.value, lang=term.language).n3()
+        if datatype == str(XSD.string):
+            return Literal(term.value).n3()
+        return Literal(term.value, datatype=URIRef(datatype)).n3()
+    assert isinstance(term, pyoxigraph.NamedNode)
+    return f"<{term.value}>"
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_each_format_parses_back_to_the_same_triples(exported: dict[str, bytes], fmt: str) -> None:
+    reference = _reference()
+    store = RdfDataset(default_union=True)
+    store.parse(data=exported[fmt], format=FORMATS[fmt][0])
+    by_rdflib = {(s.n3(), p.n3(), o.n3()) for s, p, o, _g in store.quads((None, None, None, None))}
+    assert by_rdflib == reference
+    by_oxigraph = {
+        (_oxi_term(q.subject), _oxi_term(q.predicate), _oxi_term(q.object))
+        for q in pyoxigraph.parse(exported[fmt], format=OXI[fmt])
+    }
+    assert by_oxigraph == reference
+
+
+def test_named_graph_per_source_document(exported: dict[str, bytes]) -> None:
+    store = RdfDataset()
+    store.parse(data=exported["trig"], format="trig")
+    names = Names()
+    graphs = {str(g.identifier) for g in store.graphs() if len(g)}
+    sources = {r.properties["source"] for r in load_dataset(ROOT / "data").relations}
+    assert {names.graph(s) for s in sources} <= {URIRef(g) for g in graphs}
+    yexin = store.graph(names.graph("jinshan-layout-2020-12"))
+    assert (names.entity("yexin-road"), names.relation("RELIEVES"), names.entity("g320")) in yexin
+
+
+def test_golden_export_is_isomorphic(exported: dict[str, bytes]) -> None:
+    if os.environ.get("KG_UPDATE_GOLDEN"):  # rewrite on purpose, then review the diff
+        GOLDEN.write_bytes(exported["trig"])
+    expected, actual = RdfDataset(), RdfDataset()
+    expected.parse(GOLDEN, format="trig")
+    actual.parse(data=exported["trig"], format="trig")
+    assert {str(g.identifier) for g in expected.graphs() if len(g)} == {
+        str(g.identifier) for g in actual.graphs() if len(g)
+    }
+    for graph in actual.graphs():
+        assert isomorphic(graph, expected.graph(graph.identifier)), graph.identifier
+
+
+def test_labels_aliases_and_typed_literals(exported: dict[str, bytes]) -> None:
+    g = Graph().parse(data=exported["turtle"], format="turtle")
+    names = Names()
+    jinshan = names.entity("jinshan")
+    labels = {
+        (str(o), getattr(o, "language", None))
+        for o in g.objects(jinshan, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+    }
+    assert ("金山区", "zh") in labels and ("Jinshan District", "en") in labels
+    alt = set(g.objects(jinshan, URIRef("http://www.w3.org/2004/02/skos/core#altLabel")))
+    assert Literal("金山", lang="zh") in alt
+    length = g.value(names.entity("yexin-road"), names.prop("length_km"))
+    assert length == Literal("2.24", datatype=XSD.decimal)
+    date = g.value(names.entity("opening-2020-12-28-yexin-road"), names.prop("date"))
+    assert date == Literal("2020-12-28", datatype=XSD.date)
+    for subject in g.subjects():
+        assert str(subject).isascii(), subject
+
+
+def test_every_relation_keeps_its_citation(exported: dict[str, bytes]) -> None:
+    g = Graph().parse(data=exported["turtle"], format="turtle")
+    names = Names()
+    statements = set(g.subjects(RDF.type, RDF.Statement))
+    assert len(statements) == len(load_dataset(ROOT / "data").relations)
+    statement = names.statement("fengjing", "CONNECTS_TO", "yaozhuang")
+    assert g.value(statement, names.prop("minutes")) == Literal("3", datatype=XSD.integer)
+    assert str(g.value(statement, names.prop("sentence"))).startswith("叶新公路的完工通车")
+    assert g.value(statement, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) == (
+        names.entity("jinshan-layout-2020-12")
+    )
+
+
+def test_export_conforms_to_the_shapes(exported: dict[str, bytes]) -> None:
+    g = Graph().parse(data=exported["turtle"], format="turtle")
+    report = validate_graph(g, load_schema(), Names())
+    assert report.conforms, report.violations[:5]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('skos:prefLabel "金山区"@zh ;', "", "kg:jinshan: County.name: required"),
+        (
+            "kg:yexin-road a kgo:Road",
+            "kg:yexin-road a kgo:Person",
+            "RELIEVES is not allowed from a Person",
+        ),
+        ("kgo:confidence 0.9 ;", "kgo:confidence 1.9 ;", "relation.confidence"),
+        ('"2020-12-28"^^xsd:date', '"2020-12-32"^^xsd:date', "Event.date: required, date"),
+        ("kgo:lengthKm 2.24", 'kgo:lengthKm "long"', "Road.length_km: decimal"),
+    ],
+)
+def test_broken_graphs_do_not_conform(
+    exported: dict[str, bytes], old: str, new: str, message: str
+) -> None:
+    text = exported["turtle"].decode("utf-8")
+    assert old in text
+    g = Graph().parse(data=text.replace(old, new, 1), format="turtle")
+    report = validate_graph(g, load_schema(), Names())
+    assert not report.conforms
+    assert any(message in line for line in report.violations), report.violations[:5]
+
+
+def test_validate_rdf_cli(exported: dict[str, bytes], tmp_path: Path) -> None:
+    good = tmp_path / "good.ttl"
+    good.write_bytes(exported["turtle"])
+    runner = CliRunner()
+    ok = runner.invoke(app, ["validate", "--rdf", str(good)])
+    assert ok.exit_code == 0 and "conforms" in ok.stdout
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        exported["turtle"].decode().replace("kgo:confidence 0.9 ;", "kgo:confidence 1.9 ;")
+    )
+    broken = runner.invoke(app, ["validate", "--rdf", str(bad), "--format", "json"])
+    assert broken.exit_code == 2
+    assert json.loads(broken.stdout)["conforms"] is False
+    garbage = tmp_path / "garbage.ttl"
+    garbage.write_text("this is not turtle <<<")
+    failed = runner.invoke(app, ["validate", "--rdf", str(garbage)])
+    assert failed.exit_code == 2 and "not valid turtle" in failed.stderr
+
+
+def test_export_cli_writes_files_and_stdout(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "graph.nq"
+    result = runner.invoke(app, ["export", "rdf", "--format", "n-quads", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8").count("\n") > 3000
+    assert not list(tmp_path.glob("*.partial"))
+    to_stdout = runner.invoke(app, ["export", "rdf", "--format", "turtle", "--no-ontology"])
+    assert to_stdout.exit_code == 0
+    assert Graph().parse(data=to_stdout.stdout, format="turtle")
+    bad = runner.invoke(app, ["export", "rdf", "--format", "yaml"])
+    assert bad.exit_code == 1 and "unknown RDF format 'yaml'" in bad.stderr
+
+
+def test_iri_base_is_configurable() -> None:
+    names = Names.configured("https://data.example.cn/kg/")
+    assert names.entity("jinshan") == URIRef("https://data.example.cn/kg/id/jinshan")
+    assert names.relation("LOCATED_IN") == URIRef("https://data.example.cn/kg/ontology#locatedIn")
+    with pytest.raises(ConfigError, match="must be an http"):
+        Names.configured("金山")
+
+
+def test_shipped_context_is_current() -> None:
+    shipped = json.loads((ROOT / "schema" / "context.jsonld").read_text("utf-8"))
+    assert shipped == json_ld_context(load_schema(), Names())
+
+
+def test_n_triples_export_streams() -> None:
+    def many() -> Iterator[Quad]:
+        subject = URIRef("https://example.org/s")
+        for i in range(200_000):
+            yield subject, URIRef(f"https://example.org/p{i}"), Literal(i), None
+
+    class Sink(io.RawIOBase):
+        size = 0
+
+        def write(self, data: object) -> int:
+            self.size += len(data)  # type: ignore[arg-type]
+            return len(data)  # type: ignore[arg-type]
+
+    sink = Sink()
+    tracemalloc.start()
+    count = write_export(many(), "n-triples", sink, Names())  # type: ignore[arg-type]
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 200_000 and sink.size > 10_000_000
+    assert peak < 5_000_000  # bytes: nothing of the graph is kept
+
+
+@pytest.mark.neo4j
+def test_load_export_wipe_import_round_trip(
+    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["load", "--json"]).exit_code == 0
+    before = graph_state(neo4j_env)
+    exported = tmp_path / "graph.trig"
+    result = runner.invoke(
+        app, ["export", "rdf", "--from", "neo4j", "--format", "trig", "-o", str(exported)]
+    )
+    assert result.exit_code == 0, result.output
+    from_data = RdfDataset()
+    from_data.parse(
+        data=io.BytesIO(
+            runner.invoke(app, ["export", "rdf", "--format", "trig"]).stdout_bytes
+        ).getvalue(),
+        format="trig",
+    )
+    from_neo4j = RdfDataset()
+    from_neo4j.parse(exported, format="trig")
+    for graph in from_data.graphs():
+        assert isomorphic(graph, from_neo4j.graph(graph.identifier)), graph.identifier
+    imported = runner.invoke(app, ["import", "rdf", str(exported), "--wipe", "--yes", "--json"])
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["wiped"] is True
+    assert graph_state(neo4j_env) == before
+
+
+@pytest.mark.neo4j
+def test_import_refuses_a_foreign_file(
+    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
+) -> None:
+    foreign = tmp_path / "foreign.ttl"
+    foreign.write_text(
+        "@prefix kgo: <https://example.org/jinshan-kg/ontology#> .\n"
+        "<https://example.org/jinshan-kg/id/x> a kgo:Road ; kgo:wingspan 3 .\n"
+    )
+    result = runner.invoke(app, ["import", "rdf", str(foreign)])
+    assert result.exit_code == 2
+    assert "unknown predicate" in result.stderr
+    assert graph_state(neo4j_env) == {"nodes": [], "relationships": []}

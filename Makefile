@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 sysdeps:
-	bash tools/install-system-packages.sh
+	bash tools/install-system-packages.sh all
 
 run: setup
+	bash tools/install-system-packages.sh fonts
 	$(KG) run
 
 lint: setup

@@ -380,6 +380,123 @@ def import_rdf(
     _print_load(result, as_json)
 
 
+SourceOpt = Annotated[
+    str, typer.Option("--from", help="data (the curated files, no server) or neo4j.")
+]
+DataOpt = Annotated[Path | None, typer.Option("--data", help="Data folder for --from data.")]
+
+
+@app.command("analyze")
+def analyze_cmd(
+    source: SourceOpt = "data",
+    top: Annotated[int, typer.Option("--top", help="Rows per table.", min=1)] = 10,
+    fmt: FormatOpt = Format.table,
+    write_back: Annotated[
+        bool, typer.Option("--write-back", help="Store the scores on the Neo4j nodes.")
+    ] = False,
+    data: DataOpt = None,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Degree, PageRank, betweenness, communities, cut points and a health report (networkx)."""
+    from loader.pipeline import run_analyze
+
+    with failures():
+        result = run_analyze(source, data, write_back, uri, username, database, home)
+    analysis = result.analysis
+    if fmt is Format.json:
+        sys.stdout.write(to_json(analysis.as_dict()) + "\n")
+        return
+    if fmt is Format.csv:
+        rows = [s.as_dict() for s in sorted(analysis.nodes, key=lambda s: (-s.pagerank, s.id))]
+        sys.stdout.write(to_csv(list(rows[0]) if rows else [], rows))
+        return
+    columns = ["name", "label", "degree", "pagerank", "betweenness", "community"]
+    for metric in ("degree", "pagerank", "betweenness", "transport_betweenness"):
+        cols = [*columns, "transport_betweenness"] if metric.startswith("transport") else columns
+        rows = [s.as_dict() for s in analysis.top(metric, top) if getattr(s, metric) is not None]
+        emit_rows(cols, rows, fmt, title=f"Top {top} by {metric}")
+    stdout.print(
+        f"{len(analysis.communities)} communities (Louvain, seed 42); "
+        f"{len(analysis.components)} connected components; "
+        f"{len(analysis.articulation_points)} articulation points; "
+        f"{len(analysis.bridges)} bridges; transport subgraph of "
+        f"{analysis.transport_nodes} nodes",
+        highlight=False,
+    )
+    for check, items in analysis.health.items():
+        shown = ", ".join(str(i) for i in items[:8]) + (" …" if len(items) > 8 else "")
+        stdout.print(
+            f"health {check}: {len(items)}" + (f" ({shown})" if items else ""), highlight=False
+        )
+    if result.written_back:
+        stdout.print(
+            f"wrote pagerank, betweenness, degree and community to {result.written_back} nodes",
+            highlight=False,
+        )
+
+
+@app.command("path")
+def path_cmd(
+    a: Annotated[str, typer.Argument(help="First entity: Chinese or English name, alias or id.")],
+    b: Annotated[str, typer.Argument(help="Second entity.")],
+    source: SourceOpt = "data",
+    fmt: FormatOpt = Format.table,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many paths.", min=1)] = 5,
+    data: DataOpt = None,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Shortest paths between two entities, with relationship types and citing sentences."""
+    from loader.analysis import shortest_paths
+    from loader.pipeline import read_graph
+    from loader.schema import load_schema
+
+    with failures():
+        dataset = read_graph(source, data, load_schema(), uri, username, database, home)
+        paths = shortest_paths(dataset, a, b, limit)
+    rows = [
+        {
+            "path": i + 1,
+            "step": j + 1,
+            "from": s.start_name,
+            "relationship": s.type if s.forward else f"<-{s.type}",
+            "to": s.end_name,
+            "sentence": s.sentence,
+            "source": s.source,
+        }
+        for i, steps in enumerate(paths)
+        for j, s in enumerate(steps)
+    ]
+    emit_rows(["path", "step", "from", "relationship", "to", "sentence", "source"], rows, fmt)
+
+
+@app.command("viz")
+def viz_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.html, FILE.png or FILE.svg")],
+    source: SourceOpt = "data",
+    data: DataOpt = None,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Draw the graph: interactive self-contained HTML, or a PNG/SVG with CJK labels."""
+    from loader.pipeline import read_graph
+    from loader.schema import load_schema
+    from loader.viz import write_picture
+
+    with failures():
+        schema = load_schema()
+        dataset = read_graph(source, data, schema, uri, username, database, home)
+        written = write_picture(dataset, schema, output)
+    stderr.print(f"wrote {written}", highlight=False)
+
+
 @app.command("validate")
 def validate(
     path: Annotated[
@@ -591,12 +708,18 @@ _COUNTERS = ("created", "updated", "deleted", "unchanged", "stale")
 
 
 @app.command("run")
-def run(home: HomeOpt = None) -> None:
-    """The main job: start the managed server (unless NEO4J_URI is set), validate, load, report."""
+def run(
+    home: HomeOpt = None,
+    report_dir: Annotated[
+        Path, typer.Option("--report", help="Folder for the analysis report.")
+    ] = Path("report"),
+) -> None:
+    """The main job: start the managed server (unless NEO4J_URI is set), validate, load,
+    analyse, write the report folder, and show the layout overview."""
     from loader.pipeline import run_main_job
 
     with failures(), _progress(enabled=True) as tick:
-        report = run_main_job(home, progress=tick)
+        report = run_main_job(home, progress=tick, report=report_dir)
     for step in report.steps:
         stdout.print(step, highlight=False)
     stdout.print(
@@ -605,6 +728,8 @@ def run(home: HomeOpt = None) -> None:
     )
     if report.load is not None:
         _print_load(report.load, as_json=False)
+    if report.report:
+        stdout.print("Report: " + ", ".join(str(p) for p in report.report), highlight=False)
     if report.overview is not None:
         emit_rows(
             report.overview.columns, report.overview.rows, Format.table, title=report.overview_title

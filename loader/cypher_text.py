@@ -13,6 +13,8 @@ DATASET_PROP = "kg_dataset"
 VERSION_PROP = "kg_version"
 RUN_PROP = "kg_run"
 BOOKKEEPING = (DATASET_PROP, VERSION_PROP, RUN_PROP)
+# Scores `kg analyze --write-back` stores on nodes; loads keep them and do not count them.
+ANALYSIS_PROPS = ("pagerank", "betweenness", "degree", "community")
 
 
 def existing_nodes(base: str) -> str:
@@ -49,11 +51,18 @@ NODE_COUNT = "MATCH (n) RETURN count(n) AS n"
 
 
 def merge_nodes(label: str, base_label: str) -> str:
-    """Create or replace the nodes of one label, keyed by id (index-backed)."""
+    """Create or replace the nodes of one label, keyed by id (index-backed); analysis scores
+    written back by `kg analyze` survive the replacement."""
+    keep = ", ".join(f".{name}" for name in ANALYSIS_PROPS)
     return (
         f"UNWIND $rows AS row MERGE (n:{quoted(base_label)}:{quoted(label)} {{id: row.id}}) "
-        "SET n = row.props"
+        f"WITH n, row, n {{{keep}}} AS scores SET n = row.props SET n += scores"
     )
+
+
+def write_scores(base: str) -> str:
+    props = ", ".join(f"n.{name} = row.{name}" for name in ANALYSIS_PROPS)
+    return f"UNWIND $rows AS row MATCH (n:{quoted(base)} {{id: row.id}}) SET {props}"
 
 
 def merge_relationships(start_label: str, rel_type: str, end_label: str) -> str:

@@ -7,13 +7,17 @@ server or writes a byte.
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from loader.analysis import Analysis, analyze
 from loader.connection import ENV_URI, ConnectionSettings, open_driver, resolve_settings
 from loader.cypher import QueryResult
+from loader.dataset import Dataset
 from loader.errors import ConfigError
 from loader.neo4j_read import read_dataset
 from loader.neo4j_server import ManagedServer, ServerStatus, default_home
@@ -23,8 +27,10 @@ from loader.rdf_export import FORMATS, ExportResult, dataset_quads, write_export
 from loader.rdf_import import parse_rdf, rdf_to_dataset
 from loader.rdf_vocab import Names
 from loader.saved_queries import browser_link, get_query, run_saved
-from loader.schema import load_schema
+from loader.schema import Schema, load_schema
 from loader.validation import load_dataset
+from loader.viz import write_picture
+from loader.writeback import write_back
 
 OVERVIEW_QUERY = "layout-overview"
 
@@ -47,6 +53,7 @@ class JobReport:
     overview_title: str = ""
     overview: QueryResult | None = None
     overview_link: str | None = None
+    report: list[Path] = field(default_factory=list)
 
 
 def connect_target(
@@ -114,13 +121,18 @@ def run_load(
     )
 
 
-def run_main_job(home: Path | None = None, progress: Progress | None = None) -> JobReport:
-    """Validate, reach the server (managed unless NEO4J_URI), load with pruning, report."""
+def run_main_job(
+    home: Path | None = None, progress: Progress | None = None, report: Path = Path("report")
+) -> JobReport:
+    """Validate, reach the server (managed unless NEO4J_URI), load with pruning, analyse and
+    write back the scores, write the report folder, run the layout overview."""
     schema = load_schema()
     dataset = load_dataset(None, schema)
     target = connect_target(home=home)
     version, edition = server_components(target.settings)
     result = load(dataset, schema, target.settings, prune=True, progress=progress)
+    write_back(analyze(dataset), target.settings, schema.base_label)
+    files = write_report(dataset, schema, report)
     overview = get_query(OVERVIEW_QUERY)
     rows = run_saved(target.settings, overview)
     link = browser_link(overview, target.managed.browser_url) if target.managed else None
@@ -134,7 +146,69 @@ def run_main_job(home: Path | None = None, progress: Progress | None = None) -> 
         overview.title,
         rows,
         link,
+        files,
     )
+
+
+def read_graph(
+    source: str,
+    data: Path | None,
+    schema: Schema,
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+) -> Dataset:
+    """The graph from the curated files (no server) or from Neo4j."""
+    if source == "data":
+        return load_dataset(data, schema)
+    if source == "neo4j":
+        return read_dataset(connect_target(uri, username, database, home).settings, schema)
+    raise ConfigError(f"--from must be data or neo4j, not {source!r}")
+
+
+@dataclass
+class AnalyzeResult:
+    analysis: Analysis
+    written_back: int = 0
+
+
+def run_analyze(
+    source: str = "data",
+    data: Path | None = None,
+    write_back_scores: bool = False,
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+) -> AnalyzeResult:
+    schema = load_schema()
+    if write_back_scores and source != "neo4j":
+        source = "neo4j"  # scores belong to the nodes they were computed from
+    dataset = read_graph(source, data, schema, uri, username, database, home)
+    result = AnalyzeResult(analyze(dataset))
+    if write_back_scores:
+        settings = connect_target(uri, username, database, home).settings
+        result.written_back = write_back(result.analysis, settings, schema.base_label)
+    return result
+
+
+def write_report(dataset: Dataset, schema: Schema, folder: Path) -> list[Path]:
+    """The report folder: analysis tables (JSON, CSV), the picture and the HTML view."""
+    folder.mkdir(parents=True, exist_ok=True)
+    analysis = analyze(dataset)
+    written = [folder / "analysis.json", folder / "nodes.csv"]
+    written[0].write_text(
+        json.dumps(analysis.as_dict(), ensure_ascii=False, indent=2) + "\n", "utf-8"
+    )
+    with written[1].open("w", newline="", encoding="utf-8") as handle:
+        rows = [s.as_dict() for s in sorted(analysis.nodes, key=lambda s: (-s.pagerank, s.id))]
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["id"])
+        writer.writeheader()
+        writer.writerows(rows)
+    written.append(write_picture(dataset, schema, folder / "layout.png"))
+    written.append(write_picture(dataset, schema, folder / "layout.html"))
+    return written
 
 
 def run_export(
@@ -155,12 +229,7 @@ def run_export(
         raise ConfigError(f"unknown RDF format {fmt!r}; use one of: {', '.join(FORMATS)}")
     names = Names.configured(base)
     schema = load_schema()
-    if source == "data":
-        dataset = load_dataset(data, schema)
-    elif source == "neo4j":
-        dataset = read_dataset(connect_target(uri, username, database, home).settings, schema)
-    else:
-        raise ConfigError(f"--from must be data or neo4j, not {source!r}")
+    dataset = read_graph(source, data, schema, uri, username, database, home)
     quads = dataset_quads(dataset, schema, names, with_ontology)
     context = json_ld_context(schema, names)
     if output is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from loader.cypher_text import DATASET_PROP, RUN_PROP, VERSION_PROP
+from loader.cypher_text import ANALYSIS_PROPS, DATASET_PROP, RUN_PROP, VERSION_PROP
 from loader.dataset import Dataset
 
 RelKey = tuple[str, str, str]
@@ -79,10 +79,11 @@ def desired_node_props(props: dict[str, Any], dataset: Dataset) -> dict[str, Any
 
 
 def comparable(props: dict[str, Any]) -> dict[str, Any]:
-    """Stored properties as the plan compares them: no run stamp, temporal values as ISO text."""
+    """Stored properties as the plan compares them: no run stamp, no analysis scores, temporal
+    values as ISO text."""
     out: dict[str, Any] = {}
     for key, value in props.items():
-        if key == RUN_PROP:
+        if key == RUN_PROP or key in ANALYSIS_PROPS:
             continue
         out[key] = value.iso_format() if hasattr(value, "iso_format") else value
     return out

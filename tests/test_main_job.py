@@ -19,12 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_main_job_loads_the_graph_on_the_managed_server(
-    managed_server: ManagedServer, neo4j: ConnectionSettings
+    managed_server: ManagedServer, neo4j: ConnectionSettings, tmp_path: Path
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env["KG_NEO4J_HOME"] = str(managed_server.home)
+    env["COLUMNS"] = "250"  # wide enough that rich does not wrap names inside the table
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "kg"), "run"],
+        [str(Path(sys.executable).parent / "kg"), "run", "--report", str(tmp_path / "report")],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -38,3 +39,14 @@ def test_main_job_loads_the_graph_on_the_managed_server(
     dataset = load_dataset(ROOT / "data")
     rows = run_cypher(neo4j, "MATCH (n:Entity) RETURN count(n) AS n").rows
     assert rows == [{"n": len(dataset.entities)}]
+    assert "Layout overview" in done.stdout and "上海碳谷绿湾产业园" in done.stdout
+    assert "/browser/?cmd=edit&arg=" in done.stdout
+    report = tmp_path / "report"
+    assert {p.name for p in report.iterdir()} == {
+        "analysis.json",
+        "nodes.csv",
+        "layout.png",
+        "layout.html",
+    }
+    scored = run_cypher(neo4j, "MATCH (n:Entity) WHERE n.pagerank IS NOT NULL RETURN count(n) AS n")
+    assert scored.rows[0]["n"] > 100

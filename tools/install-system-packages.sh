@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium + its driver (the Browser end-to-end test) and a CJK
-# font (pictures with Chinese labels). Installs only what is missing; needs root for apt-get.
+# Debian packages the project needs: a CJK font for pictures with Chinese labels (the main job
+# draws one) and, with `all`, Chromium + its driver for the browser tests. Installs only what is
+# missing; needs root (or sudo) for apt-get.  Usage: install-system-packages.sh [fonts|all]
 set -euo pipefail
+what=${1:-all}
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk fontconfig)
+if [ "$what" = all ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then

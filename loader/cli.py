@@ -318,6 +318,9 @@ def export_rdf(
     ontology: Annotated[
         bool, typer.Option("--ontology/--no-ontology", help="Include the derived ontology.")
     ] = True,
+    mentions: Annotated[
+        bool, typer.Option("--with-mentions", help="Add the lexical graph of the source texts.")
+    ] = False,
     uri: UriOpt = None,
     username: UserOpt = None,
     database: DatabaseOpt = None,
@@ -339,6 +342,7 @@ def export_rdf(
             database,
             home,
             stdout=sys.stdout.buffer,
+            with_mentions=mentions,
         )
     if result.path:
         stderr.print(
@@ -495,6 +499,111 @@ def viz_cmd(
         dataset = read_graph(source, data, schema, uri, username, database, home)
         written = write_picture(dataset, schema, output)
     stderr.print(f"wrote {written}", highlight=False)
+
+
+@app.command("extract")
+def extract_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Text files (UTF-8), Chinese.")],
+    fmt: FormatOpt = Format.table,
+    write: Annotated[
+        bool, typer.Option("--write", help="Write the lexical graph into Neo4j.")
+    ] = False,
+    gold: Annotated[
+        Path | None, typer.Option("--evaluate", help="Gold mentions file: print P, R, F1.")
+    ] = None,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Sentences and mentions of known entities (robust to spun and Traditional text), and
+    candidate new names for curation."""
+    from loader.pipeline import run_extract
+
+    with failures():
+        report = run_extract(files, write, gold, uri, username, database, home)
+    if fmt is Format.json:
+        sys.stdout.write(to_json(_extract_json(report)) + "\n")
+        return
+    for extraction in report.extractions:
+        rows = [
+            {
+                "sentence": m.sentence,
+                "start": m.start,
+                "end": m.end,
+                "surface": m.surface,
+                "name": m.name,
+                "id": m.entity_id,
+            }
+            for m in extraction.mentions
+        ]
+        emit_rows(
+            ["sentence", "start", "end", "surface", "name", "id"],
+            rows,
+            fmt,
+            title=f"{extraction.document}: {len(rows)} mentions in "
+            f"{len(extraction.sentences)} sentences",
+        )
+        if extraction.candidates and fmt is Format.table:
+            emit_rows(
+                ["name", "count", "contexts"],
+                [
+                    {"name": c.name, "count": c.count, "contexts": " / ".join(c.contexts)}
+                    for c in extraction.candidates
+                ],
+                fmt,
+                title="Unknown names (candidates)",
+            )
+    for written in report.written:
+        stderr.print(
+            f"wrote {written.document}: {written.sentences} sentences, "
+            f"{written.mentions} mentions ({written.nodes_created} nodes and "
+            f"{written.relationships_created} relationships created)",
+            highlight=False,
+        )
+    if report.scores is not None:
+        s = report.scores
+        stdout.print(
+            f"precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}  "
+            f"({s.true_positives} of {s.predicted} found, {s.gold} in gold)",
+            highlight=False,
+        )
+
+
+def _extract_json(report: Any) -> dict[str, Any]:
+    documents = []
+    for x in report.extractions:
+        documents.append(
+            {
+                "document": x.document,
+                "sentences": [
+                    {
+                        "index": s.sentence.index,
+                        "text": s.sentence.text,
+                        "start": s.sentence.start,
+                        "end": s.sentence.end,
+                        "mentions": [
+                            {
+                                "name": m.name,
+                                "id": m.entity_id,
+                                "surface": m.surface,
+                                "start": m.start,
+                                "end": m.end,
+                            }
+                            for m in s.mentions
+                        ],
+                    }
+                    for s in x.sentences
+                ],
+                "candidates": [c.__dict__ for c in x.candidates],
+            }
+        )
+    out: dict[str, Any] = {"documents": documents}
+    if report.scores is not None:
+        out["evaluation"] = report.scores.__dict__
+    if report.written:
+        out["written"] = [w.__dict__ for w in report.written]
+    return out
 
 
 @app.command("validate")

@@ -108,3 +108,41 @@ def read_relations(base: str) -> str:
         f"MATCH (a:{quoted(base)})-[r]->(b:{quoted(base)}) "
         "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
     )
+
+
+def merge_document(base: str) -> str:
+    """The document of a lexical graph; one the dataset already wrote is used as it is."""
+    return (
+        f"MERGE (d:{quoted(base)}:`Document` {{id: $document}}) "
+        "ON CREATE SET d.name = $name, d.kg_lexical = true"
+    )
+
+
+def merge_sentences(base: str, sentence: str, has_sentence: str) -> str:
+    return (
+        f"MATCH (d:{quoted(base)}:`Document` {{id: $document}}) "
+        f"UNWIND $rows AS row MERGE (s:{quoted(sentence)} {{id: row.id}}) "
+        "SET s.document = $document, s.index = row.index, s.text = row.text, "
+        "s.start = row.start, s.end = row.end "
+        f"MERGE (d)-[:{quoted(has_sentence)}]->(s)"
+    )
+
+
+def merge_mentions(base: str, sentence: str, mentions: str) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (s:{quoted(sentence)} {{id: row.sentence}}) "
+        f"MATCH (e:{quoted(base)} {{id: row.entity}}) "
+        f"MERGE (s)-[m:{quoted(mentions)} {{start: row.start, end: row.end}}]->(e) "
+        "SET m.surface = row.surface"
+    )
+
+
+def drop_stale_lexical(sentence: str, mentions: str) -> str:
+    """Mentions and sentences of this document that the new extraction no longer has."""
+    return (
+        f"MATCH (s:{quoted(sentence)} {{document: $document}}) "
+        "WHERE NOT s.id IN $sentence_ids DETACH DELETE s "
+        f"WITH count(*) AS ignored MATCH (s:{quoted(sentence)} {{document: $document}})"
+        f"-[m:{quoted(mentions)}]->(e) "
+        "WHERE NOT (s.id + '|' + toString(m.start) + '|' + e.id) IN $mention_keys DELETE m"
+    )

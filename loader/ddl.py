@@ -29,6 +29,12 @@ def schema_statements(schema: Schema) -> list[str]:
             f"CREATE INDEX {quoted(tag + '_name')} IF NOT EXISTS "
             f"FOR (n:{quoted(label)}) ON (n.`name`)"
         )
+    sentence = schema.lexical.get("sentence_label")
+    if sentence:
+        statements.append(
+            f"CREATE CONSTRAINT {quoted(sentence.lower() + '_key')} IF NOT EXISTS "
+            f"FOR (n:{quoted(sentence)}) REQUIRE n.{key} IS UNIQUE"
+        )
     statements.append(
         f"CREATE FULLTEXT INDEX {quoted(FULLTEXT_INDEX)} IF NOT EXISTS "
         f"FOR (n:{quoted(schema.base_label)}) ON EACH [n.`name`, n.`name_en`, n.`aliases`] "

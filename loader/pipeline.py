@@ -8,8 +8,12 @@ server or writes a byte.
 from __future__ import annotations
 
 import csv
+import hashlib
+import itertools
 import json
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -17,15 +21,25 @@ from typing import IO
 from loader.analysis import Analysis, analyze
 from loader.connection import ENV_URI, ConnectionSettings, open_driver, resolve_settings
 from loader.cypher import QueryResult
-from loader.dataset import Dataset
-from loader.errors import ConfigError
+from loader.dataset import Dataset, default_data_path
+from loader.errors import ConfigError, DataInvalid
+from loader.extract import Extraction, Matcher, Scores, evaluate, extract, surface_forms
+from loader.lexical_store import LexicalResult, write_lexical
 from loader.neo4j_read import read_dataset
 from loader.neo4j_server import ManagedServer, ServerStatus, default_home
 from loader.neo4j_store import LoadResult, Progress, load
 from loader.ontology import json_ld_context
-from loader.rdf_export import FORMATS, ExportResult, dataset_quads, write_export
+from loader.rdf_export import (
+    FORMATS,
+    ExportResult,
+    Quad,
+    dataset_quads,
+    lexical_quads,
+    write_export,
+)
 from loader.rdf_import import parse_rdf, rdf_to_dataset
 from loader.rdf_vocab import Names
+from loader.readers import read_text, read_yaml
 from loader.saved_queries import browser_link, get_query, run_saved
 from loader.schema import Schema, load_schema
 from loader.validation import load_dataset
@@ -223,6 +237,7 @@ def run_export(
     database: str | None = None,
     home: Path | None = None,
     stdout: IO[bytes] | None = None,
+    with_mentions: bool = False,
 ) -> ExportResult:
     """Export the curated data (no server needed) or what Neo4j holds, in one RDF format."""
     if fmt not in FORMATS:
@@ -231,6 +246,8 @@ def run_export(
     schema = load_schema()
     dataset = read_graph(source, data, schema, uri, username, database, home)
     quads = dataset_quads(dataset, schema, names, with_ontology)
+    if with_mentions:
+        quads = itertools.chain(quads, _source_mentions(data, schema, names))
     context = json_ld_context(schema, names)
     if output is None:
         assert stdout is not None
@@ -245,6 +262,14 @@ def run_export(
     finally:
         partial.unlink(missing_ok=True)
     return ExportResult(fmt, count, str(output))
+
+
+def _source_mentions(data: Path | None, schema: Schema, names: Names) -> Iterator[Quad]:
+    """The lexical graph of every source text of the curated data."""
+    dataset = load_dataset(data, schema)
+    matcher = Matcher(surface_forms(dataset))
+    for source in sorted(dataset.sources.values(), key=lambda s: s.id):
+        yield from lexical_quads(extract(source.text, dataset, source.id, matcher), names)
 
 
 def run_import(
@@ -265,3 +290,73 @@ def run_import(
     dataset = rdf_to_dataset(parse_rdf(path, fmt), schema, names, str(path))
     target = connect_target(uri, username, database, home)
     return load(dataset, schema, target.settings, prune=prune, wipe=wipe, progress=progress)
+
+
+@dataclass
+class ExtractReport:
+    extractions: list[Extraction]
+    written: list[LexicalResult] = field(default_factory=list)
+    scores: Scores | None = None
+
+
+def document_id(path: Path, dataset: Dataset, data: Path | None = None) -> str:
+    """A known source's id when the file is its text, else an ASCII id from the file name."""
+    root = data or default_data_path()
+    for source_id in dataset.sources:
+        meta = root / "sources" / f"{source_id}.yaml"
+        candidate = root / "sources" / f"{source_id}.txt"
+        if meta.exists() and candidate.exists() and candidate.resolve() == path.resolve():
+            return source_id
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    if stem and stem.isascii() and len(stem) >= 3:
+        return stem
+    return "doc-" + hashlib.sha256(path.name.encode("utf-8")).hexdigest()[:12]
+
+
+def run_extract(
+    files: list[Path],
+    write: bool = False,
+    gold: Path | None = None,
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+) -> ExtractReport:
+    schema = load_schema()
+    dataset = load_dataset(None, schema)
+    matcher = Matcher(surface_forms(dataset))
+    report = ExtractReport([])
+    for path in files:
+        text, problems = read_text(path, str(path))
+        if text is None:
+            raise ConfigError(str(problems[0]))
+        report.extractions.append(extract(text, dataset, document_id(path, dataset), matcher))
+    if gold is not None:
+        if len(files) != 1:
+            raise ConfigError("--evaluate takes exactly one document")
+        report.scores = evaluate(report.extractions[0].mentions, read_gold(gold))
+    if write:
+        settings = connect_target(uri, username, database, home).settings
+        report.written = [write_lexical(x, schema, settings) for x in report.extractions]
+    return report
+
+
+def read_gold(path: Path) -> set[tuple[int, int, str]]:
+    """Gold mentions as (start, end, entity id), from a file like data/gold/*.mentions.yaml."""
+    read = read_yaml(path, str(path))
+    if read.problems:
+        raise DataInvalid("invalid gold file", read.problems)
+    rows = read.data.get("mentions") if isinstance(read.data, dict) else None
+    if not isinstance(rows, list):
+        raise ConfigError(f"{path}: a gold file needs `mentions:`")
+    gold = set()
+    for row in rows:
+        if not (
+            isinstance(row, list)
+            and len(row) == 5
+            and isinstance(row[1], int)
+            and isinstance(row[2], int)
+        ):
+            raise ConfigError(f"{path}: each mention is [sentence, start, end, surface, entity]")
+        gold.add((row[1], row[2], str(row[4])))
+    return gold

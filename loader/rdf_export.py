@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from loader.dataset import Dataset, Entity, Relation
 from loader.errors import ConfigError
+from loader.extract import Extraction
 from loader.ontology import COMMON_PREDICATES, SOURCES_PREDICATE, bind_prefixes, ontology_triples
 from loader.rdf_vocab import Names
 from loader.schema import PropertySpec, Schema
@@ -173,3 +174,27 @@ def _stream(quads: Iterator[Quad], out: IO[bytes], with_graph: bool) -> int:
         out.write((line + " .\n").encode("utf-8"))
         count += 1
     return count
+
+
+def lexical_quads(extraction: Extraction, names: Names) -> Iterator[Quad]:
+    """The lexical graph of one document: its sentences and the mentions in them."""
+    doc = names.entity(extraction.document)
+    graph = names.graph(extraction.document)
+    kgo = names.ontology
+    for item in extraction.sentences:
+        sentence = URIRef(f"{names.base}sentence/{extraction.document}/{item.sentence.index}")
+        yield sentence, RDF.type, kgo["Sentence"], graph
+        yield sentence, DCTERMS.isPartOf, doc, graph
+        yield sentence, kgo["index"], Literal(str(item.sentence.index), datatype=XSD.integer), graph
+        yield sentence, kgo["text"], Literal(item.sentence.text, lang="zh"), graph
+        yield sentence, kgo["start"], Literal(str(item.sentence.start), datatype=XSD.integer), graph
+        yield sentence, kgo["end"], Literal(str(item.sentence.end), datatype=XSD.integer), graph
+        for m in item.mentions:
+            mention = URIRef(f"{names.base}mention/{extraction.document}/{m.start}")
+            yield sentence, kgo["mentions"], names.entity(m.entity_id), graph
+            yield mention, RDF.type, kgo["Mention"], graph
+            yield mention, kgo["inSentence"], sentence, graph
+            yield mention, kgo["refersTo"], names.entity(m.entity_id), graph
+            yield mention, kgo["surface"], Literal(m.surface, lang="zh"), graph
+            yield mention, kgo["start"], Literal(str(m.start), datatype=XSD.integer), graph
+            yield mention, kgo["end"], Literal(str(m.end), datatype=XSD.integer), graph

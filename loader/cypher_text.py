@@ -146,3 +146,15 @@ def drop_stale_lexical(sentence: str, mentions: str) -> str:
         f"-[m:{quoted(mentions)}]->(e) "
         "WHERE NOT (s.id + '|' + toString(m.start) + '|' + e.id) IN $mention_keys DELETE m"
     )
+
+
+def link_divisions(base: str) -> str:
+    """Curated places with a `code` -> their Division, citing the division's CSV row."""
+    return (
+        f"MATCH (p:{quoted(base)}) WHERE p.code IS NOT NULL AND NOT p:`Division` "
+        "AND (p.kg_dataset IS NULL OR p.kg_dataset <> $divisions) "
+        "MATCH (d:`Division` {code: p.code}) "
+        "MERGE (p)-[r:`SAME_AS`]->(d) "
+        "SET r.kg_dataset = $dataset, r.source = $source, r.sentence = $lines[p.code] "
+        "RETURN count(r) AS linked"
+    )

@@ -29,6 +29,12 @@ def schema_statements(schema: Schema) -> list[str]:
             f"CREATE INDEX {quoted(tag + '_name')} IF NOT EXISTS "
             f"FOR (n:{quoted(label)}) ON (n.`name`)"
         )
+    for label, spec in sorted(schema.labels.items()):
+        for prop in spec.indexed:
+            statements.append(
+                f"CREATE INDEX {quoted(label.lower() + '_' + prop)} IF NOT EXISTS "
+                f"FOR (n:{quoted(label)}) ON (n.{quoted(prop)})"
+            )
     sentence = schema.lexical.get("sentence_label")
     if sentence:
         statements.append(

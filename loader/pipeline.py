@@ -135,6 +135,27 @@ def run_load(
     )
 
 
+def run_bulk_load(
+    data: Path | None = None,
+    with_divisions: bool = False,
+    home: Path | None = None,
+) -> LoadResult:
+    """Fill an empty managed database with neo4j-admin import (curated data, and divisions)."""
+    from loader import divisions
+    from loader.bulk import bulk_load
+
+    if os.environ.get(ENV_URI):
+        raise ConfigError("--bulk works on the managed server only (NEO4J_URI is set)")
+    schema = load_schema()
+    datasets = [load_dataset(data, schema)]
+    if with_divisions:
+        rows = divisions.read_rows(divisions.fetch(), list(divisions.LEVELS))
+        datasets.append(divisions.build_dataset(rows)[0])
+    target = connect_target(home=home)
+    server = ManagedServer(home or default_home())
+    return bulk_load(datasets, schema, server, target.settings)
+
+
 def run_main_job(
     home: Path | None = None, progress: Progress | None = None, report: Path = Path("report")
 ) -> JobReport:

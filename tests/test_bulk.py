@@ -1,0 +1,61 @@
+"""`kg load --bulk`: neo4j-admin import into the empty managed test database; the result is
+property for property what the incremental loader writes (a sync afterwards changes nothing)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from loader.connection import ConnectionSettings
+from loader.cypher import run_cypher
+from loader.neo4j_server import ManagedServer
+from tests.graph_state import graph_state
+
+pytestmark = pytest.mark.neo4j
+KG = str(Path(sys.executable).parent / "kg")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _kg(managed_server: ManagedServer, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env["KG_NEO4J_HOME"] = str(managed_server.home)
+    return subprocess.run(
+        [KG, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_bulk_equals_incremental_load(
+    managed_server: ManagedServer, neo4j: ConnectionSettings
+) -> None:
+    loaded = _kg(managed_server, "load", "--json")
+    assert loaded.returncode == 0, loaded.stderr
+    reference = graph_state(neo4j)
+    refused = _kg(managed_server, "load", "--bulk")
+    assert refused.returncode == 1
+    assert "--bulk needs an empty database" in refused.stderr
+    run_cypher(neo4j, "MATCH (n) DETACH DELETE n", write=True)
+    bulk = _kg(managed_server, "load", "--bulk", "--json")
+    assert bulk.returncode == 0, bulk.stderr
+    summary = json.loads(bulk.stdout)
+    assert summary["nodes_created"] == len(reference["nodes"])
+    assert summary["relationships_created"] == len(reference["relationships"])
+    assert graph_state(neo4j) == reference
+    sync = json.loads(_kg(managed_server, "load", "--json").stdout)
+    assert sync["nodes_created"] == sync["nodes_updated"] == sync["relationships_updated"] == 0
+    constraints = run_cypher(neo4j, "SHOW CONSTRAINTS YIELD name RETURN count(*) AS n").rows
+    assert constraints[0]["n"] > 10
+
+
+def test_bulk_is_for_the_managed_server_only(
+    managed_server: ManagedServer, neo4j_env: ConnectionSettings
+) -> None:
+    env = dict(os.environ)
+    done = subprocess.run(
+        [KG, "load", "--bulk"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1 and "managed server only" in done.stderr

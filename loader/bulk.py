@@ -121,6 +121,33 @@ def write_files(
     return args, nodes, rels
 
 
+def admin_import(
+    server: ManagedServer, database: str, args: list[str]
+) -> subprocess.CompletedProcess[str]:
+    """`neo4j-admin database import full` on a stopped managed server."""
+    return subprocess.run(
+        [
+            java_binary(),
+            "-cp",
+            str(server.home / "lib" / "*"),
+            "org.neo4j.server.startup.Neo4jAdminCommand",
+            "database",
+            "import",
+            "full",
+            database,  # first: --nodes and --relationships take several values each
+            "--overwrite-destination=true",
+            "--multiline-fields=true",
+            f"--array-delimiter={ARRAY_DELIMITER}",
+            "--skip-bad-relationships=false",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=server.admin_env(),
+        check=False,
+    )
+
+
 def bulk_load(
     datasets: list[Dataset], schema: Schema, server: ManagedServer, settings: ConnectionSettings
 ) -> LoadResult:
@@ -139,27 +166,7 @@ def bulk_load(
     args, nodes, rels = write_files(datasets, schema, folder, run_id)
     server.stop()
     try:
-        done = subprocess.run(
-            [
-                java_binary(),
-                "-cp",
-                str(server.home / "lib" / "*"),
-                "org.neo4j.server.startup.Neo4jAdminCommand",
-                "database",
-                "import",
-                "full",
-                settings.database or "neo4j",  # first: --nodes/--relationships take many values
-                "--overwrite-destination=true",
-                "--multiline-fields=true",
-                f"--array-delimiter={ARRAY_DELIMITER}",
-                "--skip-bad-relationships=false",
-                *args,
-            ],
-            capture_output=True,
-            text=True,
-            env=server.admin_env(),
-            check=False,
-        )
+        done = admin_import(server, settings.database or "neo4j", args)
     finally:
         server.start()
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,166 @@
+"""Benchmark: loading China's divisions (665k units) plus the curated graph, side by side.
+
+Run on the managed server (it is wiped!):  .venv/bin/python bench/run.py
+Writes bench/results/latest.json and bench/results/latest.md. Ratios come from one run, so the
+noise of a shared machine hits every contender alike. See the README's "Benchmarks".
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from loader import divisions  # noqa: E402
+from loader.bulk import admin_import, write_files  # noqa: E402
+from loader.connection import open_driver, resolve_settings  # noqa: E402
+from loader.maintenance import clear_database  # noqa: E402
+from loader.neo4j_server import ManagedServer, default_home  # noqa: E402
+from loader.rdf_export import dataset_quads, write_export  # noqa: E402
+from loader.rdf_vocab import Names  # noqa: E402
+from loader.schema import load_schema  # noqa: E402
+from loader.validation import load_dataset  # noqa: E402
+
+KG = str(Path(sys.executable).parent / "kg")
+NAIVE_SAMPLE = 2000
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (kB) of one command, measured by GNU time."""
+    start = time.monotonic()
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *cmd],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")},
+        check=False,
+    )
+    wall = time.monotonic() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-500:]}")
+    return wall, int(done.stderr.strip().splitlines()[-1])
+
+
+def main() -> None:
+    schema = load_schema()
+    server = ManagedServer(default_home())
+    server.install()
+    server.start()
+    settings = resolve_settings()
+    curated = load_dataset(None, schema)
+    tarball = divisions.fetch()
+    divs, _lines = divisions.build_dataset(divisions.read_rows(tarball, list(divisions.LEVELS)))
+    nodes = len(curated.entities) + len(divs.entities)
+    rels = len(curated.relations) + len(divs.relations)
+    results: dict[str, dict[str, float]] = {}
+
+    clear_database(settings)
+    wall, rss = timed([KG, "load", "--bulk", "--with-divisions", "--json"])
+    results["kg load --bulk"] = {"seconds": wall, "rss_mb": rss / 1024}
+
+    clear_database(settings)
+    folder = server.home / "import" / "bench"
+    args, _n, _r = write_files([curated, divs], schema, folder, "bench")
+    server.stop()
+    start = time.monotonic()
+    admin_import(server, "neo4j", args).check_returncode()
+    results["neo4j-admin import (files ready)"] = {
+        "seconds": time.monotonic() - start,
+        "rss_mb": 0.0,
+    }
+    server.start()
+
+    clear_database(settings, drop_schema=True)
+    wall_d, rss_d = timed([KG, "divisions", "import", "--json"])
+    wall_c, rss_c = timed([KG, "load", "--json"])
+    results["kg load"] = {"seconds": wall_d + wall_c, "rss_mb": max(rss_d, rss_c) / 1024}
+
+    clear_database(settings)
+    sample = list(divs.entities.values())[:NAIVE_SAMPLE]
+    start = time.monotonic()
+    with open_driver(settings) as driver:
+        for entity in sample:  # what a first script does: one MERGE, one transaction, per row
+            driver.execute_query(
+                "MERGE (n:Entity:Division {id: $id}) SET n += $props",
+                {"id": entity.id, "props": entity.properties},
+            )
+    per_row = (time.monotonic() - start) / len(sample)
+    results["naive MERGE per row (extrapolated)"] = {
+        "seconds": per_row * (nodes + rels),
+        "rss_mb": 0.0,
+    }
+
+    names = Names()
+    quads = list(dataset_quads(divs, schema, names, with_ontology=False))[:300_000]
+    start = time.monotonic()
+    count = write_export(iter(quads), "n-triples", io.BytesIO(), names)
+    streamed = count / (time.monotonic() - start)
+    start = time.monotonic()
+    count = write_export(iter(quads[:100_000]), "turtle", io.BytesIO(), names)
+    rdflib_rate = count / (time.monotonic() - start)
+
+    starts = []
+    for _ in range(5):
+        start = time.monotonic()
+        subprocess.run([KG, "--help"], capture_output=True, check=True)
+        starts.append(time.monotonic() - start)
+
+    for row in results.values():
+        row["nodes_per_s"] = nodes / row["seconds"]
+        row["relationships_per_s"] = rels / row["seconds"]
+    report = {
+        "machine": f"{platform.node()} {os.cpu_count()} cores",
+        "nodes": nodes,
+        "relationships": rels,
+        "loads": results,
+        "ratios": {
+            "kg load vs naive (x faster)": results["naive MERGE per row (extrapolated)"]["seconds"]
+            / results["kg load"]["seconds"],
+            "kg load vs neo4j-admin import (x slower)": results["kg load"]["seconds"]
+            / results["neo4j-admin import (files ready)"]["seconds"],
+            "kg load --bulk vs neo4j-admin import (x slower)": results["kg load --bulk"]["seconds"]
+            / results["neo4j-admin import (files ready)"]["seconds"],
+        },
+        "rdf_export_triples_per_s": {"streamed n-triples": streamed, "rdflib turtle": rdflib_rate},
+        "kg_help_seconds_min_of_5": min(starts),
+        "not_measured": ["rdflib-neo4j (not run: see the issue note)"],
+    }
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    lines = [
+        "| loader | seconds | nodes/s | relationships/s | peak RSS (MB) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, row in results.items():
+        lines.append(
+            f"| {name} | {row['seconds']:.1f} | {row['nodes_per_s']:,.0f} | "
+            f"{row['relationships_per_s']:,.0f} | "
+            f"{row['rss_mb']:.0f} |"
+            if row["rss_mb"]
+            else f"| {name} | {row['seconds']:.1f} | {row['nodes_per_s']:,.0f} | "
+            f"{row['relationships_per_s']:,.0f} | — |"
+        )
+    lines.append("")
+    for name, value in report["ratios"].items():  # type: ignore[union-attr]
+        lines.append(f"- {name}: {value:.2f}")
+    lines.append(
+        f"- RDF export: streamed N-Triples {streamed:,.0f} triples/s; rdflib Turtle "
+        f"{rdflib_rate:,.0f} triples/s"
+    )
+    lines.append(f"- `kg --help`: {min(starts):.2f} s (best of 5)")
+    (out / "latest.md").write_text("\n".join(lines) + "\n", "utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

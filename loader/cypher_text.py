@@ -47,9 +47,6 @@ def delete_nodes(base: str) -> str:
     )
 
 
-NODE_COUNT = "MATCH (n) RETURN count(n) AS n"
-
-
 def merge_nodes(label: str, base_label: str) -> str:
     """Create or replace the nodes of one label, keyed by id (index-backed); analysis scores
     written back by `kg analyze` survive the replacement."""

@@ -67,12 +67,6 @@ class Dataset:
     relations: list[Relation] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
 
-    def by_label(self) -> dict[str, list[Entity]]:
-        groups: dict[str, list[Entity]] = {}
-        for entity in self.entities.values():
-            groups.setdefault(entity.label, []).append(entity)
-        return groups
-
     def label_of(self, entity_id: str) -> str:
         return self.entities[entity_id].label
 

@@ -54,13 +54,6 @@ class SavedQuery:
             ],
         }
 
-    def browser_params(self) -> str:
-        """The `:param` lines that set the example values in Browser."""
-        return "\n".join(
-            f":param {p.name} => {json.dumps(p.example, ensure_ascii=False)}"
-            for p in self.parameters.values()
-        )
-
 
 def default_queries_path() -> Path:
     if DEFAULT_QUERIES.exists():

@@ -32,6 +32,8 @@ class NodeScores:
     degree: int
     pagerank: float
     betweenness: float
+    transport_degree: int | None
+    transport_pagerank: float | None
     transport_betweenness: float | None
     community: int
     component: int
@@ -131,6 +133,7 @@ def analyze(dataset: Dataset) -> Analysis:
     betweenness = nx.betweenness_centrality(undirected, normalized=True)
     transport = transport_subgraph(graph)
     transport_betweenness = nx.betweenness_centrality(transport, normalized=True)
+    transport_pagerank = nx.pagerank(transport) if len(transport) else {}
     communities = sorted(
         (sorted(c) for c in nx.community.louvain_communities(undirected, seed=SEED)),
         key=lambda c: (-len(c), c[0]),
@@ -151,6 +154,10 @@ def analyze(dataset: Dataset) -> Analysis:
             degree=graph.degree(node),
             pagerank=round(pagerank.get(node, 0.0), 6),
             betweenness=round(betweenness.get(node, 0.0), 6),
+            transport_degree=transport.degree(node) if node in transport else None,
+            transport_pagerank=(
+                round(transport_pagerank[node], 6) if node in transport_pagerank else None
+            ),
             transport_betweenness=(
                 round(transport_betweenness[node], 6) if node in transport_betweenness else None
             ),

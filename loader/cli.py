@@ -418,8 +418,22 @@ def analyze_cmd(
         sys.stdout.write(to_csv(list(rows[0]) if rows else [], rows))
         return
     columns = ["name", "label", "degree", "pagerank", "betweenness", "community"]
-    for metric in ("degree", "pagerank", "betweenness", "transport_betweenness"):
-        cols = [*columns, "transport_betweenness"] if metric.startswith("transport") else columns
+    transport_columns = [
+        "name",
+        "label",
+        "transport_degree",
+        "transport_pagerank",
+        "transport_betweenness",
+    ]
+    for metric in (
+        "degree",
+        "pagerank",
+        "betweenness",
+        "transport_degree",
+        "transport_pagerank",
+        "transport_betweenness",
+    ):
+        cols = transport_columns if metric.startswith("transport") else columns
         rows = [s.as_dict() for s in analysis.top(metric, top) if getattr(s, metric) is not None]
         emit_rows(cols, rows, fmt, title=f"Top {top} by {metric}")
     stdout.print(

@@ -79,6 +79,11 @@ def test_metrics_equal_hand_computed_values() -> None:
     # The transport subgraph is r with its two towns: r lies on the one pair's only path.
     assert scores["r"].transport_betweenness == pytest.approx(1.0)
     assert scores["a"].transport_betweenness is None
+    assert (scores["r"].transport_degree, scores["t1"].transport_degree) == (2, 1)
+    # PageRank of the path t1 - r - t2: r = 0.15/3 + 0.85 * 2 * t, t = 0.15/3 + 0.85 * r / 2
+    # => r = 0.05 + 1.7 (0.05 + 0.425 r)  =>  r = 0.135 / 0.2775
+    assert scores["r"].transport_pagerank == pytest.approx(0.135 / 0.2775, abs=1e-5)
+    assert scores["a"].transport_pagerank is None
     assert result.articulation_points == ["b", "r"]
     assert result.bridges == [("a", "b"), ("b", "c"), ("b", "d"), ("r", "t1"), ("r", "t2")]
     assert result.components == [["a", "b", "c", "d"], ["r", "t1", "t2"]]

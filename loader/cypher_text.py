@@ -58,8 +58,7 @@ def merge_nodes(label: str, base_label: str) -> str:
 
 
 def write_scores(base: str) -> str:
-    props = ", ".join(f"n.{name} = row.{name}" for name in ANALYSIS_PROPS)
-    return f"UNWIND $rows AS row MATCH (n:{quoted(base)} {{id: row.id}}) SET {props}"
+    return f"UNWIND $rows AS row MATCH (n:{quoted(base)} {{id: row.id}}) SET n += row.scores"
 
 
 def merge_relationships(start_label: str, rel_type: str, end_label: str) -> str:

@@ -14,10 +14,12 @@ def write_back(analysis: Analysis, settings: ConnectionSettings, base_label: str
     rows = [
         {
             "id": s.id,
-            "pagerank": s.pagerank,
-            "betweenness": s.betweenness,
-            "degree": s.degree,
-            "community": s.community,
+            "scores": {
+                "pagerank": s.pagerank,
+                "betweenness": s.betweenness,
+                "degree": s.degree,
+                "community": s.community,
+            },
         }
         for s in analysis.nodes
     ]

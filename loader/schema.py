@@ -33,6 +33,7 @@ class PropertySpec:
     minimum: float | None = None
     maximum: float | None = None
     description: str = ""
+    max_length: int | None = None
 
     def coerce(self, value: Any) -> tuple[Any, str | None]:
         """(value in its canonical Python form, None) or (None, what is wrong)."""
@@ -43,6 +44,10 @@ class PropertySpec:
             return None, f"{checked!r} is not one of: {', '.join(self.values)}"
         if self.pattern and isinstance(checked, str) and not re.fullmatch(self.pattern, checked):
             return None, f"{checked!r} does not match {self.pattern}"
+        if self.max_length is not None and isinstance(checked, str) and (
+            len(checked) > self.max_length
+        ):
+            return None, f"longer than {self.max_length} characters ({len(checked)})"
         if self.minimum is not None and checked < self.minimum:
             return None, f"{checked} is below the minimum {self.minimum}"
         if self.maximum is not None and checked > self.maximum:
@@ -187,6 +192,7 @@ def load_schema(path: Path | None = None) -> Schema:
                 required=bool(spec.get("required", False)),
                 values=tuple(str(v) for v in spec.get("values") or ()),
                 pattern=spec.get("pattern"),
+                max_length=spec.get("max_length"),
                 minimum=spec.get("min"),
                 maximum=spec.get("max"),
                 description=str(spec.get("description", "")),

@@ -44,8 +44,10 @@ class PropertySpec:
             return None, f"{checked!r} is not one of: {', '.join(self.values)}"
         if self.pattern and isinstance(checked, str) and not re.fullmatch(self.pattern, checked):
             return None, f"{checked!r} does not match {self.pattern}"
-        if self.max_length is not None and isinstance(checked, str) and (
-            len(checked) > self.max_length
+        if (
+            self.max_length is not None
+            and isinstance(checked, str)
+            and (len(checked) > self.max_length)
         ):
             return None, f"longer than {self.max_length} characters ({len(checked)})"
         if self.minimum is not None and checked < self.minimum:

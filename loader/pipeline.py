@@ -166,8 +166,9 @@ def run_main_job(
     target = connect_target(home=home)
     version, edition = server_components(target.settings)
     result = load(dataset, schema, target.settings, prune=True, progress=progress)
-    write_back(analyze(dataset), target.settings, schema.base_label)
-    files = write_report(dataset, schema, report)
+    analysis = analyze(dataset)
+    write_back(analysis, target.settings, schema.base_label)
+    files = write_report(dataset, schema, report, analysis)
     overview = get_query(OVERVIEW_QUERY)
     rows = run_saved(target.settings, overview)
     link = browser_link(overview, target.managed.browser_url) if target.managed else None
@@ -228,10 +229,9 @@ def run_analyze(
     return result
 
 
-def write_report(dataset: Dataset, schema: Schema, folder: Path) -> list[Path]:
+def write_report(dataset: Dataset, schema: Schema, folder: Path, analysis: Analysis) -> list[Path]:
     """The report folder: analysis tables (JSON, CSV), the picture and the HTML view."""
     folder.mkdir(parents=True, exist_ok=True)
-    analysis = analyze(dataset)
     written = [folder / "analysis.json", folder / "nodes.csv"]
     written[0].write_text(
         json.dumps(analysis.as_dict(), ensure_ascii=False, indent=2) + "\n", "utf-8"

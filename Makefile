@@ -4,7 +4,7 @@ VENV := .venv
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup sysdeps run test lint clean
+.PHONY: setup sysdeps run test lint clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -22,8 +22,8 @@ run: setup
 	$(KG) run
 
 lint: setup
-	$(VENV)/bin/ruff check loader tests
-	$(VENV)/bin/ruff format --check loader tests
+	$(VENV)/bin/ruff check loader tests bench
+	$(VENV)/bin/ruff format --check loader tests bench
 	$(VENV)/bin/mypy
 
 test: lint sysdeps
@@ -32,3 +32,7 @@ test: lint sysdeps
 clean:
 	-$(KG) neo4j stop
 	rm -rf $(VENV) .kg
+
+# The benchmark (wipes the managed server's database): results in bench/results/.
+bench: setup
+	$(VENV)/bin/python bench/run.py

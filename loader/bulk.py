@@ -13,8 +13,9 @@ import shutil
 import subprocess
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from loader.connection import ConnectionSettings, open_driver
 from loader.cypher_text import DATASET_PROP, RUN_PROP, VERSION_PROP
@@ -50,75 +51,97 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+class _Files:
+    """The importer's CSV files, opened as rows of a new (dataset, label or type) arrive."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.open: dict[tuple[str, str], tuple[IO[str], Any, list[str]]] = {}
+        self.args: list[str] = []
+
+    def writer(
+        self, kind: str, dataset: str, group: str, header: list[str], props: list[str]
+    ) -> tuple[Any, list[str]]:
+        key = (kind, f"{dataset}|{group}")
+        if key not in self.open:
+            path = self.folder / f"{kind}-{len(self.open)}-{group}.csv"
+            handle = path.open("w", newline="", encoding="utf-8")
+            out = csv.writer(handle)
+            out.writerow(header)
+            self.open[key] = (handle, out, props)
+            self.args.append(f"--{kind}={path}")
+        _handle, out, props = self.open[key]
+        return out, props
+
+    def close(self) -> None:
+        for handle, _out, _props in self.open.values():
+            handle.close()
+
+
 def write_files(
-    datasets: list[Dataset], schema: Schema, folder: Path, run_id: str
+    sources: list[Iterable[Dataset]], schema: Schema, folder: Path, run_id: str
 ) -> tuple[list[str], dict[str, Counts], dict[str, Counts]]:
-    """The importer's CSV files; returns its --nodes/--relationships arguments and counts."""
+    """The importer's CSV files, written in one pass over each source's chunks (a curated
+    dataset is one chunk; the divisions stream); returns the importer's arguments and counts.
+    Columns are the schema's properties: an empty cell is no property."""
     folder.mkdir(parents=True, exist_ok=True)
-    args: list[str] = []
+    files = _Files(folder)
     nodes: dict[str, Counts] = {}
     rels: dict[str, Counts] = {}
-    by_label: dict[str, list[tuple[Dataset, Any]]] = {}
-    for dataset in datasets:
-        for entity in dataset.entities.values():
-            by_label.setdefault(entity.label, []).append((dataset, entity))
     stamp = [DATASET_PROP, VERSION_PROP, RUN_PROP]
-    for label, rows in sorted(by_label.items()):
-        specs = schema.node_properties(label)
-        props = sorted({k for _d, e in rows for k in e.properties} - {"id"})
-        path = folder / f"nodes-{label}.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            out = csv.writer(handle)
-            out.writerow(
-                ["id:ID(Entity)", ":LABEL", *(_column(p, specs.get(p)) for p in props), *stamp]
-            )
-            for dataset, entity in rows:
-                out.writerow(
-                    [
-                        entity.id,
-                        f"{schema.base_label}{ARRAY_DELIMITER}{label}",
-                        *(_cell(entity.properties.get(p)) for p in props),
-                        dataset.name,
-                        dataset.version,
-                        run_id,
-                    ]
-                )
-        args.append(f"--nodes={path}")
-        nodes[label] = Counts(created=len(rows))
-    by_type: dict[str, list[tuple[Dataset, Any]]] = {}
-    for dataset in datasets:
-        for relation in dataset.relations:
-            by_type.setdefault(relation.type, []).append((dataset, relation))
-    for rel_type, rows in sorted(by_type.items()):
-        specs = schema.relationship_properties(rel_type)
-        props = sorted({k for _d, r in rows for k in r.properties})
-        path = folder / f"rels-{rel_type}.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            out = csv.writer(handle)
-            out.writerow(
-                [
-                    ":START_ID(Entity)",
-                    ":END_ID(Entity)",
-                    ":TYPE",
-                    *(_column(p, specs.get(p)) for p in props),
-                    *stamp,
-                ]
-            )
-            for dataset, relation in rows:
-                out.writerow(
-                    [
-                        relation.start,
-                        relation.end,
-                        rel_type,
-                        *(_cell(relation.properties.get(p)) for p in props),
-                        dataset.name,
-                        dataset.version,
-                        run_id,
-                    ]
-                )
-        args.append(f"--relationships={path}")
-        rels[rel_type] = Counts(created=len(rows))
-    return args, nodes, rels
+    try:
+        for source in sources:
+            for chunk in source:
+                tail = [chunk.name, chunk.version, run_id]
+                for entity in chunk.entities.values():
+                    label = entity.label
+                    props = sorted(set(schema.node_properties(label)) - {"id"})
+                    specs = schema.node_properties(label)
+                    out, props = files.writer(
+                        "nodes",
+                        chunk.name,
+                        label,
+                        ["id:ID(Entity)", ":LABEL", *(_column(p, specs[p]) for p in props), *stamp],
+                        props,
+                    )
+                    out.writerow(
+                        [
+                            entity.id,
+                            f"{schema.base_label}{ARRAY_DELIMITER}{label}",
+                            *(_cell(entity.properties.get(p)) for p in props),
+                            *tail,
+                        ]
+                    )
+                    nodes.setdefault(label, Counts()).created += 1
+                for relation in chunk.relations:
+                    specs = schema.relationship_properties(relation.type)
+                    props = sorted(specs)
+                    out, props = files.writer(
+                        "relationships",
+                        chunk.name,
+                        relation.type,
+                        [
+                            ":START_ID(Entity)",
+                            ":END_ID(Entity)",
+                            ":TYPE",
+                            *(_column(p, specs[p]) for p in props),
+                            *stamp,
+                        ],
+                        props,
+                    )
+                    out.writerow(
+                        [
+                            relation.start,
+                            relation.end,
+                            relation.type,
+                            *(_cell(relation.properties.get(p)) for p in props),
+                            *tail,
+                        ]
+                    )
+                    rels.setdefault(relation.type, Counts()).created += 1
+    finally:
+        files.close()
+    return files.args, nodes, rels
 
 
 def admin_import(
@@ -149,7 +172,12 @@ def admin_import(
 
 
 def bulk_load(
-    datasets: list[Dataset], schema: Schema, server: ManagedServer, settings: ConnectionSettings
+    sources: list[Iterable[Dataset]],
+    schema: Schema,
+    server: ManagedServer,
+    settings: ConnectionSettings,
+    name: str,
+    version: str,
 ) -> LoadResult:
     started = time.monotonic()
     with open_driver(settings) as driver:
@@ -163,7 +191,7 @@ def bulk_load(
         )
     run_id = uuid.uuid4().hex
     folder = server.home / "import" / f"bulk-{run_id}"
-    args, nodes, rels = write_files(datasets, schema, folder, run_id)
+    args, nodes, rels = write_files(sources, schema, folder, run_id)
     server.stop()
     try:
         done = admin_import(server, settings.database or "neo4j", args)
@@ -181,8 +209,6 @@ def bulk_load(
     with open_driver(settings) as driver, driver.session(database=settings.database) as session:
         for statement in schema_statements(schema):
             session.run(statement).consume()
-    name = "+".join(d.name for d in datasets)
-    version = "+".join(d.version for d in datasets)
     return LoadResult(
         name,
         version,

@@ -849,7 +849,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
         if not tasks:  # the display starts with the first report, so errors alone stay one line
             bars.start()
         if phase not in tasks:
-            tasks[phase] = bars.add_task(phase, total=total)
+            tasks[phase] = bars.add_task(phase, total=total or None)  # 0: not known
         bars.advance(tasks[phase], done)
 
     try:

@@ -31,6 +31,50 @@ def existing_relationships(base: str) -> str:
     )
 
 
+def own_nodes_among(base: str) -> str:
+    """What this dataset holds of the given ids (one streamed chunk's snapshot)."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) WHERE n.kg_dataset = $dataset "
+        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+    )
+
+
+def own_relationships_from(base: str) -> str:
+    """This dataset's relationships that start at the given ids (one chunk's snapshot)."""
+    return (
+        f"UNWIND $ids AS id MATCH (a:{quoted(base)} {{id: id}})-[r]->(b:{quoted(base)}) "
+        "WHERE r.kg_dataset = $dataset "
+        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+    )
+
+
+def own_node_page(base: str) -> str:
+    """One page of this dataset's node ids in id order (keyset paging over the id index)."""
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.id > $after AND n.kg_dataset = $dataset "
+        "RETURN n.id AS id, labels(n) AS labels ORDER BY n.id LIMIT $page"
+    )
+
+
+def any_own_node(base: str) -> str:
+    return f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset = $dataset RETURN n.id AS id LIMIT 1"
+
+
+def foreign_nodes(base: str) -> str:
+    """Ids of nodes this dataset did not write (a streamed load checks its ids against them)."""
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset IS NULL OR n.kg_dataset <> $dataset "
+        "RETURN n.id AS id"
+    )
+
+
+def count_foreign_nodes(base: str) -> str:
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset IS NULL OR n.kg_dataset <> $dataset "
+        "RETURN count(n) AS n"
+    )
+
+
 def foreign_id_claims(base: str) -> str:
     """Ids this dataset wants that a node of another dataset or tool already holds."""
     return (
@@ -84,7 +128,8 @@ def delete_own_relationships_of_nodes(base: str) -> str:
     """Before one of this dataset's nodes goes, the relationships this dataset hung on it go."""
     return (
         f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}})-[r]-() "
-        "WHERE n.kg_dataset = $dataset AND r.kg_dataset = $dataset DELETE r"
+        "WHERE n.kg_dataset = $dataset AND r.kg_dataset = $dataset "
+        "WITH DISTINCT r, type(r) AS type DELETE r RETURN type, count(*) AS deleted"
     )
 
 
@@ -144,12 +189,19 @@ def drop_stale_lexical(sentence: str, mentions: str) -> str:
     )
 
 
+def curated_place_codes(base: str) -> str:
+    return (
+        f"MATCH (p:{quoted(base)}) WHERE p.code IS NOT NULL AND NOT p:`Division` "
+        "AND (p.kg_dataset IS NULL OR p.kg_dataset <> $divisions) RETURN DISTINCT p.code AS code"
+    )
+
+
 def link_divisions(base: str) -> str:
     """Curated places with a `code` -> their Division, citing the division's CSV row."""
     return (
         f"MATCH (p:{quoted(base)}) WHERE p.code IS NOT NULL AND NOT p:`Division` "
         "AND (p.kg_dataset IS NULL OR p.kg_dataset <> $divisions) "
-        "MATCH (d:`Division` {code: p.code}) "
+        "AND $lines[p.code] IS NOT NULL MATCH (d:`Division` {code: p.code}) "
         "MERGE (p)-[r:`SAME_AS`]->(d) "
         "SET r.kg_dataset = $dataset, r.source = $source, r.sentence = $lines[p.code] "
         "RETURN count(r) AS linked"

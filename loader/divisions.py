@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loader.connection import ConnectionSettings, open_driver
-from loader.cypher_text import link_divisions
+from loader.cypher_text import curated_place_codes, link_divisions
 from loader.dataset import Dataset, Entity, Location, Relation
 from loader.errors import ConfigError, ServerError, ToolMissing
 
@@ -115,44 +115,55 @@ def division_id(code: str) -> str:
     return f"cn-{code}"
 
 
-def build_dataset(rows: Iterator[DivisionRow]) -> tuple[Dataset, dict[str, str]]:
-    """The divisions as a dataset, and each code's CSV row (the citation of its SAME_AS)."""
+def chunks(
+    tarball: Path,
+    levels: list[str],
+    within: list[str] | None = None,
+    size: int = 10_000,
+    lines: dict[str, str] | None = None,
+) -> Iterator[Dataset]:
+    """The divisions as a stream of small datasets, parents before children: each division
+    with its LOCATED_IN to its parent (when the parent's level is loaded too). The CSV rows of
+    the codes already in `lines` are filled in: they are the citations of the SAME_AS links."""
     here = Location(f"{PACKAGE}@{VERSION}", 0)
-    dataset = Dataset(DATASET, VERSION)
+    order = list(LEVELS)
+    chunk = Dataset(DATASET, VERSION)
     # The package's Document node belongs to the curated data (data/sources/); facts cite it.
-    pending: list[DivisionRow] = []
-    lines: dict[str, str] = {}
-    for row in rows:
-        lines[row.code] = row.line
-        dataset.entities[division_id(row.code)] = Entity(
-            division_id(row.code),
+    for row in read_rows(tarball, levels, within):
+        if lines is not None and row.code in lines:
+            lines[row.code] = row.line
+        node_id = division_id(row.code)
+        chunk.entities[node_id] = Entity(
+            node_id,
             "Division",
-            {
-                "id": division_id(row.code),
-                "name": row.name,
-                "code": row.code,
-                "level": row.level,
-            },
+            {"id": node_id, "name": row.name, "code": row.code, "level": row.level},
             here,
         )
-        if row.parent:
-            pending.append(row)
-    for row in pending:
-        parent = division_id(str(row.parent))
-        if parent in dataset.entities:
-            dataset.relations.append(
+        parent_level = order[order.index(row.level) - 1] if row.level != order[0] else None
+        if row.parent and parent_level in levels:  # the package lists every parent (checked)
+            chunk.relations.append(
                 Relation(
-                    division_id(row.code),
+                    node_id,
                     "LOCATED_IN",
-                    parent,
-                    {
-                        "source": SOURCE_ID,
-                        "sentence": row.line,
-                    },
+                    division_id(row.parent),
+                    {"source": SOURCE_ID, "sentence": row.line},
                     here,
                 )
             )
-    return dataset, lines
+        if len(chunk.entities) >= size:
+            yield chunk
+            chunk = Dataset(DATASET, VERSION)
+    if chunk.entities:
+        yield chunk
+
+
+def curated_codes(settings: ConnectionSettings, base_label: str) -> list[str]:
+    """The codes the curated places carry: their divisions' rows are the SAME_AS citations."""
+    with open_driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            curated_place_codes(base_label), {"divisions": DATASET}, database_=settings.database
+        )
+    return [str(r["code"]) for r in records]
 
 
 def link_curated_places(settings: ConnectionSettings, base_label: str, rows: dict[str, str]) -> int:

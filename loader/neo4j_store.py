@@ -107,7 +107,7 @@ def load(
                 for statement in statements:
                     session.run(statement).consume()
                     tick("schema", 1, len(statements))
-            _apply(driver, settings, dataset, schema, plan, run_id, batch_size, tick)
+            apply_plan(driver, settings, dataset, schema, plan, run_id, batch_size, tick)
     result.elapsed_s = time.monotonic() - started
     return result
 
@@ -155,7 +155,7 @@ def _refuse_foreign_ids(
         )
 
 
-def _apply(
+def apply_plan(
     driver: Any,
     settings: ConnectionSettings,
     dataset: Dataset,
@@ -165,6 +165,7 @@ def _apply(
     batch_size: int,
     tick: Progress,
 ) -> None:
+    """Write a plan: stale relationships out, relabels, nodes, relationships, stale nodes."""
     base = schema.base_label
     stamp = {q.RUN_PROP: run_id}
     with driver.session(database=settings.database) as session:

@@ -13,7 +13,7 @@ import itertools
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -147,13 +147,15 @@ def run_bulk_load(
     if os.environ.get(ENV_URI):
         raise ConfigError("--bulk works on the managed server only (NEO4J_URI is set)")
     schema = load_schema()
-    datasets = [load_dataset(data, schema)]
+    curated = load_dataset(data, schema)
+    sources: list[Iterable[Dataset]] = [[curated]]
+    name, version = curated.name, curated.version
     if with_divisions:
-        rows = divisions.read_rows(divisions.fetch(), list(divisions.LEVELS))
-        datasets.append(divisions.build_dataset(rows)[0])
+        sources.append(divisions.chunks(divisions.fetch(), list(divisions.LEVELS)))
+        name, version = f"{name}+{divisions.DATASET}", f"{version}+{divisions.VERSION}"
     target = connect_target(home=home)
     server = ManagedServer(home or default_home())
-    return bulk_load(datasets, schema, server, target.settings)
+    return bulk_load(sources, schema, server, target.settings, name, version)
 
 
 def run_main_job(
@@ -401,13 +403,24 @@ def run_divisions_import(
     progress: Progress | None = None,
 ) -> DivisionsResult:
     from loader import divisions
+    from loader.stream_load import stream_load
 
     schema = load_schema()
     tarball = divisions.fetch()
-    dataset, lines = divisions.build_dataset(divisions.read_rows(tarball, levels, within))
+    next(divisions.read_rows(tarball, levels), None)  # an unknown level fails before connecting
     target = connect_target(uri, username, database, home)
-    result = load(
-        dataset, schema, target.settings, batch_size=batch_size, prune=prune, progress=progress
+    lines = dict.fromkeys(divisions.curated_codes(target.settings, schema.base_label), "")
+    result = stream_load(
+        lambda: divisions.chunks(tarball, levels, within, max(batch_size, 1000), lines),
+        divisions.DATASET,
+        divisions.VERSION,
+        schema,
+        target.settings,
+        label_of=lambda _id: "Division",
+        batch_size=batch_size,
+        prune=prune,
+        progress=progress,
     )
-    linked = divisions.link_curated_places(target.settings, schema.base_label, lines)
+    found = {code: line for code, line in lines.items() if line}
+    linked = divisions.link_curated_places(target.settings, schema.base_label, found)
     return DivisionsResult(result, linked)

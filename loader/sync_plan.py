@@ -7,6 +7,7 @@ left alone, which is what makes an unchanged reload a no-op.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,7 +90,15 @@ def comparable(props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def make_plan(dataset: Dataset, base_label: str, snapshot: Snapshot, prune: bool) -> Plan:
+def make_plan(
+    dataset: Dataset,
+    base_label: str,
+    snapshot: Snapshot,
+    prune: bool,
+    label_of: Callable[[str], str] | None = None,
+) -> Plan:
+    """`label_of` names the label of a relation's end outside `dataset` (a streamed chunk)."""
+    label_at = label_of or dataset.label_of
     plan = Plan()
     for entity in dataset.entities.values():
         counts = plan.nodes.setdefault(entity.label, Counts())
@@ -123,8 +132,8 @@ def make_plan(dataset: Dataset, base_label: str, snapshot: Snapshot, prune: bool
                 relation.start,
                 relation.type,
                 relation.end,
-                dataset.label_of(relation.start),
-                dataset.label_of(relation.end),
+                label_at(relation.start),
+                label_at(relation.end),
                 wanted,
             )
         )

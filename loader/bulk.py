@@ -20,10 +20,9 @@ from typing import IO, Any
 from loader.connection import ConnectionSettings, open_driver
 from loader.cypher_text import DATASET_PROP, RUN_PROP, VERSION_PROP
 from loader.dataset import Dataset
-from loader.ddl import schema_statements
 from loader.errors import ConfigError, ServerError
 from loader.neo4j_server import ManagedServer, java_binary
-from loader.neo4j_store import LoadResult
+from loader.neo4j_store import LoadResult, apply_schema
 from loader.schema import PropertySpec, Schema
 from loader.sync_plan import Counts
 
@@ -206,9 +205,8 @@ def bulk_load(
         ]
         reason = next((ln for ln in lines if "Exception" in ln or "rror" in ln), None)
         raise ServerError(f"neo4j-admin import failed: {(reason or (lines or ['?'])[-1])[:300]}")
-    with open_driver(settings) as driver, driver.session(database=settings.database) as session:
-        for statement in schema_statements(schema):
-            session.run(statement).consume()
+    with open_driver(settings) as driver:
+        apply_schema(driver, settings, schema)
     return LoadResult(
         name,
         version,

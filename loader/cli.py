@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from loader.connection import set_password_prompt
 from loader.errors import KgError
 from loader.output import Format, to_csv, to_json, to_table
 
@@ -69,8 +70,18 @@ def main(
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    if not debug:  # the driver logs a warning per failed connection attempt; errors say it once
-        logging.getLogger("neo4j").setLevel(logging.ERROR)
+    if not debug:  # the driver logs each failed connection (even as ERROR); kg says it once
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    set_password_prompt(_ask_password)
+
+
+def _ask_password(question: str) -> str | None:
+    """On a terminal, ask (without echo); elsewhere there is no one to ask."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    import getpass
+
+    return getpass.getpass(question, stream=sys.stderr)
 
 
 @contextmanager
@@ -297,6 +308,10 @@ RdfFormatOpt = Annotated[
     str,
     typer.Option("--format", "-f", help="turtle, json-ld, n-triples, rdf-xml, trig or n-quads."),
 ]
+AllowOutsideOpt = Annotated[
+    bool,
+    typer.Option("--allow-outside", help="Allow writing outside the working tree."),
+]
 BaseOpt = Annotated[
     str | None, typer.Option("--base", help="Base IRI [env: KG_RDF_BASE].", show_default=False)
 ]
@@ -321,6 +336,7 @@ def export_rdf(
     mentions: Annotated[
         bool, typer.Option("--with-mentions", help="Add the lexical graph of the source texts.")
     ] = False,
+    allow_outside: AllowOutsideOpt = False,
     uri: UriOpt = None,
     username: UserOpt = None,
     database: DatabaseOpt = None,
@@ -343,6 +359,7 @@ def export_rdf(
             home,
             stdout=sys.stdout.buffer,
             with_mentions=mentions,
+            allow_outside=allow_outside,
         )
     if result.path:
         stderr.print(
@@ -498,17 +515,20 @@ def viz_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.html, FILE.png or FILE.svg")],
     source: SourceOpt = "data",
     data: DataOpt = None,
+    allow_outside: AllowOutsideOpt = False,
     uri: UriOpt = None,
     username: UserOpt = None,
     database: DatabaseOpt = None,
     home: HomeOpt = None,
 ) -> None:
     """Draw the graph: interactive self-contained HTML, or a PNG/SVG with CJK labels."""
+    from loader.output_paths import checked_output
     from loader.pipeline import read_graph
     from loader.schema import load_schema
     from loader.viz import write_picture
 
     with failures():
+        output = checked_output(output, allow_outside)
         schema = load_schema()
         dataset = read_graph(source, data, schema, uri, username, database, home)
         written = write_picture(dataset, schema, output)
@@ -890,13 +910,14 @@ def run(
     report_dir: Annotated[
         Path, typer.Option("--report", help="Folder for the analysis report.")
     ] = Path("report"),
+    allow_outside: AllowOutsideOpt = False,
 ) -> None:
     """The main job: start the managed server (unless NEO4J_URI is set), validate, load,
     analyse, write the report folder, and show the layout overview."""
     from loader.pipeline import run_main_job
 
     with failures(), _progress(enabled=True) as tick:
-        report = run_main_job(home, progress=tick, report=report_dir)
+        report = run_main_job(home, progress=tick, report=report_dir, allow_outside=allow_outside)
     for step in report.steps:
         stdout.print(step, highlight=False)
     stdout.print(

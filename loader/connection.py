@@ -8,7 +8,7 @@ and its stored password are used.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,10 +68,11 @@ def resolve_settings(
                 f"unsupported Neo4j URI {uri!r}: use one of "
                 + ", ".join(f"{s}://" for s in SUPPORTED_SCHEMES)
             )
+        username = username or os.environ.get(ENV_USERNAME) or "neo4j"
         return ConnectionSettings(
             uri=uri,
-            username=username or os.environ.get(ENV_USERNAME) or "neo4j",
-            password=password if password is not None else _env_password(),
+            username=username,
+            password=password if password is not None else _env_password(uri, username),
             database=database,
         )
     from loader.neo4j_server import USERNAME, ManagedServer, default_home
@@ -91,7 +92,16 @@ def resolve_settings(
     )
 
 
-def _env_password() -> str:
+PasswordPrompt = Callable[[str], str | None]
+_prompt: list[PasswordPrompt] = []  # set by the CLI: asks on a terminal, never echoes
+
+
+def set_password_prompt(prompt: PasswordPrompt) -> None:
+    """How to ask for a password none of the settings give (the CLI asks on the terminal)."""
+    _prompt[:] = [prompt]
+
+
+def _env_password(uri: str, username: str) -> str:
     if ENV_PASSWORD in os.environ:
         return os.environ[ENV_PASSWORD]
     path = os.environ.get(ENV_PASSWORD_FILE)
@@ -100,7 +110,14 @@ def _env_password() -> str:
             return Path(path).read_text("utf-8").strip()
         except OSError as exc:
             raise ConfigError(f"cannot read NEO4J_PASSWORD_FILE {path}: {exc.strerror}") from None
-    raise ConfigError("NEO4J_URI is set but no password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE")
+    for prompt in _prompt:
+        answer = prompt(f"Neo4j password for {username} at {uri}: ")
+        if answer is not None:
+            return answer
+    raise ConfigError(
+        "NEO4J_URI is set but no password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE, "
+        "or run on a terminal to be asked"
+    )
 
 
 @contextmanager

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from loader.connection import ConnectionSettings, open_driver
 
-DELETE_BATCH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+# Relationships first, then nodes: a node with a million relationships (an RDF class or dataset
+# node, say) would not fit one transaction's memory if DETACH DELETE took them all at once.
+DELETE_BATCHES = (
+    "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+)
 
 
 def clear_database(settings: ConnectionSettings, drop_schema: bool = True) -> None:
     with open_driver(settings) as driver, driver.session(database=settings.database) as session:
-        session.run(DELETE_BATCH).consume()
+        for statement in DELETE_BATCHES:
+            session.run(statement).consume()
         if not drop_schema:
             return
         for record in list(session.run("SHOW CONSTRAINTS YIELD name RETURN name")):

@@ -101,15 +101,23 @@ def load(
         )
         if not dry_run:
             _refuse_foreign_ids(driver, settings, dataset, plan, base)
-            statements = schema_statements(schema)
-            tick("schema", 0, len(statements))
-            with driver.session(database=settings.database) as session:
-                for statement in statements:
-                    session.run(statement).consume()
-                    tick("schema", 1, len(statements))
+            apply_schema(driver, settings, schema, tick)
             apply_plan(driver, settings, dataset, schema, plan, run_id, batch_size, tick)
     result.elapsed_s = time.monotonic() - started
     return result
+
+
+def apply_schema(
+    driver: Any, settings: ConnectionSettings, schema: Schema, tick: Progress | None = None
+) -> None:
+    """The derived DDL, each statement in a retried transaction: two loads starting together
+    both create the same constraints and can deadlock on the label lock (a transient error)."""
+    statements = schema_statements(schema)
+    with driver.session(database=settings.database) as session:
+        for statement in statements:
+            session.execute_write(_run, statement, {})
+            if tick:
+                tick("schema", 1, len(statements))
 
 
 def _snapshot(driver: Any, settings: ConnectionSettings, dataset: Dataset, base: str) -> Snapshot:

@@ -29,6 +29,7 @@ from loader.neo4j_read import read_dataset
 from loader.neo4j_server import ManagedServer, ServerStatus, default_home
 from loader.neo4j_store import LoadResult, Progress, load
 from loader.ontology import json_ld_context
+from loader.output_paths import checked_output
 from loader.rdf_export import (
     FORMATS,
     ExportResult,
@@ -159,10 +160,14 @@ def run_bulk_load(
 
 
 def run_main_job(
-    home: Path | None = None, progress: Progress | None = None, report: Path = Path("report")
+    home: Path | None = None,
+    progress: Progress | None = None,
+    report: Path = Path("report"),
+    allow_outside: bool = False,
 ) -> JobReport:
     """Validate, reach the server (managed unless NEO4J_URI), load with pruning, analyse and
     write back the scores, write the report folder, run the layout overview."""
+    report = checked_output(report, allow_outside, folder=True)
     schema = load_schema()
     dataset = load_dataset(None, schema)
     target = connect_target(home=home)
@@ -261,10 +266,13 @@ def run_export(
     home: Path | None = None,
     stdout: IO[bytes] | None = None,
     with_mentions: bool = False,
+    allow_outside: bool = False,
 ) -> ExportResult:
     """Export the curated data (no server needed) or what Neo4j holds, in one RDF format."""
     if fmt not in FORMATS:
         raise ConfigError(f"unknown RDF format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if output is not None:
+        output = checked_output(output, allow_outside)
     names = Names.configured(base)
     schema = load_schema()
     dataset = read_graph(source, data, schema, uri, username, database, home)
@@ -407,7 +415,14 @@ def run_divisions_import(
 
     schema = load_schema()
     tarball = divisions.fetch()
-    next(divisions.read_rows(tarball, levels), None)  # an unknown level fails before connecting
+    if within is not None:
+        bad = [code for code in within if not re.fullmatch(r"[0-9]{2,12}", code)]
+        if bad or not within:
+            raise ConfigError(f"--within takes division codes (2 to 12 digits), not {bad!r}")
+    # An unknown level, or a selection with nothing in it (which would prune every division),
+    # fails here, before anything connects.
+    if next(divisions.read_rows(tarball, levels, within), None) is None:
+        raise ConfigError("no division matches --levels/--within; nothing was changed")
     target = connect_target(uri, username, database, home)
     lines = dict.fromkeys(divisions.curated_codes(target.settings, schema.base_label), "")
     result = stream_load(

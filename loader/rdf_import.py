@@ -7,6 +7,9 @@ so a foreign or damaged file is refused before anything reaches Neo4j.
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -37,19 +40,73 @@ def guess_format(path: Path) -> str:
     return fmt
 
 
+class FetchRefused(Exception):
+    """A file asked the parser to fetch something (a JSON-LD @context URL, a file: link)."""
+
+
+_OFFLINE = threading.local()
+_LIBRARIES = tuple(
+    os.path.realpath(p) + os.sep for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}
+)
+
+
+def _no_fetching(event: str, args: tuple[Any, ...]) -> None:
+    """Audit hook: while an RDF file is parsed on this thread, urllib opens nothing, and no file
+    but the input (and Python's own modules, imported lazily) is opened."""
+    reading: str | None = getattr(_OFFLINE, "file", None)
+    if reading is None:
+        return
+    if event == "urllib.Request":
+        raise FetchRefused(f"refused to fetch {str(args[0])[:120]}: files are read offline")
+    if event == "open" and isinstance(args[0], str | bytes):
+        opened = os.path.realpath(os.fsdecode(args[0]))
+        if opened != reading and not opened.startswith(_LIBRARIES):
+            raise FetchRefused(f"refused to open {opened[:120]}: files are read offline")
+
+
+sys.addaudithook(_no_fetching)
+
+
 def parse_rdf(path: Path, fmt: str | None = None) -> RdfDataset:
+    """Parse a file, offline: a remote or `file:` @context in it is an error, never a fetch."""
     fmt = fmt or guess_format(path)
     if fmt not in FORMATS:
         raise ConfigError(f"unknown RDF format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if not path.is_file():  # rdflib would take a missing file for a URL to fetch
+        raise ConfigError(f"no such file: {path}")
+    if fmt == "rdf-xml":
+        _refuse_doctype(path)
     store = RdfDataset(default_union=True)
+    _OFFLINE.file = os.path.realpath(path)
     try:
-        store.parse(str(path), format=FORMATS[fmt][0])
+        store.parse(str(path.resolve()), format=FORMATS[fmt][0])
     except FileNotFoundError:
         raise ConfigError(f"no such file: {path}") from None
+    except FetchRefused as exc:
+        raise DataInvalid(f"{path}: {exc}") from None
     except Exception as exc:  # rdflib raises many kinds for bad input; all mean the same here
         detail = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise DataInvalid(f"{path}: not valid {fmt}: {detail}") from None
+    finally:
+        _OFFLINE.file = None
     return store
+
+
+def _refuse_doctype(path: Path) -> None:
+    """RDF/XML needs no DTD; one can expand a few lines into gigabytes ("billion laughs") or
+    name an external entity, so any DOCTYPE is refused before the XML parser sees the file."""
+    tail = b""
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                if b"<!DOCTYPE" in tail + block:
+                    raise DataInvalid(
+                        f"{path}: DOCTYPE declarations are not accepted in RDF/XML "
+                        "(entity expansion, external entities)"
+                    )
+                tail = block[-8:]
+    except FileNotFoundError:
+        raise ConfigError(f"no such file: {path}") from None
 
 
 def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str) -> Dataset:
@@ -62,7 +119,12 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
     version = store.value(meta, OWL.versionInfo)
     dataset = Dataset(str(title or Path(origin).stem), str(version or "0"))
 
+    ontology = str(names.ontology)
+    lexical = {names.cls(name) for name in schema.lexical.values()}  # mentions, not entities
     for subject, cls in sorted(store.subject_objects(RDF.type)):
+        if cls not in classes and str(cls).startswith(ontology) and cls not in lexical:
+            problems.append(Problem(origin, 0, f"<{subject}>: unknown class <{cls}>"))
+            continue
         if cls not in classes or not isinstance(subject, URIRef):
             continue
         label = classes[cls]
@@ -78,6 +140,8 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
         relation = _relation(store, statement, relations, dataset, schema, names, problems, origin)
         if relation is not None:
             dataset.relations.append(relation)
+    if not dataset.entities and not problems:
+        problems.append(Problem(origin, 0, f"no entity of a class of the schema (<{ontology}…>)"))
     if problems:
         raise DataInvalid("invalid RDF", problems)
     return dataset

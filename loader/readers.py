@@ -53,6 +53,16 @@ class _Loader(yaml.SafeLoader):
     problems: list[Problem]
     filename: str
 
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Aliases are refused: curated data never needs them, and nested ones make a few
+        lines expand into billions of values (a "billion laughs" file)."""
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in curated files", mark
+            )
+        return super().compose_node(parent, index)
+
 
 # No implicit timestamps: `2020-12-32` must be reported as a bad date, not crash the constructor.
 _Loader.yaml_implicit_resolvers = {

@@ -30,9 +30,8 @@ from typing import Any
 from loader import cypher_text as q
 from loader.connection import ConnectionSettings, open_driver
 from loader.dataset import Dataset
-from loader.ddl import schema_statements
 from loader.errors import ConfigError, QueryFailed
-from loader.neo4j_store import MAX_BATCH, LoadResult, Progress, apply_plan
+from loader.neo4j_store import MAX_BATCH, LoadResult, Progress, apply_plan, apply_schema
 from loader.schema import Schema
 from loader.sync_plan import Counts, Snapshot, make_plan
 
@@ -66,9 +65,7 @@ def stream_load(
     params = {"dataset": name}
     with open_driver(settings) as driver:
         _refuse_foreign_ids(driver, settings, chunks, base, name)
-        with driver.session(database=settings.database) as session:
-            for statement in schema_statements(schema):
-                session.run(statement).consume()
+        apply_schema(driver, settings, schema)
         records, _, _ = driver.execute_query(
             q.any_own_node(base), params, database_=settings.database
         )

@@ -189,12 +189,12 @@ def test_png_has_real_cjk_glyphs(tmp_path: Path) -> None:
 def test_viz_cli_writes_each_kind(tmp_path: Path) -> None:
     runner = CliRunner()
     for name in ("g.html", "g.png", "g.svg"):
-        result = runner.invoke(app, ["viz", "-o", str(tmp_path / name)])
+        result = runner.invoke(app, ["viz", "--allow-outside", "-o", str(tmp_path / name)])
         assert result.exit_code == 0, result.output
         assert (tmp_path / name).stat().st_size > 10_000
     svg = (tmp_path / "g.svg").read_text("utf-8")
     assert "<svg" in svg
-    bad = runner.invoke(app, ["viz", "-o", str(tmp_path / "g.gif")])
+    bad = runner.invoke(app, ["viz", "--allow-outside", "-o", str(tmp_path / "g.gif")])
     assert bad.exit_code == 1 and "use a .html, .png or .svg" in bad.stderr
 
 

@@ -202,7 +202,9 @@ def test_validate_rdf_cli(exported: dict[str, bytes], tmp_path: Path) -> None:
 def test_export_cli_writes_files_and_stdout(tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "graph.nq"
-    result = runner.invoke(app, ["export", "rdf", "--format", "n-quads", "-o", str(out)])
+    result = runner.invoke(
+        app, ["export", "rdf", "--format", "n-quads", "--allow-outside", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8").count("\n") > 3000
     assert not list(tmp_path.glob("*.partial"))
@@ -256,7 +258,18 @@ def test_load_export_wipe_import_round_trip(
     before = graph_state(neo4j_env)
     exported = tmp_path / "graph.trig"
     result = runner.invoke(
-        app, ["export", "rdf", "--from", "neo4j", "--format", "trig", "-o", str(exported)]
+        app,
+        [
+            "export",
+            "rdf",
+            "--from",
+            "neo4j",
+            "--format",
+            "trig",
+            "--allow-outside",
+            "-o",
+            str(exported),
+        ],
     )
     assert result.exit_code == 0, result.output
     from_data = RdfDataset()

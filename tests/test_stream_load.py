@@ -113,6 +113,6 @@ def test_changes_and_pruning_touch_only_what_changed(neo4j: ConnectionSettings) 
 def test_a_foreign_id_stops_the_load_before_any_write(neo4j: ConnectionSettings) -> None:
     run_cypher(neo4j, "CREATE (:Entity:County {id: 'cn-310116', name: '别人的'})", write=True)
     before = graph_state(neo4j, keep_run=True)
-    with pytest.raises(QueryFailed, match="'cn-310116' already belongs.*nothing was changed"):
+    with pytest.raises(QueryFailed, match=r"'cn-310116' already belongs.*nothing was changed"):
         _load(neo4j, TREE)
     assert graph_state(neo4j, keep_run=True) == before

@@ -35,4 +35,5 @@ clean:
 
 # The benchmark (wipes the managed server's database): results in bench/results/.
 bench: setup
+	bash tools/install-system-packages.sh bench
 	$(VENV)/bin/python bench/run.py

@@ -82,11 +82,10 @@ def main() -> None:
     settings = resolve_settings()
     curated = load_dataset(None, schema)
     tarball = divisions.fetch()
-    rows = sum(1 for _ in divisions.read_rows(tarball, list(divisions.LEVELS)))
-    nodes = len(curated.entities) + rows
-    rels = len(curated.relations) + sum(
-        len(c.relations) for c in divisions.chunks(tarball, list(divisions.LEVELS))
-    )
+    nodes, rels = len(curated.entities), len(curated.relations)
+    for chunk in divisions.chunks(tarball, list(divisions.LEVELS)):
+        nodes += len(chunk.entities)
+        rels += len(chunk.relations)
     results: dict[str, dict[str, float]] = {}
 
     fresh(server)

@@ -50,23 +50,35 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class _Files:
-    """The importer's CSV files, opened as rows of a new (dataset, label or type) arrive."""
+STAMP = [DATASET_PROP, VERSION_PROP, RUN_PROP]
 
-    def __init__(self, folder: Path) -> None:
+
+class _Files:
+    """The importer's CSV files, one per (dataset, label or type), opened with a typed header
+    of the schema's properties when their first row arrives."""
+
+    def __init__(self, folder: Path, schema: Schema) -> None:
         self.folder = folder
-        self.open: dict[tuple[str, str], tuple[IO[str], Any, list[str]]] = {}
+        self.schema = schema
+        self.open: dict[tuple[str, str, str], tuple[IO[str], Any, list[str]]] = {}
         self.args: list[str] = []
 
-    def writer(
-        self, kind: str, dataset: str, group: str, header: list[str], props: list[str]
-    ) -> tuple[Any, list[str]]:
-        key = (kind, f"{dataset}|{group}")
+    def writer(self, kind: str, dataset: str, group: str) -> tuple[Any, list[str]]:
+        """The CSV writer for these rows, and the properties its columns hold, in order."""
+        key = (kind, dataset, group)
         if key not in self.open:
+            if kind == "nodes":
+                specs = self.schema.node_properties(group)
+                props = sorted(set(specs) - {"id"})
+                head = ["id:ID(Entity)", ":LABEL"]
+            else:
+                specs = self.schema.relationship_properties(group)
+                props = sorted(specs)
+                head = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
             path = self.folder / f"{kind}-{len(self.open)}-{group}.csv"
             handle = path.open("w", newline="", encoding="utf-8")
             out = csv.writer(handle)
-            out.writerow(header)
+            out.writerow([*head, *(_column(p, specs[p]) for p in props), *STAMP])
             self.open[key] = (handle, out, props)
             self.args.append(f"--{kind}={path}")
         _handle, out, props = self.open[key]
@@ -84,50 +96,26 @@ def write_files(
     dataset is one chunk; the divisions stream); returns the importer's arguments and counts.
     Columns are the schema's properties: an empty cell is no property."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = _Files(folder)
+    files = _Files(folder, schema)
     nodes: dict[str, Counts] = {}
     rels: dict[str, Counts] = {}
-    stamp = [DATASET_PROP, VERSION_PROP, RUN_PROP]
     try:
         for source in sources:
             for chunk in source:
                 tail = [chunk.name, chunk.version, run_id]
                 for entity in chunk.entities.values():
-                    label = entity.label
-                    props = sorted(set(schema.node_properties(label)) - {"id"})
-                    specs = schema.node_properties(label)
-                    out, props = files.writer(
-                        "nodes",
-                        chunk.name,
-                        label,
-                        ["id:ID(Entity)", ":LABEL", *(_column(p, specs[p]) for p in props), *stamp],
-                        props,
-                    )
+                    out, props = files.writer("nodes", chunk.name, entity.label)
                     out.writerow(
                         [
                             entity.id,
-                            f"{schema.base_label}{ARRAY_DELIMITER}{label}",
+                            f"{schema.base_label}{ARRAY_DELIMITER}{entity.label}",
                             *(_cell(entity.properties.get(p)) for p in props),
                             *tail,
                         ]
                     )
-                    nodes.setdefault(label, Counts()).created += 1
+                    nodes.setdefault(entity.label, Counts()).created += 1
                 for relation in chunk.relations:
-                    specs = schema.relationship_properties(relation.type)
-                    props = sorted(specs)
-                    out, props = files.writer(
-                        "relationships",
-                        chunk.name,
-                        relation.type,
-                        [
-                            ":START_ID(Entity)",
-                            ":END_ID(Entity)",
-                            ":TYPE",
-                            *(_column(p, specs[p]) for p in props),
-                            *stamp,
-                        ],
-                        props,
-                    )
+                    out, props = files.writer("relationships", chunk.name, relation.type)
                     out.writerow(
                         [
                             relation.start,

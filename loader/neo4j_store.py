@@ -23,7 +23,7 @@ from loader.ddl import schema_statements
 from loader.errors import ConfigError, QueryFailed
 from loader.maintenance import clear_database
 from loader.schema import Schema
-from loader.sync_plan import Counts, Plan, Snapshot, make_plan
+from loader.sync_plan import Counts, Plan, Snapshot, make_plan, own_label
 
 log = logging.getLogger(__name__)
 
@@ -248,23 +248,28 @@ def apply_plan(
                 len(plan.stale_node_ids),
                 key="ids",
             )
-    _count_kept(driver, settings, dataset, plan, base)
+    count_kept(driver, settings, dataset.name, plan.stale_node_ids, plan.nodes, base)
 
 
-def _count_kept(
-    driver: Any, settings: ConnectionSettings, dataset: Dataset, plan: Plan, base: str
+def count_kept(
+    driver: Any,
+    settings: ConnectionSettings,
+    name: str,
+    stale_ids: list[str],
+    nodes: dict[str, Counts],
+    base: str,
 ) -> None:
     """Stale nodes that others still link to were kept: say so in the counts."""
-    if not plan.stale_node_ids:
+    if not stale_ids:
         return
     records, _, _ = driver.execute_query(
         q.labels_of_own_nodes(base),
-        {"ids": plan.stale_node_ids, "dataset": dataset.name},
+        {"ids": stale_ids, "dataset": name},
         database_=settings.database,
     )
     for record in records:
-        label = next(iter(sorted(set(record["labels"]) - {base})), base)
-        counts = plan.nodes.setdefault(label, Counts())
+        label = own_label(record["labels"], base)
+        counts = nodes.setdefault(label, Counts())
         counts.deleted -= 1
         counts.stale += 1
         log.warning("kept a stale %s node: another dataset or tool still links to it", label)

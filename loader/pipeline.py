@@ -210,6 +210,24 @@ def read_graph(
     raise ConfigError(f"--from must be data or neo4j, not {source!r}")
 
 
+def run_viz(
+    output: Path,
+    source: str = "data",
+    data: Path | None = None,
+    allow_outside: bool = False,
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+) -> Path:
+    """Draw the graph into `output` (checked before anything is read)."""
+    output = checked_output(output, allow_outside)
+    schema = load_schema()
+    return write_picture(
+        read_graph(source, data, schema, uri, username, database, home), schema, output
+    )
+
+
 @dataclass
 class AnalyzeResult:
     analysis: Analysis
@@ -415,12 +433,8 @@ def run_divisions_import(
 
     schema = load_schema()
     tarball = divisions.fetch()
-    if within is not None:
-        bad = [code for code in within if not re.fullmatch(r"[0-9]{2,12}", code)]
-        if bad or not within:
-            raise ConfigError(f"--within takes division codes (2 to 12 digits), not {bad!r}")
-    # An unknown level, or a selection with nothing in it (which would prune every division),
-    # fails here, before anything connects.
+    # An unknown level or code, or a selection with nothing in it (which would prune every
+    # division), fails here, before anything connects.
     if next(divisions.read_rows(tarball, levels, within), None) is None:
         raise ConfigError("no division matches --levels/--within; nothing was changed")
     target = connect_target(uri, username, database, home)

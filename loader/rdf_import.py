@@ -64,7 +64,7 @@ def _no_fetching(event: str, args: tuple[Any, ...]) -> None:
             raise FetchRefused(f"refused to open {opened[:120]}: files are read offline")
 
 
-sys.addaudithook(_no_fetching)
+_HOOKED: list[bool] = []  # an audit hook cannot be removed: it is added once, when first needed
 
 
 def parse_rdf(path: Path, fmt: str | None = None) -> RdfDataset:
@@ -77,6 +77,9 @@ def parse_rdf(path: Path, fmt: str | None = None) -> RdfDataset:
     if fmt == "rdf-xml":
         _refuse_doctype(path)
     store = RdfDataset(default_union=True)
+    if not _HOOKED:
+        sys.addaudithook(_no_fetching)
+        _HOOKED.append(True)
     _OFFLINE.file = os.path.realpath(path)
     try:
         store.parse(str(path.resolve()), format=FORMATS[fmt][0])

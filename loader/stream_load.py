@@ -31,9 +31,16 @@ from loader import cypher_text as q
 from loader.connection import ConnectionSettings, open_driver
 from loader.dataset import Dataset
 from loader.errors import ConfigError, QueryFailed
-from loader.neo4j_store import MAX_BATCH, LoadResult, Progress, apply_plan, apply_schema
+from loader.neo4j_store import (
+    MAX_BATCH,
+    LoadResult,
+    Progress,
+    apply_plan,
+    apply_schema,
+    count_kept,
+)
 from loader.schema import Schema
-from loader.sync_plan import Counts, Snapshot, make_plan
+from loader.sync_plan import Counts, Snapshot, make_plan, own_label
 
 Chunks = Callable[[], Iterable[Dataset]]  # each call reads the data again, chunk by chunk
 FOREIGN_IN_MEMORY = 200_000  # more foreign nodes than this are checked in the database instead
@@ -80,8 +87,12 @@ def stream_load(
                     "relabel (delete the node, then load again)"
                 )
             apply_plan(driver, settings, chunk, schema, plan, result.run_id, batch_size, tick)
-            _add_counts(result.nodes, plan.nodes)
-            _add_counts(result.relationships, plan.relationships)
+            for total, part in (
+                (result.nodes, plan.nodes),
+                (result.relationships, plan.relationships),
+            ):
+                for key, counts in part.items():
+                    total.setdefault(key, Counts()).add(counts)
             if reload:
                 seen.extend(_hash(entity_id) for entity_id in chunk.entities)
         if reload:
@@ -168,7 +179,7 @@ def _sweep(
         if not gone:
             continue
         ids = [str(r["id"]) for r in gone]
-        labels = {str(r["id"]): _label(r["labels"], base) for r in gone}
+        labels = {str(r["id"]): own_label(r["labels"], base) for r in gone}
         if not prune:
             for node_id in ids:
                 result.nodes.setdefault(labels[node_id], Counts()).stale += 1
@@ -183,15 +194,9 @@ def _sweep(
         driver.execute_query(
             q.delete_nodes(base), {"ids": ids, "dataset": name}, database_=settings.database
         )
-        kept, _, _ = driver.execute_query(
-            q.labels_of_own_nodes(base), {"ids": ids, "dataset": name}, database_=settings.database
-        )
         for node_id in ids:
             result.nodes.setdefault(labels[node_id], Counts()).deleted += 1
-        for record in kept:  # another dataset or tool still links to it
-            counts = result.nodes.setdefault(_label(record["labels"], base), Counts())
-            counts.deleted -= 1
-            counts.stale += 1
+        count_kept(driver, settings, name, ids, result.nodes, base)
 
 
 def _read_ahead(chunks: Iterable[Dataset], depth: int = 2) -> Iterator[Dataset]:
@@ -230,10 +235,6 @@ def _read_ahead(chunks: Iterable[Dataset], depth: int = 2) -> Iterator[Dataset]:
         reader.join()
 
 
-def _label(labels: list[str], base: str) -> str:
-    return next(iter(sorted(set(labels) - {base})), base)
-
-
 def _hash(entity_id: str) -> int:
     """64 bits of an id: a collision can only keep a stale node, never delete a wanted one."""
     digest = hashlib.blake2b(entity_id.encode("utf-8"), digest_size=8).digest()
@@ -243,10 +244,3 @@ def _hash(entity_id: str) -> int:
 def _contains(ordered: Sequence[int], value: int) -> bool:
     at = bisect.bisect_left(ordered, value)
     return at < len(ordered) and ordered[at] == value
-
-
-def _add_counts(total: dict[str, Counts], part: dict[str, Counts]) -> None:
-    for key, counts in part.items():
-        into = total.setdefault(key, Counts())
-        for field_name in ("created", "updated", "deleted", "unchanged", "stale"):
-            setattr(into, field_name, getattr(into, field_name) + getattr(counts, field_name))

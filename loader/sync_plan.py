@@ -28,6 +28,15 @@ class Counts:
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
 
+    def add(self, other: Counts) -> None:
+        for name, value in other.__dict__.items():
+            setattr(self, name, getattr(self, name) + value)
+
+
+def own_label(labels: frozenset[str] | list[str], base_label: str) -> str:
+    """A node's label of the schema: the one beside the base label."""
+    return next(iter(sorted(set(labels) - {base_label})), base_label)
+
 
 @dataclass
 class NodeRow:
@@ -148,7 +157,7 @@ def make_plan(
                 counts.stale += 1
     for node_id, (labels, _props) in snapshot.nodes.items():
         if node_id not in dataset.entities:
-            label = next(iter(sorted(labels - {base_label})), base_label)
+            label = own_label(labels, base_label)
             counts = plan.nodes.setdefault(label, Counts())
             if prune:
                 plan.stale_node_ids.append(node_id)

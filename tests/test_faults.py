@@ -62,11 +62,10 @@ def _divisions_count(settings: ConnectionSettings) -> int:
     return int(rows[0]["n"])
 
 
-def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
-    managed_server: ManagedServer, neo4j: ConnectionSettings
-) -> None:
-    env = _env(neo4j)
-    assert _kg(env, "load", "--json").returncode == 0
+def _import_under_way(
+    env: dict[str, str], settings: ConnectionSettings, committed: int
+) -> subprocess.Popen[str]:
+    """A Zhejiang import in small batches, returned once `committed` divisions are in."""
     loading = subprocess.Popen(
         [KG, "divisions", "import", "--within", ZHEJIANG, "--batch-size", "200", "--json"],
         cwd=ROOT,
@@ -76,10 +75,19 @@ def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
         text=True,
     )
     deadline = time.monotonic() + 120
-    while _divisions_count(neo4j) < 3000:  # well into the load: thousands of rows committed
+    while _divisions_count(settings) < committed:
         assert loading.poll() is None, loading.communicate()
         assert time.monotonic() < deadline, "the load never got going"
         time.sleep(0.2)
+    return loading
+
+
+def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
+    managed_server: ManagedServer, neo4j: ConnectionSettings
+) -> None:
+    env = _env(neo4j)
+    assert _kg(env, "load", "--json").returncode == 0
+    loading = _import_under_way(env, neo4j, 3000)  # thousands of rows committed
     pid = managed_server.status().pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
@@ -201,19 +209,7 @@ def test_a_network_drop_mid_load_then_rerun_equals_a_clean_load(
 ) -> None:
     env = _env(neo4j)
     assert _kg(env, "load", "--json").returncode == 0
-    loading = subprocess.Popen(
-        [KG, "divisions", "import", "--within", ZHEJIANG, "--batch-size", "200", "--json"],
-        cwd=ROOT,
-        env=_env(neo4j, f"bolt://127.0.0.1:{proxy.port}"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while _divisions_count(neo4j) < 2000:
-        assert loading.poll() is None, loading.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    loading = _import_under_way(_env(neo4j, f"bolt://127.0.0.1:{proxy.port}"), neo4j, 2000)
     proxy.cut()
     out, err = loading.communicate(timeout=120)
     _one_line_error(subprocess.CompletedProcess(loading.args, loading.returncode, out, err))

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the project needs: a CJK font for pictures with Chinese labels (the main job
 # draws one) and, with `all`, Chromium + its driver for the browser tests. Installs only what is
-# missing; needs root (or sudo) for apt-get.  Usage: install-system-packages.sh [fonts|all]
+# missing; needs root (or sudo) for apt-get.  Usage: install-system-packages.sh [fonts|all|bench]
 set -euo pipefail
 what=${1:-all}
 missing=()
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk fontconfig)
+if [ "$what" = bench ]; then
+  [ -x /usr/bin/time ] || missing+=(time)  # GNU time measures the contenders' peak RSS
+fi
 if [ "$what" = all ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)

@@ -24,11 +24,13 @@ from rdflib_neo4j import (  # type: ignore[import-untyped]  # noqa: E402
     Neo4jStoreConfig,
 )
 
-from loader.connection import open_driver, resolve_settings  # noqa: E402
+from loader.neo4j.connect import resolve_target  # noqa: E402
+from loader.neo4j.driver import open_driver  # noqa: E402
+from loader.neo4j.target import ConnectionOptions  # noqa: E402
 
 
 def main(path: Path) -> None:
-    settings = resolve_settings()
+    settings = resolve_target(ConnectionOptions())
     started = time.monotonic()
     with open_driver(settings) as driver, contextlib.redirect_stdout(io.StringIO()):
         config = Neo4jStoreConfig(

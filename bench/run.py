@@ -21,15 +21,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loader import divisions  # noqa: E402
-from loader.bulk import admin_import, write_files  # noqa: E402
-from loader.connection import open_driver, resolve_settings  # noqa: E402
-from loader.dataset import Dataset  # noqa: E402
-from loader.neo4j_server import ManagedServer, default_home  # noqa: E402
-from loader.rdf_export import dataset_quads, write_export  # noqa: E402
-from loader.rdf_vocab import Names  # noqa: E402
-from loader.schema import Schema, load_schema  # noqa: E402
-from loader.validation import load_dataset  # noqa: E402
+from loader.divisions import gazetteer as divisions  # noqa: E402
+from loader.model.dataset import Dataset  # noqa: E402
+from loader.model.schema import Schema, load_schema  # noqa: E402
+from loader.model.validation import load_dataset  # noqa: E402
+from loader.neo4j.bulk import admin_import, write_files  # noqa: E402
+from loader.neo4j.connect import resolve_target  # noqa: E402
+from loader.neo4j.driver import open_driver  # noqa: E402
+from loader.neo4j.server import ManagedServer, default_home  # noqa: E402
+from loader.neo4j.target import ConnectionOptions  # noqa: E402
+from loader.rdf.export import dataset_quads, write_export  # noqa: E402
+from loader.rdf.vocab import Names  # noqa: E402
 
 KG = str(Path(sys.executable).parent / "kg")
 NAIVE_SAMPLE = 2000
@@ -79,7 +81,7 @@ def main() -> None:
     server = ManagedServer(default_home())
     server.install()
     server.start()
-    settings = resolve_settings()
+    settings = resolve_target(ConnectionOptions())
     curated = load_dataset(None, schema)
     tarball = divisions.fetch()
     nodes, rels = len(curated.entities), len(curated.relations)

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.extract import extract
-from loader.lexical_store import write_lexical
-from loader.maintenance import clear_database
-from loader.neo4j_server import USERNAME, ManagedServer
-from loader.neo4j_store import load
-from loader.schema import load_schema
-from loader.validation import load_dataset
+from loader.model.schema import load_schema
+from loader.model.validation import load_dataset
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.lexical_store import write_lexical
+from loader.neo4j.maintenance import clear_database
+from loader.neo4j.server import USERNAME, ManagedServer
+from loader.neo4j.store import load
+from loader.neo4j.target import Target
+from loader.text.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_HOME = Path(os.environ.get("KG_TEST_NEO4J_HOME") or ROOT / ".kg" / "test-neo4j")
@@ -37,9 +37,9 @@ def managed_server() -> Iterator[ManagedServer]:
 
 
 @pytest.fixture
-def neo4j(managed_server: ManagedServer) -> ConnectionSettings:
+def neo4j(managed_server: ManagedServer) -> Target:
     """Settings for the test server, whose database is emptied before the test."""
-    settings = ConnectionSettings(
+    settings = Target(
         uri=managed_server.bolt_uri,
         username=USERNAME,
         password=managed_server.password(),
@@ -51,7 +51,7 @@ def neo4j(managed_server: ManagedServer) -> ConnectionSettings:
 
 
 @pytest.fixture
-def neo4j_env(neo4j: ConnectionSettings, monkeypatch: pytest.MonkeyPatch) -> ConnectionSettings:
+def neo4j_env(neo4j: Target, monkeypatch: pytest.MonkeyPatch) -> Target:
     """The clean test database, also named in the environment the way a user would name it."""
     monkeypatch.setenv("NEO4J_URI", neo4j.uri)
     monkeypatch.setenv("NEO4J_USERNAME", neo4j.username)
@@ -66,9 +66,9 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture(scope="module")
-def loaded(managed_server: ManagedServer) -> Iterator[ConnectionSettings]:
+def loaded(managed_server: ManagedServer) -> Iterator[Target]:
     """The test server holding exactly the curated graph, loaded once for this module."""
-    settings = ConnectionSettings(managed_server.bolt_uri, USERNAME, managed_server.password())
+    settings = Target(managed_server.bolt_uri, USERNAME, managed_server.password())
     clear_database(settings)
     schema = load_schema()
     dataset = load_dataset(ROOT / "data", schema)
@@ -80,7 +80,7 @@ def loaded(managed_server: ManagedServer) -> Iterator[ConnectionSettings]:
 
 
 @pytest.fixture
-def loaded_env(loaded: ConnectionSettings, monkeypatch: pytest.MonkeyPatch) -> ConnectionSettings:
+def loaded_env(loaded: Target, monkeypatch: pytest.MonkeyPatch) -> Target:
     monkeypatch.setenv("NEO4J_URI", loaded.uri)
     monkeypatch.setenv("NEO4J_PASSWORD", loaded.password)
     monkeypatch.delenv("NEO4J_DATABASE", raising=False)

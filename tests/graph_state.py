@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.target import Target
 
 NODES = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
 RELS = (
@@ -13,7 +13,7 @@ RELS = (
 )
 
 
-def graph_state(settings: ConnectionSettings, keep_run: bool = False) -> dict[str, Any]:
+def graph_state(settings: Target, keep_run: bool = False) -> dict[str, Any]:
     def clean(props: dict[str, Any]) -> str:
         items = {k: v for k, v in props.items() if keep_run or k != "kg_run"}
         return repr(sorted(items.items()))
@@ -29,7 +29,7 @@ def graph_state(settings: ConnectionSettings, keep_run: bool = False) -> dict[st
     return {"nodes": nodes, "relationships": rels}
 
 
-def schema_objects(settings: ConnectionSettings) -> int:
+def schema_objects(settings: Target) -> int:
     rows = run_cypher(
         settings, "SHOW INDEXES YIELD type WHERE type <> 'LOOKUP' RETURN count(*) AS n"
     ).rows

@@ -12,16 +12,16 @@ import matplotlib
 import pytest
 from typer.testing import CliRunner
 
-from loader.analysis import analyze, shortest_paths
-from loader.cli import app
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.dataset import Dataset, Entity, Location, Relation
-from loader.errors import ConfigError
-from loader.pipeline import run_analyze
-from loader.schema import load_schema
-from loader.validation import load_dataset
-from loader.viz import find_cjk_font, render_static, write_picture
+from loader.analysis.graph import analyze, shortest_paths
+from loader.analysis.viz import find_cjk_font, render_static, write_picture
+from loader.cli.app import app
+from loader.jobs.pipeline import run_analyze
+from loader.model.dataset import Dataset, Entity, Location, Relation
+from loader.model.errors import ConfigError
+from loader.model.schema import load_schema
+from loader.model.validation import load_dataset
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.target import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Location("test", 0)
@@ -145,7 +145,7 @@ def test_path_and_analyze_cli() -> None:
 
 @pytest.mark.neo4j
 def test_same_results_from_data_and_neo4j_and_write_back(
-    runner: CliRunner, neo4j_env: ConnectionSettings
+    runner: CliRunner, neo4j_env: Target
 ) -> None:
     assert runner.invoke(app, ["load", "--json"]).exit_code == 0
     from_data = run_analyze("data").analysis.as_dict()

@@ -19,11 +19,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from loader.browser_style import style_command
-from loader.connection import ConnectionSettings
-from loader.neo4j_server import ManagedServer
-from loader.saved_queries import browser_link, get_query
-from loader.schema import load_schema
+from loader.model.schema import load_schema
+from loader.neo4j.browser_style import style_command
+from loader.neo4j.saved_queries import browser_link, get_query
+from loader.neo4j.server import ManagedServer
+from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -72,7 +72,7 @@ def _wait_for_text(driver: WebDriver, *texts: str) -> None:
         raise
 
 
-def _open(driver: WebDriver, url: str, settings: ConnectionSettings) -> None:
+def _open(driver: WebDriver, url: str, settings: Target) -> None:
     """Load a Browser URL and make sure it is connected (it may come back logged out)."""
     driver.get(url)
     WebDriverWait(driver, 60).until(
@@ -99,7 +99,7 @@ def _open(driver: WebDriver, url: str, settings: ConnectionSettings) -> None:
 
 
 def test_login_run_saved_queries_and_styled_graph(
-    browser: WebDriver, managed_server: ManagedServer, loaded: ConnectionSettings
+    browser: WebDriver, managed_server: ManagedServer, loaded: Target
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     base = f"http://127.0.0.1:{managed_server.http_port}/browser/"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.neo4j_server import ManagedServer
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.server import ManagedServer
+from loader.neo4j.target import Target
 from tests.graph_state import graph_state
 
 pytestmark = pytest.mark.neo4j
@@ -29,9 +29,7 @@ def _kg(managed_server: ManagedServer, *args: str) -> subprocess.CompletedProces
     )
 
 
-def test_bulk_equals_incremental_load(
-    managed_server: ManagedServer, neo4j: ConnectionSettings
-) -> None:
+def test_bulk_equals_incremental_load(managed_server: ManagedServer, neo4j: Target) -> None:
     loaded = _kg(managed_server, "load", "--json")
     assert loaded.returncode == 0, loaded.stderr
     reference = graph_state(neo4j)
@@ -52,7 +50,7 @@ def test_bulk_equals_incremental_load(
 
 
 def test_bulk_is_for_the_managed_server_only(
-    managed_server: ManagedServer, neo4j_env: ConnectionSettings
+    managed_server: ManagedServer, neo4j_env: Target
 ) -> None:
     env = dict(os.environ)
     done = subprocess.run(

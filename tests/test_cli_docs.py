@@ -9,7 +9,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from loader.cli import app
+from loader.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 

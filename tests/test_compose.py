@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from loader import connection
-from loader.neo4j_server import pinned_version
+from loader.neo4j import target as connection
+from loader.neo4j.server import pinned_version
 
 ROOT = Path(__file__).resolve().parent.parent
 

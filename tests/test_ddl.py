@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.ddl import FULLTEXT_INDEX, schema_statements
-from loader.schema import load_schema
+from loader.model.schema import load_schema
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.ddl import FULLTEXT_INDEX, schema_statements
+from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j
 
@@ -22,7 +22,7 @@ def test_ddl_is_derived_from_every_label() -> None:
     assert sum("FULLTEXT" in s for s in statements) == 1
 
 
-def test_ddl_applies_twice_and_the_cjk_index_finds_aliases(neo4j: ConnectionSettings) -> None:
+def test_ddl_applies_twice_and_the_cjk_index_finds_aliases(neo4j: Target) -> None:
     schema = load_schema()
     for _ in range(2):
         for statement in schema_statements(schema):

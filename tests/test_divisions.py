@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from loader import divisions
-from loader.cli import app
-from loader.connection import ConnectionSettings, open_driver
-from loader.cypher import run_cypher
-from loader.errors import ConfigError, ToolMissing
+from loader.cli.app import app
+from loader.divisions import gazetteer as divisions
+from loader.model.errors import ConfigError, ToolMissing
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.driver import open_driver
+from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j
 SAMPLE = "310116,330421"  # 金山区 and 嘉善县, with everything above and below them
@@ -28,7 +29,7 @@ def _import(runner: CliRunner) -> dict[str, object]:
 
 
 def test_import_links_and_walks_from_a_village_to_the_layout(
-    runner: CliRunner, neo4j_env: ConnectionSettings
+    runner: CliRunner, neo4j_env: Target
 ) -> None:
     assert runner.invoke(app, ["load", "--json"]).exit_code == 0
     summary = _import(runner)
@@ -87,9 +88,7 @@ def test_import_links_and_walks_from_a_village_to_the_layout(
     assert curated["nodes_deleted"] == curated["relationships_deleted"] == 0
 
 
-def test_lookups_by_code_and_name_use_indexes(
-    runner: CliRunner, neo4j_env: ConnectionSettings
-) -> None:
+def test_lookups_by_code_and_name_use_indexes(runner: CliRunner, neo4j_env: Target) -> None:
     _import(runner)
     queries = (
         ("MATCH (d:Division {code: $code}) RETURN d", {"code": "310116"}),

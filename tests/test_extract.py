@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from loader.cli import app
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.extract import Matcher, extract, normalise, spin_rules, surface_forms
-from loader.validation import load_dataset
+from loader.cli.app import app
+from loader.model.validation import load_dataset
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.target import Target
+from loader.text.extract import Matcher, extract, normalise, spin_rules, surface_forms
 from tests.graph_state import graph_state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,9 +122,7 @@ def test_any_text_extracts_without_crashing(text: str) -> None:
 
 
 @pytest.mark.neo4j
-def test_write_is_idempotent_and_queryable(
-    runner: CliRunner, neo4j_env: ConnectionSettings
-) -> None:
+def test_write_is_idempotent_and_queryable(runner: CliRunner, neo4j_env: Target) -> None:
     assert runner.invoke(app, ["load", "--json"]).exit_code == 0
     first = runner.invoke(app, ["extract", str(SEED), "--write", "--format", "json"])
     assert first.exit_code == 0, first.output
@@ -152,9 +150,9 @@ def test_rdf_export_can_include_the_lexical_graph(tmp_path: Path) -> None:
     from rdflib import Dataset as RdfDataset
     from rdflib import URIRef
 
-    from loader.rdf_vocab import Names
-    from loader.schema import load_schema
-    from loader.shacl import validate_rdf
+    from loader.model.schema import load_schema
+    from loader.rdf.shacl import validate_rdf
+    from loader.rdf.vocab import Names
 
     out = tmp_path / "with-mentions.trig"
     result = CliRunner().invoke(

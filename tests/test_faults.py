@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.maintenance import clear_database
-from loader.neo4j_server import ManagedServer
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.maintenance import clear_database
+from loader.neo4j.server import ManagedServer
+from loader.neo4j.target import Target
 from tests.graph_state import graph_state
 
 pytestmark = pytest.mark.neo4j
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ZHEJIANG = "33"  # 27k divisions: long enough to be interrupted half-way
 
 
-def _env(settings: ConnectionSettings, uri: str | None = None) -> dict[str, str]:
+def _env(settings: Target, uri: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env |= {"NEO4J_URI": uri or settings.uri, "NEO4J_PASSWORD": settings.password}
     return env
@@ -50,20 +50,20 @@ def _one_line_error(done: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-def _digest(settings: ConnectionSettings) -> tuple[int, int, str]:
+def _digest(settings: Target) -> tuple[int, int, str]:
     state = graph_state(settings)
     text = json.dumps(state, ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256(text.encode()).hexdigest()
     return len(state["nodes"]), len(state["relationships"]), digest
 
 
-def _divisions_count(settings: ConnectionSettings) -> int:
+def _divisions_count(settings: Target) -> int:
     rows = run_cypher(settings, "MATCH (d:Division) RETURN count(d) AS n").rows
     return int(rows[0]["n"])
 
 
 def _import_under_way(
-    env: dict[str, str], settings: ConnectionSettings, committed: int
+    env: dict[str, str], settings: Target, committed: int
 ) -> subprocess.Popen[str]:
     """A Zhejiang import in small batches, returned once `committed` divisions are in."""
     loading = subprocess.Popen(
@@ -83,7 +83,7 @@ def _import_under_way(
 
 
 def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
-    managed_server: ManagedServer, neo4j: ConnectionSettings
+    managed_server: ManagedServer, neo4j: Target
 ) -> None:
     env = _env(neo4j)
     assert _kg(env, "load", "--json").returncode == 0
@@ -114,7 +114,7 @@ def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
 
 
 def test_a_stopped_managed_server_is_started_by_the_load(
-    managed_server: ManagedServer, neo4j: ConnectionSettings
+    managed_server: ManagedServer, neo4j: Target
 ) -> None:
     managed_server.stop()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
@@ -126,7 +126,7 @@ def test_a_stopped_managed_server_is_started_by_the_load(
 
 
 def test_a_server_that_is_not_there_is_one_line_and_changes_nothing(
-    neo4j: ConnectionSettings,
+    neo4j: Target,
 ) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -184,9 +184,7 @@ def proxy(managed_server: ManagedServer) -> Iterator[_Proxy]:
     relay.cut()
 
 
-def test_a_network_drop_during_a_long_query_is_one_line(
-    neo4j: ConnectionSettings, proxy: _Proxy
-) -> None:
+def test_a_network_drop_during_a_long_query_is_one_line(neo4j: Target, proxy: _Proxy) -> None:
     long_query = "UNWIND range(1, 400000000) AS x WITH x WHERE x % 1000003 = 0 RETURN count(x)"
     running = subprocess.Popen(
         [KG, "cypher", long_query],
@@ -205,7 +203,7 @@ def test_a_network_drop_during_a_long_query_is_one_line(
 
 
 def test_a_network_drop_mid_load_then_rerun_equals_a_clean_load(
-    neo4j: ConnectionSettings, proxy: _Proxy
+    neo4j: Target, proxy: _Proxy
 ) -> None:
     env = _env(neo4j)
     assert _kg(env, "load", "--json").returncode == 0
@@ -226,7 +224,7 @@ def test_a_network_drop_mid_load_then_rerun_equals_a_clean_load(
     [["load", "--json"], ["divisions", "import", "--within", "310116,330421", "--json"]],
     ids=["kg load", "kg divisions import"],
 )
-def test_two_loads_at_once_write_one_graph(neo4j: ConnectionSettings, command: list[str]) -> None:
+def test_two_loads_at_once_write_one_graph(neo4j: Target, command: list[str]) -> None:
     env = _env(neo4j)
     if command[0] == "divisions":
         assert _kg(env, "load").returncode == 0

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from loader.cli import app
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
+from loader.cli.app import app
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.target import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = [
@@ -30,7 +30,7 @@ HOSTILE = [
 
 @pytest.mark.neo4j
 def test_hostile_names_round_trip_through_load(
-    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
+    runner: CliRunner, neo4j_env: Target, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
@@ -56,7 +56,7 @@ def test_hostile_names_round_trip_through_load(
 
 @pytest.mark.neo4j
 def test_a_name_too_long_to_index_is_refused_before_writing(
-    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
+    runner: CliRunner, neo4j_env: Target, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
@@ -70,9 +70,7 @@ def test_a_name_too_long_to_index_is_refused_before_writing(
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("value", HOSTILE[:8])
-def test_hostile_parameters_stay_values(
-    runner: CliRunner, neo4j_env: ConnectionSettings, value: str
-) -> None:
+def test_hostile_parameters_stay_values(runner: CliRunner, neo4j_env: Target, value: str) -> None:
     run_cypher(neo4j_env, "CREATE (:Canary {id: 'canary'})", write=True)
     result = runner.invoke(app, ["cypher", "RETURN $v AS v", "-p", f"v={value}", "-f", "json"])
     assert result.exit_code == 0, result.output

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from loader.cli import app
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.neo4j_store import load
-from loader.schema import load_schema
-from loader.validation import load_dataset
+from loader.cli.app import app
+from loader.model.schema import load_schema
+from loader.model.validation import load_dataset
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.store import load
+from loader.neo4j.target import Target
 from tests.graph_state import graph_state, schema_objects
 
 pytestmark = pytest.mark.neo4j
@@ -45,9 +45,7 @@ def _copy_data(tmp_path: Path) -> Path:
     return data
 
 
-def test_counts_after_load_equal_the_dataset(
-    runner: CliRunner, neo4j_env: ConnectionSettings
-) -> None:
+def test_counts_after_load_equal_the_dataset(runner: CliRunner, neo4j_env: Target) -> None:
     dataset = load_dataset(DATA)
     summary = _load_json(runner, str(DATA))
     assert summary["nodes_created"] == len(dataset.entities)
@@ -78,7 +76,7 @@ def test_counts_after_load_equal_the_dataset(
     assert event["typed"] is True
 
 
-def test_second_load_is_a_no_op(runner: CliRunner, neo4j_env: ConnectionSettings) -> None:
+def test_second_load_is_a_no_op(runner: CliRunner, neo4j_env: Target) -> None:
     _load_json(runner, str(DATA))
     before = graph_state(neo4j_env, keep_run=True)
     summary = _load_json(runner, str(DATA))
@@ -90,7 +88,7 @@ def test_second_load_is_a_no_op(runner: CliRunner, neo4j_env: ConnectionSettings
 
 
 def test_one_changed_relation_is_exactly_what_a_sync_applies(
-    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
+    runner: CliRunner, neo4j_env: Target, tmp_path: Path
 ) -> None:
     data = _copy_data(tmp_path)
     _load_json(runner, str(data))
@@ -116,9 +114,7 @@ def test_one_changed_relation_is_exactly_what_a_sync_applies(
     assert len(changed) == 2  # the old and the new version of that one relationship
 
 
-def test_moved_relation_with_prune(
-    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
-) -> None:
+def test_moved_relation_with_prune(runner: CliRunner, neo4j_env: Target, tmp_path: Path) -> None:
     data = _copy_data(tmp_path)
     _load_json(runner, str(data))
     facts = data / "facts" / "jinshan-layout-2020-12.yaml"
@@ -140,7 +136,7 @@ def test_moved_relation_with_prune(
 
 
 def test_prune_sweeps_only_this_dataset(
-    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
+    runner: CliRunner, neo4j_env: Target, tmp_path: Path
 ) -> None:
     data = _copy_data(tmp_path)
     _load_json(runner, str(data))
@@ -182,7 +178,7 @@ def test_prune_sweeps_only_this_dataset(
     assert sorted(r["id"] for r in foreign) == ["jinshan", "lego-resort"]
 
 
-def test_dry_run_writes_nothing(runner: CliRunner, neo4j_env: ConnectionSettings) -> None:
+def test_dry_run_writes_nothing(runner: CliRunner, neo4j_env: Target) -> None:
     summary = _load_json(runner, str(DATA), "--dry-run")
     assert summary["dry_run"] is True
     assert summary["nodes_created"] == len(load_dataset(DATA).entities)
@@ -192,7 +188,7 @@ def test_dry_run_writes_nothing(runner: CliRunner, neo4j_env: ConnectionSettings
     assert table.exit_code == 0 and "Dry run" in table.stdout
 
 
-def test_wipe_needs_confirmation(runner: CliRunner, neo4j_env: ConnectionSettings) -> None:
+def test_wipe_needs_confirmation(runner: CliRunner, neo4j_env: Target) -> None:
     run_cypher(neo4j_env, "CREATE (:Keep {id: 'keep'})", write=True)
     refused = runner.invoke(app, ["load", str(DATA), "--wipe"])
     assert refused.exit_code == 1
@@ -203,9 +199,7 @@ def test_wipe_needs_confirmation(runner: CliRunner, neo4j_env: ConnectionSetting
     assert run_cypher(neo4j_env, "MATCH (n:Keep) RETURN count(n) AS n").rows == [{"n": 0}]
 
 
-def test_invalid_data_writes_nothing(
-    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
-) -> None:
+def test_invalid_data_writes_nothing(runner: CliRunner, neo4j_env: Target, tmp_path: Path) -> None:
     data = _copy_data(tmp_path)
     (data / "entities" / "bad.yaml").write_text("- type: Planet\n  id: mars\n  name: 火星\n")
     result = runner.invoke(app, ["load", str(data)])
@@ -217,7 +211,7 @@ def test_invalid_data_writes_nothing(
 
 
 def test_foreign_id_is_a_clean_error_and_changes_nothing(
-    runner: CliRunner, neo4j_env: ConnectionSettings
+    runner: CliRunner, neo4j_env: Target
 ) -> None:
     run_cypher(neo4j_env, "CREATE (:Entity:Other {id: 'jinshan', name: '别人的金山'})", write=True)
     before = graph_state(neo4j_env, keep_run=True)
@@ -229,7 +223,7 @@ def test_foreign_id_is_a_clean_error_and_changes_nothing(
 
 
 def test_connection_errors_are_one_line(
-    runner: CliRunner, neo4j_env: ConnectionSettings, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, neo4j_env: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEO4J_PASSWORD", "wrong-password")
     wrong = runner.invoke(app, ["load", str(DATA)])
@@ -244,16 +238,14 @@ def test_connection_errors_are_one_line(
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-def test_batch_size_is_checked(runner: CliRunner, neo4j_env: ConnectionSettings) -> None:
+def test_batch_size_is_checked(runner: CliRunner, neo4j_env: Target) -> None:
     result = runner.invoke(app, ["load", str(DATA), "--batch-size", "0"])
     assert result.exit_code != 0
     with pytest.raises(Exception, match="batch size"):
         load(load_dataset(DATA), load_schema(), neo4j_env, batch_size=10**9)
 
 
-def test_killed_load_then_rerun_equals_uninterrupted(
-    neo4j_env: ConnectionSettings, tmp_path: Path
-) -> None:
+def test_killed_load_then_rerun_equals_uninterrupted(neo4j_env: Target, tmp_path: Path) -> None:
     env = dict(os.environ)
     subprocess.run([KG, "load", str(DATA), "--json"], env=env, check=True, capture_output=True)
     reference = graph_state(neo4j_env)

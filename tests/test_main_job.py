@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.neo4j_server import ManagedServer
-from loader.validation import load_dataset
+from loader.model.validation import load_dataset
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.server import ManagedServer
+from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_main_job_loads_the_graph_on_the_managed_server(
-    managed_server: ManagedServer, neo4j: ConnectionSettings, tmp_path: Path
+    managed_server: ManagedServer, neo4j: Target, tmp_path: Path
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env["KG_NEO4J_HOME"] = str(managed_server.home)

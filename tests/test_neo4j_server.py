@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.errors import AuthFailed, ServerError, ToolMissing
-from loader.neo4j_server import ManagedServer, _port_in_use, java_binary, pinned_version
+from loader.model.errors import AuthFailed, ServerError, ToolMissing
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.server import ManagedServer, _port_in_use, java_binary, pinned_version
+from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j
 
 
-def test_bolt_answers_return_1(neo4j: ConnectionSettings) -> None:
+def test_bolt_answers_return_1(neo4j: Target) -> None:
     assert run_cypher(neo4j, "RETURN 1 AS one").rows == [{"one": 1}]
 
 
-def test_cjk_fulltext_analyzer_is_available(neo4j: ConnectionSettings) -> None:
+def test_cjk_fulltext_analyzer_is_available(neo4j: Target) -> None:
     rows = run_cypher(
         neo4j, "CALL db.index.fulltext.listAvailableAnalyzers() YIELD analyzer RETURN analyzer"
     ).rows
@@ -78,7 +78,7 @@ def test_conf_is_loopback_only_with_telemetry_off(managed_server: ManagedServer)
 
 
 def test_password_file_is_private_and_auth_is_on(
-    managed_server: ManagedServer, neo4j: ConnectionSettings
+    managed_server: ManagedServer, neo4j: Target
 ) -> None:
     mode = stat.S_IMODE(managed_server.password_file.stat().st_mode)
     assert mode == 0o600
@@ -92,7 +92,7 @@ def test_password_file_is_private_and_auth_is_on(
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 401
     refused.value.close()
-    wrong = ConnectionSettings(neo4j.uri, neo4j.username, "not-the-password")
+    wrong = Target(neo4j.uri, neo4j.username, "not-the-password")
     with pytest.raises(AuthFailed):
         run_cypher(wrong, "RETURN 1")
 
@@ -131,7 +131,7 @@ def test_missing_java_and_maven_are_named(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_stop_leaves_no_jvm_and_restart_keeps_data(
-    managed_server: ManagedServer, neo4j: ConnectionSettings
+    managed_server: ManagedServer, neo4j: Target
 ) -> None:
     run_cypher(neo4j, "CREATE (:Survivor {name: '金山'})", write=True)
     pid = managed_server.status().pid

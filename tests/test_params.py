@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loader.errors import ConfigError
-from loader.params import parse_param, parse_params
+from loader.cli.params import parse_param, parse_params
+from loader.model.errors import ConfigError
 
 
 @pytest.mark.parametrize(

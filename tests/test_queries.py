@@ -12,13 +12,19 @@ from urllib.parse import unquote
 import pytest
 from typer.testing import CliRunner
 
-from loader.browser_style import grass
-from loader.cli import app
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.errors import ConfigError, QueryFailed
-from loader.saved_queries import browser_link, get_query, list_queries, run_saved, with_literals
-from loader.schema import load_schema
+from loader.cli.app import app
+from loader.model.errors import ConfigError, QueryFailed
+from loader.model.schema import load_schema
+from loader.neo4j.browser_style import grass
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.saved_queries import (
+    browser_link,
+    get_query,
+    list_queries,
+    run_saved,
+    with_literals,
+)
+from loader.neo4j.target import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
@@ -74,7 +80,7 @@ def _key(row: Any) -> str:
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("name", NAMES)
-def test_golden_rows(name: str, loaded: ConnectionSettings) -> None:
+def test_golden_rows(name: str, loaded: Target) -> None:
     query = get_query(name, QUERIES)
     rows = _rows(run_saved(loaded, query).rows)
     golden = GOLDEN / f"{name}.json"
@@ -93,7 +99,7 @@ def test_golden_rows(name: str, loaded: ConnectionSettings) -> None:
 
 
 @pytest.mark.neo4j
-def test_spun_partial_and_english_names_find_the_entity(loaded: ConnectionSettings) -> None:
+def test_spun_partial_and_english_names_find_the_entity(loaded: Target) -> None:
     query = get_query("alias-lookup", QUERIES)
     for q, wanted in (
         ("笨能算力核心", "alicloud-east-china-computing-centre"),
@@ -106,7 +112,7 @@ def test_spun_partial_and_english_names_find_the_entity(loaded: ConnectionSettin
 
 
 @pytest.mark.neo4j
-def test_cli_run_formats_and_parameters(runner: CliRunner, loaded_env: ConnectionSettings) -> None:
+def test_cli_run_formats_and_parameters(runner: CliRunner, loaded_env: Target) -> None:
     result = runner.invoke(
         app, ["query", "run", "who-focuses-on", "-p", "industry=细胞医乱", "--format", "json"]
     )
@@ -119,9 +125,7 @@ def test_cli_run_formats_and_parameters(runner: CliRunner, loaded_env: Connectio
 
 
 @pytest.mark.neo4j
-def test_unknown_parameter_lists_the_expected(
-    runner: CliRunner, loaded_env: ConnectionSettings
-) -> None:
+def test_unknown_parameter_lists_the_expected(runner: CliRunner, loaded_env: Target) -> None:
     result = runner.invoke(app, ["query", "run", "cross-border-links", "-p", "lft=shanghai"])
     assert result.exit_code == 1
     assert "unknown parameter lft for cross-border-links; expected: left, right" in result.stderr
@@ -135,7 +139,7 @@ def test_undeclared_parameter_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.neo4j
 def test_a_query_file_that_writes_is_refused(
-    runner: CliRunner, loaded_env: ConnectionSettings, tmp_path: Path
+    runner: CliRunner, loaded_env: Target, tmp_path: Path
 ) -> None:
     shutil.copy(QUERIES / "hubs.cypher", tmp_path)
     writes = {

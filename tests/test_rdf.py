@@ -18,15 +18,15 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 from typer.testing import CliRunner
 
-from loader.cli import app
-from loader.connection import ConnectionSettings
-from loader.errors import ConfigError
-from loader.ontology import json_ld_context
-from loader.rdf_export import FORMATS, Quad, dataset_quads, write_export
-from loader.rdf_vocab import Names
-from loader.schema import load_schema
-from loader.shacl import validate_graph
-from loader.validation import load_dataset
+from loader.cli.app import app
+from loader.model.errors import ConfigError
+from loader.model.schema import load_schema
+from loader.model.validation import load_dataset
+from loader.neo4j.target import Target
+from loader.rdf.export import FORMATS, Quad, dataset_quads, write_export
+from loader.rdf.ontology import json_ld_context
+from loader.rdf.shacl import validate_graph
+from loader.rdf.vocab import Names
 from tests.graph_state import graph_state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,7 +252,7 @@ def test_n_triples_export_streams() -> None:
 
 @pytest.mark.neo4j
 def test_load_export_wipe_import_round_trip(
-    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
+    runner: CliRunner, neo4j_env: Target, tmp_path: Path
 ) -> None:
     assert runner.invoke(app, ["load", "--json"]).exit_code == 0
     before = graph_state(neo4j_env)
@@ -291,7 +291,7 @@ def test_load_export_wipe_import_round_trip(
 
 @pytest.mark.neo4j
 def test_import_refuses_a_foreign_file(
-    runner: CliRunner, neo4j_env: ConnectionSettings, tmp_path: Path
+    runner: CliRunner, neo4j_env: Target, tmp_path: Path
 ) -> None:
     foreign = tmp_path / "foreign.ttl"
     foreign.write_text(

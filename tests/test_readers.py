@@ -9,8 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loader.readers import Problem, parse_csv, parse_yaml, read_csv, read_yaml
-from loader.validation import validate
+from loader.model.readers import Problem, parse_csv, parse_yaml, read_csv, read_yaml
+from loader.model.validation import validate
 
 yaml_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from loader.connection import ConnectionSettings
-from loader.neo4j_server import ManagedServer
+from loader.neo4j.server import ManagedServer
+from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j
 KG = str(Path(sys.executable).parent / "kg")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _env(settings: ConnectionSettings, **extra: str) -> dict[str, str]:
+def _env(settings: Target, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     return env | {"NEO4J_URI": settings.uri, "COLUMNS": "200"} | extra
 
@@ -32,7 +32,7 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_password_from_a_prompt_is_not_echoed(neo4j: ConnectionSettings) -> None:
+def test_password_from_a_prompt_is_not_echoed(neo4j: Target) -> None:
     pid, fd = pty.fork()
     if pid == 0:  # the child: kg on a terminal, no password anywhere but the keyboard
         os.chdir(ROOT)
@@ -62,7 +62,7 @@ def test_password_from_a_prompt_is_not_echoed(neo4j: ConnectionSettings) -> None
     assert neo4j.password not in text
 
 
-def test_no_terminal_no_password_is_one_line(neo4j: ConnectionSettings) -> None:
+def test_no_terminal_no_password_is_one_line(neo4j: Target) -> None:
     done = subprocess.run(
         [KG, "cypher", "RETURN 1"],
         cwd=ROOT,
@@ -79,7 +79,7 @@ def test_no_terminal_no_password_is_one_line(neo4j: ConnectionSettings) -> None:
     ]
 
 
-def test_password_from_a_file(neo4j: ConnectionSettings, tmp_path: Path) -> None:
+def test_password_from_a_file(neo4j: Target, tmp_path: Path) -> None:
     secret = tmp_path / "neo4j-password"
     secret.write_text(neo4j.password + "\n", "utf-8")
     done = _run(_env(neo4j, NEO4J_PASSWORD_FILE=str(secret)), "cypher", "RETURN 7 AS n")
@@ -89,7 +89,7 @@ def test_password_from_a_file(neo4j: ConnectionSettings, tmp_path: Path) -> None
     assert missing.returncode != 0 and "cannot read NEO4J_PASSWORD_FILE" in missing.stderr
 
 
-def test_debug_logs_and_errors_never_carry_the_password(neo4j: ConnectionSettings) -> None:
+def test_debug_logs_and_errors_never_carry_the_password(neo4j: Target) -> None:
     done = _run(_env(neo4j, NEO4J_PASSWORD=neo4j.password), "--debug", "cypher", "RETURN 1")
     assert done.returncode == 0, done.stderr
     assert "DEBUG" in done.stderr  # the driver's wire log was on
@@ -101,7 +101,7 @@ def test_debug_logs_and_errors_never_carry_the_password(neo4j: ConnectionSetting
 
 
 def test_process_arguments_and_server_logs_never_carry_the_password(
-    managed_server: ManagedServer, neo4j: ConnectionSettings
+    managed_server: ManagedServer, neo4j: Target
 ) -> None:
     env = _env(neo4j, NEO4J_PASSWORD=neo4j.password)
     running = subprocess.Popen(

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from loader.connection import ConnectionSettings
-from loader.cypher import run_cypher
-from loader.dataset import Dataset, Entity, Location, Relation
-from loader.errors import QueryFailed
-from loader.neo4j_store import load
-from loader.schema import load_schema
-from loader.stream_load import stream_load
+from loader.model.dataset import Dataset, Entity, Location, Relation
+from loader.model.errors import QueryFailed
+from loader.model.schema import load_schema
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.store import load
+from loader.neo4j.stream_load import stream_load
+from loader.neo4j.target import Target
 from tests.graph_state import graph_state
 
 pytestmark = pytest.mark.neo4j
@@ -46,7 +46,7 @@ def _chunks(tree: dict[str, tuple[str, str, str | None]], size: int) -> Iterator
 
 
 def _load(
-    settings: ConnectionSettings, tree: dict[str, tuple[str, str, str | None]], prune: bool = True
+    settings: Target, tree: dict[str, tuple[str, str, str | None]], prune: bool = True
 ) -> dict[str, object]:
     result = stream_load(
         lambda: _chunks(tree, 3),
@@ -61,7 +61,7 @@ def _load(
     return result.as_dict()
 
 
-def _in_memory(settings: ConnectionSettings, tree: dict[str, tuple[str, str, str | None]]) -> None:
+def _in_memory(settings: Target, tree: dict[str, tuple[str, str, str | None]]) -> None:
     whole = Dataset("stream-test", "1")
     for chunk in _chunks(tree, len(tree)):
         whole.entities.update(chunk.entities)
@@ -70,7 +70,7 @@ def _in_memory(settings: ConnectionSettings, tree: dict[str, tuple[str, str, str
 
 
 def test_streamed_load_equals_the_in_memory_load_and_reloads_as_a_no_op(
-    neo4j: ConnectionSettings,
+    neo4j: Target,
 ) -> None:
     first = _load(neo4j, TREE)
     assert first["nodes_created"] == 7 and first["relationships_created"] == 5
@@ -85,7 +85,7 @@ def test_streamed_load_equals_the_in_memory_load_and_reloads_as_a_no_op(
     assert graph_state(neo4j, keep_run=True) == before  # not even the run stamp was written
 
 
-def test_changes_and_pruning_touch_only_what_changed(neo4j: ConnectionSettings) -> None:
+def test_changes_and_pruning_touch_only_what_changed(neo4j: Target) -> None:
     _load(neo4j, TREE)
     run_cypher(  # someone else's node linked to one of ours: it must survive the prune
         neo4j,
@@ -110,7 +110,7 @@ def test_changes_and_pruning_touch_only_what_changed(neo4j: ConnectionSettings) 
     assert city["n"] == "北京市市辖区"
 
 
-def test_a_foreign_id_stops_the_load_before_any_write(neo4j: ConnectionSettings) -> None:
+def test_a_foreign_id_stops_the_load_before_any_write(neo4j: Target) -> None:
     run_cypher(neo4j, "CREATE (:Entity:County {id: 'cn-310116', name: '别人的'})", write=True)
     before = graph_state(neo4j, keep_run=True)
     with pytest.raises(QueryFailed, match=r"'cn-310116' already belongs.*nothing was changed"):

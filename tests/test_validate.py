@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from loader.cli import app
-from loader.validation import load_dataset, validate
+from loader.cli.app import app
+from loader.model.validation import load_dataset, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -90,7 +90,7 @@ def test_broken_schema_is_reported(tmp_path: Path) -> None:
 
 
 def test_readme_diagram_is_derived_from_the_data() -> None:
-    from loader.diagram import mermaid
+    from loader.model.diagram import mermaid
 
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "```mermaid\n" + mermaid(load_dataset(DATA)) + "```" in readme

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from loader.model.schema import load_schema
@@ -20,6 +21,10 @@ from loader.neo4j.target import Target
 from loader.text.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Shared, noisy machines: property tests check behaviour, never speed (the bench measures that).
+settings.register_profile("kg", deadline=None)
+settings.load_profile("kg")
 TEST_HOME = Path(os.environ.get("KG_TEST_NEO4J_HOME") or ROOT / ".kg" / "test-neo4j")
 TEST_BOLT_PORT = int(os.environ.get("KG_TEST_BOLT_PORT", "17687"))
 TEST_HTTP_PORT = int(os.environ.get("KG_TEST_HTTP_PORT", "17474"))

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from loader.analysis.graph import analyze, shortest_paths
 from loader.analysis.viz import find_cjk_font, render_static, write_picture
 from loader.cli.app import app
-from loader.jobs.pipeline import run_analyze
+from loader.jobs.graph import run_analyze
+from loader.neo4j.target import ConnectionOptions
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError
 from loader.model.schema import load_schema
@@ -147,9 +148,9 @@ def test_path_and_analyze_cli() -> None:
 def test_same_results_from_data_and_neo4j_and_write_back(
     runner: CliRunner, neo4j_env: Target
 ) -> None:
-    assert runner.invoke(app, ["load", "--json"]).exit_code == 0
-    from_data = run_analyze("data").analysis.as_dict()
-    from_neo4j = run_analyze("neo4j").analysis.as_dict()
+    assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
+    from_data = run_analyze(ConnectionOptions(), "data").analysis.as_dict()
+    from_neo4j = run_analyze(ConnectionOptions(), "neo4j").analysis.as_dict()
     assert from_neo4j == from_data
     written = runner.invoke(app, ["analyze", "--write-back"])
     assert written.exit_code == 0, written.output
@@ -159,7 +160,9 @@ def test_same_results_from_data_and_neo4j_and_write_back(
     ).rows
     jinshan = next(s for s in from_data["nodes"] if s["id"] == "jinshan")
     assert rows == [{"pr": jinshan["pagerank"], "c": jinshan["community"], "d": jinshan["degree"]}]
-    again = json.loads(runner.invoke(app, ["load", "--json"]).stdout)  # scores are not changes
+    again = json.loads(
+        runner.invoke(app, ["load", "--format", "json"]).stdout
+    )  # scores are not changes
     assert again["nodes_updated"] == again["nodes_created"] == 0
     assert run_cypher(
         neo4j_env, "MATCH (n:Entity {id: 'jinshan'}) RETURN n.pagerank AS pr"

@@ -30,20 +30,20 @@ def _kg(managed_server: ManagedServer, *args: str) -> subprocess.CompletedProces
 
 
 def test_bulk_equals_incremental_load(managed_server: ManagedServer, neo4j: Target) -> None:
-    loaded = _kg(managed_server, "load", "--json")
+    loaded = _kg(managed_server, "load", "--format", "json")
     assert loaded.returncode == 0, loaded.stderr
     reference = graph_state(neo4j)
     refused = _kg(managed_server, "load", "--bulk")
     assert refused.returncode == 1
     assert "--bulk needs an empty database" in refused.stderr
     run_cypher(neo4j, "MATCH (n) DETACH DELETE n", write=True)
-    bulk = _kg(managed_server, "load", "--bulk", "--json")
+    bulk = _kg(managed_server, "load", "--bulk", "--format", "json")
     assert bulk.returncode == 0, bulk.stderr
     summary = json.loads(bulk.stdout)
     assert summary["nodes_created"] == len(reference["nodes"])
     assert summary["relationships_created"] == len(reference["relationships"])
     assert graph_state(neo4j) == reference
-    sync = json.loads(_kg(managed_server, "load", "--json").stdout)
+    sync = json.loads(_kg(managed_server, "load", "--format", "json").stdout)
     assert sync["nodes_created"] == sync["nodes_updated"] == sync["relationships_updated"] == 0
     constraints = run_cypher(neo4j, "SHOW CONSTRAINTS YIELD name RETURN count(*) AS n").rows
     assert constraints[0]["n"] > 10

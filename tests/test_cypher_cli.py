@@ -73,14 +73,16 @@ def test_csv_and_table_formats(runner: CliRunner, neo4j_env: Target) -> None:
 
 def test_nodes_come_out_as_data(runner: CliRunner, neo4j_env: Target) -> None:
     run_cypher(neo4j_env, SEED, write=True)
-    result = runner.invoke(app, ["cypher", "MATCH (p:Place) RETURN p", "-f", "json"])
+    result = runner.invoke(app, ["cypher", "MATCH (p:Place) RETURN p", "--format", "json"])
     [row] = json.loads(result.stdout)
     assert row["p"]["labels"] == ["Place"]
     assert row["p"]["properties"]["name_en"] == "Jinshan District"
 
 
 def test_string_parameter_that_is_not_json(runner: CliRunner, neo4j_env: Target) -> None:
-    result = runner.invoke(app, ["cypher", "RETURN $s AS s", "-p", "s=上海湾区", "-f", "json"])
+    result = runner.invoke(
+        app, ["cypher", "RETURN $s AS s", "-p", "s=上海湾区", "--format", "json"]
+    )
     assert json.loads(result.stdout) == [{"s": "上海湾区"}]
 
 
@@ -145,7 +147,7 @@ def test_neo4j_uri_scheme_with_routing(
     runner: CliRunner, neo4j_env: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEO4J_URI", neo4j_env.uri.replace("bolt://", "neo4j://"))
-    result = runner.invoke(app, ["cypher", "RETURN 2 AS two", "-f", "json"])
+    result = runner.invoke(app, ["cypher", "RETURN 2 AS two", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == [{"two": 2}]
 

@@ -21,7 +21,7 @@ SAMPLE = "310116,330421"  # 金山区 and 嘉善县, with everything above and b
 
 
 def _import(runner: CliRunner) -> dict[str, object]:
-    result = runner.invoke(app, ["divisions", "import", "--within", SAMPLE, "--json"])
+    result = runner.invoke(app, ["divisions", "import", "--within", SAMPLE, "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert isinstance(summary, dict)
@@ -31,7 +31,7 @@ def _import(runner: CliRunner) -> dict[str, object]:
 def test_import_links_and_walks_from_a_village_to_the_layout(
     runner: CliRunner, neo4j_env: Target
 ) -> None:
-    assert runner.invoke(app, ["load", "--json"]).exit_code == 0
+    assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
     summary = _import(runner)
     expected = list(
         divisions.read_rows(divisions.fetch(), list(divisions.LEVELS), SAMPLE.split(","))
@@ -84,7 +84,7 @@ def test_import_links_and_walks_from_a_village_to_the_layout(
         "relationships_deleted",
     ):
         assert again[key] == 0, key
-    curated = json.loads(runner.invoke(app, ["load", "--json"]).stdout)
+    curated = json.loads(runner.invoke(app, ["load", "--format", "json"]).stdout)
     assert curated["nodes_deleted"] == curated["relationships_deleted"] == 0
 
 

@@ -123,7 +123,7 @@ def test_any_text_extracts_without_crashing(text: str) -> None:
 
 @pytest.mark.neo4j
 def test_write_is_idempotent_and_queryable(runner: CliRunner, neo4j_env: Target) -> None:
-    assert runner.invoke(app, ["load", "--json"]).exit_code == 0
+    assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
     first = runner.invoke(app, ["extract", str(SEED), "--write", "--format", "json"])
     assert first.exit_code == 0, first.output
     written = json.loads(first.stdout)["written"][0]
@@ -142,7 +142,7 @@ def test_write_is_idempotent_and_queryable(runner: CliRunner, neo4j_env: Target)
         "ORDER BY i",
     ).rows
     assert [r["i"] for r in rows] == [18, 19]
-    listed = runner.invoke(app, ["query", "run", "sentences-mentioning", "-f", "json"])
+    listed = runner.invoke(app, ["query", "run", "sentences-mentioning", "--format", "json"])
     assert [r["sentence"] for r in json.loads(listed.stdout)] == [18, 19]
 
 

@@ -67,7 +67,17 @@ def _import_under_way(
 ) -> subprocess.Popen[str]:
     """A Zhejiang import in small batches, returned once `committed` divisions are in."""
     loading = subprocess.Popen(
-        [KG, "divisions", "import", "--within", ZHEJIANG, "--batch-size", "200", "--json"],
+        [
+            KG,
+            "divisions",
+            "import",
+            "--within",
+            ZHEJIANG,
+            "--batch-size",
+            "200",
+            "--format",
+            "json",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -86,7 +96,7 @@ def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
     managed_server: ManagedServer, neo4j: Target
 ) -> None:
     env = _env(neo4j)
-    assert _kg(env, "load", "--json").returncode == 0
+    assert _kg(env, "load", "--format", "json").returncode == 0
     loading = _import_under_way(env, neo4j, 3000)  # thousands of rows committed
     pid = managed_server.status().pid
     assert pid is not None
@@ -96,15 +106,15 @@ def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
     managed_server.start()  # recovery from the crash happens here
     partial = _divisions_count(neo4j)
     assert 3000 <= partial < 27_000
-    rerun = _kg(env, "divisions", "import", "--within", ZHEJIANG, "--json")
+    rerun = _kg(env, "divisions", "import", "--within", ZHEJIANG, "--format", "json")
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads(rerun.stdout)
     assert summary["nodes_unchanged"] >= partial - 200  # committed batches were kept, not redone
     after_crash = _digest(neo4j)
 
     clear_database(neo4j)
-    assert _kg(env, "load", "--json").returncode == 0
-    assert _kg(env, "divisions", "import", "--within", ZHEJIANG, "--json").returncode == 0
+    assert _kg(env, "load", "--format", "json").returncode == 0
+    assert _kg(env, "divisions", "import", "--within", ZHEJIANG, "--format", "json").returncode == 0
     assert _digest(neo4j) == after_crash
     duplicates = run_cypher(
         neo4j,
@@ -119,7 +129,7 @@ def test_a_stopped_managed_server_is_started_by_the_load(
     managed_server.stop()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env["KG_NEO4J_HOME"] = str(managed_server.home)
-    done = _kg(env, "load", "--json")
+    done = _kg(env, "load", "--format", "json")
     assert done.returncode == 0, done.stderr
     assert managed_server.is_running()
     assert json.loads(done.stdout)["nodes_created"] > 100
@@ -206,7 +216,7 @@ def test_a_network_drop_mid_load_then_rerun_equals_a_clean_load(
     neo4j: Target, proxy: _Proxy
 ) -> None:
     env = _env(neo4j)
-    assert _kg(env, "load", "--json").returncode == 0
+    assert _kg(env, "load", "--format", "json").returncode == 0
     loading = _import_under_way(_env(neo4j, f"bolt://127.0.0.1:{proxy.port}"), neo4j, 2000)
     proxy.cut()
     out, err = loading.communicate(timeout=120)
@@ -221,7 +231,10 @@ def test_a_network_drop_mid_load_then_rerun_equals_a_clean_load(
 
 @pytest.mark.parametrize(
     "command",
-    [["load", "--json"], ["divisions", "import", "--within", "310116,330421", "--json"]],
+    [
+        ["load", "--format", "json"],
+        ["divisions", "import", "--within", "310116,330421", "--format", "json"],
+    ],
     ids=["kg load", "kg divisions import"],
 )
 def test_two_loads_at_once_write_one_graph(neo4j: Target, command: list[str]) -> None:

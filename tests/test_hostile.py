@@ -41,7 +41,7 @@ def test_hostile_names_round_trip_through_load(
     (data / "entities" / "hostile.yaml").write_text(
         yaml.safe_dump(entities, allow_unicode=True), "utf-8"
     )
-    loaded = runner.invoke(app, ["load", str(data), "--json"])
+    loaded = runner.invoke(app, ["load", str(data), "--format", "json"])
     assert loaded.exit_code == 0, loaded.output
     rows = run_cypher(
         neo4j_env,
@@ -72,7 +72,9 @@ def test_a_name_too_long_to_index_is_refused_before_writing(
 @pytest.mark.parametrize("value", HOSTILE[:8])
 def test_hostile_parameters_stay_values(runner: CliRunner, neo4j_env: Target, value: str) -> None:
     run_cypher(neo4j_env, "CREATE (:Canary {id: 'canary'})", write=True)
-    result = runner.invoke(app, ["cypher", "RETURN $v AS v", "-p", f"v={value}", "-f", "json"])
+    result = runner.invoke(
+        app, ["cypher", "RETURN $v AS v", "-p", f"v={value}", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == [{"v": value}]
     assert run_cypher(neo4j_env, "MATCH (n:Canary) RETURN count(n) AS n").rows == [{"n": 1}]

@@ -32,7 +32,7 @@ KG = str(Path(sys.executable).parent / "kg")
 
 
 def _load_json(runner: CliRunner, *args: str) -> dict[str, Any]:
-    result = runner.invoke(app, ["load", *args, "--json"])
+    result = runner.invoke(app, ["load", *args, "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert isinstance(summary, dict)
@@ -247,12 +247,14 @@ def test_batch_size_is_checked(runner: CliRunner, neo4j_env: Target) -> None:
 
 def test_killed_load_then_rerun_equals_uninterrupted(neo4j_env: Target, tmp_path: Path) -> None:
     env = dict(os.environ)
-    subprocess.run([KG, "load", str(DATA), "--json"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [KG, "load", str(DATA), "--format", "json"], env=env, check=True, capture_output=True
+    )
     reference = graph_state(neo4j_env)
     run_cypher(neo4j_env, "MATCH (n) DETACH DELETE n", write=True)
     total = len(reference["nodes"]) + len(reference["relationships"])
     proc = subprocess.Popen(
-        [KG, "load", str(DATA), "--batch-size", "1", "--json"],
+        [KG, "load", str(DATA), "--batch-size", "1", "--format", "json"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -271,5 +273,7 @@ def test_killed_load_then_rerun_equals_uninterrupted(neo4j_env: Target, tmp_path
         proc.wait()
     partial = graph_state(neo4j_env)
     assert 0 < len(partial["nodes"]) + len(partial["relationships"]) < total, "not killed mid-load"
-    subprocess.run([KG, "load", str(DATA), "--json"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [KG, "load", str(DATA), "--format", "json"], env=env, check=True, capture_output=True
+    )
     assert graph_state(neo4j_env) == reference

@@ -254,7 +254,7 @@ def test_n_triples_export_streams() -> None:
 def test_load_export_wipe_import_round_trip(
     runner: CliRunner, neo4j_env: Target, tmp_path: Path
 ) -> None:
-    assert runner.invoke(app, ["load", "--json"]).exit_code == 0
+    assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
     before = graph_state(neo4j_env)
     exported = tmp_path / "graph.trig"
     result = runner.invoke(
@@ -283,7 +283,9 @@ def test_load_export_wipe_import_round_trip(
     from_neo4j.parse(exported, format="trig")
     for graph in from_data.graphs():
         assert isomorphic(graph, from_neo4j.graph(graph.identifier)), graph.identifier
-    imported = runner.invoke(app, ["import", "rdf", str(exported), "--wipe", "--yes", "--json"])
+    imported = runner.invoke(
+        app, ["import", "rdf", str(exported), "--wipe", "--yes", "--format", "json"]
+    )
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.stdout)["wiped"] is True
     assert graph_state(neo4j_env) == before

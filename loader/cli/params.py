@@ -1,4 +1,5 @@
-"""Query parameters from `-p key=value`, read the way Neo4j Browser's `:param` reads them.
+"""Query parameters from `-p key=value` or Browser's `-p 'key => value'`, read the way
+Neo4j Browser's `:param` reads them.
 
 A value that is valid JSON is taken as JSON (numbers, lists, maps, true, null); anything else is
 taken as the literal string.
@@ -16,10 +17,14 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def parse_param(text: str) -> tuple[str, Any]:
-    name, sep, raw = text.partition("=")
-    name = name.strip()
+    name, sep, raw = text.partition("=>")
+    if sep and _NAME.match(name.strip()):  # Browser's `:param name => value`
+        name, raw = name.strip(), raw.strip()
+    else:
+        name, sep, raw = text.partition("=")
+        name = name.strip()
     if not sep or not _NAME.match(name):
-        raise ConfigError(f"parameter {text!r} is not of the form name=value")
+        raise ConfigError("a parameter is not of the form name=value (or name => value)")
     try:
         return name, json.loads(raw)
     except ValueError:

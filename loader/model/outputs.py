@@ -1,4 +1,4 @@
-"""Where the tool writes: inside the working tree, to a regular file, unless told otherwise.
+"""Where the tool writes: inside the project (outside one, the working folder), to a file.
 
 An output path is data too: `-o ../../home/me/.bashrc` or a symlink out of the project is
 refused unless the user says `--allow-outside`; a directory, device or pipe is never written.
@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from loader.model.errors import ConfigError
+from loader.model.project import find_root
 
 
 def checked_output(path: Path, allow_outside: bool = False, folder: bool = False) -> Path:
     """`path` resolved (symlinks followed), or a one-line refusal saying why."""
-    root = Path.cwd().resolve()
+    root = (find_root() or Path.cwd()).resolve()
     try:
         resolved = path.expanduser().resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop, an unreadable parent

@@ -5,6 +5,7 @@ Reads run in READ access mode, so the server itself refuses a write unless the c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,39 @@ def run_cypher(
         )
     columns = list(keys)
     return QueryResult(columns, [{k: to_plain(record[k]) for k in columns} for record in records])
+
+
+def split_statements(text: str) -> list[str]:
+    """Statements separated by `;`, as cypher-shell splits a file: not inside strings,
+    backticked names or comments. Empty statements are dropped."""
+    statements: list[str] = []
+    start, i, n = 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "'\"`":
+            i += 1
+            while i < n and text[i] != ch:
+                i += 2 if text[i] == "\\" and ch != "`" else 1
+        elif text.startswith("//", i):
+            newline = text.find("\n", i)
+            i = n if newline < 0 else newline
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 1
+        elif ch == ";":
+            statements.append(text[start:i])
+            start = i + 1
+        i += 1
+    statements.append(text[start:])
+    return [s.strip() for s in statements if _has_code(s)]
+
+
+def _has_code(statement: str) -> bool:
+    """False for a piece holding only whitespace and comments (e.g. after the last `;`)."""
+    without_blocks = re.sub(r"/\*.*?\*/", " ", statement, flags=re.S)
+    return any(
+        line.strip() and not line.strip().startswith("//") for line in without_blocks.splitlines()
+    )
 
 
 def server_components(target: Target) -> tuple[str, str]:

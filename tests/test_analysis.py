@@ -16,13 +16,12 @@ from loader.analysis.graph import analyze, shortest_paths
 from loader.analysis.viz import find_cjk_font, render_static, write_picture
 from loader.cli.app import app
 from loader.jobs.graph import run_analyze
-from loader.neo4j.target import ConnectionOptions
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.target import Target
+from loader.neo4j.target import ConnectionOptions, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Location("test", 0)

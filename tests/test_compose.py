@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from loader.neo4j import target as connection
-from loader.neo4j.server import pinned_version
+from loader.neo4j.install import pinned_version
 
 ROOT = Path(__file__).resolve().parent.parent
 

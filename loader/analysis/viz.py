@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+from importlib import resources
 from pathlib import Path
 
 import networkx as nx
@@ -166,7 +167,7 @@ def render_html(dataset: Dataset, schema: Schema) -> str:
         for lab in sorted({d["label"] for _n, d in graph.nodes(data=True)})
     ]
     payload = json.dumps({"nodes": nodes, "edges": edges, "legend": legend}, ensure_ascii=False)
-    template = (Path(__file__).with_name("viz_template.html")).read_text("utf-8")
+    template = resources.files("loader.analysis").joinpath("viz_template.html").read_text("utf-8")
     return template.replace("__DATA__", payload.replace("</", "<\\/")).replace(
         "__TITLE__", html.escape("金山区“一谷一城一区一带一中心”知识图谱")
     )

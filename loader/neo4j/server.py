@@ -7,13 +7,11 @@ writes `neo4j.conf`, sets the initial password once and runs Neo4j's own bootstr
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,50 +20,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loader.model.errors import ServerError, ToolMissing
+from loader.model.errors import ServerError
 from loader.model.project import current_project
+from loader.neo4j.install import (
+    INSTALL_MARKER,
+    InstallResult,
+    first_error_line,
+    install_jars,
+    java_binary,
+)
+from loader.neo4j.server_conf import conf_text
 
 log = logging.getLogger(__name__)
 
-POM = Path(__file__).with_name("pom.xml")  # package data: installed copies find it too
 DEFAULT_BOLT_PORT = 7687
 DEFAULT_HTTP_PORT = 7474
 USERNAME = "neo4j"
 INITIAL_PASSWORD = "neo4j"  # what a fresh Neo4j accepts once, only to change it
 STATE_FILE = "kg-server.json"
 PASSWORD_FILE = "kg-password"
-INSTALL_MARKER = ".kg-installed"
-MIN_JAVA = 17
-
-# Carried over from the official tarball's neo4j.conf: without them some features fail on Java 17+.
-JVM_FLAGS = (
-    "-XX:+UseG1GC",
-    "-XX:-OmitStackTraceInFastThrow",
-    "-XX:+AlwaysPreTouch",
-    "-XX:+UnlockExperimentalVMOptions",
-    "-XX:+TrustFinalNonStaticFields",
-    "-XX:+DisableExplicitGC",
-    "-Djdk.nio.maxCachedBufferSize=1024",
-    "-Dio.netty.tryReflectionSetAccessible=true",
-    "-Djdk.tls.ephemeralDHKeySize=2048",
-    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
-    "-XX:FlightRecorderOptions=stackdepth=256",
-    "-XX:+UnlockDiagnosticVMOptions",
-    "-XX:+DebugNonSafepoints",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED",
-    "-Dlog4j2.disable.jmx=true",
-    "-Dlog4j.layout.jsonTemplate.maxStringLength=32768",
-)
-
-
-@dataclass(frozen=True)
-class InstallResult:
-    home: Path
-    version: str
-    already_installed: bool
 
 
 @dataclass(frozen=True)
@@ -113,39 +86,6 @@ def default_home() -> Path:
     return current_project().neo4j_home
 
 
-def pinned_version(pom: Path = POM) -> str:
-    """The Neo4j version pinned in the pom: the one place it is written."""
-    match = re.search(r"<neo4j\.version>([^<]+)</neo4j\.version>", pom.read_text("utf-8"))
-    if match is None:
-        raise ServerError(f"{pom}: no <neo4j.version> property")
-    return match.group(1).strip()
-
-
-def java_binary() -> str:
-    """The `java` that runs Neo4j: $JAVA_HOME/bin/java, else the one on PATH; must be 17+."""
-    java_home = os.environ.get("JAVA_HOME")
-    candidate = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
-    if not candidate or not Path(candidate).exists():
-        raise ToolMissing(f"Java {MIN_JAVA}+ is required to run Neo4j, but no `java` was found")
-    out = subprocess.run([candidate, "-version"], capture_output=True, text=True, check=False)
-    match = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
-    if match is None:
-        raise ToolMissing(f"cannot tell the Java version of {candidate}")
-    major = int(match.group(1))
-    if major == 1 and match.group(2):
-        major = int(match.group(2))
-    if major < MIN_JAVA:
-        raise ToolMissing(f"Java {MIN_JAVA}+ is required to run Neo4j; {candidate} is Java {major}")
-    return candidate
-
-
-def maven_binary() -> str:
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise ToolMissing("Maven (`mvn`) is required to install Neo4j from Maven Central")
-    return mvn
-
-
 class ManagedServer:
     """One Neo4j home: its jars, configuration, data, logs and the password the tool set."""
 
@@ -176,43 +116,6 @@ class ManagedServer:
                 f"no password for the managed server in {self.password_file}: "
                 "start it once with `kg neo4j start`"
             ) from None
-
-    def install(self) -> InstallResult:
-        """Copy the pinned jars into `home/lib`; a no-op when the same pom was installed."""
-        version = pinned_version()
-        fingerprint = hashlib.sha256(POM.read_bytes()).hexdigest()
-        lib = self.home / "lib"
-        marker = lib / INSTALL_MARKER
-        if marker.exists() and marker.read_text("utf-8").strip() == fingerprint:
-            return InstallResult(self.home, version, already_installed=True)
-        java_binary()
-        mvn = maven_binary()
-        if self.is_running():
-            raise ServerError(f"stop the server in {self.home} before reinstalling it")
-        self.home.mkdir(parents=True, exist_ok=True)
-        staging = self.home / "lib.partial"
-        shutil.rmtree(staging, ignore_errors=True)
-        cmd = [
-            mvn,
-            "-B",
-            "-q",
-            "-f",
-            str(POM),
-            "dependency:copy-dependencies",
-            "-DincludeScope=runtime",
-            f"-DoutputDirectory={staging}",
-        ]
-        log.info("running %s", " ".join(cmd))
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            detail = _first_error_line(done.stdout + done.stderr)
-            raise ServerError(f"Maven could not fetch the Neo4j {version} jars: {detail}")
-        (staging / INSTALL_MARKER).write_text(fingerprint + "\n", "utf-8")
-        shutil.rmtree(lib, ignore_errors=True)
-        staging.rename(lib)
-        for sub in ("conf", "data", "logs", "run", "plugins", "import"):
-            (self.home / sub).mkdir(exist_ok=True)
-        return InstallResult(self.home, version, already_installed=False)
 
     def is_installed(self) -> bool:
         return (self.home / "lib" / INSTALL_MARKER).exists()
@@ -258,7 +161,7 @@ class ManagedServer:
         if done.returncode != 0:
             raise ServerError(
                 f"Neo4j did not start (exit {done.returncode}): "
-                f"{_first_error_line(done.stdout + done.stderr)}; see {self.home / 'logs'}"
+                f"{first_error_line(done.stdout + done.stderr)}; see {self.home / 'logs'}"
             )
         if first_start:
             self._wait_for_bolt(INITIAL_PASSWORD, timeout)
@@ -282,32 +185,15 @@ class ManagedServer:
             log.warning("Neo4j (pid %s) ignored the shutdown request; killing it", pid)
             os.kill(pid, signal.SIGKILL)
         if done.returncode != 0 and _pid_alive(pid):
-            raise ServerError(f"could not stop Neo4j (pid {pid}): {_first_error_line(done.stdout)}")
+            raise ServerError(f"could not stop Neo4j (pid {pid}): {first_error_line(done.stdout)}")
         return True
 
+    def install(self) -> InstallResult:
+        """Copy the pinned jars into `home/lib`; a no-op when the same pom was installed."""
+        return install_jars(self.home, self.is_running())
+
     def conf_text(self) -> str:
-        """neo4j.conf for a loopback-only server sized for a 2-core, 24 GiB machine."""
-        lines = [
-            "# Written by `kg neo4j start`; edits are overwritten at the next start.",
-            "server.default_listen_address=127.0.0.1",
-            "server.default_advertised_address=127.0.0.1",
-            f"server.bolt.listen_address=127.0.0.1:{self.bolt_port}",
-            f"server.bolt.advertised_address=127.0.0.1:{self.bolt_port}",
-            f"server.http.listen_address=127.0.0.1:{self.http_port}",
-            f"server.http.advertised_address=127.0.0.1:{self.http_port}",
-            "server.http.enabled=true",
-            "server.https.enabled=false",
-            "dbms.security.auth_enabled=true",
-            "dbms.usage_report.enabled=false",
-            "client.allow_telemetry=false",
-            "server.memory.heap.initial_size=1g",
-            "server.memory.heap.max_size=2g",
-            "server.memory.pagecache.size=1g",
-            "db.tx_log.rotation.retention_policy=1 files",
-            "server.config.strict_validation.enabled=true",
-        ]
-        lines += [f"server.jvm.additional={flag}" for flag in JVM_FLAGS]
-        return "\n".join(lines) + "\n"
+        return conf_text(self.bolt_port, self.http_port)
 
     def _write_conf(self) -> None:
         conf = self.home / "conf"
@@ -419,11 +305,3 @@ def _port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _first_error_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    for line in lines:
-        if "ERROR" in line or "Error" in line or "error:" in line:
-            return line[:300]
-    return lines[-1][:300] if lines else "no output"

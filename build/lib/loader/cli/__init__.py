@@ -1,0 +1,11 @@
+"""The `kg` command line: parse, call one job, print what it returns.
+
+- `app`: the root command, its global options (--debug, --project) and the sub-apps.
+- `common`: consoles, the one-line error mapping, row output in table/JSON/CSV.
+- `options`: options shared by many commands, the connection options declared once.
+- `summaries`: progress bars and the load summary.
+- one module per area: `server` (kg neo4j), `cypher`, `queries` (kg query), `rdf` (export,
+  import), `analysis` (analyze, path, viz), `extract`, `divisions`, `data` (validate, load),
+  `run` (the main job).
+- `params` and `render`: `-p` values and table/JSON/CSV text, pure functions.
+"""

@@ -1,0 +1,122 @@
+"""`kg analyze`, `kg path`, `kg viz`: networkx analytics, paths with citations, pictures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loader.cli.common import emit_json, emit_rows, failures, note, say
+from loader.cli.options import (
+    AllowOutsideOpt,
+    DataOpt,
+    FormatOpt,
+    SourceOpt,
+    connection_options,
+)
+from loader.cli.render import Format, to_csv
+from loader.jobs.graph import run_analyze, run_path, run_viz
+from loader.neo4j.target import ConnectionOptions
+
+COLUMNS = ["name", "label", "degree", "pagerank", "betweenness", "community"]
+TRANSPORT_COLUMNS = [
+    "name",
+    "label",
+    "transport_degree",
+    "transport_pagerank",
+    "transport_betweenness",
+]
+METRICS = (
+    "degree",
+    "pagerank",
+    "betweenness",
+    "transport_degree",
+    "transport_pagerank",
+    "transport_betweenness",
+)
+
+
+@connection_options
+def analyze(
+    conn: ConnectionOptions,
+    source: SourceOpt = "data",
+    top: Annotated[int, typer.Option("--top", help="Rows per table.", min=1)] = 10,
+    fmt: FormatOpt = Format.table,
+    write_back: Annotated[
+        bool, typer.Option("--write-back", help="Store the scores on the Neo4j nodes.")
+    ] = False,
+    data: DataOpt = None,
+) -> None:
+    """Degree, PageRank, betweenness, communities, cut points and a health report (networkx)."""
+    with failures():
+        result = run_analyze(conn, source, data, write_back)
+    analysis = result.analysis
+    if fmt is Format.json:
+        emit_json(analysis.as_dict(top))
+        return
+    if fmt is Format.csv:
+        ranked = sorted(analysis.nodes, key=lambda s: (-s.pagerank, s.id))[:top]
+        rows = [s.as_dict() for s in ranked]
+        sys.stdout.write(to_csv(list(rows[0]) if rows else [], rows))
+        return
+    for metric in METRICS:
+        cols = TRANSPORT_COLUMNS if metric.startswith("transport") else COLUMNS
+        rows = [s.as_dict() for s in analysis.top(metric, top) if getattr(s, metric) is not None]
+        emit_rows(cols, rows, fmt, title=f"Top {top} by {metric}")
+    say(
+        f"{len(analysis.communities)} communities (Louvain, seed 42); "
+        f"{len(analysis.components)} connected components; "
+        f"{len(analysis.articulation_points)} articulation points; "
+        f"{len(analysis.bridges)} bridges; transport subgraph of "
+        f"{analysis.transport_nodes} nodes"
+    )
+    for check, items in analysis.health.items():
+        shown = ", ".join(str(i) for i in items[:8]) + (" …" if len(items) > 8 else "")
+        say(f"health {check}: {len(items)}" + (f" ({shown})" if items else ""))
+    if result.written_back:
+        say(f"wrote pagerank, betweenness, degree and community to {result.written_back} nodes")
+
+
+@connection_options
+def path(
+    conn: ConnectionOptions,
+    a: Annotated[str, typer.Argument(help="First entity: Chinese or English name, alias or id.")],
+    b: Annotated[str, typer.Argument(help="Second entity.")],
+    source: SourceOpt = "data",
+    fmt: FormatOpt = Format.table,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many paths.", min=1)] = 5,
+    data: DataOpt = None,
+) -> None:
+    """Shortest paths between two entities, with relationship types and citing sentences."""
+    with failures():
+        paths = run_path(conn, a, b, source, data, limit)
+    rows = [
+        {
+            "path": i + 1,
+            "step": j + 1,
+            "from": s.start_name,
+            "relationship": s.type if s.forward else f"<-{s.type}",
+            "to": s.end_name,
+            "sentence": s.sentence,
+            "source": s.source,
+        }
+        for i, steps in enumerate(paths)
+        for j, s in enumerate(steps)
+    ]
+    emit_rows(["path", "step", "from", "relationship", "to", "sentence", "source"], rows, fmt)
+
+
+@connection_options
+def viz(
+    conn: ConnectionOptions,
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.html, FILE.png or FILE.svg")],
+    source: SourceOpt = "data",
+    data: DataOpt = None,
+    allow_outside: AllowOutsideOpt = False,
+) -> None:
+    """Draw the graph: interactive self-contained HTML, or a PNG/SVG with CJK labels."""
+    with failures():
+        written = run_viz(conn, output, source, data, allow_outside)
+    note(f"wrote {written}")

@@ -1,0 +1,68 @@
+"""The root `kg` command: global options, the sub-apps and the top-level commands.
+
+Library failures arrive as `KgError`s and leave as one line on stderr with the error's exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loader.cli import analysis, cypher, data, divisions, extract, queries, rdf, run, server
+from loader.cli.common import ask_password, state
+from loader.model.project import ENV_PROJECT, use_project
+from loader.neo4j.target import set_password_prompt
+
+app = typer.Typer(
+    help="jinshan-kg: the Jinshan development-layout knowledge graph, in a real Neo4j.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(server.app, name="neo4j")
+app.add_typer(queries.app, name="query")
+app.add_typer(rdf.export_app, name="export")
+app.add_typer(rdf.import_app, name="import")
+app.add_typer(divisions.app, name="divisions")
+app.command("cypher")(cypher.cypher)
+app.command("validate")(data.validate)
+app.command("load")(data.load)
+app.command("analyze")(analysis.analyze)
+app.command("path")(analysis.path)
+app.command("viz")(analysis.viz)
+app.command("extract")(extract.extract)
+app.command("run")(run.run)
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            help=f"The project folder (holding kg.toml) \\[env: {ENV_PROJECT}; "
+            "default: found by walking up from here].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """jinshan-kg: the Jinshan development-layout knowledge graph, in a real Neo4j."""
+    state["debug"] = debug
+    use_project(project)
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not debug:  # the driver logs each failed connection (even as ERROR); kg says it once
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+    set_password_prompt(ask_password)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,58 @@
+"""`kg cypher`: ad-hoc Cypher like cypher-shell, from an argument, a file or stdin."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loader.cli.common import emit_json, emit_rows, failures
+from loader.cli.options import FormatOpt, ParamOpt, connection_options
+from loader.cli.params import parse_params
+from loader.cli.render import Format
+from loader.jobs.queries import run_statements
+from loader.model.errors import ConfigError, UsageError
+from loader.model.readers import read_text
+from loader.neo4j.target import ConnectionOptions
+
+
+@connection_options
+def cypher(
+    conn: ConnectionOptions,
+    query: Annotated[
+        str | None, typer.Argument(help="The Cypher; `-` reads it from stdin.", show_default=False)
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the Cypher from this file.")
+    ] = None,
+    param: ParamOpt = None,
+    write: Annotated[bool, typer.Option("--write", help="Allow the query to write.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run ad-hoc Cypher (read-only unless --write), like cypher-shell; statements separated
+    by `;` run in turn."""
+    with failures():
+        text = _query_text(query, file)
+        params = parse_params(param or [])
+        results = run_statements(conn, text, params, write=write)
+    if fmt is Format.json and len(results) > 1:
+        emit_json([result.rows for result in results])
+        return
+    for result in results:
+        emit_rows(result.columns, result.rows, fmt)
+
+
+def _query_text(query: str | None, file: Path | None) -> str:
+    if (query is None) == (file is None):
+        raise UsageError("give the Cypher as an argument, `-` for stdin, or --file FILE (one)")
+    if file is not None:
+        text, problems = read_text(file, str(file))
+        if text is None:
+            raise ConfigError(str(problems[0]))
+        return text
+    if query == "-":
+        return sys.stdin.read()
+    assert query is not None
+    return query

@@ -1,0 +1,113 @@
+"""`kg extract`: sentences and mentions of known entities in texts, and candidate names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from loader.cli.common import emit_json, emit_rows, failures, note, say
+from loader.cli.options import FormatOpt, connection_options
+from loader.cli.render import Format
+from loader.jobs.extract import ExtractReport, run_extract
+from loader.neo4j.target import ConnectionOptions
+
+MENTION_COLUMNS = ["sentence", "start", "end", "surface", "name", "id"]
+
+
+@connection_options
+def extract(
+    conn: ConnectionOptions,
+    files: Annotated[list[Path], typer.Argument(help="Text files (UTF-8), Chinese.")],
+    fmt: FormatOpt = Format.table,
+    write: Annotated[
+        bool, typer.Option("--write", help="Write the lexical graph into Neo4j.")
+    ] = False,
+    gold: Annotated[
+        Path | None, typer.Option("--evaluate", help="Gold mentions file: print P, R, F1.")
+    ] = None,
+) -> None:
+    """Sentences and mentions of known entities (robust to spun and Traditional text), and
+    candidate new names for curation."""
+    with failures():
+        report = run_extract(conn, files, write, gold)
+    if fmt is Format.json:
+        emit_json(as_json(report))
+        return
+    for extraction in report.extractions:
+        rows = [
+            {
+                "sentence": m.sentence,
+                "start": m.start,
+                "end": m.end,
+                "surface": m.surface,
+                "name": m.name,
+                "id": m.entity_id,
+            }
+            for m in extraction.mentions
+        ]
+        emit_rows(
+            MENTION_COLUMNS,
+            rows,
+            fmt,
+            title=f"{extraction.document}: {len(rows)} mentions in "
+            f"{len(extraction.sentences)} sentences",
+        )
+        if extraction.candidates and fmt is Format.table:
+            emit_rows(
+                ["name", "count", "contexts"],
+                [
+                    {"name": c.name, "count": c.count, "contexts": " / ".join(c.contexts)}
+                    for c in extraction.candidates
+                ],
+                fmt,
+                title="Unknown names (candidates)",
+            )
+    for written in report.written:
+        note(
+            f"wrote {written.document}: {written.sentences} sentences, "
+            f"{written.mentions} mentions ({written.nodes_created} nodes and "
+            f"{written.relationships_created} relationships created)"
+        )
+    if report.scores is not None:
+        s = report.scores
+        say(
+            f"precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}  "
+            f"({s.true_positives} of {s.predicted} found, {s.gold} in gold)"
+        )
+
+
+def as_json(report: ExtractReport) -> dict[str, Any]:
+    documents = [
+        {
+            "document": x.document,
+            "sentences": [
+                {
+                    "index": s.sentence.index,
+                    "text": s.sentence.text,
+                    "start": s.sentence.start,
+                    "end": s.sentence.end,
+                    "mentions": [
+                        {
+                            "name": m.name,
+                            "id": m.entity_id,
+                            "surface": m.surface,
+                            "start": m.start,
+                            "end": m.end,
+                        }
+                        for m in s.mentions
+                    ],
+                }
+                for s in x.sentences
+            ],
+            "candidates": [c.__dict__ for c in x.candidates],
+        }
+        for x in report.extractions
+    ]
+    out: dict[str, Any] = {"documents": documents}
+    if report.scores is not None:
+        out["evaluation"] = report.scores.__dict__
+    if report.written:
+        out["written"] = [w.__dict__ for w in report.written]
+    return out

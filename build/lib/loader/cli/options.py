@@ -1,0 +1,73 @@
+"""Options shared by many commands, declared once.
+
+`@connection_options` adds `--uri`, `--username`, `--database` and `--home` to a command and
+hands it one `ConnectionOptions` as `conn`, so no command declares or forwards them itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from loader.cli.render import Format
+from loader.neo4j.target import ConnectionOptions
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+UriOpt = Annotated[str | None, typer.Option("--uri", help="Bolt/Neo4j URI \\[env: NEO4J_URI].")]
+UserOpt = Annotated[
+    str | None, typer.Option("--username", "-u", help="User name \\[env: NEO4J_USERNAME].")
+]
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database", "-d", help="Database \\[env: NEO4J_DATABASE].")
+]
+HomeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--home", help="Managed server home \\[env: KG_NEO4J_HOME; default: the project's]."
+    ),
+]
+AllowOutsideOpt = Annotated[
+    bool, typer.Option("--allow-outside", help="Allow writing outside the project.")
+]
+BaseOpt = Annotated[
+    str | None, typer.Option("--base", help="Base IRI \\[env: KG_RDF_BASE].", show_default=False)
+]
+SourceOpt = Annotated[
+    str, typer.Option("--from", help="data (the curated files, no server) or neo4j.")
+]
+DataOpt = Annotated[Path | None, typer.Option("--data", help="Data folder for --from data.")]
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param", "-p", help="name=value or 'name => value'; JSON when valid JSON, else text."
+    ),
+]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --wipe.")]
+
+_CONNECTION = {"uri": UriOpt, "username": UserOpt, "database": DatabaseOpt, "home": HomeOpt}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def connection_options(command: F) -> F:
+    """Give `command` the four connection options, packed into its `conn` parameter."""
+    signature = inspect.signature(command, eval_str=True)  # typer reads the annotations
+    kept = [p for p in signature.parameters.values() if p.name != "conn"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind)
+        for name, kind in _CONNECTION.items()
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        conn = ConnectionOptions(**{name: kwargs.pop(name, None) for name in _CONNECTION})
+        return command(*args, conn=conn, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=kept + added)  # type: ignore[attr-defined]
+    hints = {p.name: p.annotation for p in kept if p.annotation is not inspect.Parameter.empty}
+    wrapper.__annotations__ = {**hints, **_CONNECTION}
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,93 @@
+"""`kg query`: the saved analysis queries (queries/*.cypher): list, show, run, open in Browser."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loader.cli.common import emit_json, emit_rows, failures
+from loader.cli.options import FormatOpt, HomeOpt, ParamOpt, connection_options
+from loader.cli.params import parse_params
+from loader.cli.render import Format
+from loader.jobs.queries import browser_style_command, run_saved_query, saved_query_link
+from loader.neo4j.saved_queries import get_query, list_queries
+from loader.neo4j.target import ConnectionOptions
+
+app = typer.Typer(
+    help="Saved analysis queries (queries/*.cypher): list, show, run, open in Browser.",
+    no_args_is_help=True,
+)
+QueriesOpt = Annotated[
+    Path | None,
+    typer.Option("--queries", help="Folder of saved queries \\[default: the project's queries/]."),
+]
+NameArg = Annotated[str, typer.Argument(help="Query name.")]
+
+
+@app.command("list")
+def list_(fmt: FormatOpt = Format.table, queries: QueriesOpt = None) -> None:
+    """List the saved queries with their titles and parameters."""
+    with failures():
+        saved = list_queries(queries)
+    if fmt is Format.json:
+        emit_json([q.as_dict() for q in saved])
+        return
+    rows = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "parameters": ", ".join(f"{p.name}={p.example}" for p in q.parameters.values()),
+        }
+        for q in saved
+    ]
+    emit_rows(["name", "title", "parameters"], rows, fmt)
+
+
+@app.command("show")
+def show(name: NameArg, queries: QueriesOpt = None) -> None:
+    """Print a saved query's text (with its header)."""
+    with failures():
+        saved = get_query(name, queries)
+    sys.stdout.write(saved.text if saved.text.endswith("\n") else saved.text + "\n")
+
+
+@app.command("run")
+@connection_options
+def run(
+    conn: ConnectionOptions,
+    name: NameArg,
+    param: ParamOpt = None,
+    fmt: FormatOpt = Format.table,
+    queries: QueriesOpt = None,
+) -> None:
+    """Run a saved query read-only; parameters default to the examples in its header."""
+    with failures():
+        done = run_saved_query(conn, name, parse_params(param or []), queries)
+    emit_rows(done.result.columns, done.result.rows, fmt, title=done.query.title)
+
+
+@app.command("browser")
+def browser(
+    name: NameArg,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Browser URL \\[default: the managed server's]."),
+    ] = None,
+    queries: QueriesOpt = None,
+    home: HomeOpt = None,
+) -> None:
+    """Print a URL that opens Neo4j Browser with the saved query in its editor."""
+    with failures():
+        url = saved_query_link(ConnectionOptions(home=home), name, base_url, queries)
+    sys.stdout.write(url + "\n")
+
+
+@app.command("style")
+def style() -> None:
+    """Print the `:style` command that applies queries/jinshan.grass in Browser's editor."""
+    with failures():
+        command = browser_style_command()
+    sys.stdout.write(command)

@@ -1,0 +1,97 @@
+"""`kg export rdf` and `kg import rdf`: the graph as RDF for sharing, and back."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loader.cli.common import failures, note
+from loader.cli.options import (
+    AllowOutsideOpt,
+    BaseOpt,
+    FormatOpt,
+    SourceOpt,
+    YesOpt,
+    connection_options,
+)
+from loader.cli.render import Format
+from loader.cli.summaries import confirm_wipe, print_load, progress
+from loader.jobs.export import run_export
+from loader.jobs.load import run_import
+from loader.neo4j.target import ConnectionOptions
+
+export_app = typer.Typer(help="Export the graph for sharing.", no_args_is_help=True)
+import_app = typer.Typer(help="Import a shared graph into Neo4j.", no_args_is_help=True)
+
+
+@export_app.command("rdf")
+@connection_options
+def export_rdf(
+    conn: ConnectionOptions,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="turtle, json-ld, n-triples, rdf-xml, trig or n-quads."
+        ),
+    ] = "turtle",
+    source: SourceOpt = "data",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write \\[default: stdout].")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Data folder for --from data.")
+    ] = None,
+    base: BaseOpt = None,
+    ontology: Annotated[
+        bool, typer.Option("--ontology/--no-ontology", help="Include the derived ontology.")
+    ] = True,
+    mentions: Annotated[
+        bool, typer.Option("--with-mentions", help="Add the lexical graph of the source texts.")
+    ] = False,
+    allow_outside: AllowOutsideOpt = False,
+) -> None:
+    """Export the graph as RDF (entities, ontology, and a citation for every relation)."""
+    with failures():
+        result = run_export(
+            conn,
+            fmt,
+            source,
+            output,
+            data,
+            base,
+            ontology,
+            stdout=sys.stdout.buffer,
+            with_mentions=mentions,
+            allow_outside=allow_outside,
+        )
+    if result.path:
+        note(f"wrote {result.triples} statements as {result.format} to {result.path}")
+
+
+@import_app.command("rdf")
+@connection_options
+def import_rdf(
+    conn: ConnectionOptions,
+    path: Annotated[Path, typer.Argument(help="An RDF file written by `kg export rdf`.")],
+    rdf_format: Annotated[
+        str | None,
+        typer.Option("--rdf-format", help="The file's RDF format \\[default: from its name]."),
+    ] = None,
+    base: BaseOpt = None,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete what the file no longer has.")
+    ] = False,
+    wipe: Annotated[bool, typer.Option("--wipe", help="Empty the database first.")] = False,
+    yes: YesOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Load an exported RDF file into Neo4j (checked against the schema first)."""
+    if wipe and not yes:
+        with failures():
+            confirm_wipe()
+    with failures(), progress(enabled=fmt is Format.table) as tick:
+        result = run_import(conn, path, rdf_format, base, prune=prune, wipe=wipe, progress=tick)
+    print_load(result, fmt)

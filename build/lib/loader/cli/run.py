@@ -1,0 +1,50 @@
+"""`kg run`: the main job, on the managed server unless NEO4J_URI names another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loader.cli.common import emit_rows, failures, say
+from loader.cli.options import AllowOutsideOpt, HomeOpt
+from loader.cli.render import Format
+from loader.cli.summaries import print_load, progress
+from loader.jobs.main import run_main_job
+from loader.neo4j.target import ConnectionOptions
+
+
+def run(
+    home: HomeOpt = None,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option("--report", help="Folder for the analysis report \\[default: report/]."),
+    ] = None,
+    allow_outside: AllowOutsideOpt = False,
+) -> None:
+    """The main job: start the managed server (unless NEO4J_URI is set), validate, load,
+    analyse, write the report folder, and show the layout overview."""
+    with failures(), progress(enabled=True) as tick:
+        report = run_main_job(
+            ConnectionOptions(home=home),
+            progress=tick,
+            report=report_dir,
+            allow_outside=allow_outside,
+        )
+    for step in report.steps:
+        say(step)
+    say(f"Connected to Neo4j {report.neo4j_version} {report.edition} at {report.uri}")
+    if report.load is not None:
+        print_load(report.load, Format.table)
+    if report.report:
+        say("Report: " + ", ".join(str(p) for p in report.report))
+    if report.overview is not None:
+        emit_rows(
+            report.overview.columns, report.overview.rows, Format.table, title=report.overview_title
+        )
+    if report.overview_link:
+        say(f"Open it in Neo4j Browser: {report.overview_link}")
+    if report.managed is not None:
+        say(f"Browser: {report.managed.browser_url}")
+        say(f"User neo4j; password in {report.managed.home / 'kg-password'}")

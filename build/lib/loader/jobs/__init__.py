@@ -1,0 +1,12 @@
+"""What the CLI calls: each job reads the project, reaches one `Target`, calls the areas.
+
+- `load`: curated data, RDF files and the divisions into Neo4j, with the option checks.
+- `main`: the main job (`kg run`): load with pruning, analyse, report, overview.
+- `report`: the report folder the main job writes.
+- `graph`: the graph read from data or Neo4j for analysis, paths and pictures.
+- `export`: RDF out of the curated data or Neo4j.
+- `extract`: mentions in texts, their evaluation and the lexical graph.
+- `queries`: ad-hoc Cypher and saved queries against the target.
+
+Imports point one way: cli → jobs → areas (neo4j, rdf, text, analysis, divisions) → model.
+"""

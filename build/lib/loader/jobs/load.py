@@ -1,0 +1,160 @@
+"""Loads into Neo4j: the curated data, an exported RDF file, the national divisions.
+
+Every option is honoured or refused: combinations that cannot work stop here, with one line,
+before anything is read from a server or written to one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from loader.divisions import gazetteer as divisions
+from loader.model.dataset import Dataset
+from loader.model.errors import ConfigError, UsageError
+from loader.model.schema import load_schema
+from loader.model.validation import load_dataset
+from loader.neo4j.bulk import bulk_load
+from loader.neo4j.connect import managed_server, resolve_target
+from loader.neo4j.store import LoadResult, Progress, load
+from loader.neo4j.stream_load import stream_load
+from loader.neo4j.target import ConnectionOptions
+from loader.rdf.importer import parse_rdf, rdf_to_dataset
+from loader.rdf.vocab import Names
+
+DEFAULT_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How `kg load` writes; `batch_size` None means "not given" (the default applies)."""
+
+    batch_size: int | None = None
+    prune: bool = False
+    dry_run: bool = False
+    wipe: bool = False
+    bulk: bool = False
+    with_divisions: bool = False
+
+
+def check_load_options(options: ConnectionOptions, how: LoadOptions) -> None:
+    """Refuse, in one line, a combination of options that `kg load` cannot honour."""
+    if how.with_divisions and not how.bulk:
+        raise UsageError(
+            "--with-divisions works with --bulk only; without it, run `kg divisions import`"
+        )
+    if not how.bulk:
+        return
+    conflicts = [
+        ("--dry-run", how.dry_run),
+        ("--prune", how.prune),
+        ("--batch-size", how.batch_size is not None),
+        ("--uri", options.uri is not None),
+        ("NEO4J_URI", options.uri is None and options.chosen_uri() is not None),
+        ("--database", options.database is not None),
+        ("--username", options.username is not None),
+    ]
+    for name, present in conflicts:
+        if present:
+            raise UsageError(
+                f"--bulk cannot be used with {name}: it fills the managed server's default "
+                "database offline, whole"
+            )
+
+
+def run_load(
+    options: ConnectionOptions,
+    how: LoadOptions,
+    data: Path | None = None,
+    schema_path: Path | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Validate the curated data, then sync it into the target (or bulk-import it)."""
+    check_load_options(options, how)
+    schema = load_schema(schema_path)
+    dataset = load_dataset(data, schema)
+    if how.bulk:
+        return _bulk(options, dataset, schema_path, how)
+    target = resolve_target(options, start=True)
+    return load(
+        dataset,
+        schema,
+        target,
+        batch_size=how.batch_size or DEFAULT_BATCH,
+        prune=how.prune,
+        dry_run=how.dry_run,
+        wipe=how.wipe,
+        progress=progress,
+    )
+
+
+def _bulk(
+    options: ConnectionOptions, curated: Dataset, schema_path: Path | None, how: LoadOptions
+) -> LoadResult:
+    """Fill the managed database with neo4j-admin import (curated data, and divisions)."""
+    schema = load_schema(schema_path)
+    sources: list[Iterable[Dataset]] = [[curated]]
+    name, version = curated.name, curated.version
+    if how.with_divisions:
+        sources.append(divisions.chunks(divisions.fetch(), list(divisions.LEVELS)))
+        name, version = f"{name}+{divisions.DATASET}", f"{version}+{divisions.VERSION}"
+    target = resolve_target(options, start=True)
+    server = managed_server(options)
+    return bulk_load(sources, schema, server, target, name, version, replace=how.wipe)
+
+
+def run_import(
+    options: ConnectionOptions,
+    path: Path,
+    fmt: str | None = None,
+    base: str | None = None,
+    prune: bool = False,
+    wipe: bool = False,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load an exported RDF file into Neo4j, through the same checked, incremental loader."""
+    names = Names.configured(base)
+    schema = load_schema()
+    dataset = rdf_to_dataset(parse_rdf(path, fmt), schema, names, str(path))
+    target = resolve_target(options, start=True)
+    return load(dataset, schema, target, prune=prune, wipe=wipe, progress=progress)
+
+
+@dataclass
+class DivisionsResult:
+    load: LoadResult
+    linked: int
+
+
+def run_divisions_import(
+    options: ConnectionOptions,
+    levels: list[str],
+    within: list[str] | None = None,
+    batch_size: int = 5000,
+    prune: bool = True,
+    progress: Progress | None = None,
+) -> DivisionsResult:
+    """Stream the chosen divisions into Neo4j, then link the curated places to them."""
+    schema = load_schema()
+    tarball = divisions.fetch()
+    # An unknown level or code, or a selection with nothing in it (which would prune every
+    # division), fails here, before anything connects.
+    if next(divisions.read_rows(tarball, levels, within), None) is None:
+        raise ConfigError("no division matches --levels/--within; nothing was changed")
+    target = resolve_target(options, start=True)
+    lines = dict.fromkeys(divisions.curated_codes(target, schema.base_label), "")
+    result = stream_load(
+        lambda: divisions.chunks(tarball, levels, within, max(batch_size, 1000), lines),
+        divisions.DATASET,
+        divisions.VERSION,
+        schema,
+        target,
+        label_of=lambda _id: "Division",
+        batch_size=batch_size,
+        prune=prune,
+        progress=progress,
+    )
+    found = {code: line for code, line in lines.items() if line}
+    linked = divisions.link_curated_places(target, schema.base_label, found)
+    return DivisionsResult(result, linked)

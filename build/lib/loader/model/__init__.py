@@ -1,0 +1,12 @@
+"""The model: what the project folder holds, read and checked, with no server in sight.
+
+- `project`: the project root (kg.toml, found by walking up) and the paths it names.
+- `schema`: the graph schema from schema/schema.yaml, the single source of truth.
+- `readers`: YAML, CSV and text files read with the line of every value, never crashing.
+- `dataset`: the in-memory curated graph and the walk over data/.
+- `validation`: the data checked against the schema, building the validated `Dataset`.
+- `sources`: source documents, their metadata and sentences.
+- `diagram`: a Mermaid diagram of the model as the data uses it.
+- `outputs`: where the tool may write.
+- `errors`: typed failures, each with the exit code the CLI gives it.
+"""

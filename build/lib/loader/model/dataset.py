@@ -1,0 +1,215 @@
+"""The in-memory model of the curated graph, and the walk over `data/` that yields raw records.
+
+`data/` holds `dataset.yaml` (name, version), `sources/*.yaml` (+ their texts),
+`entities/*.yaml|csv` and `facts/*.yaml|csv` (relations grouped by the sentence that states them).
+This module only reads; `validation.py` checks the records and builds a `Dataset`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loader.model.project import current_project
+from loader.model.readers import LocDict, LocList, Problem, ReadResult, read_csv, read_yaml
+
+TABLE_SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Entity:
+    id: str
+    label: str
+    properties: dict[str, Any]
+    location: Location
+
+    @property
+    def name(self) -> str:
+        return str(self.properties["name"])
+
+
+@dataclass
+class Relation:
+    start: str
+    type: str
+    end: str
+    properties: dict[str, Any]
+    location: Location
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.start, self.type, self.end)
+
+
+@dataclass
+class Source:
+    id: str
+    text: str
+    location: Location
+
+
+@dataclass
+class Dataset:
+    name: str
+    version: str
+    entities: dict[str, Entity] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def label_of(self, entity_id: str) -> str:
+        return self.entities[entity_id].label
+
+
+@dataclass
+class Record:
+    """One raw mapping from a file, with the line of each of its keys."""
+
+    values: LocDict
+    file: str
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.values.line)
+
+    def at(self, key: str) -> Location:
+        return Location(self.file, self.values.line_of(key))
+
+
+@dataclass
+class FactRecord:
+    """One relation as written: its fields, and the statement (sentence, source) around it."""
+
+    values: LocDict
+    file: str
+    sentence: Any
+    source: Any
+    sentence_line: int
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.values.line)
+
+
+def default_data_path() -> Path:
+    """The project's data folder (kg.toml's `data`)."""
+    return current_project().data
+
+
+def table_files(folder: Path, problems: list[Problem]) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            yield path
+        else:
+            problems.append(
+                Problem(
+                    str(path),
+                    0,
+                    f"unsupported file type {path.suffix or path.name!r} (use .yaml or .csv)",
+                )
+            )
+
+
+def read_table(path: Path) -> ReadResult:
+    name = str(path)
+    return read_csv(path, name) if path.suffix.lower() == ".csv" else read_yaml(path, name)
+
+
+def entity_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
+    for path in table_files(root / "entities", problems):
+        read = read_table(path)
+        problems.extend(read.problems)
+        if read.data is None:
+            continue
+        if not isinstance(read.data, LocList):
+            problems.append(Problem(str(path), 1, "an entity file must be a list of entities"))
+            continue
+        for item, line in zip(read.data, read.data.item_lines, strict=True):
+            if isinstance(item, LocDict):
+                yield Record(item, str(path))
+            else:
+                problems.append(Problem(str(path), line, "an entity must be a mapping"))
+
+
+def fact_records(root: Path, problems: list[Problem]) -> Iterator[FactRecord]:
+    for path in table_files(root / "facts", problems):
+        name = str(path)
+        read = read_table(path)
+        problems.extend(read.problems)
+        if read.data is None:
+            continue
+        if isinstance(read.data, LocList):  # CSV: one relation a row, with its own citation
+            for row in read.data:
+                yield FactRecord(row, name, row.get("sentence"), row.get("source"), row.line)
+            continue
+        if not isinstance(read.data, LocDict) or not isinstance(
+            read.data.get("statements"), LocList
+        ):
+            problems.append(Problem(name, 1, "a facts file must be a mapping with `statements:`"))
+            continue
+        default_source = read.data.get("source")
+        statements: LocList = read.data["statements"]
+        for statement, line in zip(statements, statements.item_lines, strict=True):
+            if not isinstance(statement, LocDict) or not isinstance(
+                statement.get("facts"), LocList
+            ):
+                problems.append(Problem(name, line, "a statement needs `sentence:` and `facts:`"))
+                continue
+            facts: LocList = statement["facts"]
+            for fact, fact_line in zip(facts, facts.item_lines, strict=True):
+                values = _fact_values(fact, fact_line)
+                if values is None:
+                    problems.append(
+                        Problem(
+                            name,
+                            fact_line,
+                            "a fact must be [from, TYPE, to] or a mapping with from, type and to",
+                        )
+                    )
+                    continue
+                yield FactRecord(
+                    values,
+                    name,
+                    statement.get("sentence"),
+                    statement.get("source", default_source),
+                    statement.line_of("sentence"),
+                )
+
+
+def _fact_values(fact: Any, line: int) -> LocDict | None:
+    if isinstance(fact, LocList) and len(fact) == 3:
+        values = LocDict(zip(("from", "type", "to"), fact, strict=True))
+        values.line = line
+        values.key_lines = dict.fromkeys(values, line)
+        return values
+    if isinstance(fact, LocDict):
+        return fact
+    return None
+
+
+def source_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
+    folder = root / "sources"
+    if not folder.is_dir():
+        problems.append(Problem(str(folder), 0, "no sources folder: every fact needs a source"))
+        return
+    for path in sorted(folder.glob("*.y*ml")):
+        read = read_yaml(path, str(path))
+        problems.extend(read.problems)
+        if isinstance(read.data, LocDict):
+            yield Record(read.data, str(path))
+        elif read.data is not None or not read.problems:
+            problems.append(Problem(str(path), 1, "a source file must be a mapping"))

@@ -1,0 +1,205 @@
+"""Reading curated files without ever crashing: YAML and CSV with the line of every value.
+
+Every problem comes back as a `Problem` (file, line, message) instead of an exception, so that
+`kg validate` can report all of them at once. YAML dates stay strings (checked later as ISO
+dates) and duplicate keys, which PyYAML would silently drop, are reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class LocDict(dict[Any, Any]):
+    """A mapping that remembers its line and the line of each key."""
+
+    line: int = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_lines: dict[Any, int] = {}
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LocList(list[Any]):
+    """A sequence that remembers its line and the line of each item."""
+
+    line: int = 0
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.item_lines: list[int] = []
+
+
+class _Loader(yaml.SafeLoader):
+    problems: list[Problem]
+    filename: str
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Aliases are refused: curated data never needs them, and nested ones make a few
+        lines expand into billions of values (a "billion laughs" file)."""
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in curated files", mark
+            )
+        return super().compose_node(parent, index)
+
+
+# No implicit timestamps: `2020-12-32` must be reported as a bad date, not crash the constructor.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> LocDict:
+    loader.flatten_mapping(node)
+    result = LocDict()
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            loader.problems.append(Problem(loader.filename, line, "a mapping key must be a scalar"))
+            continue
+        if key in result:
+            loader.problems.append(Problem(loader.filename, line, f"duplicate key {key!r}"))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LocList:
+    result = LocList()
+    result.line = node.start_mark.line + 1
+    for item in node.value:
+        result.append(loader.construct_object(item, deep=True))
+        result.item_lines.append(item.start_mark.line + 1)
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+@dataclass
+class ReadResult:
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
+    """The file as text, or the one problem that stops it being read (missing, not UTF-8)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, 0, f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, f"not valid UTF-8 (byte {exc.start})")]
+    if "\x00" in text:
+        return None, [Problem(name, text[: text.index("\x00")].count("\n") + 1, "NUL byte in text")]
+    return text.removeprefix("\ufeff"), []
+
+
+def parse_yaml(text: str, name: str) -> ReadResult:
+    problems: list[Problem] = []
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)  # the reader rejects control characters right here
+        loader.problems = problems
+        loader.filename = name
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        reason = exc.problem or exc.context or "invalid YAML"
+        return ReadResult(None, [*problems, Problem(name, line, f"YAML syntax: {reason}")])
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        return ReadResult(None, [*problems, Problem(name, line, f"YAML: {exc.reason}")])
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        return ReadResult(None, [*problems, Problem(name, 0, f"YAML: {detail}")])
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return ReadResult(data, problems)
+
+
+def read_yaml(path: Path, name: str) -> ReadResult:
+    text, problems = read_text(path, name)
+    if text is None:
+        return ReadResult(None, problems)
+    return parse_yaml(text, name)
+
+
+def parse_csv(text: str, name: str) -> ReadResult:
+    """Rows as LocDicts keyed by the header; every row must have the header's width."""
+    rows = LocList()
+    problems: list[Problem] = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        header: list[str] | None = None
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in record]
+                duplicates = {c for c in header if header.count(c) > 1}
+                if duplicates or "" in header:
+                    problems.append(Problem(name, line, "CSV header has empty or repeated columns"))
+                    return ReadResult(None, problems)
+                continue
+            if len(record) != len(header):
+                problems.append(
+                    Problem(
+                        name, line, f"CSV row has {len(record)} cells, header has {len(header)}"
+                    )
+                )
+                continue
+            row = LocDict(
+                (col, cell) for col, cell in zip(header, record, strict=True) if cell != ""
+            )
+            row.line = line
+            row.key_lines = dict.fromkeys(row, line)
+            rows.append(row)
+            rows.item_lines.append(line)
+    except csv.Error as exc:
+        problems.append(Problem(name, 0, f"CSV: {exc}"))
+        return ReadResult(None, problems)
+    if header is None:
+        problems.append(Problem(name, 1, "CSV file has no header"))
+        return ReadResult(None, problems)
+    return ReadResult(rows, problems)
+
+
+def read_csv(path: Path, name: str) -> ReadResult:
+    text, problems = read_text(path, name)
+    if text is None:
+        return ReadResult(None, problems)
+    return parse_csv(text, name)

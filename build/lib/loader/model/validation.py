@@ -1,0 +1,336 @@
+"""Checking the curated data against the schema, and building the validated `Dataset`.
+
+Every problem is collected as `file:line: message` so that one run reports them all: unknown
+labels, types and properties, wrong types, missing values, duplicate ids and aliases, dangling
+endpoints, pairs the schema forbids, citations not found verbatim in their source, bad dates.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loader.model.dataset import (
+    Dataset,
+    Entity,
+    FactRecord,
+    Location,
+    Record,
+    Relation,
+    Source,
+    default_data_path,
+    entity_records,
+    fact_records,
+    source_records,
+)
+from loader.model.errors import DataInvalid
+from loader.model.readers import LocDict, Problem, read_text, read_yaml
+from loader.model.schema import PropertySpec, Schema, load_schema
+
+DOCUMENT = "Document"
+# Keys a source file may carry besides the Document properties of the schema.
+SOURCE_META = ("id", "text")
+
+
+@dataclass
+class Report:
+    dataset: Dataset | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate(data_path: Path | None = None, schema: Schema | None = None) -> Report:
+    """Read and check everything under `data_path`; never touches Neo4j."""
+    root = data_path or default_data_path()
+    schema = schema or load_schema()
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return Report(None, [Problem(str(root), 0, "not a data folder")])
+    name, version = _dataset_meta(root, problems)
+    dataset = Dataset(name, version)
+    _sources(root, schema, dataset, problems)
+    _entities(root, schema, dataset, problems)
+    _aliases(dataset, problems)
+    _relations(root, schema, dataset, problems)
+    problems.sort(key=lambda p: (p.file, p.line, p.message))
+    return Report(dataset, problems)
+
+
+def load_dataset(data_path: Path | None = None, schema: Schema | None = None) -> Dataset:
+    """The validated dataset, or `DataInvalid` carrying every problem."""
+    report = validate(data_path, schema)
+    if report.problems or report.dataset is None:
+        raise DataInvalid("invalid data", report.problems)
+    return report.dataset
+
+
+def _dataset_meta(root: Path, problems: list[Problem]) -> tuple[str, str]:
+    path = root / "dataset.yaml"
+    read = read_yaml(path, str(path))
+    problems.extend(read.problems)
+    meta = read.data if isinstance(read.data, LocDict) else LocDict()
+    if read.data is not None and not isinstance(read.data, LocDict):
+        problems.append(Problem(str(path), 1, "dataset.yaml must be a mapping"))
+    values = []
+    for key in ("name", "version"):
+        value = meta.get(key)
+        if not isinstance(value, str) or not value.strip():
+            if read.data is not None:
+                problems.append(
+                    Problem(
+                        str(path),
+                        meta.line_of(key) or 1,
+                        f"dataset {key} must be a non-empty string",
+                    )
+                )
+            value = "unnamed" if key == "name" else "0"
+        values.append(value)
+    return values[0], values[1]
+
+
+def _sources(root: Path, schema: Schema, dataset: Dataset, problems: list[Problem]) -> None:
+    specs = schema.node_properties(DOCUMENT)
+    for record in source_records(root, problems):
+        values = record.values
+        source_id = values.get("id")
+        props = _properties(
+            record,
+            {
+                k: v
+                for k, v in values.items()
+                if k not in SOURCE_META and not str(k).endswith("_note")
+            },
+            specs,
+            "source",
+            problems,
+            extra={"id": source_id, "name": values.get("title")},
+        )
+        text_name = values.get("text")
+        if not isinstance(text_name, str) or not text_name.strip():
+            problems.append(
+                Problem(record.file, values.line, "a source needs `text:`, its text file")
+            )
+            continue
+        text_path = Path(record.file).parent / text_name
+        text, text_problems = read_text(text_path, str(text_path))
+        problems.extend(text_problems)
+        if props is None or text is None:
+            continue
+        if _unique(dataset, props["id"], record.at("id"), problems):
+            dataset.sources[props["id"]] = Source(props["id"], text, record.location)
+            dataset.entities[props["id"]] = Entity(props["id"], DOCUMENT, props, record.location)
+
+
+def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Problem]) -> None:
+    for record in entity_records(root, problems):
+        label = record.values.get("type")
+        if label is None:
+            problems.append(Problem(record.file, record.values.line, "missing `type` (the label)"))
+            continue
+        if label not in schema.labels:
+            problems.append(
+                Problem(
+                    record.file,
+                    record.values.line_of("type"),
+                    f"unknown label {label!r}{_hint(label, schema.labels)}",
+                )
+            )
+            continue
+        if label == DOCUMENT:
+            problems.append(
+                Problem(
+                    record.file,
+                    record.values.line_of("type"),
+                    "Document entities come from data/sources/, not entity files",
+                )
+            )
+            continue
+        fields = {k: v for k, v in record.values.items() if k != "type"}
+        props = _properties(record, fields, schema.node_properties(label), label, problems)
+        if props is None:
+            continue
+        for source in props.get("sources", []):
+            if source not in dataset.sources:
+                problems.append(
+                    Problem(
+                        record.file, record.values.line_of("sources"), f"unknown source {source!r}"
+                    )
+                )
+        if _unique(dataset, props["id"], record.at("id"), problems):
+            dataset.entities[props["id"]] = Entity(props["id"], label, props, record.location)
+
+
+def _unique(dataset: Dataset, entity_id: str, at: Location, problems: list[Problem]) -> bool:
+    first = dataset.entities.get(entity_id)
+    if first is not None:
+        problems.append(
+            Problem(
+                at.file, at.line, f"duplicate id {entity_id!r} (first defined at {first.location})"
+            )
+        )
+        return False
+    return True
+
+
+def _aliases(dataset: Dataset, problems: list[Problem]) -> None:
+    """A name or alias must lead to one entity only, or a lookup by it would be ambiguous."""
+    owner: dict[str, Entity] = {}
+    for entity in dataset.entities.values():
+        if entity.label == DOCUMENT:
+            continue
+        names = [entity.name, *entity.properties.get("aliases", [])]
+        for alias in dict.fromkeys(names):
+            first = owner.get(alias)
+            if first is not None and first.id != entity.id:
+                problems.append(
+                    Problem(
+                        entity.location.file,
+                        entity.location.line,
+                        f"alias {alias!r} of {entity.id!r} is already claimed by "
+                        f"{first.id!r} ({first.location})",
+                    )
+                )
+            else:
+                owner[alias] = entity
+
+
+def _relations(root: Path, schema: Schema, dataset: Dataset, problems: list[Problem]) -> None:
+    seen: dict[tuple[str, str, str], Relation] = {}
+    for fact in fact_records(root, problems):
+        relation = _relation(fact, schema, dataset, problems)
+        if relation is None:
+            continue
+        first = seen.get(relation.key)
+        if first is not None:
+            problems.append(
+                Problem(
+                    fact.file,
+                    fact.values.line,
+                    f"duplicate relation {relation.start} -{relation.type}-> "
+                    f"{relation.end} (first at {first.location}); cite it once",
+                )
+            )
+            continue
+        seen[relation.key] = relation
+        dataset.relations.append(relation)
+
+
+def _relation(
+    fact: FactRecord, schema: Schema, dataset: Dataset, problems: list[Problem]
+) -> Relation | None:
+    values, file = fact.values, fact.file
+    start, rel_type, end = values.get("from"), values.get("type"), values.get("to")
+    line = values.line
+    if not all(isinstance(v, str) and v for v in (start, rel_type, end)):
+        problems.append(Problem(file, line, "a relation needs `from`, `type` and `to`"))
+        return None
+    assert isinstance(start, str) and isinstance(rel_type, str) and isinstance(end, str)
+    if rel_type not in schema.relationships:
+        problems.append(
+            Problem(
+                file,
+                values.line_of("type"),
+                f"unknown relationship type {rel_type!r}{_hint(rel_type, schema.relationships)}",
+            )
+        )
+        return None
+    ok = True
+    for end_id in (start, end):
+        if end_id not in dataset.entities:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"relation endpoint {end_id!r} does not exist{_hint(end_id, dataset.entities)}",
+                )
+            )
+            ok = False
+    if ok and start == end:
+        problems.append(Problem(file, line, f"relation from {start!r} to itself"))
+        ok = False
+    if ok and not schema.allows(dataset.label_of(start), rel_type, dataset.label_of(end)):
+        problems.append(
+            Problem(
+                file,
+                line,
+                f"{rel_type} does not allow ({dataset.label_of(start)})->({dataset.label_of(end)})",
+            )
+        )
+        ok = False
+    fields = {k: v for k, v in values.items() if k not in ("from", "type", "to")}
+    fields.setdefault("sentence", fact.sentence)
+    fields.setdefault("source", fact.source)
+    fields = {k: v for k, v in fields.items() if v is not None}
+    record = Record(values, file)
+    props = _properties(
+        record, fields, schema.relationship_properties(rel_type), rel_type, problems
+    )
+    if props is None or not ok:
+        return None
+    source = dataset.sources.get(props["source"])
+    if source is None:
+        problems.append(Problem(file, line, f"unknown source {props['source']!r}"))
+        return None
+    if props["sentence"] not in source.text:
+        sentence_line = (
+            fact.sentence_line if "sentence" not in values else values.line_of("sentence")
+        )
+        problems.append(
+            Problem(
+                file, sentence_line, f"sentence not found verbatim in source {props['source']!r}"
+            )
+        )
+        return None
+    return Relation(start, rel_type, end, props, fact.location)
+
+
+def _properties(
+    record: Record,
+    fields: dict[Any, Any],
+    specs: dict[str, PropertySpec],
+    owner: str,
+    problems: list[Problem],
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any] | None:
+    """Fields checked and coerced by their specs; None when any is wrong."""
+    values = record.values
+    fields = {**fields, **{k: v for k, v in (extra or {}).items() if v is not None}}
+    out: dict[str, Any] = {}
+    ok = True
+    for key, raw in fields.items():
+        spec = specs.get(str(key))
+        if spec is None:
+            problems.append(
+                Problem(
+                    record.file,
+                    values.line_of(key),
+                    f"unknown property {key!r} for {owner}{_hint(str(key), specs)}",
+                )
+            )
+            ok = False
+            continue
+        value, error = spec.coerce(raw)
+        if error:
+            problems.append(Problem(record.file, values.line_of(key), f"property {key!r}: {error}"))
+            ok = False
+        else:
+            out[spec.name] = value
+    for spec in specs.values():
+        if spec.required and spec.name not in fields:
+            problems.append(
+                Problem(
+                    record.file, values.line, f"missing required property {spec.name!r} for {owner}"
+                )
+            )
+            ok = False
+    return out if ok else None
+
+
+def _hint(word: str, known: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

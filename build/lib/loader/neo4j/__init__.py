@@ -1,0 +1,15 @@
+"""Neo4j: the managed server, the one connection `Target`, and everything sent over Bolt.
+
+- `target`: `ConnectionOptions` (what the user said) and `Target` (where to connect).
+- `connect`: `resolve_target`, the one place that decides "managed server or a URI".
+- `driver`: the official driver opened for a target, its errors turned into typed one-liners.
+- `install`, `server_conf`, `server`: the managed server built from Maven Central jars.
+- `cypher_text`: the Cypher the loader sends, as constants and small builders.
+- `ddl`: constraints and indexes derived from the schema.
+- `sync_plan`, `store`, `stream_load`: the batched, incremental load and its plan.
+- `bulk`: `kg load --bulk`, neo4j-admin import into an empty managed database.
+- `read`: the graph read back into the model (`--from neo4j`).
+- `cypher`, `saved_queries`: ad-hoc and saved queries, read-only unless asked.
+- `browser_style`: the Browser stylesheet derived from the schema.
+- `lexical_store`, `writeback`, `maintenance`: mentions, analysis scores, emptying a database.
+"""

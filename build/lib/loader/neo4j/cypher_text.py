@@ -1,0 +1,213 @@
+"""All Cypher the loader sends, in one place: named constants and small builders.
+
+Values always travel as parameters. Labels and relationship types are formatted in only from
+the validated schema, quoted with backticks by `quoted`.
+"""
+
+from __future__ import annotations
+
+from loader.neo4j.ddl import quoted
+
+# Bookkeeping properties that stamp what a load wrote (mark and sweep works on them).
+DATASET_PROP = "kg_dataset"
+VERSION_PROP = "kg_version"
+RUN_PROP = "kg_run"
+BOOKKEEPING = (DATASET_PROP, VERSION_PROP, RUN_PROP)
+# Scores `kg analyze --write-back` stores on nodes; loads keep them and do not count them.
+ANALYSIS_PROPS = ("pagerank", "betweenness", "degree", "community")
+
+SERVER_COMPONENTS = (
+    "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+)
+COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
+
+
+def existing_nodes(base: str) -> str:
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset = $dataset "
+        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+    )
+
+
+def existing_relationships(base: str) -> str:
+    return (
+        f"MATCH (a:{quoted(base)})-[r]->(b:{quoted(base)}) WHERE r.kg_dataset = $dataset "
+        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+    )
+
+
+def own_nodes_among(base: str) -> str:
+    """What this dataset holds of the given ids (one streamed chunk's snapshot)."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) WHERE n.kg_dataset = $dataset "
+        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+    )
+
+
+def own_relationships_from(base: str) -> str:
+    """This dataset's relationships that start at the given ids (one chunk's snapshot)."""
+    return (
+        f"UNWIND $ids AS id MATCH (a:{quoted(base)} {{id: id}})-[r]->(b:{quoted(base)}) "
+        "WHERE r.kg_dataset = $dataset "
+        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+    )
+
+
+def own_node_page(base: str) -> str:
+    """One page of this dataset's node ids in id order (keyset paging over the id index)."""
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.id > $after AND n.kg_dataset = $dataset "
+        "RETURN n.id AS id, labels(n) AS labels ORDER BY n.id LIMIT $page"
+    )
+
+
+def any_own_node(base: str) -> str:
+    return f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset = $dataset RETURN n.id AS id LIMIT 1"
+
+
+def foreign_nodes(base: str) -> str:
+    """Ids of nodes this dataset did not write (a streamed load checks its ids against them)."""
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset IS NULL OR n.kg_dataset <> $dataset "
+        "RETURN n.id AS id"
+    )
+
+
+def count_foreign_nodes(base: str) -> str:
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset IS NULL OR n.kg_dataset <> $dataset "
+        "RETURN count(n) AS n"
+    )
+
+
+def foreign_id_claims(base: str) -> str:
+    """Ids this dataset wants that a node of another dataset or tool already holds."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) "
+        "WHERE n.kg_dataset IS NULL OR n.kg_dataset <> $dataset RETURN n.id AS id LIMIT 10"
+    )
+
+
+def delete_nodes(base: str) -> str:
+    """Delete this dataset's nodes once nothing hangs on them; returns how many went."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) WHERE n.kg_dataset = $dataset "
+        "AND NOT (n)--() DELETE n RETURN count(*) AS deleted"
+    )
+
+
+def merge_nodes(label: str, base_label: str) -> str:
+    """Create or replace the nodes of one label, keyed by id (index-backed); analysis scores
+    written back by `kg analyze` survive the replacement."""
+    keep = ", ".join(f".{name}" for name in ANALYSIS_PROPS)
+    return (
+        f"UNWIND $rows AS row MERGE (n:{quoted(base_label)}:{quoted(label)} {{id: row.id}}) "
+        f"WITH n, row, n {{{keep}}} AS scores SET n = row.props SET n += scores"
+    )
+
+
+def write_scores(base: str) -> str:
+    return f"UNWIND $rows AS row MATCH (n:{quoted(base)} {{id: row.id}}) SET n += row.scores"
+
+
+def merge_relationships(start_label: str, rel_type: str, end_label: str) -> str:
+    """Create or replace relationships of one (from-label, type, to-label) group."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{quoted(start_label)} {{id: row.start}}) "
+        f"MATCH (b:{quoted(end_label)} {{id: row.end}}) "
+        f"MERGE (a)-[r:{quoted(rel_type)}]->(b) SET r = row.props"
+    )
+
+
+def delete_relationships(base: str, rel_type: str) -> str:
+    """Delete this dataset's relationships of one type, and nothing anyone else wrote."""
+    return (
+        f"UNWIND $rows AS row MATCH (a:{quoted(base)} {{id: row.start}})"
+        f"-[r:{quoted(rel_type)}]->(b:{quoted(base)} {{id: row.end}}) "
+        "WHERE r.kg_dataset = $dataset DELETE r"
+    )
+
+
+def delete_own_relationships_of_nodes(base: str) -> str:
+    """Before one of this dataset's nodes goes, the relationships this dataset hung on it go."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}})-[r]-() "
+        "WHERE n.kg_dataset = $dataset AND r.kg_dataset = $dataset "
+        "WITH DISTINCT r, type(r) AS type DELETE r RETURN type, count(*) AS deleted"
+    )
+
+
+def labels_of_own_nodes(base: str) -> str:
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) "
+        "WHERE n.kg_dataset = $dataset RETURN labels(n) AS labels"
+    )
+
+
+def read_entities(base: str) -> str:
+    return f"MATCH (n:{quoted(base)}) RETURN labels(n) AS labels, properties(n) AS props"
+
+
+def read_relations(base: str) -> str:
+    return (
+        f"MATCH (a:{quoted(base)})-[r]->(b:{quoted(base)}) "
+        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+    )
+
+
+def merge_document(base: str) -> str:
+    """The document of a lexical graph; one the dataset already wrote is used as it is."""
+    return (
+        f"MERGE (d:{quoted(base)}:`Document` {{id: $document}}) "
+        "ON CREATE SET d.name = $name, d.kg_lexical = true"
+    )
+
+
+def merge_sentences(base: str, sentence: str, has_sentence: str) -> str:
+    return (
+        f"MATCH (d:{quoted(base)}:`Document` {{id: $document}}) "
+        f"UNWIND $rows AS row MERGE (s:{quoted(sentence)} {{id: row.id}}) "
+        "SET s.document = $document, s.index = row.index, s.text = row.text, "
+        "s.start = row.start, s.end = row.end "
+        f"MERGE (d)-[:{quoted(has_sentence)}]->(s)"
+    )
+
+
+def merge_mentions(base: str, sentence: str, mentions: str) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (s:{quoted(sentence)} {{id: row.sentence}}) "
+        f"MATCH (e:{quoted(base)} {{id: row.entity}}) "
+        f"MERGE (s)-[m:{quoted(mentions)} {{start: row.start, end: row.end}}]->(e) "
+        "SET m.surface = row.surface"
+    )
+
+
+def drop_stale_lexical(sentence: str, mentions: str) -> str:
+    """Mentions and sentences of this document that the new extraction no longer has."""
+    return (
+        f"MATCH (s:{quoted(sentence)} {{document: $document}}) "
+        "WHERE NOT s.id IN $sentence_ids DETACH DELETE s "
+        f"WITH count(*) AS ignored MATCH (s:{quoted(sentence)} {{document: $document}})"
+        f"-[m:{quoted(mentions)}]->(e) "
+        "WHERE NOT (s.id + '|' + toString(m.start) + '|' + e.id) IN $mention_keys DELETE m"
+    )
+
+
+def curated_place_codes(base: str) -> str:
+    return (
+        f"MATCH (p:{quoted(base)}) WHERE p.code IS NOT NULL AND NOT p:`Division` "
+        "AND (p.kg_dataset IS NULL OR p.kg_dataset <> $divisions) RETURN DISTINCT p.code AS code"
+    )
+
+
+def link_divisions(base: str) -> str:
+    """Curated places with a `code` -> their Division, citing the division's CSV row."""
+    return (
+        f"MATCH (p:{quoted(base)}) WHERE p.code IS NOT NULL AND NOT p:`Division` "
+        "AND (p.kg_dataset IS NULL OR p.kg_dataset <> $divisions) "
+        "AND $lines[p.code] IS NOT NULL MATCH (d:`Division` {code: p.code}) "
+        "MERGE (p)-[r:`SAME_AS`]->(d) "
+        "SET r.kg_dataset = $dataset, r.source = $source, r.sentence = $lines[p.code] "
+        "RETURN count(r) AS linked"
+    )

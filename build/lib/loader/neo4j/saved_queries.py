@@ -1,0 +1,214 @@
+"""Saved analysis queries: `queries/*.cypher`, each with a header Browser and the CLI both read.
+
+Header: `// Title` on the first line (Browser's favorite name), then description lines, then per
+parameter `// @param name: what it is` and `// :param name => <example>` (the example is JSON,
+which Browser's `:param` also reads, and is the default). Saved queries only read: they run in
+READ access mode, after an EXPLAIN has shown the server plans no write.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from loader.model.errors import ConfigError, QueryFailed
+from loader.model.project import current_project
+from loader.neo4j.cypher import QueryResult, run_cypher
+from loader.neo4j.driver import open_driver
+from loader.neo4j.target import Target
+
+_PARAM_DOC = re.compile(r"^@param\s+([A-Za-z_]\w*)\s*:\s*(.*)$")
+_PARAM_EXAMPLE = re.compile(r"^:param\s+([A-Za-z_]\w*)\s*=>\s*(.+)$")
+_PARAM_USE = re.compile(r"\$([A-Za-z_]\w*)")
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    example: Any
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    title: str
+    description: str
+    parameters: dict[str, Parameter]
+    text: str
+    path: Path
+    ordered: bool = field(default=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "parameters": [
+                {"name": p.name, "example": p.example, "description": p.description}
+                for p in self.parameters.values()
+            ],
+        }
+
+
+def default_queries_path() -> Path:
+    """The project's saved-query folder (kg.toml's `queries`)."""
+    return current_project().queries
+
+
+def parse_query(path: Path) -> SavedQuery:
+    """One saved query; a malformed header is a `ConfigError` naming the file and line."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the query file: {exc}") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].startswith("//") or not lines[0][2:].strip():
+        raise ConfigError(f"{path}:1: a saved query starts with `// Title`")
+    title = lines[0][2:].strip()
+    description: list[str] = []
+    docs: dict[str, str] = {}
+    examples: dict[str, Any] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.startswith("//"):
+            break
+        body = line[2:].strip()
+        if doc := _PARAM_DOC.match(body):
+            docs[doc.group(1)] = doc.group(2).strip()
+        elif example := _PARAM_EXAMPLE.match(body):
+            try:
+                examples[example.group(1)] = json.loads(example.group(2))
+            except ValueError:
+                raise ConfigError(
+                    f"{path}:{number}: the example of ${example.group(1)} must be JSON"
+                ) from None
+        elif body:
+            description.append(body)
+    used = set(_PARAM_USE.findall(_code(text)))
+    for name in sorted(used - examples.keys()):
+        raise ConfigError(f"{path}: ${name} is used but has no `// :param {name} => …` line")
+    parameters = {name: Parameter(name, examples[name], docs.get(name, "")) for name in examples}
+    return SavedQuery(
+        path.stem, title, " ".join(description), parameters, text, path, _ends_ordered(text)
+    )
+
+
+def _code(text: str) -> str:
+    """The query without comment lines and string literals, for looking at its structure."""
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    return _STRING.sub("''", code)
+
+
+def _ends_ordered(text: str) -> bool:
+    """True when the last clause that shapes the rows is an ORDER BY (perhaps before LIMIT)."""
+    clauses = re.split(r"\b(RETURN|UNION)\b", _code(text))
+    return bool(re.search(r"\bORDER\s+BY\b", clauses[-1], re.IGNORECASE))
+
+
+def list_queries(folder: Path | None = None) -> list[SavedQuery]:
+    folder = folder or default_queries_path()
+    return [parse_query(path) for path in sorted(folder.glob("*.cypher"))]
+
+
+def get_query(name: str, folder: Path | None = None) -> SavedQuery:
+    folder = folder or default_queries_path()
+    path = folder / f"{name}.cypher"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name) or not path.is_file():
+        known = ", ".join(q.name for q in list_queries(folder))
+        raise ConfigError(f"no saved query {name!r}; known: {known}")
+    return parse_query(path)
+
+
+def bind(query: SavedQuery, given: dict[str, Any]) -> dict[str, Any]:
+    """Given parameters over the examples; an unknown one is an error naming the expected."""
+    unknown = sorted(set(given) - set(query.parameters))
+    if unknown:
+        expected = ", ".join(query.parameters) or "none"
+        raise ConfigError(
+            f"unknown parameter {', '.join(unknown)} for {query.name}; expected: {expected}"
+        )
+    return {name: given.get(name, p.example) for name, p in query.parameters.items()}
+
+
+def run_saved(
+    settings: Target, query: SavedQuery, given: dict[str, Any] | None = None
+) -> QueryResult:
+    """Run a saved query read-only; a query the server would plan as a write is refused."""
+    params = bind(query, given or {})
+    kind = query_type(settings, query.text, params)
+    if kind != "r":
+        raise QueryFailed(
+            f"saved query {query.name!r} is not read-only (query type {kind!r}); refused"
+        )
+    return run_cypher(settings, query.text, params, write=False)
+
+
+def query_type(settings: Target, text: str, params: dict[str, Any]) -> str:
+    """The server's own verdict: 'r', 'rw', 'w' or 's', from an EXPLAIN (nothing runs)."""
+    from neo4j import Query, RoutingControl
+
+    with open_driver(settings) as driver:
+        _, summary, _ = driver.execute_query(
+            Query("EXPLAIN " + text),  # ad-hoc text from a query file, by design
+            parameters_=params,
+            routing_=RoutingControl.READ,
+            database_=settings.database,
+        )
+    return str(summary.query_type)
+
+
+def cypher_literal(value: Any) -> str:
+    """A JSON-like value as a Cypher literal (for Browser links, where no $params are set)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, list):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    raise ConfigError(f"cannot write {type(value).__name__} as a Cypher literal")
+
+
+def with_literals(query: SavedQuery, values: dict[str, Any] | None = None) -> str:
+    """The query text with each $parameter replaced by its value as a literal.
+
+    Comment lines and string literals are left as they are; only code outside strings changes.
+    """
+    params = bind(query, values or {})
+    out: list[str] = []
+    for line in query.text.splitlines():
+        if line.lstrip().startswith("//"):
+            out.append(line)
+            continue
+        pieces, last = [], 0
+        for match in _STRING.finditer(line):
+            pieces.append(_substitute(line[last : match.start()], params))
+            pieces.append(match.group(0))
+            last = match.end()
+        pieces.append(_substitute(line[last:], params))
+        out.append("".join(pieces))
+    return "\n".join(out) + "\n"
+
+
+def _substitute(code: str, params: dict[str, Any]) -> str:
+    return _PARAM_USE.sub(
+        lambda m: cypher_literal(params[m.group(1)]) if m.group(1) in params else m.group(0), code
+    )
+
+
+def browser_link(query: SavedQuery, base_url: str) -> str:
+    """A URL that opens Neo4j Browser with this query in the editor, ready to run.
+
+    Browser's editor runs one statement at a time with results (a `:param` line before it would
+    make a multi-statement run, which shows no rows), so the example values are written in as
+    literals; the `:param` lines stay in the header for use with favorites.
+    """
+    return base_url.rstrip("/") + "/?cmd=edit&arg=" + quote(with_literals(query), safe="")

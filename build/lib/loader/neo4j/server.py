@@ -1,0 +1,307 @@
+"""The managed local Neo4j: a real Community server built from Maven Central jars.
+
+`install` copies the pinned jars of the packaged `pom.xml` into a home folder with Maven; `start`
+writes `neo4j.conf`, sets the initial password once and runs Neo4j's own bootstrapper
+(`org.neo4j.server.startup.Neo4jCommand`) so pid files, logs and shutdown behave as in the tarball.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from loader.model.errors import ServerError
+from loader.model.project import current_project
+from loader.neo4j.install import (
+    INSTALL_MARKER,
+    InstallResult,
+    first_error_line,
+    install_jars,
+    java_binary,
+)
+from loader.neo4j.server_conf import conf_text
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BOLT_PORT = 7687
+DEFAULT_HTTP_PORT = 7474
+USERNAME = "neo4j"
+INITIAL_PASSWORD = "neo4j"  # what a fresh Neo4j accepts once, only to change it
+STATE_FILE = "kg-server.json"
+PASSWORD_FILE = "kg-password"
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    home: Path
+    installed: bool
+    running: bool
+    version: str | None
+    pid: int | None
+    bolt_port: int
+    http_port: int
+
+    @property
+    def bolt_uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def browser_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/browser/"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "home": str(self.home),
+            "installed": self.installed,
+            "running": self.running,
+            "version": self.version,
+            "pid": self.pid,
+            "bolt_uri": self.bolt_uri,
+            "browser_url": self.browser_url,
+            "bolt_port": self.bolt_port,
+            "http_port": self.http_port,
+        }
+
+
+@dataclass(frozen=True)
+class StartResult:
+    status: ServerStatus
+    already_running: bool
+
+
+def default_home() -> Path:
+    """`$KG_NEO4J_HOME`, else the project's server home (kg.toml's `neo4j_home`)."""
+    if os.environ.get("KG_NEO4J_HOME"):
+        return Path(os.environ["KG_NEO4J_HOME"])
+    return current_project().neo4j_home
+
+
+class ManagedServer:
+    """One Neo4j home: its jars, configuration, data, logs and the password the tool set."""
+
+    def __init__(
+        self,
+        home: Path,
+        bolt_port: int | None = None,
+        http_port: int | None = None,
+    ) -> None:
+        self.home = home.absolute()
+        saved = self._saved_state()
+        self.bolt_port = bolt_port or int(saved.get("bolt_port", DEFAULT_BOLT_PORT))
+        self.http_port = http_port or int(saved.get("http_port", DEFAULT_HTTP_PORT))
+
+    @property
+    def bolt_uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / PASSWORD_FILE
+
+    def password(self) -> str:
+        try:
+            return self.password_file.read_text("utf-8").strip()
+        except FileNotFoundError:
+            raise ServerError(
+                f"no password for the managed server in {self.password_file}: "
+                "start it once with `kg neo4j start`"
+            ) from None
+
+    def is_installed(self) -> bool:
+        return (self.home / "lib" / INSTALL_MARKER).exists()
+
+    def status(self) -> ServerStatus:
+        pid = self._live_pid()
+        saved = self._saved_state()
+        return ServerStatus(
+            home=self.home,
+            installed=self.is_installed(),
+            running=pid is not None,
+            version=str(saved["version"]) if "version" in saved else self._lib_version(),
+            pid=pid,
+            bolt_port=self.bolt_port if pid is None else int(saved.get("bolt_port", 0)),
+            http_port=self.http_port if pid is None else int(saved.get("http_port", 0)),
+        )
+
+    def is_running(self) -> bool:
+        return self._live_pid() is not None
+
+    def start(self, timeout: float = 180.0) -> StartResult:
+        """Start in the background and wait until Bolt accepts the password; no-op if running."""
+        if self.is_running():
+            return StartResult(self.status(), already_running=True)
+        if not self.is_installed():
+            raise ServerError(f"Neo4j is not installed in {self.home}: run `kg neo4j install`")
+        java = java_binary()
+        for port in (self.bolt_port, self.http_port):
+            if _port_in_use(port):
+                raise ServerError(f"port {port} on 127.0.0.1 is already in use by another program")
+        self._write_conf()
+        first_start = not self.password_file.exists()
+        if first_start and (self.home / "data" / "databases" / "system").exists():
+            raise ServerError(
+                f"{self.password_file} is missing but the server has been started before; "
+                f"delete {self.home / 'data'} to start afresh"
+            )
+        version = self._lib_version()
+        self._save_state(
+            {"bolt_port": self.bolt_port, "http_port": self.http_port, "version": version}
+        )
+        done = self._bootstrap(java, "start")
+        if done.returncode != 0:
+            raise ServerError(
+                f"Neo4j did not start (exit {done.returncode}): "
+                f"{first_error_line(done.stdout + done.stderr)}; see {self.home / 'logs'}"
+            )
+        if first_start:
+            self._wait_for_bolt(INITIAL_PASSWORD, timeout)
+            self._set_password()
+        else:
+            self._wait_for_bolt(self.password(), timeout)
+        return StartResult(self.status(), already_running=False)
+
+    def stop(self, timeout: float = 120.0) -> bool:
+        """Shut down cleanly; returns False when it was not running. Never leaves a JVM behind."""
+        pid = self._live_pid()
+        if pid is None:
+            return False
+        done = self._bootstrap(
+            java_binary(), "stop", env={"NEO4J_SHUTDOWN_TIMEOUT": str(int(timeout))}
+        )
+        deadline = time.monotonic() + 10
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _pid_alive(pid):
+            log.warning("Neo4j (pid %s) ignored the shutdown request; killing it", pid)
+            os.kill(pid, signal.SIGKILL)
+        if done.returncode != 0 and _pid_alive(pid):
+            raise ServerError(f"could not stop Neo4j (pid {pid}): {first_error_line(done.stdout)}")
+        return True
+
+    def install(self) -> InstallResult:
+        """Copy the pinned jars into `home/lib`; a no-op when the same pom was installed."""
+        return install_jars(self.home, self.is_running())
+
+    def conf_text(self) -> str:
+        return conf_text(self.bolt_port, self.http_port)
+
+    def _write_conf(self) -> None:
+        conf = self.home / "conf"
+        conf.mkdir(parents=True, exist_ok=True)
+        (conf / "neo4j.conf").write_text(self.conf_text(), "utf-8")
+
+    def _set_password(self) -> None:
+        """Replace the built-in first-start password through Bolt, so it never sits in argv."""
+        from loader.neo4j.driver import change_initial_password
+        from loader.neo4j.target import Target
+
+        password = secrets.token_urlsafe(18)
+        settings = Target(self.bolt_uri, USERNAME, INITIAL_PASSWORD, None)
+        change_initial_password(settings, password)
+        self.password_file.touch(mode=0o600)
+        self.password_file.write_text(password + "\n", "utf-8")
+
+    def _bootstrap(
+        self, java: str, command: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                java,
+                "-cp",
+                str(self.home / "lib" / "*"),
+                f"-Dbasedir={self.home}",
+                "org.neo4j.server.startup.Neo4jCommand",
+                command,
+            ],
+            capture_output=True,
+            text=True,
+            env={**self._env(), **(env or {})},
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def _wait_for_bolt(self, password: str, timeout: float) -> None:
+        from loader.neo4j.driver import verify
+        from loader.neo4j.target import Target
+
+        settings = Target(self.bolt_uri, USERNAME, password, None)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._live_pid() is None:
+                raise ServerError(f"Neo4j exited during start-up; see {self.home / 'logs'}")
+            if _port_in_use(self.bolt_port):
+                try:
+                    verify(settings, run_query=password != INITIAL_PASSWORD)
+                    return
+                except Exception as exc:  # the server may accept sockets before it can log in
+                    log.debug("Bolt not ready yet: %s", exc)
+            if time.monotonic() > deadline:
+                raise ServerError(
+                    f"Neo4j did not answer on Bolt within {timeout:.0f}s; see {self.home / 'logs'}"
+                )
+            time.sleep(0.5)
+
+    def admin_env(self) -> dict[str, str]:
+        """The environment neo4j-admin needs to find this home and its configuration."""
+        return self._env()
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["NEO4J_HOME"] = str(self.home)
+        env["NEO4J_CONF"] = str(self.home / "conf")
+        env.pop("NEO4J_PASSWORD", None)
+        return env
+
+    def _live_pid(self) -> int | None:
+        try:
+            pid = int((self.home / "run" / "neo4j.pid").read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        return pid if _pid_alive(pid) else None
+
+    def _lib_version(self) -> str | None:
+        for jar in (self.home / "lib").glob("neo4j-kernel-*.jar"):
+            match = re.fullmatch(r"neo4j-kernel-(\d[\w.-]*)", jar.stem)
+            if match:
+                return match.group(1)
+        return None
+
+    def _saved_state(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.home / STATE_FILE).read_text("utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _save_state(self, state: dict[str, Any]) -> None:
+        (self.home / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n", "utf-8")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie has exited; only its parent has not reaped it yet
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return True
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0

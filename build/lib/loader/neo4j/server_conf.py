@@ -1,0 +1,51 @@
+"""The managed server's neo4j.conf: loopback only, auth on, sized for a 2-core, 24 GiB machine."""
+
+from __future__ import annotations
+
+# Carried over from the official tarball's neo4j.conf: without them some features fail on Java 17+.
+JVM_FLAGS = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+AlwaysPreTouch",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Djdk.tls.ephemeralDHKeySize=2048",
+    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+    "-XX:FlightRecorderOptions=stackdepth=256",
+    "-XX:+UnlockDiagnosticVMOptions",
+    "-XX:+DebugNonSafepoints",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dlog4j.layout.jsonTemplate.maxStringLength=32768",
+)
+
+
+def conf_text(bolt_port: int, http_port: int) -> str:
+    """neo4j.conf for a loopback-only server sized for a 2-core, 24 GiB machine."""
+    lines = [
+        "# Written by `kg neo4j start`; edits are overwritten at the next start.",
+        "server.default_listen_address=127.0.0.1",
+        "server.default_advertised_address=127.0.0.1",
+        f"server.bolt.listen_address=127.0.0.1:{bolt_port}",
+        f"server.bolt.advertised_address=127.0.0.1:{bolt_port}",
+        f"server.http.listen_address=127.0.0.1:{http_port}",
+        f"server.http.advertised_address=127.0.0.1:{http_port}",
+        "server.http.enabled=true",
+        "server.https.enabled=false",
+        "dbms.security.auth_enabled=true",
+        "dbms.usage_report.enabled=false",
+        "client.allow_telemetry=false",
+        "server.memory.heap.initial_size=1g",
+        "server.memory.heap.max_size=2g",
+        "server.memory.pagecache.size=1g",
+        "db.tx_log.rotation.retention_policy=1 files",
+        "server.config.strict_validation.enabled=true",
+    ]
+    lines += [f"server.jvm.additional={flag}" for flag in JVM_FLAGS]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,96 @@
+"""Where a command sends its Cypher: one `Target`, and the options a user gives to choose it.
+
+`ConnectionOptions` is what the command line says; `Target` is what a job connects to, built
+once by `connect.resolve_target`. Settings use the driver's names: `NEO4J_URI`,
+`NEO4J_USERNAME`, `NEO4J_PASSWORD` (or `NEO4J_PASSWORD_FILE`) and `NEO4J_DATABASE`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loader.model.errors import ConfigError
+
+ENV_URI, ENV_USERNAME, ENV_PASSWORD, ENV_DATABASE = (
+    "NEO4J_URI",
+    "NEO4J_USERNAME",
+    "NEO4J_PASSWORD",
+    "NEO4J_DATABASE",
+)
+ENV_PASSWORD_FILE = "NEO4J_PASSWORD_FILE"
+SUPPORTED_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """What the user chose on the command line; None means "not said" (the environment decides)."""
+
+    uri: str | None = None
+    username: str | None = None
+    database: str | None = None
+    home: Path | None = None
+
+    def chosen_uri(self) -> str | None:
+        """The URI of a server the user names (option, then NEO4J_URI); None: the managed one."""
+        return self.uri or os.environ.get(ENV_URI) or None
+
+    def chosen_database(self) -> str | None:
+        return self.database or os.environ.get(ENV_DATABASE) or None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A Neo4j to connect to: the managed server (`managed_home` set) or one the user named."""
+
+    uri: str
+    username: str
+    password: str = field(repr=False)
+    database: str | None = None
+    managed_home: Path | None = None
+    steps: tuple[str, ...] = ()  # what was done to reach it (installed, started …)
+
+    def describe(self) -> str:
+        """Where this connects, for messages: never the password."""
+        return f"{self.uri} (database {self.database})" if self.database else self.uri
+
+
+def checked_uri(uri: str) -> str:
+    scheme = uri.split("://", 1)[0] if "://" in uri else ""
+    if scheme not in SUPPORTED_SCHEMES:
+        raise ConfigError(
+            f"unsupported Neo4j URI {uri!r}: use one of "
+            + ", ".join(f"{s}://" for s in SUPPORTED_SCHEMES)
+        )
+    return uri
+
+
+PasswordPrompt = Callable[[str], str | None]
+_prompt: list[PasswordPrompt] = []  # set by the CLI: asks on a terminal, never echoes
+
+
+def set_password_prompt(prompt: PasswordPrompt) -> None:
+    """How to ask for a password none of the settings give (the CLI asks on the terminal)."""
+    _prompt[:] = [prompt]
+
+
+def env_password(uri: str, username: str) -> str:
+    """NEO4J_PASSWORD, else NEO4J_PASSWORD_FILE, else the prompt, else a clear error."""
+    if ENV_PASSWORD in os.environ:
+        return os.environ[ENV_PASSWORD]
+    path = os.environ.get(ENV_PASSWORD_FILE)
+    if path:
+        try:
+            return Path(path).read_text("utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"cannot read NEO4J_PASSWORD_FILE {path}: {exc.strerror}") from None
+    for prompt in _prompt:
+        answer = prompt(f"Neo4j password for {username} at {uri}: ")
+        if answer is not None:
+            return answer
+    raise ConfigError(
+        "NEO4J_URI is set but no password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE, "
+        "or run on a terminal to be asked"
+    )

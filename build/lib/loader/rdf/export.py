@@ -1,0 +1,205 @@
+"""The graph as RDF: quads generated one at a time, written by rdflib or streamed.
+
+Entities and the ontology go in the default graph; each relation goes, with its citation (an
+`rdf:Statement` carrying the source document, the sentence and the relation's properties), in
+the named graph of its source document. N-Triples and N-Quads are streamed line by line, never
+held in memory; the other formats are built with rdflib's serializers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from rdflib import Dataset as RdfDataset
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
+
+from loader.model.dataset import Dataset, Entity, Relation
+from loader.model.errors import ConfigError
+from loader.model.schema import PropertySpec, Schema
+from loader.rdf.ontology import (
+    COMMON_PREDICATES,
+    SOURCES_PREDICATE,
+    bind_prefixes,
+    ontology_triples,
+)
+from loader.rdf.vocab import Names
+from loader.text.extract import Extraction
+
+Quad = tuple[URIRef, URIRef, Any, URIRef | None]
+
+FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graphs)
+    "turtle": ("turtle", "ttl", False),
+    "json-ld": ("json-ld", "jsonld", True),
+    "n-triples": ("nt", "nt", False),
+    "rdf-xml": ("xml", "rdf", False),
+    "trig": ("trig", "trig", True),
+    "n-quads": ("nquads", "nq", True),
+}
+STREAMED = ("n-triples", "n-quads")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    format: str
+    triples: int
+    path: str | None
+
+
+def dataset_quads(
+    dataset: Dataset, schema: Schema, names: Names, with_ontology: bool = True
+) -> Iterator[Quad]:
+    """Every quad of the export, in a stable order."""
+    if with_ontology:
+        for s, p, o in ontology_triples(schema, names):
+            yield s, p, o, None
+    meta = names.dataset()
+    yield meta, RDF.type, PROV.Collection, None
+    yield meta, DCTERMS.title, Literal(dataset.name), None
+    yield meta, OWL.versionInfo, Literal(dataset.version), None
+    for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
+        yield from _entity_quads(entity, schema, names)
+    for relation in sorted(dataset.relations, key=lambda r: r.key):
+        yield from _relation_quads(relation, schema, names)
+
+
+def _entity_quads(entity: Entity, schema: Schema, names: Names) -> Iterator[Quad]:
+    iri = names.entity(entity.id)
+    yield iri, RDF.type, names.cls(entity.label), None
+    yield iri, PROV.wasMemberOf, names.dataset(), None
+    specs = schema.node_properties(entity.label)
+    for key, value in sorted(entity.properties.items()):
+        if key == "name":
+            yield iri, RDFS.label, Literal(value, lang="zh"), None
+        if key == "sources":
+            for source in value:
+                yield iri, SOURCES_PREDICATE, names.entity(source), None
+            continue
+        for predicate, literal in property_literals(names, specs[key], value):
+            yield iri, predicate, literal, None
+
+
+def _relation_quads(relation: Relation, schema: Schema, names: Names) -> Iterator[Quad]:
+    props = relation.properties
+    graph = names.graph(props["source"])
+    start, end = names.entity(relation.start), names.entity(relation.end)
+    predicate = names.relation(relation.type)
+    yield start, predicate, end, graph
+    statement = names.statement(relation.start, relation.type, relation.end)
+    yield statement, RDF.type, RDF.Statement, graph
+    yield statement, RDF.subject, start, graph
+    yield statement, RDF.predicate, predicate, graph
+    yield statement, RDF.object, end, graph
+    yield statement, PROV.wasDerivedFrom, names.entity(props["source"]), graph
+    specs = schema.relationship_properties(relation.type)
+    for key, value in sorted(props.items()):
+        if key == "source":
+            continue
+        if key == "sentence":
+            yield statement, names.prop("sentence"), Literal(value, lang="zh"), graph
+            continue
+        for pred, literal in property_literals(names, specs[key], value):
+            yield statement, pred, literal, graph
+
+
+def property_literals(
+    names: Names, spec: PropertySpec, value: Any
+) -> Iterator[tuple[URIRef, Literal]]:
+    predicate, language = COMMON_PREDICATES.get(spec.name, (names.prop(spec.name), None))
+    values = value if isinstance(value, list) else [value]
+    for item in values:
+        if language:
+            yield predicate, Literal(item, lang=language)
+        elif spec.type == "decimal":
+            yield (
+                predicate,
+                Literal(
+                    format(item, "f").rstrip("0").rstrip(".")
+                    if isinstance(item, float)
+                    else str(item),
+                    datatype=XSD.decimal,
+                ),
+            )
+        elif spec.type == "integer":
+            yield predicate, Literal(str(item), datatype=XSD.integer)
+        elif spec.type == "boolean":
+            yield predicate, Literal("true" if item else "false", datatype=XSD.boolean)
+        elif spec.type == "date":
+            yield predicate, Literal(str(item), datatype=XSD.date)
+        else:  # a simple literal is an xsd:string in RDF 1.1
+            yield predicate, Literal(str(item))
+
+
+def write_export(
+    quads: Iterator[Quad],
+    fmt: str,
+    out: IO[bytes],
+    names: Names,
+    context: dict[str, Any] | None = None,
+) -> int:
+    """Serialise to `out`; returns the number of triples (or quads) written."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown RDF format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if fmt in STREAMED:
+        return _stream(quads, out, with_graph=fmt == "n-quads")
+    serializer, _ext, keeps_graphs = FORMATS[fmt]
+    store: Graph
+    if keeps_graphs:
+        rdf_dataset = RdfDataset(default_union=False)
+        bind_prefixes(rdf_dataset, names)
+        for s, p, o, g in quads:
+            target = rdf_dataset.graph(g) if g is not None else rdf_dataset.default_graph
+            target.add((s, p, o))
+        count = sum(1 for _ in rdf_dataset.quads((None, None, None, None)))
+        store = rdf_dataset
+    else:
+        store = Graph()
+        bind_prefixes(store, names)
+        for s, p, o, _g in quads:
+            store.add((s, p, o))
+        count = len(store)
+    kwargs: dict[str, Any] = {}
+    if fmt == "json-ld":
+        kwargs["context"] = context["@context"] if context else {}
+        kwargs["auto_compact"] = True
+    out.write(store.serialize(format=serializer, encoding="utf-8", **kwargs))
+    return count
+
+
+def _stream(quads: Iterator[Quad], out: IO[bytes], with_graph: bool) -> int:
+    """One line per quad as it comes: memory stays flat however large the graph (no triple is
+    generated twice, so N-Triples needs no de-duplication)."""
+    count = 0
+    for s, p, o, g in quads:
+        line = f"{s.n3()} {p.n3()} {o.n3()}"
+        if with_graph and g is not None:
+            line += f" {g.n3()}"
+        out.write((line + " .\n").encode("utf-8"))
+        count += 1
+    return count
+
+
+def lexical_quads(extraction: Extraction, names: Names) -> Iterator[Quad]:
+    """The lexical graph of one document: its sentences and the mentions in them."""
+    doc = names.entity(extraction.document)
+    graph = names.graph(extraction.document)
+    kgo = names.ontology
+    for item in extraction.sentences:
+        sentence = URIRef(f"{names.base}sentence/{extraction.document}/{item.sentence.index}")
+        yield sentence, RDF.type, kgo["Sentence"], graph
+        yield sentence, DCTERMS.isPartOf, doc, graph
+        yield sentence, kgo["index"], Literal(str(item.sentence.index), datatype=XSD.integer), graph
+        yield sentence, kgo["text"], Literal(item.sentence.text, lang="zh"), graph
+        yield sentence, kgo["start"], Literal(str(item.sentence.start), datatype=XSD.integer), graph
+        yield sentence, kgo["end"], Literal(str(item.sentence.end), datatype=XSD.integer), graph
+        for m in item.mentions:
+            mention = URIRef(f"{names.base}mention/{extraction.document}/{m.start}")
+            yield sentence, kgo["mentions"], names.entity(m.entity_id), graph
+            yield mention, RDF.type, kgo["Mention"], graph
+            yield mention, kgo["inSentence"], sentence, graph
+            yield mention, kgo["refersTo"], names.entity(m.entity_id), graph
+            yield mention, kgo["surface"], Literal(m.surface, lang="zh"), graph
+            yield mention, kgo["start"], Literal(str(m.start), datatype=XSD.integer), graph
+            yield mention, kgo["end"], Literal(str(m.end), datatype=XSD.integer), graph

@@ -1,0 +1,281 @@
+"""Reading an exported RDF file back into the in-memory model, checked against the schema.
+
+The reverse of `rdf_export`: typed entities from their class and predicates, relations from
+their `rdf:Statement` citations. Anything the schema does not know is an error naming the IRI,
+so a foreign or damaged file is refused before anything reaches Neo4j.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset as RdfDataset
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF
+from rdflib.term import Node
+
+from loader.model.dataset import Dataset, Entity, Location, Relation
+from loader.model.errors import ConfigError, DataInvalid
+from loader.model.readers import Problem
+from loader.model.schema import PropertySpec, Schema
+from loader.rdf.export import FORMATS
+from loader.rdf.ontology import COMMON_PREDICATES, SOURCES_PREDICATE
+from loader.rdf.vocab import Names, camel
+
+EXTENSIONS = {ext: fmt for fmt, (_s, ext, _g) in FORMATS.items()} | {
+    "json": "json-ld",
+    "xml": "rdf-xml",
+    "owl": "rdf-xml",
+}
+
+
+def guess_format(path: Path) -> str:
+    fmt = EXTENSIONS.get(path.suffix.lower().lstrip("."))
+    if fmt is None:
+        raise ConfigError(f"cannot tell the RDF format of {path.name}; give --format")
+    return fmt
+
+
+class FetchRefused(Exception):
+    """A file asked the parser to fetch something (a JSON-LD @context URL, a file: link)."""
+
+
+_OFFLINE = threading.local()
+_LIBRARIES = tuple(
+    os.path.realpath(p) + os.sep for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}
+)
+
+
+def _no_fetching(event: str, args: tuple[Any, ...]) -> None:
+    """Audit hook: while an RDF file is parsed on this thread, urllib opens nothing, and no file
+    but the input (and Python's own modules, imported lazily) is opened."""
+    reading: str | None = getattr(_OFFLINE, "file", None)
+    if reading is None:
+        return
+    if event == "urllib.Request":
+        raise FetchRefused(f"refused to fetch {str(args[0])[:120]}: files are read offline")
+    if event == "open" and isinstance(args[0], str | bytes):
+        opened = os.path.realpath(os.fsdecode(args[0]))
+        if opened != reading and not opened.startswith(_LIBRARIES):
+            raise FetchRefused(f"refused to open {opened[:120]}: files are read offline")
+
+
+_HOOKED: list[bool] = []  # an audit hook cannot be removed: it is added once, when first needed
+
+
+def parse_rdf(path: Path, fmt: str | None = None) -> RdfDataset:
+    """Parse a file, offline: a remote or `file:` @context in it is an error, never a fetch."""
+    fmt = fmt or guess_format(path)
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown RDF format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if not path.is_file():  # rdflib would take a missing file for a URL to fetch
+        raise ConfigError(f"no such file: {path}")
+    if fmt == "rdf-xml":
+        _refuse_doctype(path)
+    store = RdfDataset(default_union=True)
+    if not _HOOKED:
+        sys.addaudithook(_no_fetching)
+        _HOOKED.append(True)
+    _OFFLINE.file = os.path.realpath(path)
+    try:
+        store.parse(str(path.resolve()), format=FORMATS[fmt][0])
+    except FileNotFoundError:
+        raise ConfigError(f"no such file: {path}") from None
+    except FetchRefused as exc:
+        raise DataInvalid(f"{path}: {exc}") from None
+    except Exception as exc:  # rdflib raises many kinds for bad input; all mean the same here
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise DataInvalid(f"{path}: not valid {fmt}: {detail}") from None
+    finally:
+        _OFFLINE.file = None
+    return store
+
+
+def _refuse_doctype(path: Path) -> None:
+    """RDF/XML needs no DTD; one can expand a few lines into gigabytes ("billion laughs") or
+    name an external entity, so any DOCTYPE is refused before the XML parser sees the file."""
+    tail = b""
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                if b"<!DOCTYPE" in tail + block:
+                    raise DataInvalid(
+                        f"{path}: DOCTYPE declarations are not accepted in RDF/XML "
+                        "(entity expansion, external entities)"
+                    )
+                tail = block[-8:]
+    except FileNotFoundError:
+        raise ConfigError(f"no such file: {path}") from None
+
+
+def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str) -> Dataset:
+    problems: list[Problem] = []
+    at = Location(origin, 0)
+    classes: dict[Node, str] = {names.cls(label): label for label in schema.labels}
+    relations: dict[Node, str] = {names.relation(t): t for t in schema.relationships}
+    meta = names.dataset()
+    title = store.value(meta, DCTERMS.title)
+    version = store.value(meta, OWL.versionInfo)
+    dataset = Dataset(str(title or Path(origin).stem), str(version or "0"))
+
+    ontology = str(names.ontology)
+    lexical = {names.cls(name) for name in schema.lexical.values()}  # mentions, not entities
+    for subject, cls in sorted(store.subject_objects(RDF.type)):
+        if cls not in classes and str(cls).startswith(ontology) and cls not in lexical:
+            problems.append(Problem(origin, 0, f"<{subject}>: unknown class <{cls}>"))
+            continue
+        if cls not in classes or not isinstance(subject, URIRef):
+            continue
+        label = classes[cls]
+        entity_id = names.entity_id(str(subject))
+        if entity_id is None:
+            problems.append(Problem(origin, 0, f"<{subject}> is outside the base {names.base}"))
+            continue
+        props = _entity_props(store, subject, label, schema, names, problems, origin)
+        if props is not None:
+            dataset.entities[entity_id] = Entity(entity_id, label, props, at)
+
+    for statement in sorted(set(store.subjects(RDF.type, RDF.Statement)), key=str):
+        relation = _relation(store, statement, relations, dataset, schema, names, problems, origin)
+        if relation is not None:
+            dataset.relations.append(relation)
+    if not dataset.entities and not problems:
+        problems.append(Problem(origin, 0, f"no entity of a class of the schema (<{ontology}…>)"))
+    if problems:
+        raise DataInvalid("invalid RDF", problems)
+    return dataset
+
+
+def _entity_props(
+    store: RdfDataset,
+    subject: URIRef,
+    label: str,
+    schema: Schema,
+    names: Names,
+    problems: list[Problem],
+    origin: str,
+) -> dict[str, Any] | None:
+    specs = schema.node_properties(label)
+    by_predicate = _predicate_index(specs, names)
+    raw: dict[str, list[Any]] = {}
+    for predicate, value in store.predicate_objects(subject):
+        if predicate in (RDF.type, PROV.wasMemberOf) or predicate in schema_relations(
+            schema, names
+        ):
+            continue
+        if predicate == SOURCES_PREDICATE:
+            source = names.entity_id(str(value))
+            raw.setdefault("sources", []).append(source)
+            continue
+        lang = value.language if isinstance(value, Literal) else None
+        name = by_predicate.get((predicate, lang)) or by_predicate.get((predicate, None))
+        if name is None:
+            if predicate == COMMON_PREDICATES["name_en"][0] and lang == "zh":
+                continue  # the rdfs:label@zh copy of the name
+            problems.append(
+                Problem(origin, 0, f"<{subject}>: unknown predicate <{predicate}> for {label}")
+            )
+            return None
+        raw.setdefault(name, []).append(str(value))
+    return _checked(raw, specs, f"<{subject}>", problems, origin)
+
+
+def _relation(
+    store: RdfDataset,
+    statement: Any,
+    relations: dict[Node, str],
+    dataset: Dataset,
+    schema: Schema,
+    names: Names,
+    problems: list[Problem],
+    origin: str,
+) -> Relation | None:
+    def one(predicate: URIRef) -> Any:
+        return store.value(statement, predicate)
+
+    start = names.entity_id(str(one(RDF.subject)))
+    end = names.entity_id(str(one(RDF.object)))
+    rel_type = relations.get(one(RDF.predicate))
+    where = f"statement <{statement}>"
+    if rel_type is None or start not in dataset.entities or end not in dataset.entities:
+        problems.append(Problem(origin, 0, f"{where}: unknown relationship or endpoint"))
+        return None
+    if not schema.allows(dataset.label_of(start), rel_type, dataset.label_of(end)):
+        problems.append(
+            Problem(
+                origin,
+                0,
+                f"{where}: {rel_type} does not allow "
+                f"({dataset.label_of(start)})->({dataset.label_of(end)})",
+            )
+        )
+        return None
+    specs = schema.relationship_properties(rel_type)
+    by_predicate = _predicate_index(specs, names)
+    raw: dict[str, list[Any]] = {}
+    for predicate, value in store.predicate_objects(statement):
+        if predicate in (RDF.type, RDF.subject, RDF.predicate, RDF.object):
+            continue
+        if predicate == PROV.wasDerivedFrom:
+            raw.setdefault("source", []).append(names.entity_id(str(value)))
+            continue
+        lang = value.language if isinstance(value, Literal) else None
+        name = by_predicate.get((predicate, lang)) or by_predicate.get((predicate, None))
+        if name is None:
+            problems.append(Problem(origin, 0, f"{where}: unknown predicate <{predicate}>"))
+            return None
+        raw.setdefault(name, []).append(str(value))
+    props = _checked(raw, specs, where, problems, origin)
+    if props is None:
+        return None
+    return Relation(start, rel_type, end, props, Location(origin, 0))
+
+
+def schema_relations(schema: Schema, names: Names) -> set[Node]:
+    return {names.relation(t) for t in schema.relationships}
+
+
+def _predicate_index(
+    specs: dict[str, PropertySpec], names: Names
+) -> dict[tuple[Node, str | None], str]:
+    index: dict[tuple[Node, str | None], str] = {}
+    for name in specs:
+        if name in COMMON_PREDICATES:
+            predicate, lang = COMMON_PREDICATES[name]
+            index[(predicate, lang)] = name
+        else:
+            index[(names.ontology[camel(name)], "zh" if name == "sentence" else None)] = name
+    return index
+
+
+def _checked(
+    raw: dict[str, list[Any]],
+    specs: dict[str, PropertySpec],
+    where: str,
+    problems: list[Problem],
+    origin: str,
+) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    ok = True
+    for name, values in raw.items():
+        spec = specs[name]
+        value: Any = sorted(values) if spec.type == "list[string]" else values[0]
+        if spec.type != "list[string]" and len(values) > 1:
+            problems.append(Problem(origin, 0, f"{where}: {name} has {len(values)} values"))
+            ok = False
+            continue
+        checked, error = spec.coerce(value)
+        if error:
+            problems.append(Problem(origin, 0, f"{where}: {name}: {error}"))
+            ok = False
+        else:
+            out[name] = checked
+    for spec in specs.values():
+        if spec.required and spec.name not in out and spec.name not in raw:
+            problems.append(Problem(origin, 0, f"{where}: missing {spec.name}"))
+            ok = False
+    return out if ok else None

@@ -1,0 +1,293 @@
+"""The OWL ontology and the SHACL shapes, both derived from the schema (never written by hand).
+
+Ontology: a class per label (under the base class), an object property per relationship type
+with `schema:domainIncludes`/`rangeIncludes` for the allowed pairs, a datatype property per
+typed property; `rdfs:label`s in Chinese and English; alignments to schema.org, Wikidata, SKOS,
+PROV-O and Dublin Core. Shapes: what `kg validate` checks, restated for RDF data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from loader.model.schema import PropertySpec, Schema
+from loader.rdf.vocab import CLASS_ALIGNMENT, PREFIXES, PROPERTY_ALIGNMENT, SCHEMA, SH, WDT, Names
+
+XSD_TYPES = {
+    "string": XSD.string,
+    "integer": XSD.integer,
+    "decimal": XSD.decimal,
+    "boolean": XSD.boolean,
+    "date": XSD.date,
+    "list[string]": XSD.string,
+}
+
+# Entity properties that map onto well-known predicates: name -> (predicate, language or None).
+COMMON_PREDICATES: dict[str, tuple[URIRef, str | None]] = {
+    "id": (DCTERMS.identifier, None),
+    "name": (SKOS.prefLabel, "zh"),
+    "name_en": (RDFS.label, "en"),
+    "aliases": (SKOS.altLabel, "zh"),
+    "description": (RDFS.comment, "en"),
+    "note": (SKOS.note, "en"),
+    "title": (DCTERMS.title, "zh"),
+    "title_en": (DCTERMS.title, "en"),
+    "publisher": (DCTERMS.publisher, None),
+    "language": (DCTERMS.language, None),
+    "published": (DCTERMS.issued, None),
+    "url": (SCHEMA.url, None),
+}
+SOURCES_PREDICATE = PROV.wasDerivedFrom
+# rdfs:label carries the name in Chinese and English; dcterms:title both titles.
+SHARED_PREDICATE = ("name_en", "title", "title_en")
+SENTENCE = "sentence"
+
+
+def predicate_for(names: Names, prop: str) -> URIRef:
+    mapped = COMMON_PREDICATES.get(prop)
+    return mapped[0] if mapped else names.prop(prop)
+
+
+def ontology_triples(schema: Schema, names: Names) -> Iterator[tuple[URIRef, URIRef, object]]:
+    kgo = names.ontology
+    onto = URIRef(str(kgo).rstrip("#"))
+    yield onto, RDF.type, OWL.Ontology
+    yield onto, RDFS.label, Literal(f"{schema.name} ontology", lang="en")
+    yield (
+        onto,
+        RDFS.comment,
+        Literal(f"Derived from {schema.path.name} by loader/ontology.py.", lang="en"),
+    )
+    base = names.cls(schema.base_label)
+    yield base, RDF.type, OWL.Class
+    yield base, RDFS.label, Literal("实体", lang="zh")
+    yield base, RDFS.label, Literal("entity", lang="en")
+    for label, spec in schema.labels.items():
+        cls = names.cls(label)
+        yield cls, RDF.type, OWL.Class
+        yield cls, RDFS.subClassOf, base
+        yield cls, RDFS.label, Literal(spec.zh, lang="zh")
+        yield cls, RDFS.label, Literal(label, lang="en")
+        if spec.description:
+            yield cls, RDFS.comment, Literal(spec.description, lang="en")
+        if label in CLASS_ALIGNMENT:
+            yield cls, RDFS.subClassOf, CLASS_ALIGNMENT[label]
+    yield names.cls("Document"), RDFS.subClassOf, PROV.Entity
+    for rel_type, rel_spec in schema.relationships.items():
+        prop = names.relation(rel_type)
+        yield prop, RDF.type, OWL.ObjectProperty
+        yield prop, RDFS.label, Literal(rel_spec.zh, lang="zh")
+        yield prop, RDFS.label, Literal(rel_type.lower().replace("_", " "), lang="en")
+        yield prop, RDFS.comment, Literal(rel_spec.description, lang="en")
+        yield prop, RDFS.domain, base
+        yield prop, RDFS.range, base
+        for start in sorted({a for a, _ in rel_spec.pairs}):
+            yield prop, SCHEMA.domainIncludes, names.cls(start)
+        for end in sorted({b for _, b in rel_spec.pairs}):
+            yield prop, SCHEMA.rangeIncludes, names.cls(end)
+        if rel_type in PROPERTY_ALIGNMENT:
+            relation, term = PROPERTY_ALIGNMENT[rel_type]
+            yield prop, relation, term
+        if rel_type == "LOCATED_IN":
+            yield prop, SKOS.closeMatch, WDT.P131
+    seen: set[URIRef] = set()
+    specs = [*schema.common.values(), *schema.provenance.values()]
+    for label_spec in schema.labels.values():
+        specs += label_spec.properties.values()
+    for rel in schema.relationships.values():
+        specs += rel.properties.values()
+    for prop_spec in specs:
+        if prop_spec.name in COMMON_PREDICATES or prop_spec.name in ("sources", "source"):
+            continue
+        prop = names.prop(prop_spec.name)
+        if prop in seen:
+            continue
+        seen.add(prop)
+        yield prop, RDF.type, OWL.DatatypeProperty
+        yield prop, RDFS.label, Literal(prop_spec.name, lang="en")
+        yield prop, RDFS.range, XSD_TYPES[prop_spec.type]
+        if prop_spec.description:
+            yield prop, RDFS.comment, Literal(prop_spec.description, lang="en")
+
+
+def ontology_graph(schema: Schema, names: Names) -> Graph:
+    graph = Graph()
+    bind_prefixes(graph, names)
+    for triple in ontology_triples(schema, names):
+        graph.add(triple)  # type: ignore[arg-type]
+    return graph
+
+
+def bind_prefixes(graph: Graph, names: Names) -> None:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    graph.bind("kgo", names.ontology)
+    graph.bind("kg", names.base + "id/")
+
+
+def shapes_graph(schema: Schema, names: Names) -> Graph:
+    """SHACL shapes: required values, datatypes, allowed values, allowed relationship pairs."""
+    g = Graph()
+    bind_prefixes(g, names)
+    shapes = URIRef(names.base + "shapes#")
+
+    def node_shape(name: str) -> URIRef:
+        return URIRef(f"{shapes}{name}Shape")
+
+    def prop_shape(shape: URIRef, path: URIRef, message: str, **constraints: object) -> None:
+        node = BNode()
+        g.add((shape, SH.property, node))
+        g.add((node, SH.path, path))
+        g.add((node, SH.message, Literal(message, lang="en")))
+        for key, value in constraints.items():
+            if key == "in_":
+                items: list[Node] = [Literal(v) for v in value]  # type: ignore[attr-defined]
+                head = BNode()
+                Collection(g, head, items)
+                g.add((node, SH["in"], head))
+            elif key == "or_":
+                alternatives: list[Node] = []
+                for cls in value:  # type: ignore[attr-defined]
+                    alt = BNode()
+                    g.add((alt, SH["class"], cls))
+                    alternatives.append(alt)
+                head = BNode()
+                Collection(g, head, alternatives)
+                g.add((node, SH["or"], head))
+            elif key == "languageIn":
+                head = BNode()
+                langs: list[Node] = [Literal(v) for v in value]  # type: ignore[attr-defined]
+                Collection(g, head, langs)
+                g.add((node, SH.languageIn, head))
+            else:
+                g.add(
+                    (
+                        node,
+                        SH[key],
+                        value if isinstance(value, URIRef | Literal) else Literal(value),
+                    )
+                )
+
+    for label in schema.labels:
+        shape = node_shape(label)
+        g.add((shape, RDF.type, SH.NodeShape))
+        g.add((shape, SH.targetClass, names.cls(label)))
+        for spec in schema.node_properties(label).values():
+            _property_constraints(prop_shape, shape, names, label, spec)
+        for rel_type, rel in schema.relationships.items():
+            targets = sorted(b for a, b in rel.pairs if a == label)
+            path = names.relation(rel_type)
+            if targets:
+                prop_shape(
+                    shape,
+                    path,
+                    f"{rel_type} from a {label} must reach a " + " or ".join(targets),
+                    or_=[names.cls(t) for t in targets],
+                )
+            else:
+                prop_shape(shape, path, f"{rel_type} is not allowed from a {label}", maxCount=0)
+    statement = node_shape("Statement")
+    g.add((statement, RDF.type, SH.NodeShape))
+    g.add((statement, SH.targetClass, RDF.Statement))
+    prop_shape(
+        statement,
+        PROV.wasDerivedFrom,
+        "a relation cites exactly one source document",
+        minCount=1,
+        maxCount=1,
+        **{"class": names.cls("Document")},
+    )
+    prop_shape(
+        statement,
+        names.prop("sentence"),
+        "a relation cites exactly one sentence",
+        minCount=1,
+        maxCount=1,
+        datatype=RDF.langString,
+    )
+    for rel_name in ("subject", "predicate", "object"):
+        prop_shape(
+            statement,
+            RDF[rel_name],
+            f"a statement names exactly one {rel_name}",
+            minCount=1,
+            maxCount=1,
+            nodeKind=SH.IRI,
+        )
+    for spec in schema.provenance.values():
+        if spec.name not in ("source", SENTENCE):
+            _property_constraints(prop_shape, statement, names, "relation", spec)
+    return g
+
+
+def _property_constraints(
+    prop_shape: object, shape: URIRef, names: Names, owner: str, spec: PropertySpec
+) -> None:
+    add = prop_shape  # the closure above; typed loosely to keep this helper small
+    if spec.name == "sources":
+        add(
+            shape,
+            SOURCES_PREDICATE,
+            f"{owner} sources must be Documents",  # type: ignore[operator]
+            **{"class": names.cls("Document")},
+        )
+        return
+    path = predicate_for(names, spec.name)
+    language = COMMON_PREDICATES.get(spec.name, (None, None))[1]
+    constraints: dict[str, object] = {}
+    if spec.required:
+        constraints["minCount"] = 1
+    if spec.type != "list[string]" and spec.name not in ("title", "title_en"):
+        constraints["maxCount"] = 1
+    if language:
+        constraints["languageIn"] = [language]
+    else:
+        constraints["datatype"] = XSD_TYPES[spec.type]
+    if spec.values:
+        constraints["in_"] = list(spec.values)
+    if spec.pattern and not language:
+        constraints["pattern"] = spec.pattern
+    if spec.minimum is not None:
+        constraints["minInclusive"] = Literal(spec.minimum, datatype=XSD.decimal)
+    if spec.maximum is not None:
+        constraints["maxInclusive"] = Literal(spec.maximum, datatype=XSD.decimal)
+    if spec.name in SHARED_PREDICATE:  # one predicate, two languages: count and type elsewhere
+        constraints = {"minCount": 1} if spec.required else {}
+    message = f"{owner}.{spec.name}: " + ("required, " if spec.required else "") + spec.type
+    add(shape, path, message, **constraints)  # type: ignore[operator]
+
+
+def json_ld_context(schema: Schema, names: Names) -> dict[str, object]:
+    """A readable JSON-LD @context: prefixes, a term per class, relation and property."""
+    context: dict[str, object] = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    context["kgo"] = str(names.ontology)
+    context["kg"] = names.base + "id/"
+    for label in [schema.base_label, *schema.labels]:
+        context[label] = f"kgo:{label}"
+    for rel_type in schema.relationships:
+        term = names.relation(rel_type).split("#")[-1]
+        context[term] = {"@id": f"kgo:{term}", "@type": "@id"}
+    specs = [*schema.common.values(), *schema.provenance.values()]
+    for spec in [
+        *specs,
+        *(p for lab in schema.labels.values() for p in lab.properties.values()),
+        *(p for rel in schema.relationships.values() for p in rel.properties.values()),
+    ]:
+        if spec.name in COMMON_PREDICATES or spec.name in ("sources", "source", SENTENCE):
+            continue
+        term = names.prop(spec.name).split("#")[-1]
+        entry: dict[str, str] = {"@id": f"kgo:{term}"}
+        if spec.type not in ("string", "list[string]"):
+            entry["@type"] = f"xsd:{XSD_TYPES[spec.type].split('#')[-1]}"
+        context[term] = entry
+    context["sentence"] = {"@id": "kgo:sentence", "@language": "zh"}
+    context["prefLabel"] = {"@id": "skos:prefLabel", "@language": "zh"}
+    context["altLabel"] = {"@id": "skos:altLabel", "@language": "zh"}
+    context["identifier"] = "dcterms:identifier"
+    context["wasDerivedFrom"] = {"@id": "prov:wasDerivedFrom", "@type": "@id"}
+    return {"@context": context}

@@ -1,0 +1,117 @@
+"""The IRI policy and the vocabulary the RDF export speaks.
+
+Entities are `<base>id/<id>` (ids are stable ASCII, so IRIs never mix raw and percent-encoded
+Chinese); classes and properties live in `<base>ontology#`; each source document's facts go in
+the named graph `<base>graph/<source-id>`; each relation's citation is an `rdf:Statement` at
+`<base>statement/<hash>`. The base is configurable (`--base` or `KG_RDF_BASE`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+DEFAULT_BASE = "https://example.org/jinshan-kg/"
+SCHEMA = Namespace("https://schema.org/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+# Where a label or a relationship type means what a well-known term means (or a narrower thing).
+CLASS_ALIGNMENT: dict[str, URIRef] = {
+    "Province": SCHEMA.AdministrativeArea,
+    "PrefectureCity": SCHEMA.AdministrativeArea,
+    "County": SCHEMA.AdministrativeArea,
+    "Town": SCHEMA.AdministrativeArea,
+    "Region": SCHEMA.Place,
+    "Pillar": SCHEMA.Place,
+    "Park": SCHEMA.Place,
+    "Project": SCHEMA.Project,
+    "Organization": SCHEMA.Organization,
+    "Person": SCHEMA.Person,
+    "Road": SCHEMA.Place,
+    "Railway": SCHEMA.Place,
+    "Industry": SKOS.Concept,
+    "Strategy": SCHEMA.CreativeWork,
+    "Event": SCHEMA.Event,
+    "Document": SCHEMA.CreativeWork,
+}
+PROPERTY_ALIGNMENT: dict[str, tuple[URIRef, URIRef]] = {  # (relation to the term, the term)
+    "LOCATED_IN": (RDFS.subPropertyOf, SCHEMA.containedInPlace),
+    "PART_OF": (RDFS.subPropertyOf, DCTERMS.isPartOf),
+    "HOLDS_OFFICE_IN": (RDFS.subPropertyOf, SCHEMA.affiliation),
+    "HELD_BY": (RDFS.subPropertyOf, SCHEMA.organizer),
+    "INVOLVES": (RDFS.subPropertyOf, SCHEMA.about),
+}
+# located-in between administrative divisions is Wikidata's P131 as well.
+P131_PAIRS = {"County", "Town", "PrefectureCity", "Province"}
+
+
+def camel(name: str) -> str:
+    """LOCATED_IN -> locatedIn, length_km -> lengthKm: RDF's naming style for properties."""
+    parts = [p for p in re.split(r"[_\s]+", name) if p]
+    return parts[0].lower() + "".join(p[:1].upper() + p[1:].lower() for p in parts[1:])
+
+
+@dataclass(frozen=True)
+class Names:
+    """Every IRI the export mints, from one configurable base."""
+
+    base: str = DEFAULT_BASE
+
+    @classmethod
+    def configured(cls, base: str | None = None) -> Names:
+        chosen = base or os.environ.get("KG_RDF_BASE") or DEFAULT_BASE
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+[/#]", chosen):
+            from loader.model.errors import ConfigError
+
+            raise ConfigError(f"RDF base {chosen!r} must be an http(s) IRI ending in / or #")
+        return cls(chosen)
+
+    @property
+    def ontology(self) -> Namespace:
+        return Namespace(self.base + "ontology#")
+
+    def entity(self, entity_id: str) -> URIRef:
+        return URIRef(self.base + "id/" + entity_id)
+
+    def graph(self, name: str) -> URIRef:
+        return URIRef(self.base + "graph/" + name)
+
+    def dataset(self) -> URIRef:
+        return URIRef(self.base + "dataset")
+
+    def statement(self, start: str, rel_type: str, end: str) -> URIRef:
+        digest = hashlib.sha256(f"{start}\x1f{rel_type}\x1f{end}".encode()).hexdigest()[:20]
+        return URIRef(self.base + "statement/" + digest)
+
+    def cls(self, label: str) -> URIRef:
+        return self.ontology[label]
+
+    def relation(self, rel_type: str) -> URIRef:
+        return self.ontology[camel(rel_type)]
+
+    def prop(self, name: str) -> URIRef:
+        return self.ontology[camel(name)]
+
+    def entity_id(self, iri: str) -> str | None:
+        prefix = self.base + "id/"
+        return iri[len(prefix) :] if iri.startswith(prefix) else None
+
+
+PREFIXES = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "schema": SCHEMA,
+    "wdt": WDT,
+    "sh": SH,
+}

@@ -1,0 +1,277 @@
+"""From text to graph: sentences, mentions of known entities, and candidate new names.
+
+Text is normalised before matching (Traditional -> Simplified with OpenCC, full-width -> half-width,
+white space), one character for one character, so offsets always point into the original text.
+Surface forms are every name and alias in the graph plus their spun variants, learned from the
+data itself: where an alias has the length of its entity's name, the differing stretches are
+substitutions the spinner made (智能 -> 笨能, 中心 -> 核心 ...), and applying them to other names
+predicts how a spun copy would write those. Matching is leftmost-longest, so a name inside a
+longer known name (金山 in 金山区) is never a separate hit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from loader.model.dataset import Dataset
+from loader.model.sources import Sentence, split_sentences
+
+MIN_NAME = 2
+MAX_VARIANTS = 16
+CANDIDATE_SUFFIXES = (
+    "产业园",
+    "工业区",
+    "园区",
+    "中心",
+    "公路",
+    "铁路",
+    "医院",
+    "科技城",
+    "度假区",
+    "走廊",
+    "县",
+    "镇",
+    "科技园",
+    "乐园",
+    "大道",
+    "国道",
+)
+BREAKS = set(
+    "，。、；：？！,.;:?!“”‘’\"'（）()《》【】—-·的和与及在了将是为对从向把给使到等其这那该并即取让效至"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    sentence: int
+    start: int  # offsets into the whole document
+    end: int
+    surface: str
+    entity_id: str
+    name: str
+
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.entity_id)
+
+
+@dataclass
+class SentenceMentions:
+    sentence: Sentence
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    name: str
+    count: int
+    contexts: list[str]
+
+
+@dataclass
+class Extraction:
+    document: str
+    text: str
+    sentences: list[SentenceMentions]
+    candidates: list[Candidate]
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return [m for s in self.sentences for m in s.mentions]
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> object:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """Simplified, half-width, one space for any white space; the same length as `text`."""
+    converted = str(_t2s().convert(text))  # type: ignore[attr-defined]
+    if len(converted) != len(text):  # a phrase rule changed the length: convert char by char
+        converted = "".join(str(_t2s().convert(ch)) or ch for ch in text)  # type: ignore[attr-defined]
+    out = []
+    for ch in converted:
+        half = unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" else ch
+        half = half if len(half) == 1 else ch
+        out.append(" " if half.isspace() else half)
+    return "".join(out)
+
+
+def spin_rules(dataset: Dataset) -> dict[str, set[str]]:
+    """Real stretch -> spun stretches, learned from the aliases that spell a name differently."""
+    rules: dict[str, set[str]] = {}
+    for entity in dataset.entities.values():
+        name = entity.name
+        for alias in entity.properties.get("aliases", []):
+            if len(alias) != len(name) or alias == name:
+                continue
+            for real, spun in _differing_stretches(name, alias):
+                rules.setdefault(real, set()).add(spun)
+    return rules
+
+
+def _differing_stretches(a: str, b: str) -> list[tuple[str, str]]:
+    stretches, start = [], None
+    for i, (x, y) in enumerate(zip(a + "\0", b + "\0", strict=True)):
+        if x != y and start is None:
+            start = i
+        elif x == y and start is not None:
+            if i - start <= 3:  # longer differences are different names, not a spin
+                stretches.append((a[start:i], b[start:i]))
+            start = None
+    return stretches
+
+
+def surface_forms(dataset: Dataset) -> dict[str, str]:
+    """Every normalised name, alias and learned spun variant -> the one entity it names."""
+    rules = spin_rules(dataset)
+    claimed: dict[str, set[str]] = {}
+    for entity in dataset.entities.values():
+        if entity.label == "Document":
+            continue
+        for form in {entity.name, *entity.properties.get("aliases", [])}:
+            for variant in _variants(normalise(form), rules):
+                if len(variant) >= MIN_NAME:
+                    claimed.setdefault(variant, set()).add(entity.id)
+    # A form two entities could claim is ambiguous: keep only exact names and aliases for it.
+    exact = {
+        normalise(f): e.id
+        for e in dataset.entities.values()
+        if e.label != "Document"
+        for f in {e.name, *e.properties.get("aliases", [])}
+    }
+    return {
+        form: (next(iter(ids)) if len(ids) == 1 else exact[form])
+        for form, ids in claimed.items()
+        if len(ids) == 1 or form in exact
+    }
+
+
+def _variants(form: str, rules: dict[str, set[str]]) -> set[str]:
+    found = {form}
+    if len(form) < 4:  # short names are too easy to hit by accident
+        return found
+    options = [(real, spun) for real, spuns in rules.items() for spun in spuns if real in form]
+    for size in range(1, len(options) + 1):
+        for combo in itertools.combinations(options, size):
+            variant = form
+            for real, spun in combo:
+                variant = variant.replace(real, spun)
+            found.add(variant)
+            if len(found) >= MAX_VARIANTS:
+                return found
+    return found
+
+
+class Matcher:
+    """Leftmost-longest matching of many surface forms (a length-bucketed dictionary scan)."""
+
+    def __init__(self, forms: dict[str, str]) -> None:
+        self.forms = forms
+        self.lengths = sorted({len(f) for f in forms}, reverse=True)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        hits, i = [], 0
+        while i < len(text):
+            for length in self.lengths:
+                piece = text[i : i + length]
+                if len(piece) == length and piece in self.forms:
+                    hits.append((i, i + length, self.forms[piece]))
+                    i += length
+                    break
+            else:
+                i += 1
+        return hits
+
+
+def extract(
+    text: str, dataset: Dataset, document: str = "document", matcher: Matcher | None = None
+) -> Extraction:
+    matcher = matcher or Matcher(surface_forms(dataset))
+    normal = normalise(text)
+    sentences = []
+    spans = []
+    for sentence in split_sentences(text):
+        found = SentenceMentions(sentence)
+        for start, end, entity_id in matcher.find(normal[sentence.start : sentence.end]):
+            a, b = sentence.start + start, sentence.start + end
+            found.mentions.append(
+                Mention(
+                    sentence.index, a, b, text[a:b], entity_id, dataset.entities[entity_id].name
+                )
+            )
+            spans.append((a, b))
+        sentences.append(found)
+    found_candidates, candidate_spans = candidates(text, normal, spans, matcher.forms)
+    for sentence_mentions in sentences:  # a known name inside an unknown longer one is no hit
+        sentence_mentions.mentions = [
+            m
+            for m in sentence_mentions.mentions
+            if not any(
+                a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
+                for a, b in candidate_spans
+            )
+        ]
+    return Extraction(document, text, sentences, found_candidates)
+
+
+def candidates(
+    text: str, normal: str, known_spans: list[tuple[int, int]], forms: dict[str, str]
+) -> tuple[list[Candidate], list[tuple[int, int]]]:
+    """Names that look like entities (a known suffix after a run of name characters) but are
+    not in the graph, with counts and where they occur, for curation; and their spans."""
+    suffix = "|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True))
+    covered: set[int] = set()
+    for a, b in known_spans:
+        covered.update(range(a, b))
+    counts: Counter[str] = Counter()
+    contexts: dict[str, list[str]] = {}
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(f"(?:{suffix})", normal):
+        end = match.end()
+        start = match.start()
+        if covered.intersection(range(start, end)):
+            continue  # part of a known name
+        while (
+            start > 0
+            and end - start < 12
+            and normal[start - 1] not in BREAKS
+            and not normal[start - 1].isspace()
+        ):
+            start -= 1
+        while start < match.start() and start in covered and (start - 1) in covered:
+            start += 1  # do not begin in the middle of a known name
+        name = normal[start:end]
+        if len(name) <= len(match.group(0)) or name in forms:
+            continue
+        spans.append((start, end))
+        counts[name] += 1
+        context = text[max(0, start - 12) : min(len(text), end + 12)].replace("\n", " ")
+        contexts.setdefault(name, []).append(context)
+    return [Candidate(n, c, contexts[n][:3]) for n, c in counts.most_common()], spans
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    true_positives: int
+    predicted: int
+    gold: int
+
+
+def evaluate(predicted: list[Mention], gold: set[tuple[int, int, str]]) -> Scores:
+    found = {m.key() for m in predicted}
+    hits = len(found & gold)
+    precision = hits / len(found) if found else 1.0
+    recall = hits / len(gold) if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(round(precision, 4), round(recall, 4), round(f1, 4), hits, len(found), len(gold))

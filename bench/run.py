@@ -2,7 +2,7 @@
 
 Run on the managed server (it is wiped!):  .venv/bin/python bench/run.py
 Writes bench/results/latest.json and bench/results/latest.md. Ratios come from one run, so the
-noise of a shared machine hits every contender alike. See the README's "Benchmarks".
+noise of a shared machine hits every contender alike. See docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -89,8 +89,8 @@ def test_broken_schema_is_reported(tmp_path: Path) -> None:
     assert "names undefined label 'Organisation'" in result.stdout
 
 
-def test_readme_diagram_is_derived_from_the_data() -> None:
+def test_documented_diagram_is_derived_from_the_data() -> None:
     from loader.model.diagram import mermaid
 
-    readme = (ROOT / "README.md").read_text("utf-8")
-    assert "```mermaid\n" + mermaid(load_dataset(DATA)) + "```" in readme
+    curation = (ROOT / "docs" / "curation.md").read_text("utf-8")
+    assert "```mermaid\n" + mermaid(load_dataset(DATA)) + "```" in curation

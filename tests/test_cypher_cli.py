@@ -179,3 +179,23 @@ def test_managed_server_not_running_is_a_clean_error(tmp_path: Path) -> None:
         [str(kg), "cypher", "RETURN 1"], capture_output=True, text=True, env=env, check=False
     )
     _assert_one_line_error(done.returncode, done.stderr, "is not running")
+
+
+def test_statements_from_a_file_and_stdin_run_in_turn(
+    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+) -> None:
+    script = tmp_path / "seed.cypher"
+    script.write_text(SEED + ";\n// the second one\nMATCH (p:Place) SET p.seen = true;\n", "utf-8")
+    written = runner.invoke(app, ["cypher", "--file", str(script), "--write"])
+    assert written.exit_code == 0, written.output
+    assert run_cypher(neo4j_env, "MATCH (p:Place) RETURN p.seen AS seen").rows == [{"seen": True}]
+    read = runner.invoke(
+        app,
+        ["cypher", "-", "--format", "json", "-p", "n => 2"],
+        input="RETURN $n AS n; MATCH (p:Place) RETURN p.id AS id",
+    )
+    assert read.exit_code == 0, read.output
+    assert json.loads(read.stdout) == [[{"n": 2}], [{"id": "jinshan"}]]
+    refused = runner.invoke(app, ["cypher", "-"], input="RETURN 1; CREATE (:X)")
+    assert refused.exit_code == 1
+    assert run_cypher(neo4j_env, "MATCH (x:X) RETURN count(x) AS n").rows == [{"n": 0}]

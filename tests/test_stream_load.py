@@ -1,4 +1,4 @@
-"""The streamed loader (the divisions' path): same results as the in-memory loader, chunk by
+"""The load path in chunks (the divisions' way): the same graph as the dataset loaded as one
 chunk, on the real test server: first load, a no-op reload, changes, pruning, foreign ids."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import QueryFailed
 from loader.model.schema import load_schema
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.store import load
-from loader.neo4j.stream_load import stream_load
+from loader.neo4j.store import load, sync
 from loader.neo4j.target import Target
 from tests.graph_state import graph_state
 
@@ -48,7 +47,7 @@ def _chunks(tree: dict[str, tuple[str, str, str | None]], size: int) -> Iterator
 def _load(
     settings: Target, tree: dict[str, tuple[str, str, str | None]], prune: bool = True
 ) -> dict[str, object]:
-    result = stream_load(
+    result = sync(
         lambda: _chunks(tree, 3),
         "stream-test",
         "1",
@@ -61,7 +60,7 @@ def _load(
     return result.as_dict()
 
 
-def _in_memory(settings: Target, tree: dict[str, tuple[str, str, str | None]]) -> None:
+def _one_chunk(settings: Target, tree: dict[str, tuple[str, str, str | None]]) -> None:
     whole = Dataset("stream-test", "1")
     for chunk in _chunks(tree, len(tree)):
         whole.entities.update(chunk.entities)
@@ -69,14 +68,14 @@ def _in_memory(settings: Target, tree: dict[str, tuple[str, str, str | None]]) -
     load(whole, load_schema(), settings, prune=True)
 
 
-def test_streamed_load_equals_the_in_memory_load_and_reloads_as_a_no_op(
+def test_chunked_load_equals_the_one_chunk_load_and_reloads_as_a_no_op(
     neo4j: Target,
 ) -> None:
     first = _load(neo4j, TREE)
     assert first["nodes_created"] == 7 and first["relationships_created"] == 5
     streamed = graph_state(neo4j)
     run_cypher(neo4j, "MATCH (n) DETACH DELETE n", write=True)
-    _in_memory(neo4j, TREE)
+    _one_chunk(neo4j, TREE)
     assert graph_state(neo4j) == streamed
     before = graph_state(neo4j, keep_run=True)
     again = _load(neo4j, TREE)

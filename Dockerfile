@@ -5,12 +5,11 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-noto-cjk fontconfig \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md kg.toml ./
 COPY loader ./loader
 COPY schema ./schema
 COPY data ./data
 COPY queries ./queries
-COPY tools ./tools
 RUN pip install --no-cache-dir .
 ENTRYPOINT ["kg"]
 CMD ["run"]

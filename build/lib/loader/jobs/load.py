@@ -15,10 +15,10 @@ from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, UsageError
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
+from loader.neo4j.apply import Progress
 from loader.neo4j.bulk import bulk_load
 from loader.neo4j.connect import managed_server, resolve_target
-from loader.neo4j.store import LoadResult, Progress, load
-from loader.neo4j.stream_load import stream_load
+from loader.neo4j.store import LoadResult, load, sync
 from loader.neo4j.target import ConnectionOptions
 from loader.rdf.importer import parse_rdf, rdf_to_dataset
 from loader.rdf.vocab import Names
@@ -134,17 +134,18 @@ def run_divisions_import(
     batch_size: int = 5000,
     prune: bool = True,
     progress: Progress | None = None,
+    from_file: Path | None = None,
 ) -> DivisionsResult:
     """Stream the chosen divisions into Neo4j, then link the curated places to them."""
     schema = load_schema()
-    tarball = divisions.fetch()
+    tarball = divisions.fetch(from_file)
     # An unknown level or code, or a selection with nothing in it (which would prune every
     # division), fails here, before anything connects.
     if next(divisions.read_rows(tarball, levels, within), None) is None:
         raise ConfigError("no division matches --levels/--within; nothing was changed")
     target = resolve_target(options, start=True)
     lines = dict.fromkeys(divisions.curated_codes(target, schema.base_label), "")
-    result = stream_load(
+    result = sync(
         lambda: divisions.chunks(tarball, levels, within, max(batch_size, 1000), lines),
         divisions.DATASET,
         divisions.VERSION,

@@ -15,11 +15,12 @@ from loader.model.outputs import checked_output
 from loader.model.project import current_project
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
+from loader.neo4j.apply import Progress
 from loader.neo4j.connect import managed_server, resolve_target
 from loader.neo4j.cypher import QueryResult, server_components
 from loader.neo4j.saved_queries import browser_link, get_query, run_saved
 from loader.neo4j.server import ServerStatus
-from loader.neo4j.store import LoadResult, Progress, load
+from loader.neo4j.store import LoadResult, load
 from loader.neo4j.target import ConnectionOptions
 from loader.neo4j.writeback import write_back
 

@@ -1,6 +1,6 @@
 """A Mermaid diagram of the model as the data uses it: labels joined by their relationship types.
 
-Derived from the validated dataset, so the README's picture cannot drift from the data.
+Derived from the validated dataset, so the picture in docs/curation.md cannot drift from the data.
 """
 
 from __future__ import annotations

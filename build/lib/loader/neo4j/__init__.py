@@ -6,7 +6,7 @@
 - `install`, `server_conf`, `server`: the managed server built from Maven Central jars.
 - `cypher_text`: the Cypher the loader sends, as constants and small builders.
 - `ddl`: constraints and indexes derived from the schema.
-- `sync_plan`, `store`, `stream_load`: the batched, incremental load and its plan.
+- `sync_plan`, `store`, `apply`: the one load path (chunk by chunk), its plan and its writes.
 - `bulk`: `kg load --bulk`, neo4j-admin import into an empty managed database.
 - `read`: the graph read back into the model (`--from neo4j`).
 - `cypher`, `saved_queries`: ad-hoc and saved queries, read-only unless asked.

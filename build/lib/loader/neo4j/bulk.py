@@ -20,11 +20,12 @@ from typing import IO, Any
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, ServerError
 from loader.model.schema import PropertySpec, Schema
+from loader.neo4j.apply import apply_schema
 from loader.neo4j.cypher_text import COUNT_NODES, DATASET_PROP, RUN_PROP, VERSION_PROP
 from loader.neo4j.driver import open_driver
 from loader.neo4j.install import java_binary
 from loader.neo4j.server import ManagedServer
-from loader.neo4j.store import LoadResult, apply_schema
+from loader.neo4j.store import LoadResult
 from loader.neo4j.sync_plan import Counts
 from loader.neo4j.target import Target
 

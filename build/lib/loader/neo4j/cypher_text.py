@@ -138,6 +138,15 @@ def delete_own_relationships_of_nodes(base: str) -> str:
     )
 
 
+def own_relationships_leaving(base: str) -> str:
+    """How many of this dataset's relationships start at the given nodes, by type."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}})-[r]->(:{quoted(base)}) "
+        "WHERE n.kg_dataset = $dataset AND r.kg_dataset = $dataset "
+        "RETURN type(r) AS type, count(r) AS n"
+    )
+
+
 def labels_of_own_nodes(base: str) -> str:
     return (
         f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) "

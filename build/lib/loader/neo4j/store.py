@@ -1,35 +1,44 @@
-"""Writing the validated dataset into Neo4j: schema DDL, then a batched, incremental sync.
+"""The one load path: a dataset synced into Neo4j chunk by chunk, whatever its size.
 
-1. apply the derived DDL (idempotent); 2. read what this dataset wrote before; 3. plan the
-difference (`sync_plan`); 4. write only that, in `UNWIND $rows` batches, one driver-managed
-transaction each (transient errors are retried). Every written row is stamped with the dataset
-name, version and the run id; `--prune` sweeps this dataset's leftovers and nothing else.
+A curated dataset held in memory is one chunk (`load`); China's 665k divisions arrive as chunks
+from a source read twice (`sync`). For each chunk: read what this dataset holds of its ids, plan
+the difference (`sync_plan`), write only that (`apply`). Memory is bounded by the chunk size plus
+8 bytes per row (a hash of each id, for the final sweep). The guarantees:
+
+- an id that another dataset or tool owns stops the load before any write (a first, read-only
+  pass over the ids);
+- rows already as wanted are not written, so an unchanged reload writes nothing;
+- with `prune`, this dataset's nodes and relationships the data no longer has are deleted, and
+  nothing anyone else wrote; a load killed between batches is completed by the next run.
+
+A relation's end must be in its own chunk or an earlier one (parents before children). A node
+whose label changed is rewritten when the dataset is one chunk, and refused in a streamed load.
 """
 
 from __future__ import annotations
 
-import logging
+import queue
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, QueryFailed
 from loader.model.schema import Schema
 from loader.neo4j import cypher_text as q
-from loader.neo4j.ddl import schema_statements
+from loader.neo4j.apply import Progress, apply_plan, apply_schema, id_hash, sweep
 from loader.neo4j.driver import open_driver
 from loader.neo4j.maintenance import clear_database
-from loader.neo4j.sync_plan import Counts, Plan, Snapshot, make_plan, own_label
+from loader.neo4j.sync_plan import Counts, Snapshot, make_plan
 from loader.neo4j.target import Target
 
-log = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]  # (phase, rows done in this step, phase total)
+Chunks = Callable[[], Iterable[Dataset]]  # each call reads the data again, chunk by chunk
 MAX_BATCH = 100_000
+FOREIGN_IN_MEMORY = 200_000  # more foreign nodes than this are checked in the database instead
 
 
 @dataclass
@@ -71,234 +80,175 @@ class LoadResult:
 def load(
     dataset: Dataset,
     schema: Schema,
-    settings: Target,
+    target: Target,
     batch_size: int = 1000,
     prune: bool = False,
     dry_run: bool = False,
     wipe: bool = False,
     progress: Progress | None = None,
 ) -> LoadResult:
+    """A dataset held in memory: the load path with the whole dataset as its one chunk."""
+    return sync(
+        lambda: [dataset],
+        dataset.name,
+        dataset.version,
+        schema,
+        target,
+        label_of=dataset.label_of,
+        batch_size=batch_size,
+        prune=prune,
+        dry_run=dry_run,
+        wipe=wipe,
+        progress=progress,
+        one_chunk=True,
+    )
+
+
+def sync(
+    chunks: Chunks,
+    name: str,
+    version: str,
+    schema: Schema,
+    target: Target,
+    label_of: Callable[[str], str],
+    batch_size: int = 5000,
+    prune: bool = False,
+    dry_run: bool = False,
+    wipe: bool = False,
+    progress: Progress | None = None,
+    one_chunk: bool = False,
+) -> LoadResult:
+    """Sync dataset `name`, read from `chunks`, into Neo4j; `label_of` gives a relation end's
+    label when the end is outside the chunk. `dry_run` reads and plans but writes nothing."""
     if not 1 <= batch_size <= MAX_BATCH:
         raise ConfigError(f"batch size must be between 1 and {MAX_BATCH}, not {batch_size}")
     started = time.monotonic()
-    run_id = uuid.uuid4().hex
-    tick = progress or (lambda phase, done, total: None)
+    report = progress or (lambda phase, done, total: None)
+
+    def tick(phase: str, done: int, total: int) -> None:
+        report(phase, done, total if one_chunk else 0)  # a chunk's total is not the load's
+
     base = schema.base_label
-    with open_driver(settings) as driver:
+    result = LoadResult(name, version, uuid.uuid4().hex, target.uri, dry_run, prune, wipe)
+    with open_driver(target) as driver:
         if wipe and not dry_run:
-            clear_database(settings)
-        snapshot = Snapshot() if wipe else _snapshot(driver, settings, dataset, base)
-        plan = make_plan(dataset, base, snapshot, prune)
-        result = LoadResult(
-            dataset.name,
-            dataset.version,
-            run_id,
-            settings.uri,
-            dry_run,
-            prune,
-            wipe,
-            plan.nodes,
-            plan.relationships,
-        )
+            clear_database(target)
+        _refuse_foreign_ids(driver, target, chunks, base, name)
         if not dry_run:
-            _refuse_foreign_ids(driver, settings, dataset, plan, base)
-            apply_schema(driver, settings, schema, tick)
-            apply_plan(driver, settings, dataset, schema, plan, run_id, batch_size, tick)
+            apply_schema(driver, target, schema, tick)
+        records, _, _ = driver.execute_query(
+            q.any_own_node(base), {"dataset": name}, database_=target.database
+        )
+        reload = bool(records) and not wipe  # a first load has nothing to diff or sweep
+        seen = array("q")
+        for chunk in read_ahead(chunks()):
+            snapshot = _chunk_snapshot(driver, target, chunk, base) if reload else Snapshot()
+            plan = make_plan(chunk, base, snapshot, prune, label_of)
+            if plan.relabel_ids and not one_chunk:
+                raise QueryFailed(
+                    f"node {plan.relabel_ids[0]!r} changed its label; a streamed load does not "
+                    "relabel (delete the node, then load again)"
+                )
+            if not dry_run:
+                apply_plan(driver, target, chunk, schema, plan, result.run_id, batch_size, tick)
+            for total, part in (
+                (result.nodes, plan.nodes),
+                (result.relationships, plan.relationships),
+            ):
+                for key, counts in part.items():
+                    total.setdefault(key, Counts()).add(counts)
+            if reload:
+                seen.extend(id_hash(entity_id) for entity_id in chunk.entities)
+        if reload:
+            seen = array("q", sorted(seen))
+            sweep(
+                driver, target, base, name, seen, prune, dry_run, result.nodes, result.relationships
+            )
     result.elapsed_s = time.monotonic() - started
     return result
 
 
-def apply_schema(
-    driver: Any, settings: Target, schema: Schema, tick: Progress | None = None
-) -> None:
-    """The derived DDL, each statement in a retried transaction: two loads starting together
-    both create the same constraints and can deadlock on the label lock (a transient error)."""
-    statements = schema_statements(schema)
-    with driver.session(database=settings.database) as session:
-        for statement in statements:
-            session.execute_write(_run, statement, {})
-            if tick:
-                tick("schema", 1, len(statements))
+def _refuse_foreign_ids(driver: Any, target: Target, chunks: Chunks, base: str, name: str) -> None:
+    """Stop before any write if a node this dataset did not write holds one of its ids."""
+    params = {"dataset": name}
+    records, _, _ = driver.execute_query(
+        q.count_foreign_nodes(base), params, database_=target.database
+    )
+    foreign = int(records[0]["n"])
+    if not foreign:
+        return
+    taken: list[str] = []
+    if foreign <= FOREIGN_IN_MEMORY:
+        records, _, _ = driver.execute_query(
+            q.foreign_nodes(base), params, database_=target.database
+        )
+        held = {str(r["id"]) for r in records}
+        for chunk in chunks():
+            taken.extend(entity_id for entity_id in chunk.entities if entity_id in held)
+    else:
+        for chunk in chunks():
+            records, _, _ = driver.execute_query(
+                q.foreign_id_claims(base),
+                {"ids": list(chunk.entities), "dataset": name},
+                database_=target.database,
+            )
+            taken.extend(str(r["id"]) for r in records)
+    if taken:
+        shown = ", ".join(repr(t) for t in taken[:10])
+        raise QueryFailed(
+            f"id {shown} already belongs to a node that dataset {name!r} did not write; "
+            "nothing was changed"
+        )
 
 
-def _snapshot(driver: Any, settings: Target, dataset: Dataset, base: str) -> Snapshot:
+def _chunk_snapshot(driver: Any, target: Target, chunk: Dataset, base: str) -> Snapshot:
+    """What this dataset holds of the chunk's ids, and the relationships that start there."""
     from neo4j import RoutingControl
 
     snapshot = Snapshot()
-    params = {"dataset": dataset.name}
-    records, _, _ = driver.execute_query(
-        q.existing_nodes(base), params, database_=settings.database, routing_=RoutingControl.READ
-    )
+    params = {"ids": list(chunk.entities), "dataset": chunk.name}
+    read = {"database_": target.database, "routing_": RoutingControl.READ}
+    records, _, _ = driver.execute_query(q.own_nodes_among(base), params, **read)
     for record in records:
         snapshot.nodes[record["id"]] = (frozenset(record["labels"]), dict(record["props"]))
-    records, _, _ = driver.execute_query(
-        q.existing_relationships(base),
-        params,
-        database_=settings.database,
-        routing_=RoutingControl.READ,
-    )
+    records, _, _ = driver.execute_query(q.own_relationships_from(base), params, **read)
     for record in records:
-        snapshot.relationships[(record["start"], record["type"], record["end"])] = dict(
-            record["props"]
-        )
+        key = (record["start"], record["type"], record["end"])
+        snapshot.relationships[key] = dict(record["props"])
     return snapshot
 
 
-def _refuse_foreign_ids(
-    driver: Any, settings: Target, dataset: Dataset, plan: Plan, base: str
-) -> None:
-    """Stop before writing anything if another dataset or tool already owns one of our ids."""
-    ids = [row.id for row in plan.node_upserts]
-    if not ids:
-        return
-    records, _, _ = driver.execute_query(
-        q.foreign_id_claims(base),
-        {"ids": ids, "dataset": dataset.name},
-        database_=settings.database,
-    )
-    if records:
-        taken = ", ".join(repr(r["id"]) for r in records)
-        raise QueryFailed(
-            f"id {taken} already belongs to a node that dataset {dataset.name!r} "
-            "did not write; nothing was changed"
-        )
+def read_ahead(chunks: Iterable[Dataset], depth: int = 2) -> Iterator[Dataset]:
+    """The next chunks are read on a thread while the server writes this one (the driver waits
+    on its socket without holding the GIL), so reading the source costs almost no wall time."""
+    ahead: queue.Queue[Dataset | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
 
+    def offer(item: Dataset | BaseException | None) -> bool:
+        while not stop.is_set():  # the consumer may have stopped early: never block forever
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
-def apply_plan(
-    driver: Any,
-    settings: Target,
-    dataset: Dataset,
-    schema: Schema,
-    plan: Plan,
-    run_id: str,
-    batch_size: int,
-    tick: Progress,
-) -> None:
-    """Write a plan: stale relationships out, relabels, nodes, relationships, stale nodes."""
-    base = schema.base_label
-    stamp = {q.RUN_PROP: run_id}
-    with driver.session(database=settings.database) as session:
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if not offer(chunk):
+                    return
+            offer(None)
+        except BaseException as error:  # handed to the consumer, raised there
+            offer(error)
 
-        def write(
-            query: str, rows: Sequence[Any], phase: str, total: int, key: str = "rows"
-        ) -> None:
-            for batch in _batches(rows, batch_size):
-                session.execute_write(_run, query, {key: batch, "dataset": dataset.name})
-                tick(phase, len(batch), total)
-
-        stale_rels = [{"start": s, "type": t, "end": e} for s, t, e in plan.stale_relationships]
-        for rel_type, rows in _group(stale_rels, lambda r: r["type"]).items():
-            write(
-                q.delete_relationships(base, rel_type),
-                rows,
-                "delete relationships",
-                len(stale_rels),
-            )
-        if plan.relabel_ids:  # a node whose label changed is rewritten from scratch
-            write(
-                q.delete_own_relationships_of_nodes(base),
-                plan.relabel_ids,
-                "relabel",
-                len(plan.relabel_ids),
-                key="ids",
-            )
-            write(
-                q.delete_nodes(base), plan.relabel_ids, "relabel", len(plan.relabel_ids), key="ids"
-            )
-        node_rows = [
-            {
-                "id": row.id,
-                "label": row.label,
-                "props": _typed(schema.node_properties(row.label), row.props) | stamp,
-            }
-            for row in plan.node_upserts
-        ]
-        for label, rows in _group(node_rows, lambda r: r["label"]).items():
-            write(q.merge_nodes(label, base), rows, "nodes", len(node_rows))
-        rel_rows = [
-            {
-                "start": row.start,
-                "end": row.end,
-                "group": (row.start_label, row.type, row.end_label),
-                "props": _typed(schema.relationship_properties(row.type), row.props) | stamp,
-            }
-            for row in plan.rel_upserts
-        ]
-        for (start_label, rel_type, end_label), rows in _group(
-            rel_rows, lambda r: r["group"]
-        ).items():
-            clean = [{k: v for k, v in r.items() if k != "group"} for r in rows]
-            write(
-                q.merge_relationships(start_label, rel_type, end_label),
-                clean,
-                "relationships",
-                len(rel_rows),
-            )
-        if plan.stale_node_ids:
-            write(
-                q.delete_own_relationships_of_nodes(base),
-                plan.stale_node_ids,
-                "delete nodes",
-                len(plan.stale_node_ids),
-                key="ids",
-            )
-            write(
-                q.delete_nodes(base),
-                plan.stale_node_ids,
-                "delete nodes",
-                len(plan.stale_node_ids),
-                key="ids",
-            )
-    count_kept(driver, settings, dataset.name, plan.stale_node_ids, plan.nodes, base)
-
-
-def count_kept(
-    driver: Any,
-    settings: Target,
-    name: str,
-    stale_ids: list[str],
-    nodes: dict[str, Counts],
-    base: str,
-) -> None:
-    """Stale nodes that others still link to were kept: say so in the counts."""
-    if not stale_ids:
-        return
-    records, _, _ = driver.execute_query(
-        q.labels_of_own_nodes(base),
-        {"ids": stale_ids, "dataset": name},
-        database_=settings.database,
-    )
-    for record in records:
-        label = own_label(record["labels"], base)
-        counts = nodes.setdefault(label, Counts())
-        counts.deleted -= 1
-        counts.stale += 1
-        log.warning("kept a stale %s node: another dataset or tool still links to it", label)
-
-
-def _run(tx: Any, query: str, params: dict[str, Any]) -> None:
-    tx.run(query, params).consume()
-
-
-def _typed(specs: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
-    """ISO date strings become Neo4j dates, so Cypher can compare and sort them."""
-    out = dict(props)
-    for key, value in props.items():
-        spec = specs.get(key)
-        if spec is not None and spec.type == "date" and isinstance(value, str):
-            out[key] = date.fromisoformat(value)
-    return out
-
-
-def _group(
-    rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]
-) -> dict[Any, list[Any]]:
-    groups: dict[Any, list[Any]] = {}
-    for row in rows:
-        groups.setdefault(key(row), []).append(row)
-    return groups
-
-
-def _batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+    reader = threading.Thread(target=produce, name="kg-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()

@@ -1,0 +1,238 @@
+"""Writing one chunk's plan, and the final sweep: the write side of the load path.
+
+Each batch is one driver-managed transaction (transient errors are retried); every written row is
+stamped with the dataset, its version and the run id. Deletions touch only this dataset's rows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from loader.model.dataset import Dataset
+from loader.model.schema import Schema
+from loader.neo4j import cypher_text as q
+from loader.neo4j.ddl import schema_statements
+from loader.neo4j.sync_plan import Counts, Plan, own_label
+from loader.neo4j.target import Target
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (phase, rows done in this step, phase total)
+SWEEP_PAGE = 10_000
+
+
+def apply_schema(driver: Any, target: Target, schema: Schema, tick: Progress | None = None) -> None:
+    """The derived DDL, each statement in a retried transaction: two loads starting together
+    both create the same constraints and can deadlock on the label lock (a transient error)."""
+    statements = schema_statements(schema)
+    with driver.session(database=target.database) as session:
+        for statement in statements:
+            session.execute_write(_run, statement, {})
+            if tick:
+                tick("schema", 1, len(statements))
+
+
+def apply_plan(
+    driver: Any,
+    target: Target,
+    dataset: Dataset,
+    schema: Schema,
+    plan: Plan,
+    run_id: str,
+    batch_size: int,
+    tick: Progress,
+) -> None:
+    """Write a plan: stale relationships out, relabels, nodes, relationships, stale nodes."""
+    base = schema.base_label
+    stamp = {q.RUN_PROP: run_id}
+    with driver.session(database=target.database) as session:
+
+        def write(
+            query: str, rows: Sequence[Any], phase: str, total: int, key: str = "rows"
+        ) -> None:
+            for batch in _batches(rows, batch_size):
+                session.execute_write(_run, query, {key: batch, "dataset": dataset.name})
+                tick(phase, len(batch), total)
+
+        stale_rels = [{"start": s, "type": t, "end": e} for s, t, e in plan.stale_relationships]
+        for rel_type, rows in _group(stale_rels, lambda r: r["type"]).items():
+            write(
+                q.delete_relationships(base, rel_type),
+                rows,
+                "delete relationships",
+                len(stale_rels),
+            )
+        if plan.relabel_ids:  # a node whose label changed is rewritten from scratch
+            write(
+                q.delete_own_relationships_of_nodes(base),
+                plan.relabel_ids,
+                "relabel",
+                len(plan.relabel_ids),
+                key="ids",
+            )
+            write(
+                q.delete_nodes(base), plan.relabel_ids, "relabel", len(plan.relabel_ids), key="ids"
+            )
+        node_rows = [
+            {
+                "id": row.id,
+                "label": row.label,
+                "props": _typed(schema.node_properties(row.label), row.props) | stamp,
+            }
+            for row in plan.node_upserts
+        ]
+        for label, rows in _group(node_rows, lambda r: r["label"]).items():
+            write(q.merge_nodes(label, base), rows, "nodes", len(node_rows))
+        rel_rows = [
+            {
+                "start": row.start,
+                "end": row.end,
+                "group": (row.start_label, row.type, row.end_label),
+                "props": _typed(schema.relationship_properties(row.type), row.props) | stamp,
+            }
+            for row in plan.rel_upserts
+        ]
+        for (start_label, rel_type, end_label), rows in _group(
+            rel_rows, lambda r: r["group"]
+        ).items():
+            clean = [{k: v for k, v in r.items() if k != "group"} for r in rows]
+            write(
+                q.merge_relationships(start_label, rel_type, end_label),
+                clean,
+                "relationships",
+                len(rel_rows),
+            )
+        if plan.stale_node_ids:
+            write(
+                q.delete_own_relationships_of_nodes(base),
+                plan.stale_node_ids,
+                "delete nodes",
+                len(plan.stale_node_ids),
+                key="ids",
+            )
+            write(
+                q.delete_nodes(base),
+                plan.stale_node_ids,
+                "delete nodes",
+                len(plan.stale_node_ids),
+                key="ids",
+            )
+    count_kept(driver, target, dataset.name, plan.stale_node_ids, plan.nodes, base)
+
+
+def count_kept(
+    driver: Any,
+    target: Target,
+    name: str,
+    stale_ids: list[str],
+    nodes: dict[str, Counts],
+    base: str,
+) -> None:
+    """Stale nodes that others still link to were kept: say so in the counts."""
+    if not stale_ids:
+        return
+    records, _, _ = driver.execute_query(
+        q.labels_of_own_nodes(base),
+        {"ids": stale_ids, "dataset": name},
+        database_=target.database,
+    )
+    for record in records:
+        label = own_label(record["labels"], base)
+        counts = nodes.setdefault(label, Counts())
+        counts.deleted -= 1
+        counts.stale += 1
+        log.warning("kept a stale %s node: another dataset or tool still links to it", label)
+
+
+def sweep(
+    driver: Any,
+    target: Target,
+    base: str,
+    name: str,
+    seen: Sequence[int],
+    prune: bool,
+    dry_run: bool,
+    nodes: dict[str, Counts],
+    relationships: dict[str, Counts],
+) -> None:
+    """This dataset's nodes the data no longer has (their id hash is not in `seen`): deleted
+    with `prune`, with the relationships this dataset hung on them, else counted as stale.
+    Pages through the id index. A dry run counts what a real run would delete."""
+    after = ""
+    while True:
+        records, _, _ = driver.execute_query(
+            q.own_node_page(base),
+            {"dataset": name, "after": after, "page": SWEEP_PAGE},
+            database_=target.database,
+        )
+        if not records:
+            return
+        after = str(records[-1]["id"])
+        gone = [r for r in records if not contains_hash(seen, id_hash(str(r["id"])))]
+        if not gone:
+            continue
+        ids = [str(r["id"]) for r in gone]
+        params = {"ids": ids, "dataset": name}
+        what = "deleted" if prune else "stale"
+        for record in gone:
+            counts = nodes.setdefault(own_label(record["labels"], base), Counts())
+            setattr(counts, what, getattr(counts, what) + 1)
+        if not prune or dry_run:
+            # the relationships starting at these nodes were in no chunk's snapshot
+            for record in driver.execute_query(
+                q.own_relationships_leaving(base), params, database_=target.database
+            ).records:
+                counts = relationships.setdefault(record["type"], Counts())
+                setattr(counts, what, getattr(counts, what) + record["n"])
+            continue
+        deleted = driver.execute_query(
+            q.delete_own_relationships_of_nodes(base), params, database_=target.database
+        ).records
+        for record in deleted:
+            relationships.setdefault(record["type"], Counts()).deleted += record["deleted"]
+        driver.execute_query(q.delete_nodes(base), params, database_=target.database)
+        count_kept(driver, target, name, ids, nodes, base)
+
+
+def id_hash(entity_id: str) -> int:
+    """64 bits of an id: a collision can only keep a stale node, never delete a wanted one."""
+    digest = hashlib.blake2b(entity_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def contains_hash(ordered: Sequence[int], value: int) -> bool:
+    at = bisect.bisect_left(ordered, value)
+    return at < len(ordered) and ordered[at] == value
+
+
+def _run(tx: Any, query: str, params: dict[str, Any]) -> None:
+    tx.run(query, params).consume()
+
+
+def _typed(specs: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+    """ISO date strings become Neo4j dates, so Cypher can compare and sort them."""
+    out = dict(props)
+    for key, value in props.items():
+        spec = specs.get(key)
+        if spec is not None and spec.type == "date" and isinstance(value, str):
+            out[key] = date.fromisoformat(value)
+    return out
+
+
+def _group(
+    rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]
+) -> dict[Any, list[Any]]:
+    groups: dict[Any, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return groups
+
+
+def _batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

@@ -26,8 +26,9 @@ from loader.model.dataset import (
     source_records,
 )
 from loader.model.errors import DataInvalid
+from loader.model.properties import PropertySpec
 from loader.model.readers import LocDict, Problem, read_text, read_yaml
-from loader.model.schema import PropertySpec, Schema, load_schema
+from loader.model.schema import Schema, load_schema
 
 DOCUMENT = "Document"
 # Keys a source file may carry besides the Document properties of the schema.

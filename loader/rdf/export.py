@@ -18,7 +18,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from loader.model.dataset import Dataset, Entity, Relation
 from loader.model.errors import ConfigError
-from loader.model.schema import PropertySpec, Schema
+from loader.model.properties import PropertySpec
+from loader.model.schema import Schema
 from loader.rdf.ontology import (
     COMMON_PREDICATES,
     SOURCES_PREDICATE,

@@ -15,7 +15,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from loader.model.schema import PropertySpec, Schema
+from loader.model.properties import PropertySpec
+from loader.model.schema import Schema
 from loader.rdf.vocab import CLASS_ALIGNMENT, PREFIXES, PROPERTY_ALIGNMENT, SCHEMA, SH, WDT, Names
 
 XSD_TYPES = {

@@ -1,8 +1,9 @@
 """The graph schema, read from `schema/schema.yaml`: the single source of truth.
 
-A frozen model of labels, relationship types and typed properties. Loading it checks the file
-itself (an undefined label in a pattern, an unknown property type) and names the line. Neo4j
-DDL, SHACL shapes and the ontology are all derived from this model.
+A frozen model of labels, relationship types and typed properties, with each one's roles, style
+and RDF alignment. Loading it checks the file itself (an undefined label in a pattern, an unknown
+property type or role, a bad colour) and names the line. Neo4j DDL, SHACL shapes, the ontology
+and the Browser stylesheet are all derived from this model.
 """
 
 from __future__ import annotations
@@ -16,6 +17,15 @@ from loader.model.errors import DataInvalid
 from loader.model.project import current_project
 from loader.model.properties import TYPES, PropertySpec
 from loader.model.readers import LocDict, Problem, read_yaml
+from loader.model.schema_annotations import (
+    LABEL_ALIGNMENTS,
+    LABEL_ROLES,
+    TYPE_ALIGNMENTS,
+    TYPE_ROLES,
+    Alignment,
+    AnnotationReader,
+    LabelStyle,
+)
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -26,7 +36,10 @@ class LabelSpec:
     zh: str
     description: str
     properties: dict[str, PropertySpec]
+    style: LabelStyle
     indexed: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    rdf: Alignment = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,8 @@ class RelTypeSpec:
     description: str
     properties: dict[str, PropertySpec]
     pairs: frozenset[tuple[str, str]]
+    roles: tuple[str, ...] = ()
+    rdf: Alignment = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,22 @@ class Schema:
     def allows(self, start: str, rel_type: str, end: str) -> bool:
         spec = self.relationships.get(rel_type)
         return spec is not None and (start, end) in spec.pairs
+
+    def labels_with_role(self, role: str) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.labels.items() if role in spec.roles)
+
+    def types_with_role(self, role: str) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.relationships.items() if role in spec.roles)
+
+    def label_for(self, role: str) -> str:
+        """The one label with a unique role (`document`, `gazetteer`): checked at load."""
+        (label,) = self.labels_with_role(role)
+        return label
+
+    def type_for(self, role: str) -> str:
+        """The one relationship type with a unique role (`containment`, `identity`)."""
+        (rel_type,) = self.types_with_role(role)
+        return rel_type
 
 
 def load_schema(path: Path | None = None) -> Schema:
@@ -103,6 +134,8 @@ def load_schema(path: Path | None = None) -> Schema:
             )
         return out
 
+    annotations = AnnotationReader(name, problems)
+    common = props(data.get("common_properties"), "common_properties", data.line)
     labels: dict[str, LabelSpec] = {}
     declared = _section(data, "labels")
     declared_types = _section(data, "relationships")
@@ -129,12 +162,16 @@ def load_schema(path: Path | None = None) -> Schema:
                         f"labels.{label}: index on unknown property {prop!r}",
                     )
                 )
+        where = f"labels.{label}"
         labels[str(label)] = LabelSpec(
             str(label),
             str(spec.get("zh", label)),
             str(spec.get("description", "")),
             label_props,
-            indexed,
+            style=annotations.style(spec, where, {*common, *label_props}),
+            indexed=indexed,
+            roles=annotations.roles(spec, where, LABEL_ROLES),
+            rdf=annotations.alignment(spec, where, LABEL_ALIGNMENTS),
         )
     relationships: dict[str, RelTypeSpec] = {}
     for rel, spec in declared_types.items():
@@ -157,18 +194,25 @@ def load_schema(path: Path | None = None) -> Schema:
             problems.append(
                 Problem(name, spec.line, f"relationship {rel} allows no (from, to) pair")
             )
+        where = f"relationships.{rel}"
         relationships[str(rel)] = RelTypeSpec(
             str(rel),
             str(spec.get("zh", rel)),
             str(spec.get("description", "")),
-            props(spec.get("properties"), f"relationships.{rel}", spec.line),
+            props(spec.get("properties"), where, spec.line),
             frozenset(pairs),
+            roles=annotations.roles(spec, where, TYPE_ROLES),
+            rdf=annotations.alignment(spec, where, TYPE_ALIGNMENTS),
         )
+    annotations.unique_roles(_holders(labels, LABEL_ROLES), data.line_of("labels"), "labels")
+    annotations.unique_roles(
+        _holders(relationships, TYPE_ROLES), data.line_of("relationships"), "relationships"
+    )
     schema = Schema(
         name=str(data.get("name", "graph")),
         base_label=str(data.get("base_label", "Entity")),  # checked below
         key=str(data.get("key", "id")),
-        common=props(data.get("common_properties"), "common_properties", data.line),
+        common=common,
         labels=labels,
         relationships=relationships,
         provenance=props(data.get("provenance_properties"), "provenance_properties", data.line),
@@ -201,6 +245,12 @@ def load_schema(path: Path | None = None) -> Schema:
     if problems:
         raise DataInvalid("invalid schema", problems)
     return schema
+
+
+def _holders(
+    specs: dict[str, LabelSpec] | dict[str, RelTypeSpec], known: dict[str, str]
+) -> dict[str, list[str]]:
+    return {role: [name for name, spec in specs.items() if role in spec.roles] for role in known}
 
 
 def _section(data: LocDict, key: str) -> LocDict:

@@ -1,14 +1,18 @@
 """The schema file: its annotations (roles, style, RDF alignment) are checked where they are
-written."""
+written, and no module outside loader/model/ spells a label or relationship type itself."""
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
 
 from loader.model.errors import DataInvalid
 from loader.model.schema import load_schema
+from loader.model.schema_annotations import VOCABULARIES
+from loader.rdf.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "schema.yaml"
@@ -112,3 +116,44 @@ def test_bad_alignments_are_reported(tmp_path: Path) -> None:
         f"schema.yaml:{_line(old)}: labels.Event: 'Event' is not a CURIE (prefix:name)",
         f"schema.yaml:{_line(old)}: labels.Event: unknown rdf key 'sameAs' (known: subClassOf)",
     ]
+
+
+def test_the_export_binds_the_vocabularies_alignments_name() -> None:
+    assert {p: str(ns) for p, ns in PREFIXES.items()} == VOCABULARIES
+
+
+# Cypher or words a string may hold besides a name: `:Label`, `` `Label` `` or the whole string.
+NAMED = re.compile(r"^(?P<whole>\w+)$|[:`](?P<part>\w+)`?")
+
+
+def _string_constants(tree: ast.AST) -> list[tuple[int, str]]:
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings
+    ]
+
+
+def test_no_module_outside_the_model_spells_a_label_or_type() -> None:
+    """Labels and types come from the loaded schema; loader/model/ reads the schema itself."""
+    schema = load_schema(SCHEMA_FILE)
+    names = {*schema.labels, *schema.relationships, *schema.lexical.values()}
+    found = []
+    for path in sorted((ROOT / "loader").rglob("*.py")):
+        if path.parent.name == "model":
+            continue
+        for line, text in _string_constants(ast.parse(path.read_text("utf-8"))):
+            for match in NAMED.finditer(text):
+                word = match.group("whole") or match.group("part")
+                if word in names:
+                    found.append(f"{path.relative_to(ROOT)}:{line}: {word}")
+    assert found == []

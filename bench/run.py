@@ -68,7 +68,7 @@ def divisions_nt(schema: Schema, tarball: Path, curated: Dataset, path: Path) ->
     """The curated graph and the divisions as one N-Triples file (what rdflib-neo4j loads)."""
     names = Names()
     quads = dataset_quads(curated, schema, names, with_ontology=False)
-    for chunk in divisions.chunks(tarball, list(divisions.LEVELS)):
+    for chunk in divisions.chunks(schema, tarball, list(divisions.LEVELS)):
         quads = itertools.chain(  # each chunk repeats the 3 dataset triples: skip them
             quads, itertools.islice(dataset_quads(chunk, schema, names, False), 3, None)
         )
@@ -85,7 +85,7 @@ def main() -> None:
     curated = load_dataset(None, schema)
     tarball = divisions.fetch()
     nodes, rels = len(curated.entities), len(curated.relations)
-    for chunk in divisions.chunks(tarball, list(divisions.LEVELS)):
+    for chunk in divisions.chunks(schema, tarball, list(divisions.LEVELS)):
         nodes += len(chunk.entities)
         rels += len(chunk.relations)
     results: dict[str, dict[str, float]] = {}
@@ -97,7 +97,10 @@ def main() -> None:
     fresh(server)
     folder = server.home / "import" / "bench"
     args, _n, _r = write_files(
-        [[curated], divisions.chunks(tarball, list(divisions.LEVELS))], schema, folder, "bench"
+        [[curated], divisions.chunks(schema, tarball, list(divisions.LEVELS))],
+        schema,
+        folder,
+        "bench",
     )
     server.stop()
     start = time.monotonic()
@@ -126,7 +129,7 @@ def main() -> None:
         itertools.islice(
             (
                 e
-                for c in divisions.chunks(tarball, ["province", "city", "county"])
+                for c in divisions.chunks(schema, tarball, ["province", "city", "county"])
                 for e in c.entities.values()
             ),
             NAIVE_SAMPLE,
@@ -158,7 +161,7 @@ def main() -> None:
         itertools.islice(
             (
                 q
-                for c in divisions.chunks(tarball, list(divisions.LEVELS))
+                for c in divisions.chunks(schema, tarball, list(divisions.LEVELS))
                 for q in dataset_quads(c, schema, names, with_ontology=False)
             ),
             300_000,

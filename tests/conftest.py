@@ -18,7 +18,7 @@ from loader.neo4j.maintenance import clear_database
 from loader.neo4j.server import USERNAME, ManagedServer
 from loader.neo4j.store import load
 from loader.neo4j.target import Target
-from loader.text.extract import extract
+from loader.text.extract import Matcher, extract, surface_forms
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,8 @@ def loaded(managed_server: ManagedServer) -> Iterator[Target]:
     dataset = load_dataset(ROOT / "data", schema)
     load(dataset, schema, settings)
     seed = (ROOT / "data" / "sources" / "jinshan-layout-2020-12.txt").read_text("utf-8")
-    write_lexical(extract(seed, dataset, "jinshan-layout-2020-12"), schema, settings)
+    matcher = Matcher(surface_forms(dataset, schema))
+    write_lexical(extract(seed, dataset, "jinshan-layout-2020-12", matcher), schema, settings)
     run_cypher(settings, "CALL db.awaitIndexes(60)")
     yield settings
 

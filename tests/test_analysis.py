@@ -25,6 +25,7 @@ from loader.neo4j.target import ConnectionOptions, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Location("test", 0)
+SCHEMA = load_schema()
 
 
 def _tiny() -> Dataset:
@@ -56,7 +57,7 @@ def _tiny() -> Dataset:
 
 
 def test_metrics_equal_hand_computed_values() -> None:
-    result = analyze(_tiny())
+    result = analyze(_tiny(), SCHEMA)
     scores = {s.id: s for s in result.nodes}
     assert {k: s.degree for k, s in scores.items()} == {
         "a": 1,
@@ -95,7 +96,7 @@ def test_pagerank_of_a_star_matches_the_closed_form() -> None:
     d.relations = d.relations[:3]
     for node in ("r", "t1", "t2"):
         del d.entities[node]
-    scores = {s.id: s.pagerank for s in analyze(d).nodes}
+    scores = {s.id: s.pagerank for s in analyze(d, SCHEMA).nodes}
     # Leaves x, hub y; the hub dangles and spreads evenly: x = .15/4 + .85*y/4,
     # y = .15/4 + .85*(3x + y/4) with 3x + y = 1  =>  y = .8875/1.6375, x = (1 - y)/3.
     y = 0.8875 / 1.6375
@@ -104,20 +105,20 @@ def test_pagerank_of_a_star_matches_the_closed_form() -> None:
 
 
 def test_communities_are_stable() -> None:
-    first = analyze(load_dataset(ROOT / "data")).communities
-    assert first == analyze(load_dataset(ROOT / "data")).communities
+    first = analyze(load_dataset(ROOT / "data"), SCHEMA).communities
+    assert first == analyze(load_dataset(ROOT / "data"), SCHEMA).communities
     assert len(first) > 3
 
 
 def test_paths_by_any_name() -> None:
     data = load_dataset(ROOT / "data")
     for a, b in (("叶新公路", "姚庄镇"), ("Yexin Road", "姚庄"), ("墨枫公路", "yaozhuang")):
-        paths = shortest_paths(data, a, b)
+        paths = shortest_paths(data, SCHEMA, a, b)
         assert paths and all(len(p) == len(paths[0]) for p in paths)
         assert paths[0][-1].end == "yaozhuang"
         assert all(step.sentence for path in paths for step in path)
     with pytest.raises(ConfigError, match="no entity is called"):
-        shortest_paths(data, "火星", "金山区")
+        shortest_paths(data, SCHEMA, "火星", "金山区")
 
 
 def test_path_and_analyze_cli() -> None:

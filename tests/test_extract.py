@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from loader.cli.app import app
+from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.target import Target
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "sources" / "jinshan-layout-2020-12.txt"
 GOLD = ROOT / "data" / "gold" / "jinshan-layout-2020-12.mentions.yaml"
 DATASET = load_dataset(ROOT / "data")
-MATCHER = Matcher(surface_forms(DATASET))
+MATCHER = Matcher(surface_forms(DATASET, load_schema()))
 
 
 def _ids(text: str) -> list[tuple[int, int, str]]:
@@ -150,7 +151,6 @@ def test_rdf_export_can_include_the_lexical_graph(tmp_path: Path) -> None:
     from rdflib import Dataset as RdfDataset
     from rdflib import URIRef
 
-    from loader.model.schema import load_schema
     from loader.rdf.shacl import validate_rdf
     from loader.rdf.vocab import Names
 

@@ -1,7 +1,8 @@
 """Graph analytics with networkx (Neo4j Community has no Graph Data Science library).
 
 From the in-memory model (read from `data/` or from Neo4j): degree, PageRank and betweenness for
-the whole graph and for the transport subgraph, Louvain communities with a fixed seed, connected
+the whole graph and for the transport subgraph (the relations of the schema's `transport` types),
+Louvain communities with a fixed seed, connected
 components, articulation points and bridges, a health report, and shortest paths by any name.
 """
 
@@ -15,13 +16,10 @@ import networkx as nx
 
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError
+from loader.model.schema import Schema
 
 SEED = 42
-TRANSPORT_LABELS = {"Road", "Railway"}
-TRANSPORT_TYPES = {"CONNECTS_TO", "RELIEVES"}
 SMALL_COMPONENT = 3
-DOCUMENT = "Document"
-DIVISION = "Division"  # the national code list is context, not part of the analysed layout
 
 
 @dataclass
@@ -72,11 +70,17 @@ class Analysis:
         }
 
 
-def to_networkx(dataset: Dataset, include_documents: bool = False) -> nx.MultiDiGraph[str]:
+def to_networkx(
+    dataset: Dataset, schema: Schema, include_documents: bool = False
+) -> nx.MultiDiGraph[str]:
+    """The layout without its context labels (the documents stay when asked for)."""
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    left_out = set(schema.labels_with_role("context"))
+    if include_documents:
+        left_out.discard(schema.label_for("document"))
     # Sorted, so results do not depend on where the data was read from (Louvain is order-bound).
     for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
-        if entity.label == DIVISION or (entity.label == DOCUMENT and not include_documents):
+        if entity.label in left_out:
             continue
         graph.add_node(
             entity.id,
@@ -109,20 +113,19 @@ def simple_undirected(graph: nx.MultiDiGraph[str]) -> nx.Graph[str]:
     return simple
 
 
-def transport_subgraph(graph: nx.MultiDiGraph[str]) -> nx.Graph[str]:
-    """Roads and railways, the places they connect and the roads they relieve."""
+def transport_subgraph(graph: nx.MultiDiGraph[str], schema: Schema) -> nx.Graph[str]:
+    """Every relation of a transport type: roads and railways, the places they connect and the
+    roads they relieve."""
+    transport = set(schema.types_with_role("transport"))
     sub: nx.Graph[str] = nx.Graph()
     for start, end, data in graph.edges(data=True):
-        labels = {graph.nodes[start]["label"], graph.nodes[end]["label"]}
-        if data["type"] in TRANSPORT_TYPES and labels & TRANSPORT_LABELS | (
-            {"Town"} if data["type"] == "CONNECTS_TO" else set()
-        ):
+        if data["type"] in transport:
             sub.add_edge(start, end)
     return sub
 
 
-def analyze(dataset: Dataset) -> Analysis:
-    graph = to_networkx(dataset)
+def analyze(dataset: Dataset, schema: Schema) -> Analysis:
+    graph = to_networkx(dataset, schema)
     undirected = simple_undirected(graph)
     directed: nx.DiGraph[str] = nx.DiGraph()
     directed.add_nodes_from(graph.nodes())
@@ -131,7 +134,7 @@ def analyze(dataset: Dataset) -> Analysis:
         directed.add_edge(start, end, weight=weight + 1)
     pagerank = nx.pagerank(directed, weight="weight") if len(directed) else {}
     betweenness = nx.betweenness_centrality(undirected, normalized=True)
-    transport = transport_subgraph(graph)
+    transport = transport_subgraph(graph, schema)
     transport_betweenness = nx.betweenness_centrality(transport, normalized=True)
     transport_pagerank = nx.pagerank(transport) if len(transport) else {}
     communities = sorted(
@@ -174,13 +177,14 @@ def analyze(dataset: Dataset) -> Analysis:
         articulation,
         bridges,
         transport.number_of_nodes(),
-        health(dataset, graph, components),
+        health(dataset, schema.label_for("document"), graph, components),
     )
 
 
 def health(
-    dataset: Dataset, graph: nx.MultiDiGraph[str], components: list[list[str]]
+    dataset: Dataset, document: str, graph: nx.MultiDiGraph[str], components: list[list[str]]
 ) -> dict[str, list[Any]]:
+    """What needs the curator's eye; `document` is the label of the source documents."""
     cited = {r.start for r in dataset.relations if r.properties.get("source")}
     cited |= {r.end for r in dataset.relations if r.properties.get("source")}
     return {
@@ -189,7 +193,7 @@ def health(
         "without_sources": sorted(
             e.id
             for e in dataset.entities.values()
-            if e.label != DOCUMENT and e.id not in cited and not e.properties.get("sources")
+            if e.label != document and e.id not in cited and not e.properties.get("sources")
         ),
         "uncertain": sorted(
             e.id for e in dataset.entities.values() if e.properties.get("uncertain")
@@ -225,8 +229,10 @@ def resolve(dataset: Dataset, name: str) -> str:
     return hits[0]
 
 
-def shortest_paths(dataset: Dataset, a: str, b: str, limit: int = 5) -> list[list[PathStep]]:
-    graph = to_networkx(dataset)
+def shortest_paths(
+    dataset: Dataset, schema: Schema, a: str, b: str, limit: int = 5
+) -> list[list[PathStep]]:
+    graph = to_networkx(dataset, schema)
     start, end = resolve(dataset, a), resolve(dataset, b)
     undirected = simple_undirected(graph)
     if start == end:

@@ -1,9 +1,9 @@
 """Pictures of the graph: a self-contained interactive HTML view and a static PNG/SVG.
 
-Both share one seeded layout and the label colours of the Browser stylesheet. The HTML carries
-its data and its small script inline (nothing loads from a network); the static picture is drawn
-with matplotlib in a real CJK font (Noto Sans CJK from fonts-noto-cjk), so names never turn into
-tofu boxes. A missing CJK font is an error, not a silent fallback.
+Both share one seeded layout and the labels' styles from the schema (as Browser's stylesheet
+does). The HTML carries its data and its small script inline (nothing loads from a network); the
+static picture is drawn with matplotlib in a real CJK font (Noto Sans CJK from fonts-noto-cjk),
+so names never turn into tofu boxes. A missing CJK font is an error, not a silent fallback.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from loader.analysis.graph import SEED, simple_undirected, to_networkx
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, ToolMissing
 from loader.model.schema import Schema
-from loader.neo4j.browser_style import label_colours
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_CANDIDATES = (
@@ -54,8 +53,10 @@ def find_cjk_font() -> Path:
     )
 
 
-def layout(dataset: Dataset) -> tuple[nx.MultiDiGraph[str], dict[str, tuple[float, float]]]:
-    graph = to_networkx(dataset)
+def layout(
+    dataset: Dataset, schema: Schema
+) -> tuple[nx.MultiDiGraph[str], dict[str, tuple[float, float]]]:
+    graph = to_networkx(dataset, schema)
     positions = nx.spring_layout(simple_undirected(graph), seed=SEED, k=0.35, iterations=200)
     return graph, {n: (float(x), float(y)) for n, (x, y) in positions.items()}
 
@@ -80,8 +81,8 @@ def render_static(dataset: Dataset, schema: Schema, path: Path, font: Path | Non
     from matplotlib.lines import Line2D
 
     font_props = FontProperties(fname=str(font or find_cjk_font()))
-    graph, pos = layout(dataset)
-    colours = label_colours(schema)
+    graph, pos = layout(dataset, schema)
+    styles = {label: spec.style for label, spec in schema.labels.items()}
     figure, axes = plt.subplots(figsize=(22, 16), dpi=100)
     axes.set_axis_off()
     for start, end in simple_undirected(graph).edges():
@@ -89,25 +90,26 @@ def render_static(dataset: Dataset, schema: Schema, path: Path, font: Path | Non
         axes.plot([x1, x2], [y1, y2], color="#B8BCC4", linewidth=0.6, zorder=1)
     for node, data in graph.nodes(data=True):
         x, y = pos[node]
-        pillar = data["label"] == "Pillar"
+        style = styles[data["label"]]
+        emphasis = style.emphasis
         axes.scatter(
             [x],
             [y],
-            s=900 if pillar else 160,
-            color=colours.get(data["label"], "#999"),
-            edgecolors="#222222" if pillar else "white",
-            linewidths=2.5 if pillar else 0.8,
-            zorder=3 if pillar else 2,
+            s=900 if emphasis else 160,
+            color=style.colour,
+            edgecolors="#222222" if emphasis else "white",
+            linewidths=2.5 if emphasis else 0.8,
+            zorder=3 if emphasis else 2,
         )
         axes.annotate(
             data["name"],
             (x, y),
-            xytext=(0, 12 if pillar else 7),
+            xytext=(0, 12 if emphasis else 7),
             textcoords="offset points",
             ha="center",
             fontproperties=font_props,
-            fontsize=15 if pillar else 8,
-            weight="bold" if pillar else "normal",
+            fontsize=15 if emphasis else 8,
+            weight="bold" if emphasis else "normal",
             zorder=4,
         )
     used = sorted({d["label"] for _n, d in graph.nodes(data=True)})
@@ -117,7 +119,7 @@ def render_static(dataset: Dataset, schema: Schema, path: Path, font: Path | Non
             [0],
             marker="o",
             linestyle="",
-            color=colours.get(label, "#999"),
+            color=styles[label].colour,
             markersize=10,
             label=f"{schema.labels[label].zh} {label}",
         )
@@ -135,8 +137,9 @@ def render_static(dataset: Dataset, schema: Schema, path: Path, font: Path | Non
 
 
 def render_html(dataset: Dataset, schema: Schema) -> str:
-    graph, pos = layout(dataset)
-    colours = label_colours(schema)
+    graph, pos = layout(dataset, schema)
+    styles = {label: spec.style for label, spec in schema.labels.items()}
+    document = schema.label_for("document")
     sources: dict[str, set[str]] = {n: set() for n in graph.nodes}
     for start, end, data in graph.edges(data=True):
         sources[start].add(data["source"])
@@ -144,7 +147,7 @@ def render_html(dataset: Dataset, schema: Schema) -> str:
     titles = {
         e.id: e.properties.get("title", e.name)
         for e in dataset.entities.values()
-        if e.label == "Document"
+        if e.label == document
     }
     nodes = [
         {
@@ -155,15 +158,15 @@ def render_html(dataset: Dataset, schema: Schema) -> str:
             "zh": schema.labels[d["label"]].zh,
             "x": round(pos[n][0] * 1000, 1),
             "y": round(pos[n][1] * -1000, 1),
-            "colour": colours.get(d["label"], "#999"),
-            "pillar": d["label"] == "Pillar",
+            "colour": styles[d["label"]].colour,
+            "pillar": styles[d["label"]].emphasis,
             "sources": sorted(titles.get(s, s) for s in sources[n] if s),
         }
         for n, d in graph.nodes(data=True)
     ]
     edges = [{"s": s, "t": t, "type": d["type"]} for s, t, d in graph.edges(data=True)]
     legend = [
-        {"label": lab, "zh": schema.labels[lab].zh, "colour": colours[lab]}
+        {"label": lab, "zh": schema.labels[lab].zh, "colour": styles[lab].colour}
         for lab in sorted({d["label"] for _n, d in graph.nodes(data=True)})
     ]
     payload = json.dumps({"nodes": nodes, "edges": edges, "legend": legend}, ensure_ascii=False)

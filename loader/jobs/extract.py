@@ -48,7 +48,7 @@ def run_extract(
 ) -> ExtractReport:
     schema = load_schema()
     dataset = load_dataset(None, schema)
-    matcher = Matcher(surface_forms(dataset))
+    matcher = Matcher(surface_forms(dataset, schema))
     report = ExtractReport([])
     for path in files:
         text, problems = read_text(path, str(path))

@@ -47,7 +47,7 @@ def run_analyze(
     if write_back_scores and source != "neo4j":
         source = "neo4j"  # scores belong to the nodes they were computed from
     dataset = read_graph(source, data, schema, options)
-    result = AnalyzeResult(analyze(dataset))
+    result = AnalyzeResult(analyze(dataset, schema))
     if write_back_scores:
         target = resolve_target(options, start=True)
         result.written_back = write_back(result.analysis, target, schema.base_label)
@@ -63,7 +63,8 @@ def run_path(
     limit: int = 5,
 ) -> list[list[PathStep]]:
     """Shortest paths between two entities named by name, alias or id."""
-    return shortest_paths(read_graph(source, data, load_schema(), options), a, b, limit)
+    schema = load_schema()
+    return shortest_paths(read_graph(source, data, schema, options), schema, a, b, limit)
 
 
 def run_viz(

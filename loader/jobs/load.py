@@ -97,7 +97,7 @@ def _bulk(
     sources: list[Iterable[Dataset]] = [[curated]]
     name, version = curated.name, curated.version
     if how.with_divisions:
-        sources.append(divisions.chunks(divisions.fetch(), list(divisions.LEVELS)))
+        sources.append(divisions.chunks(schema, divisions.fetch(), list(divisions.LEVELS)))
         name, version = f"{name}+{divisions.DATASET}", f"{version}+{divisions.VERSION}"
     target = resolve_target(options, start=True)
     server = managed_server(options)
@@ -138,24 +138,25 @@ def run_divisions_import(
 ) -> DivisionsResult:
     """Stream the chosen divisions into Neo4j, then link the curated places to them."""
     schema = load_schema()
+    division = schema.label_for("gazetteer")
     tarball = divisions.fetch(from_file)
     # An unknown level or code, or a selection with nothing in it (which would prune every
     # division), fails here, before anything connects.
     if next(divisions.read_rows(tarball, levels, within), None) is None:
         raise ConfigError("no division matches --levels/--within; nothing was changed")
     target = resolve_target(options, start=True)
-    lines = dict.fromkeys(divisions.curated_codes(target, schema.base_label), "")
+    lines = dict.fromkeys(divisions.curated_codes(target, schema), "")
     result = sync(
-        lambda: divisions.chunks(tarball, levels, within, max(batch_size, 1000), lines),
+        lambda: divisions.chunks(schema, tarball, levels, within, max(batch_size, 1000), lines),
         divisions.DATASET,
         divisions.VERSION,
         schema,
         target,
-        label_of=lambda _id: "Division",
+        label_of=lambda _id: division,
         batch_size=batch_size,
         prune=prune,
         progress=progress,
     )
     found = {code: line for code, line in lines.items() if line}
-    linked = divisions.link_curated_places(target, schema.base_label, found)
+    linked = divisions.link_curated_places(target, schema, found)
     return DivisionsResult(result, linked)

@@ -55,7 +55,7 @@ def run_main_job(
     managed = managed_server(options).status() if target.managed_home else None
     version, edition = server_components(target)
     result = load(dataset, schema, target, prune=True, progress=progress)
-    analysis = analyze(dataset)
+    analysis = analyze(dataset, schema)
     write_back(analysis, target, schema.base_label)
     files = write_report(dataset, schema, report, analysis)
     overview = get_query(OVERVIEW_QUERY)

@@ -1,121 +1,33 @@
 """The graph schema, read from `schema/schema.yaml`: the single source of truth.
 
-A frozen model of labels, relationship types and typed properties. Loading it checks the file
-itself (an undefined label in a pattern, an unknown property type) and names the line. Neo4j
-DDL, SHACL shapes and the ontology are all derived from this model.
+A frozen model of labels, relationship types and typed properties, with each one's roles, style
+and RDF alignment. Loading it checks the file itself (an undefined label in a pattern, an unknown
+property type or role, a bad colour) and names the line. Neo4j DDL, SHACL shapes, the ontology
+and the Browser stylesheet are all derived from this model.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from loader.model.errors import DataInvalid
 from loader.model.project import current_project
+from loader.model.properties import TYPES, PropertySpec
 from loader.model.readers import LocDict, Problem, read_yaml
+from loader.model.schema_annotations import (
+    LABEL_ALIGNMENTS,
+    LABEL_ROLES,
+    TYPE_ALIGNMENTS,
+    TYPE_ROLES,
+    Alignment,
+    AnnotationReader,
+    LabelStyle,
+)
 
-TYPES = ("string", "integer", "decimal", "boolean", "date", "list[string]")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class PropertySpec:
-    name: str
-    type: str
-    required: bool = False
-    values: tuple[str, ...] = ()
-    pattern: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    description: str = ""
-    max_length: int | None = None
-
-    def coerce(self, value: Any) -> tuple[Any, str | None]:
-        """(value in its canonical Python form, None) or (None, what is wrong)."""
-        checked, error = _typed(self.type, value)
-        if error:
-            return None, error
-        if self.values and checked not in self.values:
-            return None, f"{checked!r} is not one of: {', '.join(self.values)}"
-        if self.pattern and isinstance(checked, str) and not re.fullmatch(self.pattern, checked):
-            return None, f"{checked!r} does not match {self.pattern}"
-        if (
-            self.max_length is not None
-            and isinstance(checked, str)
-            and (len(checked) > self.max_length)
-        ):
-            return None, f"longer than {self.max_length} characters ({len(checked)})"
-        if self.minimum is not None and checked < self.minimum:
-            return None, f"{checked} is below the minimum {self.minimum}"
-        if self.maximum is not None and checked > self.maximum:
-            return None, f"{checked} is above the maximum {self.maximum}"
-        return checked, None
-
-
-def _typed(kind: str, value: Any) -> tuple[Any, str | None]:
-    if kind == "string":
-        if isinstance(value, str) and value.strip():
-            return value, None
-        return None, "expected a non-empty string" if isinstance(value, str) else (
-            f"expected a string, got {_kind(value)}"
-        )
-    if kind == "integer":
-        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-            return int(value), None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value, None
-        return None, f"expected an integer, got {_kind(value)}"
-    if kind == "decimal":
-        if isinstance(value, bool):
-            return None, "expected a number, got a boolean"
-        if isinstance(value, int | float):
-            value = str(value)
-        if isinstance(value, str):
-            try:
-                number = Decimal(value.strip())
-            except InvalidOperation:
-                return None, f"expected a number, got {value!r}"
-            if number.is_finite():
-                return float(number), None
-        return None, f"expected a number, got {_kind(value)}"
-    if kind == "boolean":
-        if isinstance(value, bool):
-            return value, None
-        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-            return value.strip().lower() == "true", None
-        return None, f"expected true or false, got {_kind(value)}"
-    if kind == "date":
-        if isinstance(value, str) and ISO_DATE.match(value.strip()):
-            try:
-                return date.fromisoformat(value.strip()).isoformat(), None
-            except ValueError:
-                pass
-        return None, f"expected an ISO date (yyyy-mm-dd), got {value!r}"
-    if kind == "list[string]":
-        if isinstance(value, str):
-            value = [v for v in value.split("|")]
-        if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
-            return sorted(dict.fromkeys(str(v) for v in value)), None  # a set: stable order
-        return None, "expected a list of non-empty strings"
-    return None, f"unknown type {kind}"
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {
-        dict: "a mapping",
-        list: "a list",
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-    }.get(type(value), type(value).__name__)
 
 
 @dataclass(frozen=True)
@@ -124,7 +36,10 @@ class LabelSpec:
     zh: str
     description: str
     properties: dict[str, PropertySpec]
+    style: LabelStyle
     indexed: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    rdf: Alignment = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +49,8 @@ class RelTypeSpec:
     description: str
     properties: dict[str, PropertySpec]
     pairs: frozenset[tuple[str, str]]
+    roles: tuple[str, ...] = ()
+    rdf: Alignment = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +74,22 @@ class Schema:
     def allows(self, start: str, rel_type: str, end: str) -> bool:
         spec = self.relationships.get(rel_type)
         return spec is not None and (start, end) in spec.pairs
+
+    def labels_with_role(self, role: str) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.labels.items() if role in spec.roles)
+
+    def types_with_role(self, role: str) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.relationships.items() if role in spec.roles)
+
+    def label_for(self, role: str) -> str:
+        """The one label with a unique role (`document`, `gazetteer`): checked at load."""
+        (label,) = self.labels_with_role(role)
+        return label
+
+    def type_for(self, role: str) -> str:
+        """The one relationship type with a unique role (`containment`, `identity`)."""
+        (rel_type,) = self.types_with_role(role)
+        return rel_type
 
 
 def load_schema(path: Path | None = None) -> Schema:
@@ -201,6 +134,8 @@ def load_schema(path: Path | None = None) -> Schema:
             )
         return out
 
+    annotations = AnnotationReader(name, problems)
+    common = props(data.get("common_properties"), "common_properties", data.line)
     labels: dict[str, LabelSpec] = {}
     declared = _section(data, "labels")
     declared_types = _section(data, "relationships")
@@ -227,12 +162,16 @@ def load_schema(path: Path | None = None) -> Schema:
                         f"labels.{label}: index on unknown property {prop!r}",
                     )
                 )
+        where = f"labels.{label}"
         labels[str(label)] = LabelSpec(
             str(label),
             str(spec.get("zh", label)),
             str(spec.get("description", "")),
             label_props,
-            indexed,
+            style=annotations.style(spec, where, {*common, *label_props}),
+            indexed=indexed,
+            roles=annotations.roles(spec, where, LABEL_ROLES),
+            rdf=annotations.alignment(spec, where, LABEL_ALIGNMENTS),
         )
     relationships: dict[str, RelTypeSpec] = {}
     for rel, spec in declared_types.items():
@@ -255,18 +194,25 @@ def load_schema(path: Path | None = None) -> Schema:
             problems.append(
                 Problem(name, spec.line, f"relationship {rel} allows no (from, to) pair")
             )
+        where = f"relationships.{rel}"
         relationships[str(rel)] = RelTypeSpec(
             str(rel),
             str(spec.get("zh", rel)),
             str(spec.get("description", "")),
-            props(spec.get("properties"), f"relationships.{rel}", spec.line),
+            props(spec.get("properties"), where, spec.line),
             frozenset(pairs),
+            roles=annotations.roles(spec, where, TYPE_ROLES),
+            rdf=annotations.alignment(spec, where, TYPE_ALIGNMENTS),
         )
+    annotations.unique_roles(_holders(labels, LABEL_ROLES), data.line_of("labels"), "labels")
+    annotations.unique_roles(
+        _holders(relationships, TYPE_ROLES), data.line_of("relationships"), "relationships"
+    )
     schema = Schema(
         name=str(data.get("name", "graph")),
         base_label=str(data.get("base_label", "Entity")),  # checked below
         key=str(data.get("key", "id")),
-        common=props(data.get("common_properties"), "common_properties", data.line),
+        common=common,
         labels=labels,
         relationships=relationships,
         provenance=props(data.get("provenance_properties"), "provenance_properties", data.line),
@@ -299,6 +245,12 @@ def load_schema(path: Path | None = None) -> Schema:
     if problems:
         raise DataInvalid("invalid schema", problems)
     return schema
+
+
+def _holders(
+    specs: dict[str, LabelSpec] | dict[str, RelTypeSpec], known: dict[str, str]
+) -> dict[str, list[str]]:
+    return {role: [name for name, spec in specs.items() if role in spec.roles] for role in known}
 
 
 def _section(data: LocDict, key: str) -> LocDict:

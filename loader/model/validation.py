@@ -26,11 +26,11 @@ from loader.model.dataset import (
     source_records,
 )
 from loader.model.errors import DataInvalid
+from loader.model.properties import PropertySpec
 from loader.model.readers import LocDict, Problem, read_text, read_yaml
-from loader.model.schema import PropertySpec, Schema, load_schema
+from loader.model.schema import Schema, load_schema
 
-DOCUMENT = "Document"
-# Keys a source file may carry besides the Document properties of the schema.
+# Keys a source file may carry besides the properties of the schema's document label.
 SOURCE_META = ("id", "text")
 
 
@@ -55,7 +55,7 @@ def validate(data_path: Path | None = None, schema: Schema | None = None) -> Rep
     dataset = Dataset(name, version)
     _sources(root, schema, dataset, problems)
     _entities(root, schema, dataset, problems)
-    _aliases(dataset, problems)
+    _aliases(dataset, schema.label_for("document"), problems)
     _relations(root, schema, dataset, problems)
     problems.sort(key=lambda p: (p.file, p.line, p.message))
     return Report(dataset, problems)
@@ -94,7 +94,8 @@ def _dataset_meta(root: Path, problems: list[Problem]) -> tuple[str, str]:
 
 
 def _sources(root: Path, schema: Schema, dataset: Dataset, problems: list[Problem]) -> None:
-    specs = schema.node_properties(DOCUMENT)
+    document = schema.label_for("document")
+    specs = schema.node_properties(document)
     for record in source_records(root, problems):
         values = record.values
         source_id = values.get("id")
@@ -123,7 +124,7 @@ def _sources(root: Path, schema: Schema, dataset: Dataset, problems: list[Proble
             continue
         if _unique(dataset, props["id"], record.at("id"), problems):
             dataset.sources[props["id"]] = Source(props["id"], text, record.location)
-            dataset.entities[props["id"]] = Entity(props["id"], DOCUMENT, props, record.location)
+            dataset.entities[props["id"]] = Entity(props["id"], document, props, record.location)
 
 
 def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Problem]) -> None:
@@ -141,12 +142,12 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
                 )
             )
             continue
-        if label == DOCUMENT:
+        if label == schema.label_for("document"):
             problems.append(
                 Problem(
                     record.file,
                     record.values.line_of("type"),
-                    "Document entities come from data/sources/, not entity files",
+                    f"{label} entities come from data/sources/, not entity files",
                 )
             )
             continue
@@ -177,11 +178,11 @@ def _unique(dataset: Dataset, entity_id: str, at: Location, problems: list[Probl
     return True
 
 
-def _aliases(dataset: Dataset, problems: list[Problem]) -> None:
+def _aliases(dataset: Dataset, document: str, problems: list[Problem]) -> None:
     """A name or alias must lead to one entity only, or a lookup by it would be ambiguous."""
     owner: dict[str, Entity] = {}
     for entity in dataset.entities.values():
-        if entity.label == DOCUMENT:
+        if entity.label == document:
             continue
         names = [entity.name, *entity.properties.get("aliases", [])]
         for alias in dict.fromkeys(names):

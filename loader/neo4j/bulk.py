@@ -19,7 +19,8 @@ from typing import IO, Any
 
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, ServerError
-from loader.model.schema import PropertySpec, Schema
+from loader.model.properties import PropertySpec
+from loader.model.schema import Schema
 from loader.neo4j.apply import apply_schema
 from loader.neo4j.cypher_text import COUNT_NODES, DATASET_PROP, RUN_PROP, VERSION_PROP
 from loader.neo4j.driver import open_driver

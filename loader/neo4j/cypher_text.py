@@ -165,17 +165,17 @@ def read_relations(base: str) -> str:
     )
 
 
-def merge_document(base: str) -> str:
+def merge_document(base: str, document: str) -> str:
     """The document of a lexical graph; one the dataset already wrote is used as it is."""
     return (
-        f"MERGE (d:{quoted(base)}:`Document` {{id: $document}}) "
+        f"MERGE (d:{quoted(base)}:{quoted(document)} {{id: $document}}) "
         "ON CREATE SET d.name = $name, d.kg_lexical = true"
     )
 
 
-def merge_sentences(base: str, sentence: str, has_sentence: str) -> str:
+def merge_sentences(base: str, document: str, sentence: str, has_sentence: str) -> str:
     return (
-        f"MATCH (d:{quoted(base)}:`Document` {{id: $document}}) "
+        f"MATCH (d:{quoted(base)}:{quoted(document)} {{id: $document}}) "
         f"UNWIND $rows AS row MERGE (s:{quoted(sentence)} {{id: row.id}}) "
         "SET s.document = $document, s.index = row.index, s.text = row.text, "
         "s.start = row.start, s.end = row.end "
@@ -203,20 +203,20 @@ def drop_stale_lexical(sentence: str, mentions: str) -> str:
     )
 
 
-def curated_place_codes(base: str) -> str:
+def curated_place_codes(base: str, division: str) -> str:
     return (
-        f"MATCH (p:{quoted(base)}) WHERE p.code IS NOT NULL AND NOT p:`Division` "
+        f"MATCH (p:{quoted(base)}) WHERE p.code IS NOT NULL AND NOT p:{quoted(division)} "
         "AND (p.kg_dataset IS NULL OR p.kg_dataset <> $divisions) RETURN DISTINCT p.code AS code"
     )
 
 
-def link_divisions(base: str) -> str:
-    """Curated places with a `code` -> their Division, citing the division's CSV row."""
+def link_divisions(base: str, division: str, same_as: str) -> str:
+    """Curated places with a `code` -> their division, citing the division's CSV row."""
     return (
-        f"MATCH (p:{quoted(base)}) WHERE p.code IS NOT NULL AND NOT p:`Division` "
+        f"MATCH (p:{quoted(base)}) WHERE p.code IS NOT NULL AND NOT p:{quoted(division)} "
         "AND (p.kg_dataset IS NULL OR p.kg_dataset <> $divisions) "
-        "AND $lines[p.code] IS NOT NULL MATCH (d:`Division` {code: p.code}) "
-        "MERGE (p)-[r:`SAME_AS`]->(d) "
+        f"AND $lines[p.code] IS NOT NULL MATCH (d:{quoted(division)} {{code: p.code}}) "
+        f"MERGE (p)-[r:{quoted(same_as)}]->(d) "
         "SET r.kg_dataset = $dataset, r.source = $source, r.sentence = $lines[p.code] "
         "RETURN count(r) AS linked"
     )

@@ -33,6 +33,7 @@ def sentence_id(document: str, index: int) -> str:
 def write_lexical(extraction: Extraction, schema: Schema, settings: Target) -> LexicalResult:
     base = schema.base_label
     sentence = schema.lexical["sentence_label"]
+    document = schema.label_for("document")
     doc = extraction.document
     sentences = [
         {
@@ -61,9 +62,9 @@ def write_lexical(extraction: Extraction, schema: Schema, settings: Target) -> L
         def work(tx: object) -> tuple[int, int, int]:
             counts = [0, 0, 0]
             for query, params in (
-                (q.merge_document(base), {"name": doc}),
+                (q.merge_document(base, document), {"name": doc}),
                 (
-                    q.merge_sentences(base, sentence, schema.lexical["has_sentence"]),
+                    q.merge_sentences(base, document, sentence, schema.lexical["has_sentence"]),
                     {"rows": sentences},
                 ),
                 (q.merge_mentions(base, sentence, schema.lexical["mentions"]), {"rows": mentions}),

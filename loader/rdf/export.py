@@ -18,7 +18,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from loader.model.dataset import Dataset, Entity, Relation
 from loader.model.errors import ConfigError
-from loader.model.schema import PropertySpec, Schema
+from loader.model.properties import PropertySpec
+from loader.model.schema import Schema
 from loader.rdf.ontology import (
     COMMON_PREDICATES,
     SOURCES_PREDICATE,
@@ -181,14 +182,16 @@ def _stream(quads: Iterator[Quad], out: IO[bytes], with_graph: bool) -> int:
     return count
 
 
-def lexical_quads(extraction: Extraction, names: Names) -> Iterator[Quad]:
+def lexical_quads(extraction: Extraction, schema: Schema, names: Names) -> Iterator[Quad]:
     """The lexical graph of one document: its sentences and the mentions in them."""
+    sentence_class = names.cls(schema.lexical["sentence_label"])
+    mentions = names.relation(schema.lexical["mentions"])
     doc = names.entity(extraction.document)
     graph = names.graph(extraction.document)
     kgo = names.ontology
     for item in extraction.sentences:
         sentence = URIRef(f"{names.base}sentence/{extraction.document}/{item.sentence.index}")
-        yield sentence, RDF.type, kgo["Sentence"], graph
+        yield sentence, RDF.type, sentence_class, graph
         yield sentence, DCTERMS.isPartOf, doc, graph
         yield sentence, kgo["index"], Literal(str(item.sentence.index), datatype=XSD.integer), graph
         yield sentence, kgo["text"], Literal(item.sentence.text, lang="zh"), graph
@@ -196,7 +199,7 @@ def lexical_quads(extraction: Extraction, names: Names) -> Iterator[Quad]:
         yield sentence, kgo["end"], Literal(str(item.sentence.end), datatype=XSD.integer), graph
         for m in item.mentions:
             mention = URIRef(f"{names.base}mention/{extraction.document}/{m.start}")
-            yield sentence, kgo["mentions"], names.entity(m.entity_id), graph
+            yield sentence, mentions, names.entity(m.entity_id), graph
             yield mention, RDF.type, kgo["Mention"], graph
             yield mention, kgo["inSentence"], sentence, graph
             yield mention, kgo["refersTo"], names.entity(m.entity_id), graph

@@ -20,8 +20,9 @@ from rdflib.term import Node
 
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, DataInvalid
+from loader.model.properties import PropertySpec
 from loader.model.readers import Problem
-from loader.model.schema import PropertySpec, Schema
+from loader.model.schema import Schema
 from loader.rdf.export import FORMATS
 from loader.rdf.ontology import COMMON_PREDICATES, SOURCES_PREDICATE
 from loader.rdf.vocab import Names, camel

@@ -15,8 +15,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from loader.model.schema import PropertySpec, Schema
-from loader.rdf.vocab import CLASS_ALIGNMENT, PREFIXES, PROPERTY_ALIGNMENT, SCHEMA, SH, WDT, Names
+from loader.model.properties import PropertySpec
+from loader.model.schema import Schema
+from loader.rdf.vocab import PREFIXES, SCHEMA, SH, Names, term
 
 XSD_TYPES = {
     "string": XSD.string,
@@ -75,9 +76,8 @@ def ontology_triples(schema: Schema, names: Names) -> Iterator[tuple[URIRef, URI
         yield cls, RDFS.label, Literal(label, lang="en")
         if spec.description:
             yield cls, RDFS.comment, Literal(spec.description, lang="en")
-        if label in CLASS_ALIGNMENT:
-            yield cls, RDFS.subClassOf, CLASS_ALIGNMENT[label]
-    yield names.cls("Document"), RDFS.subClassOf, PROV.Entity
+        for relation, aligned in spec.rdf:
+            yield cls, term(relation), term(aligned)
     for rel_type, rel_spec in schema.relationships.items():
         prop = names.relation(rel_type)
         yield prop, RDF.type, OWL.ObjectProperty
@@ -90,11 +90,8 @@ def ontology_triples(schema: Schema, names: Names) -> Iterator[tuple[URIRef, URI
             yield prop, SCHEMA.domainIncludes, names.cls(start)
         for end in sorted({b for _, b in rel_spec.pairs}):
             yield prop, SCHEMA.rangeIncludes, names.cls(end)
-        if rel_type in PROPERTY_ALIGNMENT:
-            relation, term = PROPERTY_ALIGNMENT[rel_type]
-            yield prop, relation, term
-        if rel_type == "LOCATED_IN":
-            yield prop, SKOS.closeMatch, WDT.P131
+        for relation, aligned in rel_spec.rdf:
+            yield prop, term(relation), term(aligned)
     seen: set[URIRef] = set()
     specs = [*schema.common.values(), *schema.provenance.values()]
     for label_spec in schema.labels.values():
@@ -135,6 +132,7 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
     g = Graph()
     bind_prefixes(g, names)
     shapes = URIRef(names.base + "shapes#")
+    document = names.cls(schema.label_for("document"))
 
     def node_shape(name: str) -> URIRef:
         return URIRef(f"{shapes}{name}Shape")
@@ -178,7 +176,7 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
         g.add((shape, RDF.type, SH.NodeShape))
         g.add((shape, SH.targetClass, names.cls(label)))
         for spec in schema.node_properties(label).values():
-            _property_constraints(prop_shape, shape, names, label, spec)
+            _property_constraints(prop_shape, shape, names, document, label, spec)
         for rel_type, rel in schema.relationships.items():
             targets = sorted(b for a, b in rel.pairs if a == label)
             path = names.relation(rel_type)
@@ -200,7 +198,7 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
         "a relation cites exactly one source document",
         minCount=1,
         maxCount=1,
-        **{"class": names.cls("Document")},
+        **{"class": document},
     )
     prop_shape(
         statement,
@@ -221,12 +219,17 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
         )
     for spec in schema.provenance.values():
         if spec.name not in ("source", SENTENCE):
-            _property_constraints(prop_shape, statement, names, "relation", spec)
+            _property_constraints(prop_shape, statement, names, document, "relation", spec)
     return g
 
 
 def _property_constraints(
-    prop_shape: object, shape: URIRef, names: Names, owner: str, spec: PropertySpec
+    prop_shape: object,
+    shape: URIRef,
+    names: Names,
+    document: URIRef,
+    owner: str,
+    spec: PropertySpec,
 ) -> None:
     add = prop_shape  # the closure above; typed loosely to keep this helper small
     if spec.name == "sources":
@@ -234,7 +237,7 @@ def _property_constraints(
             shape,
             SOURCES_PREDICATE,
             f"{owner} sources must be Documents",  # type: ignore[operator]
-            **{"class": names.cls("Document")},
+            **{"class": document},
         )
         return
     path = predicate_for(names, spec.name)

@@ -14,41 +14,13 @@ import re
 from dataclasses import dataclass
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from loader.model.schema_annotations import VOCABULARIES, expand
 
 DEFAULT_BASE = "https://example.org/jinshan-kg/"
-SCHEMA = Namespace("https://schema.org/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-
-# Where a label or a relationship type means what a well-known term means (or a narrower thing).
-CLASS_ALIGNMENT: dict[str, URIRef] = {
-    "Province": SCHEMA.AdministrativeArea,
-    "PrefectureCity": SCHEMA.AdministrativeArea,
-    "County": SCHEMA.AdministrativeArea,
-    "Town": SCHEMA.AdministrativeArea,
-    "Region": SCHEMA.Place,
-    "Pillar": SCHEMA.Place,
-    "Park": SCHEMA.Place,
-    "Project": SCHEMA.Project,
-    "Organization": SCHEMA.Organization,
-    "Person": SCHEMA.Person,
-    "Road": SCHEMA.Place,
-    "Railway": SCHEMA.Place,
-    "Industry": SKOS.Concept,
-    "Strategy": SCHEMA.CreativeWork,
-    "Event": SCHEMA.Event,
-    "Document": SCHEMA.CreativeWork,
-}
-PROPERTY_ALIGNMENT: dict[str, tuple[URIRef, URIRef]] = {  # (relation to the term, the term)
-    "LOCATED_IN": (RDFS.subPropertyOf, SCHEMA.containedInPlace),
-    "PART_OF": (RDFS.subPropertyOf, DCTERMS.isPartOf),
-    "HOLDS_OFFICE_IN": (RDFS.subPropertyOf, SCHEMA.affiliation),
-    "HELD_BY": (RDFS.subPropertyOf, SCHEMA.organizer),
-    "INVOLVES": (RDFS.subPropertyOf, SCHEMA.about),
-}
-# located-in between administrative divisions is Wikidata's P131 as well.
-P131_PAIRS = {"County", "Town", "PrefectureCity", "Province"}
+PREFIXES = {prefix: Namespace(iri) for prefix, iri in VOCABULARIES.items()}
+SCHEMA = PREFIXES["schema"]
+SH = PREFIXES["sh"]
 
 
 def camel(name: str) -> str:
@@ -103,15 +75,6 @@ class Names:
         return iri[len(prefix) :] if iri.startswith(prefix) else None
 
 
-PREFIXES = {
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "skos": SKOS,
-    "prov": PROV,
-    "dcterms": DCTERMS,
-    "schema": SCHEMA,
-    "wdt": WDT,
-    "sh": SH,
-}
+def term(curie: str) -> URIRef:
+    """The IRI of a CURIE of the schema's `rdf:` alignments (schema:Place, wdt:P131)."""
+    return URIRef(expand(curie))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from loader.model.dataset import Dataset
+from loader.model.schema import Schema
 from loader.model.sources import Sentence, split_sentences
 
 MIN_NAME = 2
@@ -129,12 +130,14 @@ def _differing_stretches(a: str, b: str) -> list[tuple[str, str]]:
     return stretches
 
 
-def surface_forms(dataset: Dataset) -> dict[str, str]:
-    """Every normalised name, alias and learned spun variant -> the one entity it names."""
+def surface_forms(dataset: Dataset, schema: Schema) -> dict[str, str]:
+    """Every normalised name, alias and learned spun variant -> the one entity it names
+    (source documents are not looked for in text)."""
+    document = schema.label_for("document")
     rules = spin_rules(dataset)
     claimed: dict[str, set[str]] = {}
     for entity in dataset.entities.values():
-        if entity.label == "Document":
+        if entity.label == document:
             continue
         for form in {entity.name, *entity.properties.get("aliases", [])}:
             for variant in _variants(normalise(form), rules):
@@ -144,7 +147,7 @@ def surface_forms(dataset: Dataset) -> dict[str, str]:
     exact = {
         normalise(f): e.id
         for e in dataset.entities.values()
-        if e.label != "Document"
+        if e.label != document
         for f in {e.name, *e.properties.get("aliases", [])}
     }
     return {
@@ -191,10 +194,7 @@ class Matcher:
         return hits
 
 
-def extract(
-    text: str, dataset: Dataset, document: str = "document", matcher: Matcher | None = None
-) -> Extraction:
-    matcher = matcher or Matcher(surface_forms(dataset))
+def extract(text: str, dataset: Dataset, document: str, matcher: Matcher) -> Extraction:
     normal = normalise(text)
     sentences = []
     spans = []

@@ -1,0 +1,159 @@
+"""What the schema says about each label and relationship type beyond its properties: its roles
+(which a module treats specially), its style (colour and size in Browser and in pictures) and its
+alignment to well-known RDF terms, written as CURIEs over the vocabularies below. Each reader
+here checks one annotation and reports a problem at its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from loader.model.readers import LocDict, LocList, Problem
+
+LABEL_ROLES = {
+    "document": "the source documents every fact cites",
+    "gazetteer": "the official divisions of the national code list",
+    "context": "context, left out of the graph analysis and the pictures",
+}
+TYPE_ROLES = {
+    "transport": "a link of the transport network, analysed on its own",
+    "containment": "lies within: what a division has to its parent division",
+    "identity": "is: what links a curated place to its official division",
+}
+UNIQUE_ROLES = frozenset({"document", "gazetteer", "containment", "identity"})
+
+# The vocabularies alignments may name; the RDF export binds the same prefixes.
+VOCABULARIES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+# `rdf:` keys: how a label or a type relates to the terms it names.
+LABEL_ALIGNMENTS = {"subClassOf": "rdfs:subClassOf"}
+TYPE_ALIGNMENTS = {"subPropertyOf": "rdfs:subPropertyOf", "closeMatch": "skos:closeMatch"}
+
+COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+CURIE = re.compile(r"^([a-z][a-z0-9]*):([A-Za-z_][A-Za-z0-9_.-]*)$")
+DIAMETERS = (10, 200)
+DEFAULT_CAPTION = "name"
+
+Alignment = tuple[tuple[str, str], ...]  # (relation CURIE, term CURIE)
+
+
+@dataclass(frozen=True)
+class LabelStyle:
+    colour: str
+    diameter: int = 50
+    caption: str = DEFAULT_CAPTION  # the property shown on the node
+    emphasis: bool = False  # drawn larger and bolder, to be spotted first
+
+
+@dataclass
+class AnnotationReader:
+    """Reads the annotations of one schema file, collecting its problems."""
+
+    file: str
+    problems: list[Problem]
+
+    def _problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.file, line, message))
+
+    def roles(self, spec: LocDict, where: str, known: dict[str, str]) -> tuple[str, ...]:
+        value = spec.get("roles")
+        if value is None:
+            return ()
+        if not isinstance(value, LocList) or not all(isinstance(r, str) for r in value):
+            self._problem(spec.line_of("roles"), f"{where}: roles must be a list of names")
+            return ()
+        for role, line in zip(value, value.item_lines, strict=True):
+            if role not in known:
+                self._problem(
+                    line, f"{where}: unknown role {role!r} (known: {', '.join(sorted(known))})"
+                )
+        return tuple(r for r in dict.fromkeys(value) if r in known)
+
+    def style(self, spec: LocDict, where: str, properties: set[str]) -> LabelStyle:
+        value = spec.get("style")
+        if not isinstance(value, LocDict) or "colour" not in value:
+            self._problem(spec.line_of("style"), f"{where}: style.colour (#RRGGBB) is required")
+            return LabelStyle("#000000")
+        for key in value:
+            if key not in ("colour", "diameter", "caption", "emphasis"):
+                self._problem(value.line_of(key), f"{where}: unknown style key {key!r}")
+        colour, diameter = value["colour"], value.get("diameter", 50)
+        caption, emphasis = value.get("caption", DEFAULT_CAPTION), value.get("emphasis", False)
+        if not isinstance(colour, str) or not COLOUR.match(colour):
+            self._problem(value.line_of("colour"), f"{where}: colour {colour!r} is not #RRGGBB")
+            colour = "#000000"
+        low, high = DIAMETERS
+        if not _integer(diameter) or not low <= diameter <= high:
+            self._problem(
+                value.line_of("diameter"), f"{where}: diameter must be {low} to {high} (pixels)"
+            )
+            diameter = 50
+        if not isinstance(caption, str) or caption not in properties:
+            self._problem(
+                value.line_of("caption"), f"{where}: caption {caption!r} is not a property"
+            )
+        if not isinstance(emphasis, bool):
+            self._problem(value.line_of("emphasis"), f"{where}: emphasis must be true or false")
+        return LabelStyle(colour, diameter, str(caption), emphasis is True)
+
+    def alignment(self, spec: LocDict, where: str, keys: dict[str, str]) -> Alignment:
+        value = spec.get("rdf")
+        if value is None:
+            return ()
+        if not isinstance(value, LocDict):
+            self._problem(spec.line_of("rdf"), f"{where}: rdf must be a mapping")
+            return ()
+        pairs: list[tuple[str, str]] = []
+        for key, terms in value.items():
+            line = value.line_of(key)
+            if key not in keys:
+                self._problem(
+                    line, f"{where}: unknown rdf key {key!r} (known: {', '.join(sorted(keys))})"
+                )
+                continue
+            for term in terms if isinstance(terms, list) else [terms]:
+                if self._curie(term, line, where):
+                    pairs.append((keys[key], term))
+        return tuple(pairs)
+
+    def _curie(self, term: Any, line: int, where: str) -> bool:
+        match = CURIE.match(term) if isinstance(term, str) else None
+        if match is None:
+            self._problem(line, f"{where}: {term!r} is not a CURIE (prefix:name)")
+            return False
+        if match.group(1) not in VOCABULARIES:
+            self._problem(line, f"{where}: unknown CURIE prefix {match.group(1)!r} in {term!r}")
+            return False
+        return True
+
+    def unique_roles(self, holders: dict[str, list[str]], line: int, section: str) -> None:
+        """Each unique role of the section is held by exactly one label or type."""
+        for role, names in holders.items():
+            if role in UNIQUE_ROLES and len(names) != 1:
+                self._problem(
+                    line,
+                    f"{section}: exactly one must have the role {role!r}"
+                    + (f" (found {', '.join(names)})" if names else ""),
+                )
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def expand(curie: str) -> str:
+    """schema:Place -> https://schema.org/Place (the CURIE was checked when the schema loaded)."""
+    prefix, _, local = curie.partition(":")
+    return VOCABULARIES[prefix] + local

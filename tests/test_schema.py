@@ -1,0 +1,159 @@
+"""The schema file: its annotations (roles, style, RDF alignment) are checked where they are
+written, and no module outside loader/model/ spells a label or relationship type itself."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from loader.model.errors import DataInvalid
+from loader.model.schema import load_schema
+from loader.model.schema_annotations import VOCABULARIES
+from loader.rdf.vocab import PREFIXES
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "schema" / "schema.yaml"
+TEXT = SCHEMA_FILE.read_text("utf-8")
+
+
+def _problems(tmp_path: Path, old: str, new: str) -> list[str]:
+    assert TEXT.count(old) == 1, old
+    path = tmp_path / "schema.yaml"
+    path.write_text(TEXT.replace(old, new), "utf-8")
+    with pytest.raises(DataInvalid) as caught:
+        load_schema(path)
+    return [str(p).replace(str(path), "schema.yaml", 1) for p in caught.value.problems]
+
+
+def _line(needle: str) -> int:
+    return TEXT[: TEXT.index(needle)].count("\n") + 1
+
+
+def test_the_roles_are_held_as_the_modules_expect() -> None:
+    schema = load_schema(SCHEMA_FILE)
+    assert schema.label_for("document") == "Document"
+    assert schema.label_for("gazetteer") == "Division"
+    assert schema.labels_with_role("context") == ("Division", "Document")
+    assert schema.types_with_role("transport") == ("CONNECTS_TO", "RELIEVES")
+    assert schema.type_for("containment") == "LOCATED_IN"
+    assert schema.type_for("identity") == "SAME_AS"
+    assert all(spec.style.colour for spec in schema.labels.values())
+    assert schema.labels["Pillar"].style.emphasis
+    assert ("skos:closeMatch", "wdt:P131") in schema.relationships["LOCATED_IN"].rdf
+
+
+def test_a_bad_colour_is_reported_at_its_line(tmp_path: Path) -> None:
+    old = 'style: {colour: "#17BECF"}'
+    found = _problems(tmp_path, old, 'style: {colour: "#17BECG"}')
+    assert found == [
+        f"schema.yaml:{_line(old)}: labels.Organization: colour '#17BECG' is not #RRGGBB"
+    ]
+
+
+def test_a_label_without_a_colour_is_reported(tmp_path: Path) -> None:
+    old = '    style: {colour: "#AEC7E8"}\n'
+    found = _problems(tmp_path, old, "")
+    assert found == [
+        f"schema.yaml:{_line('    zh: 人物')}: labels.Person: style.colour (#RRGGBB) is required"
+    ]
+
+
+def test_bad_style_keys_and_values_are_reported(tmp_path: Path) -> None:
+    old = 'style: {colour: "#FF9896", diameter: 65}'
+    new = 'style: {colour: "#FF9896", diameter: 5, caption: title, size: 3}'
+    line = _line(old)
+    assert _problems(tmp_path, old, new) == [
+        f"schema.yaml:{line}: labels.Strategy: unknown style key 'size'",
+        f"schema.yaml:{line}: labels.Strategy: diameter must be 10 to 200 (pixels)",
+        f"schema.yaml:{line}: labels.Strategy: caption 'title' is not a property",
+    ]
+
+
+def test_an_unknown_role_is_reported(tmp_path: Path) -> None:
+    old = "    description: relieves the traffic on a road\n    roles: [transport]"
+    found = _problems(tmp_path, old, old.replace("[transport]", "[transport, transit]"))
+    assert found == [
+        f"schema.yaml:{_line(old) + 1}: relationships.RELIEVES: unknown role 'transit' "
+        "(known: containment, identity, transport)"
+    ]
+
+
+def test_an_unknown_role_names_the_known_ones(tmp_path: Path) -> None:
+    old = "roles: [document, context]"
+    found = _problems(tmp_path, old, "roles: [documents, context]")
+    assert f"schema.yaml:{_line(old)}: labels.Document: unknown role 'documents'" in found[0]
+    assert "(known: context, document, gazetteer)" in found[0]
+    # Document lost its role, so nothing holds `document` any more: that is a problem too.
+    assert any("exactly one must have the role 'document'" in p for p in found)
+
+
+def test_a_unique_role_held_twice_is_reported(tmp_path: Path) -> None:
+    old = "roles: [gazetteer, context]"
+    found = _problems(tmp_path, old, "roles: [document, context]")
+    assert found == [
+        f"schema.yaml:{_line('labels:')}: labels: exactly one must have the role 'document' "
+        "(found Division, Document)",
+        f"schema.yaml:{_line('labels:')}: labels: exactly one must have the role 'gazetteer'",
+    ]
+
+
+def test_an_unknown_curie_prefix_is_reported(tmp_path: Path) -> None:
+    old = "rdf: {subPropertyOf: [schema:organizer]}"
+    found = _problems(tmp_path, old, "rdf: {subPropertyOf: [sdo:organizer]}")
+    assert found == [
+        f"schema.yaml:{_line(old)}: relationships.HELD_BY: unknown CURIE prefix 'sdo' "
+        "in 'sdo:organizer'"
+    ]
+
+
+def test_bad_alignments_are_reported(tmp_path: Path) -> None:
+    old = "rdf: {subClassOf: [schema:Event]}"
+    found = _problems(tmp_path, old, "rdf: {subClassOf: [Event], sameAs: [schema:Event]}")
+    assert found == [
+        f"schema.yaml:{_line(old)}: labels.Event: 'Event' is not a CURIE (prefix:name)",
+        f"schema.yaml:{_line(old)}: labels.Event: unknown rdf key 'sameAs' (known: subClassOf)",
+    ]
+
+
+def test_the_export_binds_the_vocabularies_alignments_name() -> None:
+    assert {p: str(ns) for p, ns in PREFIXES.items()} == VOCABULARIES
+
+
+# Cypher or words a string may hold besides a name: `:Label`, `` `Label` `` or the whole string.
+NAMED = re.compile(r"^(?P<whole>\w+)$|[:`](?P<part>\w+)`?")
+
+
+def _string_constants(tree: ast.AST) -> list[tuple[int, str]]:
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings
+    ]
+
+
+def test_no_module_outside_the_model_spells_a_label_or_type() -> None:
+    """Labels and types come from the loaded schema; loader/model/ reads the schema itself."""
+    schema = load_schema(SCHEMA_FILE)
+    names = {*schema.labels, *schema.relationships, *schema.lexical.values()}
+    found = []
+    for path in sorted((ROOT / "loader").rglob("*.py")):
+        if path.parent.name == "model":
+            continue
+        for line, text in _string_constants(ast.parse(path.read_text("utf-8"))):
+            for match in NAMED.finditer(text):
+                word = match.group("whole") or match.group("part")
+                if word in names:
+                    found.append(f"{path.relative_to(ROOT)}:{line}: {word}")
+    assert found == []

@@ -1,10 +1,12 @@
 """The model: what the project folder holds, read and checked, with no server in sight.
 
 - `project`: the project root (kg.toml, found by walking up) and the paths it names.
-- `schema`: the graph schema from schema/schema.yaml, the single source of truth.
+- `schema`, `schema_annotations`, `properties`: the graph schema from schema/schema.yaml,
+  the single source of truth (labels, types, properties, styles, roles, RDF alignment).
 - `readers`: YAML, CSV and text files read with the line of every value, never crashing.
 - `dataset`: the in-memory curated graph and the walk over data/.
-- `validation`: the data checked against the schema, building the validated `Dataset`.
+- `validation`, `property_checks`: the data checked against the schema, building the
+  validated `Dataset`.
 - `sources`: source documents, their metadata and sentences.
 - `diagram`: a Mermaid diagram of the model as the data uses it.
 - `outputs`: where the tool may write.

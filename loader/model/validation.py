@@ -7,10 +7,8 @@ endpoints, pairs the schema forbids, citations not found verbatim in their sourc
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from loader.model.dataset import (
     Dataset,
@@ -26,7 +24,7 @@ from loader.model.dataset import (
     source_records,
 )
 from loader.model.errors import DataInvalid
-from loader.model.properties import PropertySpec
+from loader.model.property_checks import checked_properties, hint
 from loader.model.readers import LocDict, Problem, read_text, read_yaml
 from loader.model.schema import Schema, load_schema
 
@@ -99,7 +97,7 @@ def _sources(root: Path, schema: Schema, dataset: Dataset, problems: list[Proble
     for record in source_records(root, problems):
         values = record.values
         source_id = values.get("id")
-        props = _properties(
+        props = checked_properties(
             record,
             {
                 k: v
@@ -138,7 +136,7 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
                 Problem(
                     record.file,
                     record.values.line_of("type"),
-                    f"unknown label {label!r}{_hint(label, schema.labels)}",
+                    f"unknown label {label!r}{hint(label, schema.labels)}",
                 )
             )
             continue
@@ -152,7 +150,7 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
             )
             continue
         fields = {k: v for k, v in record.values.items() if k != "type"}
-        props = _properties(record, fields, schema.node_properties(label), label, problems)
+        props = checked_properties(record, fields, schema.node_properties(label), label, problems)
         if props is None:
             continue
         for source in props.get("sources", []):
@@ -236,7 +234,7 @@ def _relation(
             Problem(
                 file,
                 values.line_of("type"),
-                f"unknown relationship type {rel_type!r}{_hint(rel_type, schema.relationships)}",
+                f"unknown relationship type {rel_type!r}{hint(rel_type, schema.relationships)}",
             )
         )
         return None
@@ -247,7 +245,7 @@ def _relation(
                 Problem(
                     file,
                     line,
-                    f"relation endpoint {end_id!r} does not exist{_hint(end_id, dataset.entities)}",
+                    f"relation endpoint {end_id!r} does not exist{hint(end_id, dataset.entities)}",
                 )
             )
             ok = False
@@ -268,7 +266,7 @@ def _relation(
     fields.setdefault("source", fact.source)
     fields = {k: v for k, v in fields.items() if v is not None}
     record = Record(values, file)
-    props = _properties(
+    props = checked_properties(
         record, fields, schema.relationship_properties(rel_type), rel_type, problems
     )
     if props is None or not ok:
@@ -288,50 +286,3 @@ def _relation(
         )
         return None
     return Relation(start, rel_type, end, props, fact.location)
-
-
-def _properties(
-    record: Record,
-    fields: dict[Any, Any],
-    specs: dict[str, PropertySpec],
-    owner: str,
-    problems: list[Problem],
-    extra: dict[str, Any] | None = None,
-) -> dict[str, Any] | None:
-    """Fields checked and coerced by their specs; None when any is wrong."""
-    values = record.values
-    fields = {**fields, **{k: v for k, v in (extra or {}).items() if v is not None}}
-    out: dict[str, Any] = {}
-    ok = True
-    for key, raw in fields.items():
-        spec = specs.get(str(key))
-        if spec is None:
-            problems.append(
-                Problem(
-                    record.file,
-                    values.line_of(key),
-                    f"unknown property {key!r} for {owner}{_hint(str(key), specs)}",
-                )
-            )
-            ok = False
-            continue
-        value, error = spec.coerce(raw)
-        if error:
-            problems.append(Problem(record.file, values.line_of(key), f"property {key!r}: {error}"))
-            ok = False
-        else:
-            out[spec.name] = value
-    for spec in specs.values():
-        if spec.required and spec.name not in fields:
-            problems.append(
-                Problem(
-                    record.file, values.line, f"missing required property {spec.name!r} for {owner}"
-                )
-            )
-            ok = False
-    return out if ok else None
-
-
-def _hint(word: str, known: Any) -> str:
-    close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -39,6 +39,13 @@ def _clean_env() -> dict[str, str]:
 
 def test_wheel_works_in_a_project_copy(tmp_path: Path) -> None:
     """`pip install` of the wheel (not editable) into a fresh venv, run in a subfolder."""
+    source = tmp_path / "source"  # setuptools builds in-tree: keep build/ out of the checkout
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(
+        ROOT / "loader", source / "loader", ignore=shutil.ignore_patterns("__pycache__")
+    )
     wheels = tmp_path / "wheels"
     subprocess.run(
         [
@@ -51,7 +58,7 @@ def test_wheel_works_in_a_project_copy(tmp_path: Path) -> None:
             "--no-build-isolation",
             "-w",
             str(wheels),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,

@@ -14,7 +14,8 @@ import pytest
 from loader.model.errors import AuthFailed, ServerError, ToolMissing
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.install import java_binary, pinned_version
-from loader.neo4j.server import ManagedServer, _port_in_use
+from loader.neo4j.processes import port_in_use as _port_in_use
+from loader.neo4j.server import ManagedServer
 from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j

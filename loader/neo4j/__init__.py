@@ -3,7 +3,8 @@
 - `target`: `ConnectionOptions` (what the user said) and `Target` (where to connect).
 - `connect`: `resolve_target`, the one place that decides "managed server or a URI".
 - `driver`: the official driver opened for a target, its errors turned into typed one-liners.
-- `install`, `server_conf`, `server`: the managed server built from Maven Central jars.
+- `install`, `server_conf`, `server`, `processes`: the managed server built from Maven
+  Central jars.
 - `cypher_text`: the Cypher the loader sends, as constants and small builders.
 - `ddl`: constraints and indexes derived from the schema.
 - `sync_plan`, `store`, `apply`: the one load path (chunk by chunk), its plan and its writes.

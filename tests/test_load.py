@@ -277,3 +277,60 @@ def test_killed_load_then_rerun_equals_uninterrupted(neo4j_env: Target, tmp_path
         [KG, "load", str(DATA), "--format", "json"], env=env, check=True, capture_output=True
     )
     assert graph_state(neo4j_env) == reference
+
+
+def _drop_entity(data: Path, entity_id: str, file: str) -> None:
+    path = data / "entities" / file
+    blocks = path.read_text("utf-8").split("\n- ")
+    kept = [b for b in blocks if f"id: {entity_id}\n" not in b]
+    assert len(kept) == len(blocks) - 1
+    path.write_text("\n- ".join(kept), "utf-8")
+    facts = data / "facts" / "jinshan-layout-2020-12.yaml"
+    lines = facts.read_text("utf-8").splitlines(keepends=True)
+    facts.write_text("".join(line for line in lines if entity_id not in line), "utf-8")
+
+
+def test_a_dropped_entity_counts_alike_in_a_dry_run_a_kept_run_and_a_pruned_run(
+    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+) -> None:
+    """红星云上海分部 has one relationship out (PART_OF) and one in (HAS_PROJECT): the one out
+    is found by the sweep, the one in by the chunk's plan; every mode counts both."""
+    data = _copy_data(tmp_path)
+    _load_json(runner, str(data))
+    _drop_entity(data, "hongxingyun-shanghai-branch", "parks_projects.yaml")
+    before = graph_state(neo4j_env, keep_run=True)
+    dry = _load_json(runner, str(data), "--prune", "--dry-run")
+    assert (dry["nodes_deleted"], dry["relationships_deleted"]) == (1, 2)
+    assert graph_state(neo4j_env, keep_run=True) == before
+    kept = _load_json(runner, str(data))
+    assert (kept["nodes_stale"], kept["relationships_stale"]) == (1, 2)
+    assert kept["nodes_deleted"] == kept["relationships_deleted"] == 0
+    assert graph_state(neo4j_env, keep_run=True) == before  # nothing else changed
+    pruned = _load_json(runner, str(data), "--prune")
+    assert (pruned["nodes_deleted"], pruned["relationships_deleted"]) == (1, 2)
+    assert pruned["nodes_stale"] == pruned["relationships_stale"] == 0
+    ids = {r["id"] for r in run_cypher(neo4j_env, "MATCH (n) RETURN n.id AS id").rows}
+    assert "hongxingyun-shanghai-branch" not in ids
+
+
+def test_a_changed_label_rewrites_the_node_and_its_relationships(
+    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+) -> None:
+    data = _copy_data(tmp_path)
+    _load_json(runner, str(data))
+    entities = data / "entities" / "parks_projects.yaml"
+    text = entities.read_text("utf-8")
+    old = "- type: Project\n  id: lego-resort\n"
+    assert old in text
+    entities.write_text(text.replace(old, "- type: Park\n  id: lego-resort\n"), "utf-8")
+    summary = _load_json(runner, str(data))
+    assert summary["by_label"]["Park"]["updated"] == 1
+    assert summary["by_type"]["HAS_PROJECT"]["created"] == 1
+    rows = run_cypher(
+        neo4j_env,
+        "MATCH (c {id: 'jinshan'})-[:HAS_PROJECT]->(n {id: 'lego-resort'}) "
+        "RETURN labels(n) AS labels",
+    ).rows
+    assert [sorted(r["labels"]) for r in rows] == [["Entity", "Park"]]
+    again = _load_json(runner, str(data))
+    assert again["nodes_created"] == again["nodes_updated"] == again["relationships_created"] == 0

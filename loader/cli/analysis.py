@@ -41,7 +41,7 @@ METRICS = (
 @connection_options
 def analyze(
     conn: ConnectionOptions,
-    source: SourceOpt = "data",
+    source: SourceOpt = None,
     top: Annotated[int, typer.Option("--top", help="Rows per table.", min=1)] = 10,
     fmt: FormatOpt = Format.table,
     write_back: Annotated[
@@ -84,7 +84,7 @@ def path(
     conn: ConnectionOptions,
     a: Annotated[str, typer.Argument(help="First entity: Chinese or English name, alias or id.")],
     b: Annotated[str, typer.Argument(help="Second entity.")],
-    source: SourceOpt = "data",
+    source: SourceOpt = None,
     fmt: FormatOpt = Format.table,
     limit: Annotated[int, typer.Option("--limit", help="At most this many paths.", min=1)] = 5,
     data: DataOpt = None,
@@ -112,7 +112,7 @@ def path(
 def viz(
     conn: ConnectionOptions,
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.html, FILE.png or FILE.svg")],
-    source: SourceOpt = "data",
+    source: SourceOpt = None,
     data: DataOpt = None,
     allow_outside: AllowOutsideOpt = False,
 ) -> None:

@@ -72,7 +72,7 @@ def extract(
         )
     if report.scores is not None:
         s = report.scores
-        say(
+        (say if fmt is Format.table else note)(
             f"precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}  "
             f"({s.true_positives} of {s.predicted} found, {s.gold} in gold)"
         )

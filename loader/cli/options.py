@@ -38,7 +38,12 @@ BaseOpt = Annotated[
     str | None, typer.Option("--base", help="Base IRI \\[env: KG_RDF_BASE].", show_default=False)
 ]
 SourceOpt = Annotated[
-    str, typer.Option("--from", help="data (the curated files, no server) or neo4j.")
+    str | None,
+    typer.Option(
+        "--from",
+        help="data (the curated files, no server) or neo4j \\[default: data].",
+        show_default=False,
+    ),
 ]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Data folder for --from data.")]
 ParamOpt = Annotated[

@@ -37,7 +37,7 @@ def export_rdf(
             "--format", "-f", help="turtle, json-ld, n-triples, rdf-xml, trig or n-quads."
         ),
     ] = "turtle",
-    source: SourceOpt = "data",
+    source: SourceOpt = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write \\[default: stdout].")
     ] = None,

@@ -8,15 +8,16 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import emit_rows, failures, say
-from loader.cli.options import AllowOutsideOpt, HomeOpt
+from loader.cli.options import AllowOutsideOpt, connection_options
 from loader.cli.render import Format
 from loader.cli.summaries import print_load, progress
 from loader.jobs.main import run_main_job
 from loader.neo4j.target import ConnectionOptions
 
 
+@connection_options
 def run(
-    home: HomeOpt = None,
+    conn: ConnectionOptions,
     report_dir: Annotated[
         Path | None,
         typer.Option("--report", help="Folder for the analysis report \\[default: report/]."),
@@ -27,7 +28,7 @@ def run(
     analyse, write the report folder, and show the layout overview."""
     with failures(), progress(enabled=True) as tick:
         report = run_main_job(
-            ConnectionOptions(home=home),
+            conn,
             progress=tick,
             report=report_dir,
             allow_outside=allow_outside,

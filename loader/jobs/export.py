@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from loader.jobs.graph import read_graph
+from loader.jobs.graph import choose_source, read_graph
 from loader.model.errors import ConfigError
 from loader.model.outputs import checked_output
 from loader.model.schema import Schema, load_schema
@@ -29,7 +29,7 @@ from loader.text.extract import Matcher, extract, surface_forms
 def run_export(
     options: ConnectionOptions,
     fmt: str,
-    source: str = "data",
+    source: str | None = None,
     output: Path | None = None,
     data: Path | None = None,
     base: str | None = None,
@@ -45,7 +45,8 @@ def run_export(
         output = checked_output(output, allow_outside)
     names = Names.configured(base)
     schema = load_schema()
-    dataset = read_graph(source, data, schema, options)
+    source = choose_source(source, data, options, data_used=with_mentions)  # --data: mentions
+    dataset = read_graph(source, data if source == "data" else None, schema, options)
     quads = dataset_quads(dataset, schema, names, with_ontology)
     if with_mentions:
         quads = itertools.chain(quads, _source_mentions(data, schema, names))

@@ -8,7 +8,7 @@ from pathlib import Path
 from loader.analysis.graph import Analysis, PathStep, analyze, shortest_paths
 from loader.analysis.viz import write_picture
 from loader.model.dataset import Dataset
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, UsageError
 from loader.model.outputs import checked_output
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
@@ -20,15 +20,39 @@ from loader.neo4j.writeback import write_back
 SOURCES = ("data", "neo4j")
 
 
+def choose_source(
+    source: str | None,
+    data: Path | None,
+    options: ConnectionOptions,
+    needs_neo4j: bool = False,
+    data_used: bool = False,
+) -> str:
+    """`--from` as given, else data (neo4j when the job writes to it); an option the choice
+    makes meaningless is refused rather than ignored."""
+    chosen = source or ("neo4j" if needs_neo4j else "data")
+    if chosen not in SOURCES:
+        raise ConfigError(f"--from must be data or neo4j, not {chosen!r}")
+    if chosen == "data":
+        if needs_neo4j:
+            raise UsageError(
+                "--write-back stores the scores on the nodes they were computed from: "
+                "use --from neo4j (the default with --write-back)"
+            )
+        given = [name for name, value in vars(options).items() if value is not None]
+        if given:
+            raise UsageError(f"--{given[0]} applies to --from neo4j; --from data uses no server")
+    elif data is not None and not data_used:
+        raise UsageError("--data applies to --from data; --from neo4j reads the server's graph")
+    return chosen
+
+
 def read_graph(
-    source: str, data: Path | None, schema: Schema, options: ConnectionOptions
+    source: str | None, data: Path | None, schema: Schema, options: ConnectionOptions
 ) -> Dataset:
     """The graph from the curated files (no server) or from Neo4j."""
-    if source == "data":
+    if choose_source(source, data, options) == "data":
         return load_dataset(data, schema)
-    if source == "neo4j":
-        return read_dataset(resolve_target(options, start=True), schema)
-    raise ConfigError(f"--from must be data or neo4j, not {source!r}")
+    return read_dataset(resolve_target(options, start=True), schema)
 
 
 @dataclass
@@ -39,18 +63,18 @@ class AnalyzeResult:
 
 def run_analyze(
     options: ConnectionOptions,
-    source: str = "data",
+    source: str | None = None,
     data: Path | None = None,
     write_back_scores: bool = False,
 ) -> AnalyzeResult:
+    """Analyse the graph; with `write_back_scores`, store the scores on the nodes read."""
     schema = load_schema()
-    if write_back_scores and source != "neo4j":
-        source = "neo4j"  # scores belong to the nodes they were computed from
-    dataset = read_graph(source, data, schema, options)
-    result = AnalyzeResult(analyze(dataset, schema))
-    if write_back_scores:
-        target = resolve_target(options, start=True)
-        result.written_back = write_back(result.analysis, target, schema.base_label)
+    if not write_back_scores:
+        return AnalyzeResult(analyze(read_graph(source, data, schema, options), schema))
+    choose_source(source, data, options, needs_neo4j=True)
+    target = resolve_target(options, start=True)  # one target: read from and written to
+    result = AnalyzeResult(analyze(read_dataset(target, schema), schema))
+    result.written_back = write_back(result.analysis, target, schema.base_label)
     return result
 
 
@@ -58,7 +82,7 @@ def run_path(
     options: ConnectionOptions,
     a: str,
     b: str,
-    source: str = "data",
+    source: str | None = None,
     data: Path | None = None,
     limit: int = 5,
 ) -> list[list[PathStep]]:
@@ -70,7 +94,7 @@ def run_path(
 def run_viz(
     options: ConnectionOptions,
     output: Path,
-    source: str = "data",
+    source: str | None = None,
     data: Path | None = None,
     allow_outside: bool = False,
 ) -> Path:

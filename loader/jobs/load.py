@@ -13,7 +13,7 @@ from pathlib import Path
 from loader.divisions import gazetteer as divisions
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, UsageError
-from loader.model.schema import load_schema
+from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.apply import Progress
 from loader.neo4j.bulk import bulk_load
@@ -53,6 +53,7 @@ def check_load_options(options: ConnectionOptions, how: LoadOptions) -> None:
         ("--uri", options.uri is not None),
         ("NEO4J_URI", options.uri is None and options.chosen_uri() is not None),
         ("--database", options.database is not None),
+        ("NEO4J_DATABASE", options.database is None and options.chosen_database() is not None),
         ("--username", options.username is not None),
     ]
     for name, present in conflicts:
@@ -75,7 +76,7 @@ def run_load(
     schema = load_schema(schema_path)
     dataset = load_dataset(data, schema)
     if how.bulk:
-        return _bulk(options, dataset, schema_path, how)
+        return _bulk(options, dataset, schema, how)
     target = resolve_target(options, start=True)
     return load(
         dataset,
@@ -90,10 +91,9 @@ def run_load(
 
 
 def _bulk(
-    options: ConnectionOptions, curated: Dataset, schema_path: Path | None, how: LoadOptions
+    options: ConnectionOptions, curated: Dataset, schema: Schema, how: LoadOptions
 ) -> LoadResult:
     """Fill the managed database with neo4j-admin import (curated data, and divisions)."""
-    schema = load_schema(schema_path)
     sources: list[Iterable[Dataset]] = [[curated]]
     name, version = curated.name, curated.version
     if how.with_divisions:

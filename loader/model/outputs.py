@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from loader.model.errors import ConfigError
-from loader.model.project import find_root
+from loader.model.project import ProjectMissing, current_project
 
 
 def checked_output(path: Path, allow_outside: bool = False, folder: bool = False) -> Path:
     """`path` resolved (symlinks followed), or a one-line refusal saying why."""
-    root = (find_root() or Path.cwd()).resolve()
+    root = _working_tree()
     try:
         resolved = path.expanduser().resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop, an unreadable parent
@@ -31,3 +31,11 @@ def checked_output(path: Path, allow_outside: bool = False, folder: bool = False
         if not folder and not resolved.is_file():
             raise ConfigError(f"cannot write {path}: it is not a regular file")
     return resolved
+
+
+def _working_tree() -> Path:
+    """The project in use (--project, KG_PROJECT or found from here), else the working folder."""
+    try:
+        return current_project().root
+    except ProjectMissing:
+        return Path.cwd().resolve()

@@ -47,7 +47,7 @@ def apply_plan(
     batch_size: int,
     tick: Progress,
 ) -> None:
-    """Write a plan: stale relationships out, relabels, nodes, relationships, stale nodes."""
+    """Write a chunk's plan: stale relationships out, relabels, nodes, relationships."""
     base = schema.base_label
     stamp = {q.RUN_PROP: run_id}
     with driver.session(database=target.database) as session:
@@ -107,22 +107,6 @@ def apply_plan(
                 "relationships",
                 len(rel_rows),
             )
-        if plan.stale_node_ids:
-            write(
-                q.delete_own_relationships_of_nodes(base),
-                plan.stale_node_ids,
-                "delete nodes",
-                len(plan.stale_node_ids),
-                key="ids",
-            )
-            write(
-                q.delete_nodes(base),
-                plan.stale_node_ids,
-                "delete nodes",
-                len(plan.stale_node_ids),
-                key="ids",
-            )
-    count_kept(driver, target, dataset.name, plan.stale_node_ids, plan.nodes, base)
 
 
 def count_kept(

@@ -22,20 +22,6 @@ SERVER_COMPONENTS = (
 COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
 
 
-def existing_nodes(base: str) -> str:
-    return (
-        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset = $dataset "
-        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
-    )
-
-
-def existing_relationships(base: str) -> str:
-    return (
-        f"MATCH (a:{quoted(base)})-[r]->(b:{quoted(base)}) WHERE r.kg_dataset = $dataset "
-        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
-    )
-
-
 def own_nodes_among(base: str) -> str:
     """What this dataset holds of the given ids (one streamed chunk's snapshot)."""
     return (

@@ -133,7 +133,8 @@ def sync(
     with open_driver(target) as driver:
         if wipe and not dry_run:
             clear_database(target)
-        _refuse_foreign_ids(driver, target, chunks, base, name)
+        if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
+            _refuse_foreign_ids(driver, target, chunks, base, name, one_chunk)
         if not dry_run:
             apply_schema(driver, target, schema, tick)
         records, _, _ = driver.execute_query(
@@ -168,17 +169,24 @@ def sync(
     return result
 
 
-def _refuse_foreign_ids(driver: Any, target: Target, chunks: Chunks, base: str, name: str) -> None:
-    """Stop before any write if a node this dataset did not write holds one of its ids."""
+def _refuse_foreign_ids(
+    driver: Any, target: Target, chunks: Chunks, base: str, name: str, one_chunk: bool
+) -> None:
+    """Stop before any write if a node this dataset did not write holds one of its ids.
+
+    A small dataset asks the id index about its own ids; a streamed one, when few nodes are
+    foreign, compares against them in memory instead of asking chunk by chunk."""
     params = {"dataset": name}
-    records, _, _ = driver.execute_query(
-        q.count_foreign_nodes(base), params, database_=target.database
-    )
-    foreign = int(records[0]["n"])
-    if not foreign:
-        return
+    foreign = 0
+    if not one_chunk:
+        records, _, _ = driver.execute_query(
+            q.count_foreign_nodes(base), params, database_=target.database
+        )
+        foreign = int(records[0]["n"])
+        if not foreign:
+            return
     taken: list[str] = []
-    if foreign <= FOREIGN_IN_MEMORY:
+    if 0 < foreign <= FOREIGN_IN_MEMORY:
         records, _, _ = driver.execute_query(
             q.foreign_nodes(base), params, database_=target.database
         )

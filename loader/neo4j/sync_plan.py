@@ -68,20 +68,9 @@ class Plan:
     node_upserts: list[NodeRow] = field(default_factory=list)
     relabel_ids: list[str] = field(default_factory=list)
     rel_upserts: list[RelRow] = field(default_factory=list)
-    stale_node_ids: list[str] = field(default_factory=list)
     stale_relationships: list[RelKey] = field(default_factory=list)
     nodes: dict[str, Counts] = field(default_factory=dict)
     relationships: dict[str, Counts] = field(default_factory=dict)
-
-    @property
-    def changes(self) -> int:
-        return (
-            len(self.node_upserts)
-            + len(self.rel_upserts)
-            + len(self.relabel_ids)
-            + len(self.stale_node_ids)
-            + len(self.stale_relationships)
-        )
 
 
 def desired_node_props(props: dict[str, Any], dataset: Dataset) -> dict[str, Any]:
@@ -155,13 +144,4 @@ def make_plan(
                 counts.deleted += 1
             else:
                 counts.stale += 1
-    for node_id, (labels, _props) in snapshot.nodes.items():
-        if node_id not in dataset.entities:
-            label = own_label(labels, base_label)
-            counts = plan.nodes.setdefault(label, Counts())
-            if prune:
-                plan.stale_node_ids.append(node_id)
-                counts.deleted += 1
-            else:
-                counts.stale += 1
-    return plan
+    return plan  # the nodes the data no longer has are the sweep's (apply.sweep)

@@ -85,10 +85,11 @@ def _open(driver: WebDriver, url: str, settings: Target) -> None:
             for e in driver.find_elements(By.CSS_SELECTOR, "input[data-testid=password]")
             if e.is_displayed()
         ]
-        if forms:
-            driver.find_element(By.CSS_SELECTOR, "input[data-testid=username]").send_keys(
-                settings.username
-            )
+        if forms:  # Browser may prefill the last user name: replace, never append
+            username = driver.find_element(By.CSS_SELECTOR, "input[data-testid=username]")
+            username.clear()
+            username.send_keys(settings.username)
+            forms[0].clear()
             forms[0].send_keys(settings.password)
             driver.find_element(By.CSS_SELECTOR, "button[data-testid=connect]").click()
             _wait_for_text(driver, "You are connected as user")

@@ -21,6 +21,10 @@ REFUSALS = [
     (["load", "--bulk", "--database", "other"], "--bulk cannot be used with --database"),
     (["load", "--bulk", "--username", "bob"], "--bulk cannot be used with --username"),
     (["load", "--with-divisions"], "--with-divisions works with --bulk only"),
+    (
+        ["load", "--bulk", "--divisions-from", "x.tgz"],
+        "--divisions-from works with --with-divisions",
+    ),
     (["cypher"], "give the Cypher as an argument"),
     (["cypher", "RETURN 1", "--file", "q.cypher"], "give the Cypher as an argument"),
 ]

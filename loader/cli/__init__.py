@@ -5,7 +5,7 @@
 - `options`: options shared by many commands, the connection options declared once.
 - `summaries`: progress bars and the load summary.
 - one module per area: `server` (kg neo4j), `cypher`, `queries` (kg query), `rdf` (export,
-  import), `analysis` (analyze, path, viz), `extract`, `divisions`, `data` (validate, load),
+  import), `analysis` (analyze, path, viz), `extract`, `divisions`, `data` (load), `validate`,
   `run` (the main job).
 - `params` and `render`: `-p` values and table/JSON/CSV text, pure functions.
 """

@@ -12,7 +12,18 @@ from typing import Annotated
 
 import typer
 
-from loader.cli import analysis, cypher, data, divisions, extract, queries, rdf, run, server
+from loader.cli import (
+    analysis,
+    cypher,
+    data,
+    divisions,
+    extract,
+    queries,
+    rdf,
+    run,
+    server,
+    validate,
+)
 from loader.cli.common import ask_password, state
 from loader.model.project import ENV_PROJECT, use_project
 from loader.neo4j.target import set_password_prompt
@@ -29,7 +40,7 @@ app.add_typer(rdf.export_app, name="export")
 app.add_typer(rdf.import_app, name="import")
 app.add_typer(divisions.app, name="divisions")
 app.command("cypher")(cypher.cypher)
-app.command("validate")(data.validate)
+app.command("validate")(validate.validate)
 app.command("load")(data.load)
 app.command("analyze")(analysis.analyze)
 app.command("path")(analysis.path)

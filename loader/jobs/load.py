@@ -36,10 +36,13 @@ class LoadOptions:
     wipe: bool = False
     bulk: bool = False
     with_divisions: bool = False
+    divisions_from: Path | None = None
 
 
 def check_load_options(options: ConnectionOptions, how: LoadOptions) -> None:
     """Refuse, in one line, a combination of options that `kg load` cannot honour."""
+    if how.divisions_from is not None and not how.with_divisions:
+        raise UsageError("--divisions-from works with --with-divisions only")
     if how.with_divisions and not how.bulk:
         raise UsageError(
             "--with-divisions works with --bulk only; without it, run `kg divisions import`"
@@ -97,7 +100,9 @@ def _bulk(
     sources: list[Iterable[Dataset]] = [[curated]]
     name, version = curated.name, curated.version
     if how.with_divisions:
-        sources.append(divisions.chunks(schema, divisions.fetch(), list(divisions.LEVELS)))
+        sources.append(
+            divisions.chunks(schema, divisions.fetch(how.divisions_from), list(divisions.LEVELS))
+        )
         name, version = f"{name}+{divisions.DATASET}", f"{version}+{divisions.VERSION}"
     target = resolve_target(options, start=True)
     server = managed_server(options)

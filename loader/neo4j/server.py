@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from loader.model.errors import ServerError
-from loader.model.project import current_project
+from loader.model.project import ProjectMissing, current_project
 from loader.neo4j.install import (
     INSTALL_MARKER,
     InstallResult,
@@ -80,9 +80,18 @@ class StartResult:
 
 
 def default_home() -> Path:
-    """`$KG_NEO4J_HOME`, else the project's server home (kg.toml's `neo4j_home`)."""
+    """`$KG_NEO4J_HOME`, else the project's server home (kg.toml's `neo4j_home`).
+
+    A relative `$KG_NEO4J_HOME` is taken from the project root, like kg.toml's paths, so that
+    every subfolder names the same server."""
     if os.environ.get("KG_NEO4J_HOME"):
-        return Path(os.environ["KG_NEO4J_HOME"])
+        home = Path(os.environ["KG_NEO4J_HOME"]).expanduser()
+        if home.is_absolute():
+            return home
+        try:
+            return current_project().root / home
+        except ProjectMissing:
+            return home.absolute()
     return current_project().neo4j_home
 
 

@@ -1,5 +1,6 @@
-"""The schema file: its annotations (roles, style, RDF alignment) are checked where they are
-written, and no module outside loader/model/ spells a label or relationship type itself."""
+"""The schema file: its annotations (roles, style, RDF alignment of labels, types and properties)
+are checked where they are written, and no module outside loader/model/ spells a label or
+relationship type itself, nor does the rdf package map a property to a predicate itself."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from loader.model.errors import DataInvalid
+from loader.model.properties import PropertyAlignment
 from loader.model.schema import load_schema
 from loader.model.schema_annotations import VOCABULARIES
-from loader.rdf.vocab import PREFIXES
+from loader.rdf.vocab import PREFIXES, SCHEMA, Names, Predicate, property_predicates
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "schema.yaml"
@@ -118,6 +121,83 @@ def test_bad_alignments_are_reported(tmp_path: Path) -> None:
     ]
 
 
+def test_properties_carry_their_predicate_and_language() -> None:
+    schema, names = load_schema(SCHEMA_FILE), Names()
+    assert schema.common["name"].rdf == PropertyAlignment("skos:prefLabel", "zh", ("rdfs:label",))
+    assert schema.provenance["sentence"].rdf == PropertyAlignment(None, "zh")
+    assert schema.labels["Road"].properties["length_km"].rdf == PropertyAlignment()
+    predicates = property_predicates(schema, names)
+    assert predicates["name"] == Predicate(SKOS.prefLabel, "zh", (RDFS.label,))
+    assert {name: (p.iri, p.lang) for name, p in predicates.items() if not p.also}.items() >= {
+        "id": (DCTERMS.identifier, None),
+        "name_en": (RDFS.label, "en"),
+        "aliases": (SKOS.altLabel, "zh"),
+        "description": (RDFS.comment, "en"),
+        "note": (SKOS.note, "en"),
+        "title": (DCTERMS.title, "zh"),
+        "title_en": (DCTERMS.title, "en"),
+        "publisher": (DCTERMS.publisher, None),
+        "language": (DCTERMS.language, None),
+        "published": (DCTERMS.issued, None),
+        "url": (SCHEMA.url, None),
+        "sources": (PROV.wasDerivedFrom, None),
+        "source": (PROV.wasDerivedFrom, None),
+        "sentence": (names.prop("sentence"), "zh"),
+        "length_km": (names.prop("length_km"), None),
+    }.items()
+
+
+def test_bad_property_alignments_are_reported(tmp_path: Path) -> None:
+    old = "publisher: {type: string, rdf: {predicate: dcterms:publisher}}"
+    new = "publisher: {type: string, rdf: {predicate: dc:publisher, lang: EN, also: x, as: y}}"
+    where = f"schema.yaml:{_line(old)}: labels.Document.publisher"
+    assert _problems(tmp_path, old, new) == [
+        f"{where}: unknown rdf key 'as' (known: predicate, lang, also)",
+        f"{where}: unknown CURIE prefix 'dc' in 'dc:publisher'",
+        f"{where}: 'x' is not a CURIE (prefix:name)",
+        f"{where}: lang 'EN' is not a simple BCP 47 tag (such as zh, zh-Hans, en-GB)",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "zh-Hans", "en-GB", "es-419", "zh-Hant-TW"])
+def test_simple_language_tags_are_accepted(tmp_path: Path, lang: str) -> None:
+    old = "rdf: {predicate: dcterms:publisher}"
+    path = tmp_path / "schema.yaml"
+    path.write_text(TEXT.replace(old, f"rdf: {{predicate: dcterms:publisher, lang: {lang}}}"))
+    assert load_schema(path).labels["Document"].properties["publisher"].rdf.lang == lang
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("zh_CN", "'zh_CN'"), ("english", "'english'"), ("zh-hans-", "'zh-hans-'"), ("12", "12")],
+)
+def test_other_language_tags_are_refused(tmp_path: Path, lang: str, shown: str) -> None:
+    old = "rdf: {lang: zh}"
+    found = _problems(tmp_path, old, f"rdf: {{lang: {lang}}}")
+    assert found == [
+        f"schema.yaml:{_line(old)}: provenance_properties.sentence: lang {shown} is not a "
+        "simple BCP 47 tag (such as zh, zh-Hans, en-GB)"
+    ]
+
+
+def test_a_property_rdf_entry_must_be_a_mapping(tmp_path: Path) -> None:
+    old = "url: {type: string, rdf: {predicate: schema:url}}"
+    found = _problems(tmp_path, old, "url: {type: string, rdf: schema:url}")
+    assert found == [f"schema.yaml:{_line(old)}: labels.Document.url: rdf must be a mapping"]
+
+
+def test_a_name_declared_twice_has_one_alignment(tmp_path: Path) -> None:
+    """`note` of an entity and `note` of a relation are one predicate in the export and the
+    importer reads them back by predicate, so their alignments must agree."""
+    old = "note: {type: string, description: the curator's remark, rdf: {predicate: skos:note"
+    found = _problems(tmp_path, old, old.replace("skos:note", "rdfs:comment"))
+    first = _line("  note: {type: string, description: why a name")
+    assert found == [
+        f"schema.yaml:{_line(old)}: provenance_properties.note: rdf differs from that of note "
+        f"at line {first + 1} (one RDF term)"
+    ]
+
+
 def test_the_export_binds_the_vocabularies_alignments_name() -> None:
     assert {p: str(ns) for p, ns in PREFIXES.items()} == VOCABULARIES
 
@@ -156,4 +236,18 @@ def test_no_module_outside_the_model_spells_a_label_or_type() -> None:
                 word = match.group("whole") or match.group("part")
                 if word in names:
                     found.append(f"{path.relative_to(ROOT)}:{line}: {word}")
+    assert found == []
+
+
+def test_the_rdf_package_names_no_aligned_property_but_the_citations() -> None:
+    """Predicates come from the schema's `rdf:` entries; the rdf modules spell only the names
+    that are references to source documents (`sources`, `source`) or the cited `sentence`."""
+    schema = load_schema(SCHEMA_FILE)
+    aligned = {p.name for p in schema.declared_properties() if p.rdf != PropertyAlignment()}
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {text}"
+        for path in sorted((ROOT / "loader" / "rdf").glob("*.py"))
+        for line, text in _string_constants(ast.parse(path.read_text("utf-8")))
+        if text in aligned - {"sources", "source", "sentence"}
+    ]
     assert found == []

@@ -15,6 +15,17 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
+class PropertyAlignment:
+    """A property's `rdf:` entry: the predicate (a CURIE) its values are written with, or None
+    for the property's own ontology term; the language of its values (None: typed literals);
+    and further predicates that carry a copy of each value, for readers that know only those."""
+
+    predicate: str | None = None
+    lang: str | None = None
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PropertySpec:
     name: str
     type: str
@@ -25,6 +36,7 @@ class PropertySpec:
     maximum: float | None = None
     description: str = ""
     max_length: int | None = None
+    rdf: PropertyAlignment = PropertyAlignment()
 
     def coerce(self, value: Any) -> tuple[Any, str | None]:
         """(value in its canonical Python form, None) or (None, what is wrong)."""

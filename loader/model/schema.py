@@ -1,14 +1,16 @@
 """The graph schema, read from `schema/schema.yaml`: the single source of truth.
 
 A frozen model of labels, relationship types and typed properties, with each one's roles, style
-and RDF alignment. Loading it checks the file itself (an undefined label in a pattern, an unknown
-property type or role, a bad colour) and names the line. Neo4j DDL, SHACL shapes, the ontology
-and the Browser stylesheet are all derived from this model.
+and RDF alignment (a property's: its predicate and language). Loading it checks the file itself
+(an undefined label in a pattern, an unknown property type or role, a bad colour or CURIE) and
+names the line. Neo4j DDL, SHACL shapes, the ontology and the Browser stylesheet are all derived
+from this model.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,15 @@ class Schema:
     def relationship_properties(self, rel_type: str) -> dict[str, PropertySpec]:
         return {**self.provenance, **self.relationships[rel_type].properties}
 
+    def declared_properties(self) -> Iterator[PropertySpec]:
+        """Every property as declared: common, provenance, each label's, each type's."""
+        yield from self.common.values()
+        yield from self.provenance.values()
+        for label in self.labels.values():
+            yield from label.properties.values()
+        for rel_type in self.relationships.values():
+            yield from rel_type.properties.values()
+
     def allows(self, start: str, rel_type: str, end: str) -> bool:
         spec = self.relationships.get(rel_type)
         return spec is not None and (start, end) in spec.pairs
@@ -104,6 +115,7 @@ def load_schema(path: Path | None = None) -> Schema:
     if problems:
         raise DataInvalid("invalid schema", problems)
     assert isinstance(data, LocDict)
+    annotations = AnnotationReader(name, problems)
 
     def props(section: Any, where: str, line: int) -> dict[str, PropertySpec]:
         if section is None:
@@ -131,10 +143,10 @@ def load_schema(path: Path | None = None) -> Schema:
                 minimum=spec.get("min"),
                 maximum=spec.get("max"),
                 description=str(spec.get("description", "")),
+                rdf=annotations.property_alignment(spec, f"{where}.{prop}"),
             )
         return out
 
-    annotations = AnnotationReader(name, problems)
     common = props(data.get("common_properties"), "common_properties", data.line)
     labels: dict[str, LabelSpec] = {}
     declared = _section(data, "labels")

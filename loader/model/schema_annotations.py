@@ -1,15 +1,16 @@
-"""What the schema says about each label and relationship type beyond its properties: its roles
-(which a module treats specially), its style (colour and size in Browser and in pictures) and its
-alignment to well-known RDF terms, written as CURIEs over the vocabularies below. Each reader
-here checks one annotation and reports a problem at its line.
+"""What the schema says about each label, relationship type and property beyond its type: its
+roles (which a module treats specially), its style (colour and size in Browser and in pictures)
+and its alignment to well-known RDF terms, written as CURIEs over the vocabularies below. Each
+reader here checks one annotation and reports a problem at its line.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from loader.model.properties import PropertyAlignment
 from loader.model.readers import LocDict, LocList, Problem
 
 LABEL_ROLES = {
@@ -40,6 +41,9 @@ VOCABULARIES = {
 # `rdf:` keys: how a label or a type relates to the terms it names.
 LABEL_ALIGNMENTS = {"subClassOf": "rdfs:subClassOf"}
 TYPE_ALIGNMENTS = {"subPropertyOf": "rdfs:subPropertyOf", "closeMatch": "skos:closeMatch"}
+PROPERTY_ALIGNMENT_KEYS = ("predicate", "lang", "also")
+# A simple BCP 47 tag: a language, then optionally a script and a region (zh, zh-Hans, en-GB).
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
 
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 CURIE = re.compile(r"^([a-z][a-z0-9]*):([A-Za-z_][A-Za-z0-9_.-]*)$")
@@ -63,6 +67,8 @@ class AnnotationReader:
 
     file: str
     problems: list[Problem]
+    # A property name is one term in RDF wherever it is declared: its first alignment and line.
+    declared: dict[str, tuple[PropertyAlignment, int]] = field(default_factory=dict)
 
     def _problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
@@ -127,6 +133,40 @@ class AnnotationReader:
                 if self._curie(term, line, where):
                     pairs.append((keys[key], term))
         return tuple(pairs)
+
+    def property_alignment(self, spec: LocDict, where: str) -> PropertyAlignment:
+        """A property's `rdf: {predicate: CURIE, lang: tag, also: [CURIE, ...]}`, all optional."""
+        value, line = spec.get("rdf"), spec.line_of("rdf")
+        if value is not None and not isinstance(value, LocDict):
+            self._problem(line, f"{where}: rdf must be a mapping")
+            return PropertyAlignment()
+        value, before = value or LocDict(), len(self.problems)
+        for key in value:
+            if key not in PROPERTY_ALIGNMENT_KEYS:
+                known = ", ".join(PROPERTY_ALIGNMENT_KEYS)
+                self._problem(
+                    value.line_of(key), f"{where}: unknown rdf key {key!r} (known: {known})"
+                )
+        predicate, lang = value.get("predicate"), value.get("lang")
+        also = value.get("also", [])
+        also = also if isinstance(also, list) else [also]
+        for curie in [predicate, *also] if predicate is not None else also:
+            self._curie(curie, line, where)
+        if lang is not None and not (isinstance(lang, str) and LANGUAGE_TAG.match(lang)):
+            self._problem(
+                value.line_of("lang"),
+                f"{where}: lang {lang!r} is not a simple BCP 47 tag (such as zh, zh-Hans, en-GB)",
+            )
+        if len(self.problems) > before:
+            return PropertyAlignment()
+        aligned = PropertyAlignment(predicate, lang, tuple(also))
+        name = where.rpartition(".")[2]
+        first = self.declared.setdefault(name, (aligned, line))
+        if first[0] != aligned:
+            self._problem(
+                line, f"{where}: rdf differs from that of {name} at line {first[1]} (one RDF term)"
+            )
+        return aligned
 
     def _curie(self, term: Any, line: int, where: str) -> bool:
         match = CURIE.match(term) if isinstance(term, str) else None

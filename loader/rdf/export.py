@@ -14,19 +14,14 @@ from typing import IO, Any
 
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 
 from loader.model.dataset import Dataset, Entity, Relation
 from loader.model.errors import ConfigError
 from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
-from loader.rdf.ontology import (
-    COMMON_PREDICATES,
-    SOURCES_PREDICATE,
-    bind_prefixes,
-    ontology_triples,
-)
-from loader.rdf.vocab import Names
+from loader.rdf.ontology import bind_prefixes, ontology_triples
+from loader.rdf.vocab import Names, Predicate, property_predicates
 from loader.text.extract import Extraction
 
 Quad = tuple[URIRef, URIRef, Any, URIRef | None]
@@ -60,29 +55,32 @@ def dataset_quads(
     yield meta, RDF.type, PROV.Collection, None
     yield meta, DCTERMS.title, Literal(dataset.name), None
     yield meta, OWL.versionInfo, Literal(dataset.version), None
+    predicates = property_predicates(schema, names)
     for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
-        yield from _entity_quads(entity, schema, names)
+        yield from _entity_quads(entity, schema, names, predicates)
     for relation in sorted(dataset.relations, key=lambda r: r.key):
-        yield from _relation_quads(relation, schema, names)
+        yield from _relation_quads(relation, schema, names, predicates)
 
 
-def _entity_quads(entity: Entity, schema: Schema, names: Names) -> Iterator[Quad]:
+def _entity_quads(
+    entity: Entity, schema: Schema, names: Names, predicates: dict[str, Predicate]
+) -> Iterator[Quad]:
     iri = names.entity(entity.id)
     yield iri, RDF.type, names.cls(entity.label), None
     yield iri, PROV.wasMemberOf, names.dataset(), None
     specs = schema.node_properties(entity.label)
     for key, value in sorted(entity.properties.items()):
-        if key == "name":
-            yield iri, RDFS.label, Literal(value, lang="zh"), None
-        if key == "sources":
+        if key == "sources":  # ids of Documents: their IRIs
             for source in value:
-                yield iri, SOURCES_PREDICATE, names.entity(source), None
+                yield iri, predicates[key].iri, names.entity(source), None
             continue
-        for predicate, literal in property_literals(names, specs[key], value):
+        for predicate, literal in property_literals(predicates[key], specs[key], value):
             yield iri, predicate, literal, None
 
 
-def _relation_quads(relation: Relation, schema: Schema, names: Names) -> Iterator[Quad]:
+def _relation_quads(
+    relation: Relation, schema: Schema, names: Names, predicates: dict[str, Predicate]
+) -> Iterator[Quad]:
     props = relation.properties
     graph = names.graph(props["source"])
     start, end = names.entity(relation.start), names.entity(relation.end)
@@ -93,44 +91,38 @@ def _relation_quads(relation: Relation, schema: Schema, names: Names) -> Iterato
     yield statement, RDF.subject, start, graph
     yield statement, RDF.predicate, predicate, graph
     yield statement, RDF.object, end, graph
-    yield statement, PROV.wasDerivedFrom, names.entity(props["source"]), graph
+    yield statement, predicates["source"].iri, names.entity(props["source"]), graph
     specs = schema.relationship_properties(relation.type)
     for key, value in sorted(props.items()):
         if key == "source":
             continue
-        if key == "sentence":
-            yield statement, names.prop("sentence"), Literal(value, lang="zh"), graph
-            continue
-        for pred, literal in property_literals(names, specs[key], value):
+        for pred, literal in property_literals(predicates[key], specs[key], value):
             yield statement, pred, literal, graph
 
 
 def property_literals(
-    names: Names, spec: PropertySpec, value: Any
+    aligned: Predicate, spec: PropertySpec, value: Any
 ) -> Iterator[tuple[URIRef, Literal]]:
-    predicate, language = COMMON_PREDICATES.get(spec.name, (names.prop(spec.name), None))
-    values = value if isinstance(value, list) else [value]
-    for item in values:
-        if language:
-            yield predicate, Literal(item, lang=language)
-        elif spec.type == "decimal":
-            yield (
-                predicate,
-                Literal(
-                    format(item, "f").rstrip("0").rstrip(".")
-                    if isinstance(item, float)
-                    else str(item),
-                    datatype=XSD.decimal,
-                ),
-            )
-        elif spec.type == "integer":
-            yield predicate, Literal(str(item), datatype=XSD.integer)
-        elif spec.type == "boolean":
-            yield predicate, Literal("true" if item else "false", datatype=XSD.boolean)
-        elif spec.type == "date":
-            yield predicate, Literal(str(item), datatype=XSD.date)
-        else:  # a simple literal is an xsd:string in RDF 1.1
-            yield predicate, Literal(str(item))
+    for item in value if isinstance(value, list) else [value]:
+        literal = _literal(spec.type, item, aligned.lang)
+        for copy in aligned.also:
+            yield copy, literal
+        yield aligned.iri, literal
+
+
+def _literal(kind: str, item: Any, language: str | None) -> Literal:
+    if language:
+        return Literal(item, lang=language)
+    if kind == "decimal":
+        text = format(item, "f").rstrip("0").rstrip(".") if isinstance(item, float) else str(item)
+        return Literal(text, datatype=XSD.decimal)
+    if kind == "integer":
+        return Literal(str(item), datatype=XSD.integer)
+    if kind == "boolean":
+        return Literal("true" if item else "false", datatype=XSD.boolean)
+    if kind == "date":
+        return Literal(str(item), datatype=XSD.date)
+    return Literal(str(item))  # a simple literal is an xsd:string in RDF 1.1
 
 
 def write_export(

@@ -24,8 +24,7 @@ from loader.model.properties import PropertySpec
 from loader.model.readers import Problem
 from loader.model.schema import Schema
 from loader.rdf.export import FORMATS
-from loader.rdf.ontology import COMMON_PREDICATES, SOURCES_PREDICATE
-from loader.rdf.vocab import Names, camel
+from loader.rdf.vocab import Names, Predicate, property_predicates
 
 EXTENSIONS = {ext: fmt for fmt, (_s, ext, _g) in FORMATS.items()} | {
     "json": "json-ld",
@@ -125,6 +124,7 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
 
     ontology = str(names.ontology)
     lexical = {names.cls(name) for name in schema.lexical.values()}  # mentions, not entities
+    predicates = property_predicates(schema, names)
     for subject, cls in sorted(store.subject_objects(RDF.type)):
         if cls not in classes and str(cls).startswith(ontology) and cls not in lexical:
             problems.append(Problem(origin, 0, f"<{subject}>: unknown class <{cls}>"))
@@ -136,12 +136,14 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
         if entity_id is None:
             problems.append(Problem(origin, 0, f"<{subject}> is outside the base {names.base}"))
             continue
-        props = _entity_props(store, subject, label, schema, names, problems, origin)
+        props = _entity_props(store, subject, label, schema, names, predicates, problems, origin)
         if props is not None:
             dataset.entities[entity_id] = Entity(entity_id, label, props, at)
 
     for statement in sorted(set(store.subjects(RDF.type, RDF.Statement)), key=str):
-        relation = _relation(store, statement, relations, dataset, schema, names, problems, origin)
+        relation = _relation(
+            store, statement, relations, dataset, schema, names, predicates, problems, origin
+        )
         if relation is not None:
             dataset.relations.append(relation)
     if not dataset.entities and not problems:
@@ -157,26 +159,28 @@ def _entity_props(
     label: str,
     schema: Schema,
     names: Names,
+    predicates: dict[str, Predicate],
     problems: list[Problem],
     origin: str,
 ) -> dict[str, Any] | None:
     specs = schema.node_properties(label)
-    by_predicate = _predicate_index(specs, names)
+    by_predicate, copies = _predicate_index(specs, predicates)
+    sources = predicates["sources"].iri if "sources" in specs else None
     raw: dict[str, list[Any]] = {}
     for predicate, value in store.predicate_objects(subject):
         if predicate in (RDF.type, PROV.wasMemberOf) or predicate in schema_relations(
             schema, names
         ):
             continue
-        if predicate == SOURCES_PREDICATE:
+        if predicate == sources:
             source = names.entity_id(str(value))
             raw.setdefault("sources", []).append(source)
             continue
         lang = value.language if isinstance(value, Literal) else None
         name = by_predicate.get((predicate, lang)) or by_predicate.get((predicate, None))
         if name is None:
-            if predicate == COMMON_PREDICATES["name_en"][0] and lang == "zh":
-                continue  # the rdfs:label@zh copy of the name
+            if (predicate, lang) in copies:
+                continue  # a copy, such as the rdfs:label@zh of the name
             problems.append(
                 Problem(origin, 0, f"<{subject}>: unknown predicate <{predicate}> for {label}")
             )
@@ -192,6 +196,7 @@ def _relation(
     dataset: Dataset,
     schema: Schema,
     names: Names,
+    predicates: dict[str, Predicate],
     problems: list[Problem],
     origin: str,
 ) -> Relation | None:
@@ -216,16 +221,18 @@ def _relation(
         )
         return None
     specs = schema.relationship_properties(rel_type)
-    by_predicate = _predicate_index(specs, names)
+    by_predicate, copies = _predicate_index(specs, predicates)
     raw: dict[str, list[Any]] = {}
     for predicate, value in store.predicate_objects(statement):
         if predicate in (RDF.type, RDF.subject, RDF.predicate, RDF.object):
             continue
-        if predicate == PROV.wasDerivedFrom:
+        if predicate == predicates["source"].iri:
             raw.setdefault("source", []).append(names.entity_id(str(value)))
             continue
         lang = value.language if isinstance(value, Literal) else None
         name = by_predicate.get((predicate, lang)) or by_predicate.get((predicate, None))
+        if name is None and (predicate, lang) in copies:
+            continue
         if name is None:
             problems.append(Problem(origin, 0, f"{where}: unknown predicate <{predicate}>"))
             return None
@@ -241,16 +248,14 @@ def schema_relations(schema: Schema, names: Names) -> set[Node]:
 
 
 def _predicate_index(
-    specs: dict[str, PropertySpec], names: Names
-) -> dict[tuple[Node, str | None], str]:
-    index: dict[tuple[Node, str | None], str] = {}
-    for name in specs:
-        if name in COMMON_PREDICATES:
-            predicate, lang = COMMON_PREDICATES[name]
-            index[(predicate, lang)] = name
-        else:
-            index[(names.ontology[camel(name)], "zh" if name == "sentence" else None)] = name
-    return index
+    specs: dict[str, PropertySpec], predicates: dict[str, Predicate]
+) -> tuple[dict[tuple[Node, str | None], str], set[tuple[Node, str | None]]]:
+    """(predicate, language) -> the property it is read into; and the pairs that are copies."""
+    index: dict[tuple[Node, str | None], str]
+    index = {(predicates[name].iri, predicates[name].lang): name for name in specs}
+    copies: set[tuple[Node, str | None]]
+    copies = {(copy, predicates[name].lang) for name in specs for copy in predicates[name].also}
+    return index, copies
 
 
 def _checked(

@@ -3,21 +3,23 @@
 Ontology: a class per label (under the base class), an object property per relationship type
 with `schema:domainIncludes`/`rangeIncludes` for the allowed pairs, a datatype property per
 typed property; `rdfs:label`s in Chinese and English; alignments to schema.org, Wikidata, SKOS,
-PROV-O and Dublin Core. Shapes: what `kg validate` checks, restated for RDF data.
+PROV-O and Dublin Core, all from the schema's `rdf:` entries. Shapes: what `kg validate` checks,
+restated for RDF data.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
-from loader.rdf.vocab import PREFIXES, SCHEMA, SH, Names, term
+from loader.rdf.vocab import PREFIXES, SCHEMA, SH, Names, Predicate, property_predicates, term
 
 XSD_TYPES = {
     "string": XSD.string,
@@ -28,30 +30,8 @@ XSD_TYPES = {
     "list[string]": XSD.string,
 }
 
-# Entity properties that map onto well-known predicates: name -> (predicate, language or None).
-COMMON_PREDICATES: dict[str, tuple[URIRef, str | None]] = {
-    "id": (DCTERMS.identifier, None),
-    "name": (SKOS.prefLabel, "zh"),
-    "name_en": (RDFS.label, "en"),
-    "aliases": (SKOS.altLabel, "zh"),
-    "description": (RDFS.comment, "en"),
-    "note": (SKOS.note, "en"),
-    "title": (DCTERMS.title, "zh"),
-    "title_en": (DCTERMS.title, "en"),
-    "publisher": (DCTERMS.publisher, None),
-    "language": (DCTERMS.language, None),
-    "published": (DCTERMS.issued, None),
-    "url": (SCHEMA.url, None),
-}
-SOURCES_PREDICATE = PROV.wasDerivedFrom
-# rdfs:label carries the name in Chinese and English; dcterms:title both titles.
-SHARED_PREDICATE = ("name_en", "title", "title_en")
-SENTENCE = "sentence"
-
-
-def predicate_for(names: Names, prop: str) -> URIRef:
-    mapped = COMMON_PREDICATES.get(prop)
-    return mapped[0] if mapped else names.prop(prop)
+# A relation's citation, checked as such on its statement: one source document, one sentence.
+CITATION = ("source", "sentence")
 
 
 def ontology_triples(schema: Schema, names: Names) -> Iterator[tuple[URIRef, URIRef, object]]:
@@ -93,13 +73,8 @@ def ontology_triples(schema: Schema, names: Names) -> Iterator[tuple[URIRef, URI
         for relation, aligned in rel_spec.rdf:
             yield prop, term(relation), term(aligned)
     seen: set[URIRef] = set()
-    specs = [*schema.common.values(), *schema.provenance.values()]
-    for label_spec in schema.labels.values():
-        specs += label_spec.properties.values()
-    for rel in schema.relationships.values():
-        specs += rel.properties.values()
-    for prop_spec in specs:
-        if prop_spec.name in COMMON_PREDICATES or prop_spec.name in ("sources", "source"):
+    for prop_spec in schema.declared_properties():
+        if prop_spec.rdf.predicate:  # a well-known predicate, defined in its own vocabulary
             continue
         prop = names.prop(prop_spec.name)
         if prop in seen:
@@ -133,6 +108,7 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
     bind_prefixes(g, names)
     shapes = URIRef(names.base + "shapes#")
     document = names.cls(schema.label_for("document"))
+    predicates = property_predicates(schema, names)
 
     def node_shape(name: str) -> URIRef:
         return URIRef(f"{shapes}{name}Shape")
@@ -175,8 +151,11 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
         shape = node_shape(label)
         g.add((shape, RDF.type, SH.NodeShape))
         g.add((shape, SH.targetClass, names.cls(label)))
-        for spec in schema.node_properties(label).values():
-            _property_constraints(prop_shape, shape, names, document, label, spec)
+        specs = schema.node_properties(label)
+        shared = _shared(specs, predicates)
+        for spec in specs.values():
+            predicate = predicates[spec.name]
+            _property_constraints(prop_shape, shape, document, label, spec, predicate, shared)
         for rel_type, rel in schema.relationships.items():
             targets = sorted(b for a, b in rel.pairs if a == label)
             path = names.relation(rel_type)
@@ -194,7 +173,7 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
     g.add((statement, SH.targetClass, RDF.Statement))
     prop_shape(
         statement,
-        PROV.wasDerivedFrom,
+        predicates["source"].iri,
         "a relation cites exactly one source document",
         minCount=1,
         maxCount=1,
@@ -202,7 +181,7 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
     )
     prop_shape(
         statement,
-        names.prop("sentence"),
+        predicates["sentence"].iri,
         "a relation cites exactly one sentence",
         minCount=1,
         maxCount=1,
@@ -217,35 +196,46 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
             maxCount=1,
             nodeKind=SH.IRI,
         )
+    shared = _shared(schema.provenance, predicates)
     for spec in schema.provenance.values():
-        if spec.name not in ("source", SENTENCE):
-            _property_constraints(prop_shape, statement, names, document, "relation", spec)
+        if spec.name not in CITATION:
+            predicate = predicates[spec.name]
+            _property_constraints(
+                prop_shape, statement, document, "relation", spec, predicate, shared
+            )
     return g
+
+
+def _shared(specs: dict[str, PropertySpec], predicates: dict[str, Predicate]) -> set[str]:
+    """The properties whose predicate another one also writes (`rdfs:label` @zh and @en): how
+    many values and in which language cannot be told from the predicate alone."""
+    uses = Counter(iri for name in specs for iri in {predicates[name].iri, *predicates[name].also})
+    return {name for name in specs if uses[predicates[name].iri] > 1}
 
 
 def _property_constraints(
     prop_shape: object,
     shape: URIRef,
-    names: Names,
     document: URIRef,
     owner: str,
     spec: PropertySpec,
+    predicate: Predicate,
+    shared: set[str],
 ) -> None:
     add = prop_shape  # the closure above; typed loosely to keep this helper small
     if spec.name == "sources":
         add(
             shape,
-            SOURCES_PREDICATE,
+            predicate.iri,
             f"{owner} sources must be Documents",  # type: ignore[operator]
             **{"class": document},
         )
         return
-    path = predicate_for(names, spec.name)
-    language = COMMON_PREDICATES.get(spec.name, (None, None))[1]
+    path, language = predicate.iri, predicate.lang
     constraints: dict[str, object] = {}
     if spec.required:
         constraints["minCount"] = 1
-    if spec.type != "list[string]" and spec.name not in ("title", "title_en"):
+    if spec.type != "list[string]":
         constraints["maxCount"] = 1
     if language:
         constraints["languageIn"] = [language]
@@ -259,7 +249,7 @@ def _property_constraints(
         constraints["minInclusive"] = Literal(spec.minimum, datatype=XSD.decimal)
     if spec.maximum is not None:
         constraints["maxInclusive"] = Literal(spec.maximum, datatype=XSD.decimal)
-    if spec.name in SHARED_PREDICATE:  # one predicate, two languages: count and type elsewhere
+    if spec.name in shared:  # one predicate, two languages: count and type elsewhere
         constraints = {"minCount": 1} if spec.required else {}
     message = f"{owner}.{spec.name}: " + ("required, " if spec.required else "") + spec.type
     add(shape, path, message, **constraints)  # type: ignore[operator]
@@ -275,20 +265,16 @@ def json_ld_context(schema: Schema, names: Names) -> dict[str, object]:
     for rel_type in schema.relationships:
         term = names.relation(rel_type).split("#")[-1]
         context[term] = {"@id": f"kgo:{term}", "@type": "@id"}
-    specs = [*schema.common.values(), *schema.provenance.values()]
-    for spec in [
-        *specs,
-        *(p for lab in schema.labels.values() for p in lab.properties.values()),
-        *(p for rel in schema.relationships.values() for p in rel.properties.values()),
-    ]:
-        if spec.name in COMMON_PREDICATES or spec.name in ("sources", "source", SENTENCE):
+    for spec in schema.declared_properties():
+        if spec.rdf.predicate:
             continue
         term = names.prop(spec.name).split("#")[-1]
         entry: dict[str, str] = {"@id": f"kgo:{term}"}
-        if spec.type not in ("string", "list[string]"):
+        if spec.rdf.lang:
+            entry["@language"] = spec.rdf.lang
+        elif spec.type not in ("string", "list[string]"):
             entry["@type"] = f"xsd:{XSD_TYPES[spec.type].split('#')[-1]}"
         context[term] = entry
-    context["sentence"] = {"@id": "kgo:sentence", "@language": "zh"}
     context["prefLabel"] = {"@id": "skos:prefLabel", "@language": "zh"}
     context["altLabel"] = {"@id": "skos:altLabel", "@language": "zh"}
     context["identifier"] = "dcterms:identifier"

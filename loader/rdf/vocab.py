@@ -3,7 +3,8 @@
 Entities are `<base>id/<id>` (ids are stable ASCII, so IRIs never mix raw and percent-encoded
 Chinese); classes and properties live in `<base>ontology#`; each source document's facts go in
 the named graph `<base>graph/<source-id>`; each relation's citation is an `rdf:Statement` at
-`<base>statement/<hash>`. The base is configurable (`--base` or `KG_RDF_BASE`).
+`<base>statement/<hash>`. The base is configurable (`--base` or `KG_RDF_BASE`). Each property's
+predicate and language come from its `rdf:` entry in the schema.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rdflib import Namespace, URIRef
 
+from loader.model.schema import Schema
 from loader.model.schema_annotations import VOCABULARIES, expand
 
 DEFAULT_BASE = "https://example.org/jinshan-kg/"
@@ -78,3 +81,24 @@ class Names:
 def term(curie: str) -> URIRef:
     """The IRI of a CURIE of the schema's `rdf:` alignments (schema:Place, wdt:P131)."""
     return URIRef(expand(curie))
+
+
+class Predicate(NamedTuple):
+    """How a property's values are written: the predicate, their language (None: typed
+    literals, or IRIs for the source documents) and the predicates that carry a copy."""
+
+    iri: URIRef
+    lang: str | None
+    also: tuple[URIRef, ...] = ()
+
+
+def property_predicates(schema: Schema, names: Names) -> dict[str, Predicate]:
+    """Every property name's predicate, from its `rdf:` entry (the same wherever the name is
+    declared: checked when the schema loads); without one, the property's own `kgo:` term."""
+    out: dict[str, Predicate] = {}
+    for spec in schema.declared_properties():
+        aligned = spec.rdf
+        iri = term(aligned.predicate) if aligned.predicate else names.prop(spec.name)
+        copies = tuple(term(curie) for curie in aligned.also)
+        out.setdefault(spec.name, Predicate(iri, aligned.lang, copies))
+    return out

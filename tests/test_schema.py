@@ -191,7 +191,7 @@ def test_a_name_declared_twice_has_one_alignment(tmp_path: Path) -> None:
     importer reads them back by predicate, so their alignments must agree."""
     old = "note: {type: string, description: the curator's remark, rdf: {predicate: skos:note"
     found = _problems(tmp_path, old, old.replace("skos:note", "rdfs:comment"))
-    first = _line("  note: {type: string, description: why a name")
+    first = _line('  note: {type: string, description: "why a name')
     assert found == [
         f"schema.yaml:{_line(old)}: provenance_properties.note: rdf differs from that of note "
         f"at line {first + 1} (one RDF term)"
@@ -251,3 +251,16 @@ def test_the_rdf_package_names_no_aligned_property_but_the_citations() -> None:
         if text in aligned - {"sources", "source", "sentence"}
     ]
     assert found == []
+
+
+def test_an_unquoted_comma_in_a_description_is_reported(tmp_path: Path) -> None:
+    """In a `{…}` mapping a comma starts a new key: the rest of the text must not vanish."""
+    quoted = 'description: "the office, in Chinese"'
+    problems = _problems(tmp_path, quoted, "description: the office, in Chinese")
+    assert problems == [
+        f"schema.yaml:{_line(quoted)}: relationships.HOLDS_OFFICE_IN.role: unknown key "
+        "'in Chinese' (quote a description that holds a comma)"
+    ]
+    assert load_schema(SCHEMA_FILE).relationship_properties("HOLDS_OFFICE_IN")[
+        "role"
+    ].description == ("the office, in Chinese")

@@ -103,6 +103,11 @@ class Schema:
         return rel_type
 
 
+PROPERTY_KEYS = frozenset(
+    ("type", "required", "values", "pattern", "max_length", "min", "max", "description", "rdf")
+)
+
+
 def load_schema(path: Path | None = None) -> Schema:
     """Read and check the schema file; every problem in it is reported at once."""
     path = path or default_schema_path()
@@ -133,6 +138,16 @@ def load_schema(path: Path | None = None) -> Schema:
                     )
                 )
                 continue
+            unknown = sorted(str(k) for k in spec if str(k) not in PROPERTY_KEYS)
+            if unknown:  # e.g. an unquoted comma in a {…} description starts a new key
+                problems.append(
+                    Problem(
+                        name,
+                        spec.line_of(unknown[0]),
+                        f"{where}.{prop}: unknown key {unknown[0]!r} (quote a description "
+                        "that holds a comma)",
+                    )
+                )
             out[str(prop)] = PropertySpec(
                 name=str(prop),
                 type=spec["type"],

@@ -11,6 +11,7 @@ from typing import Any
 
 from loader.neo4j import cypher_text as q
 from loader.neo4j.driver import open_driver
+from loader.neo4j.read_only import check_read_only
 from loader.neo4j.target import Target
 
 
@@ -26,6 +27,16 @@ def run_cypher(
     parameters: dict[str, Any] | None = None,
     write: bool = False,
 ) -> QueryResult:
+    """Run one statement; without `write`, only once its plan shows it reads the graph only."""
+    if not write:
+        check_read_only(settings, query, parameters or {}, "the query")
+    return execute(settings, query, parameters, write)
+
+
+def execute(
+    settings: Target, query: str, parameters: dict[str, Any] | None, write: bool
+) -> QueryResult:
+    """Run a statement already checked (or allowed to write); the access mode still guards."""
     from neo4j import Query, RoutingControl
 
     with open_driver(settings) as driver:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from loader.model.errors import ConfigError, QueryFailed
+from loader.model.errors import ConfigError
 from loader.model.project import current_project
-from loader.neo4j.cypher import QueryResult, run_cypher
-from loader.neo4j.driver import open_driver
+from loader.neo4j.cypher import QueryResult, execute
+from loader.neo4j.read_only import check_read_only
 from loader.neo4j.target import Target
 
 _PARAM_DOC = re.compile(r"^@param\s+([A-Za-z_]\w*)\s*:\s*(.*)$")
@@ -138,28 +138,10 @@ def bind(query: SavedQuery, given: dict[str, Any]) -> dict[str, Any]:
 def run_saved(
     settings: Target, query: SavedQuery, given: dict[str, Any] | None = None
 ) -> QueryResult:
-    """Run a saved query read-only; a query the server would plan as a write is refused."""
+    """Run a saved query read-only: refused unless its plan only reads the graph."""
     params = bind(query, given or {})
-    kind = query_type(settings, query.text, params)
-    if kind != "r":
-        raise QueryFailed(
-            f"saved query {query.name!r} is not read-only (query type {kind!r}); refused"
-        )
-    return run_cypher(settings, query.text, params, write=False)
-
-
-def query_type(settings: Target, text: str, params: dict[str, Any]) -> str:
-    """The server's own verdict: 'r', 'rw', 'w' or 's', from an EXPLAIN (nothing runs)."""
-    from neo4j import Query, RoutingControl
-
-    with open_driver(settings) as driver:
-        _, summary, _ = driver.execute_query(
-            Query("EXPLAIN " + text),  # ad-hoc text from a query file, by design
-            parameters_=params,
-            routing_=RoutingControl.READ,
-            database_=settings.database,
-        )
-    return str(summary.query_type)
+    check_read_only(settings, query.text, params, f"saved query {query.name!r}")
+    return execute(settings, query.text, params, write=False)
 
 
 def cypher_literal(value: Any) -> str:

@@ -28,7 +28,7 @@ from loader.neo4j.install import (
     install_jars,
     java_binary,
 )
-from loader.neo4j.processes import pid_alive, port_in_use
+from loader.neo4j.processes import make_private, pid_alive, port_in_use
 from loader.neo4j.server_conf import conf_text
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ USERNAME = "neo4j"
 INITIAL_PASSWORD = "neo4j"  # what a fresh Neo4j accepts once, only to change it
 STATE_FILE = "kg-server.json"
 PASSWORD_FILE = "kg-password"
+ENV_FILE_URLS = "KG_NEO4J_ALLOW_FILE_URLS"  # "1": LOAD CSV may read the home's import folder
+PRIVATE_DIRS = ("conf", "data", "logs", "run", "import")
 
 
 @dataclass(frozen=True)
@@ -202,12 +204,14 @@ class ManagedServer:
         return install_jars(self.home, self.is_running())
 
     def conf_text(self) -> str:
-        return conf_text(self.bolt_port, self.http_port)
+        return conf_text(self.bolt_port, self.http_port, os.environ.get(ENV_FILE_URLS) == "1")
 
     def _write_conf(self) -> None:
+        """The configuration, and the home made private: store, logs and conf are the owner's."""
         conf = self.home / "conf"
         conf.mkdir(parents=True, exist_ok=True)
         (conf / "neo4j.conf").write_text(self.conf_text(), "utf-8")
+        make_private(self.home, PRIVATE_DIRS)
 
     def _set_password(self) -> None:
         """Replace the built-in first-start password through Bolt, so it never sits in argv."""
@@ -237,6 +241,7 @@ class ManagedServer:
             env={**self._env(), **(env or {})},
             check=False,
             stdin=subprocess.DEVNULL,
+            umask=0o077,  # the JVM's store, logs and pid files are readable by the owner only
         )
 
     def _wait_for_bolt(self, password: str, timeout: float) -> None:

@@ -26,8 +26,11 @@ JVM_FLAGS = (
 )
 
 
-def conf_text(bolt_port: int, http_port: int) -> str:
-    """neo4j.conf for a loopback-only server sized for a 2-core, 24 GiB machine."""
+def conf_text(bolt_port: int, http_port: int, file_urls: bool = False) -> str:
+    """neo4j.conf for a loopback-only server sized for a 2-core, 24 GiB machine.
+
+    LOAD CSV may not read the server's files (`file:///etc/passwd`) unless `file_urls` (the
+    user's opt-in), and then only inside the home's import folder."""
     lines = [
         "# Written by `kg neo4j start`; edits are overwritten at the next start.",
         "server.default_listen_address=127.0.0.1",
@@ -46,6 +49,8 @@ def conf_text(bolt_port: int, http_port: int) -> str:
         "server.memory.pagecache.size=1g",
         "db.tx_log.rotation.retention_policy=1 files",
         "server.config.strict_validation.enabled=true",
+        "server.directories.import=import",
+        f"dbms.security.allow_csv_import_from_file_urls={'true' if file_urls else 'false'}",
     ]
     lines += [f"server.jvm.additional={flag}" for flag in JVM_FLAGS]
     return "\n".join(lines) + "\n"

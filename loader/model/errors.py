@@ -46,6 +46,12 @@ class QueryFailed(KgError):
     """The server rejected a query (syntax, semantics, access mode, constraint)."""
 
 
+class LoadBusy(KgError):
+    """Another load of the same dataset holds its lease: try again later (EX_TEMPFAIL)."""
+
+    exit_code = 75
+
+
 class DataInvalid(KgError):
     """Curated data or schema files have problems; nothing was written.
 

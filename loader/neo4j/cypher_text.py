@@ -206,3 +206,29 @@ def link_divisions(base: str, division: str, same_as: str) -> str:
         "SET r.kg_dataset = $dataset, r.source = $source, r.sentence = $lines[p.code] "
         "RETURN count(r) AS linked"
     )
+
+
+# One load of a dataset at a time: a lease node per dataset, outside the graph's labels.
+LEASE_CONSTRAINT = (
+    "CREATE CONSTRAINT kg_lease_dataset IF NOT EXISTS FOR (l:KgLease) REQUIRE l.dataset IS UNIQUE"
+)
+READ_LEASE = (
+    "MATCH (l:KgLease {dataset: $dataset}) "
+    "RETURN l.run AS run, l.holder AS holder, toString(l.since) AS since, "
+    "l.expires < datetime() AS expired"
+)
+# The write lock is taken (SET l.locked) before the lease is read, so two loads that start
+# together cannot both see it free.
+TAKE_LEASE = (
+    "MERGE (l:KgLease {dataset: $dataset}) SET l.locked = true "
+    "WITH l, coalesce(l.run = $run, false) AS renewing, "
+    "(l.run IS NULL OR l.run = $run OR l.run = $breakable OR l.expires < datetime()) AS free "
+    "SET l.since = CASE WHEN free AND NOT renewing THEN datetime() ELSE l.since END, "
+    "l.run = CASE WHEN free THEN $run ELSE l.run END, "
+    "l.holder = CASE WHEN free THEN $holder ELSE l.holder END, "
+    "l.expires = CASE WHEN free THEN datetime() + duration({seconds: $ttl}) ELSE l.expires END "
+    "REMOVE l.locked "
+    "RETURN free AS ours, l.run AS run, l.holder AS holder, toString(l.since) AS since"
+)
+RELEASE_LEASE = "MATCH (l:KgLease {dataset: $dataset, run: $run}) DELETE l"
+BREAK_LEASE = "MATCH (l:KgLease {dataset: $dataset}) DELETE l"

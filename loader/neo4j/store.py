@@ -23,6 +23,7 @@ import time
 import uuid
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ from loader.model.schema import Schema
 from loader.neo4j import cypher_text as q
 from loader.neo4j.apply import Progress, apply_plan, apply_schema, id_hash, sweep
 from loader.neo4j.driver import open_driver
+from loader.neo4j.lease import LeasePolicy, leased
 from loader.neo4j.maintenance import clear_database
 from loader.neo4j.sync_plan import Counts, Snapshot, make_plan
 from loader.neo4j.target import Target
@@ -86,6 +88,7 @@ def load(
     dry_run: bool = False,
     wipe: bool = False,
     progress: Progress | None = None,
+    lease: LeasePolicy | None = None,
 ) -> LoadResult:
     """A dataset held in memory: the load path with the whole dataset as its one chunk."""
     return sync(
@@ -101,6 +104,7 @@ def load(
         wipe=wipe,
         progress=progress,
         one_chunk=True,
+        lease=lease,
     )
 
 
@@ -117,9 +121,11 @@ def sync(
     wipe: bool = False,
     progress: Progress | None = None,
     one_chunk: bool = False,
+    lease: LeasePolicy | None = None,
 ) -> LoadResult:
     """Sync dataset `name`, read from `chunks`, into Neo4j; `label_of` gives a relation end's
-    label when the end is outside the chunk. `dry_run` reads and plans but writes nothing."""
+    label when the end is outside the chunk. `dry_run` reads and plans but writes nothing; a
+    real load holds the dataset's lease throughout (`lease` says how long to wait for it)."""
     if not 1 <= batch_size <= MAX_BATCH:
         raise ConfigError(f"batch size must be between 1 and {MAX_BATCH}, not {batch_size}")
     started = time.monotonic()
@@ -130,9 +136,15 @@ def sync(
 
     base = schema.base_label
     result = LoadResult(name, version, uuid.uuid4().hex, target.uri, dry_run, prune, wipe)
-    with open_driver(target) as driver:
-        if wipe and not dry_run:
+    with open_driver(target) as driver, ExitStack() as stack:
+        held = None
+        if not dry_run:
+            held = stack.enter_context(
+                leased(driver, target, name, result.run_id, lease or LeasePolicy())
+            )
+        if wipe and held:
             clear_database(target)
+            held.restore()  # the wipe took the lease with everything else
         if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
             _refuse_foreign_ids(driver, target, chunks, base, name, one_chunk)
         if not dry_run:
@@ -160,6 +172,8 @@ def sync(
                     total.setdefault(key, Counts()).add(counts)
             if reload:
                 seen.extend(id_hash(entity_id) for entity_id in chunk.entities)
+            if held:
+                held.renew()
         if reload:
             seen = array("q", sorted(seen))
             sweep(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loader.neo4j import cypher_text as q
-from loader.neo4j.driver import open_driver
+from loader.neo4j.driver import open_driver, text_values
 from loader.neo4j.target import Target
 
 
@@ -28,7 +28,7 @@ def run_cypher(
 ) -> QueryResult:
     from neo4j import Query, RoutingControl
 
-    with open_driver(settings) as driver:
+    with open_driver(settings, text_values(parameters)) as driver:
         records, _summary, keys = driver.execute_query(
             Query(query),  # ad-hoc text from the user, by design
             parameters_=parameters or {},

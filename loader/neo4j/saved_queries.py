@@ -18,7 +18,7 @@ from urllib.parse import quote
 from loader.model.errors import ConfigError, QueryFailed
 from loader.model.project import current_project
 from loader.neo4j.cypher import QueryResult, run_cypher
-from loader.neo4j.driver import open_driver
+from loader.neo4j.driver import open_driver, text_values
 from loader.neo4j.target import Target
 
 _PARAM_DOC = re.compile(r"^@param\s+([A-Za-z_]\w*)\s*:\s*(.*)$")
@@ -152,7 +152,7 @@ def query_type(settings: Target, text: str, params: dict[str, Any]) -> str:
     """The server's own verdict: 'r', 'rw', 'w' or 's', from an EXPLAIN (nothing runs)."""
     from neo4j import Query, RoutingControl
 
-    with open_driver(settings) as driver:
+    with open_driver(settings, text_values(params)) as driver:
         _, summary, _ = driver.execute_query(
             Query("EXPLAIN " + text),  # ad-hoc text from a query file, by design
             parameters_=params,

@@ -38,9 +38,9 @@ def run_export(
 ) -> ExportResult:
     """Export to `output` (atomically), or to `stdout` when no file is given; the format is
     `fmt`, else the one the file name's extension says, else Turtle."""
-    fmt = export_format(fmt, output)
     if output is not None:
         output = check_output(output)
+    fmt = export_format(fmt, output)
     names = Names.configured(base)
     schema = load_schema()
     source = choose_source(source, data, options, data_used=with_mentions)  # --data: mentions

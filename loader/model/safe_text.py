@@ -65,12 +65,17 @@ def cell_text(value: Any) -> str:
 
 def csv_text(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     """A header and one line per row; text cells are made spreadsheet-safe."""
+    lines = [_csv_line([spreadsheet_safe(c) for c in columns])]
+    lines.extend(_csv_line([_csv_cell(row.get(c)) for c in columns]) for row in rows)
+    return "".join(lines)
+
+
+def _csv_line(cells: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([spreadsheet_safe(c) for c in columns])
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(c)) for c in columns])
-    return buffer.getvalue()
+    # written with "\r\n" so that a cell holding a lone CR is quoted too (Python 3.11's csv
+    # quotes only the line terminator's characters), then ended with "\n" as before
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue()[:-2] + "\n"
 
 
 def _csv_cell(value: Any) -> str:

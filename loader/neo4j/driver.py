@@ -18,7 +18,7 @@ from loader.model.errors import (
     KgError,
     QueryFailed,
 )
-from loader.neo4j.target import Target, masked_uri
+from loader.neo4j.target import Target, masked_uri, uri_secrets
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -46,7 +46,7 @@ def translate(exc: Exception, settings: Target, secrets: Iterable[str] = ()) -> 
     """The one-line typed failure for a driver exception (None: not the driver's)."""
     from neo4j import exceptions as ex
 
-    hidden = [settings.password, *secrets]
+    hidden = [settings.password, *uri_secrets(settings.uri), *secrets]
     where = masked_uri(settings.uri)
 
     def line(text: object) -> str:

@@ -70,6 +70,14 @@ def masked_uri(uri: str) -> str:
     return f"{scheme}{sep}{authority}{slash}{path}"
 
 
+def uri_secrets(uri: str) -> list[str]:
+    """The `user:password` in a URI, and the password alone: never to be shown."""
+    _scheme, sep, rest = uri.partition("://")
+    authority = (rest if sep else uri).partition("/")[0]
+    userinfo = authority.rpartition("@")[0]
+    return [userinfo, userinfo.partition(":")[2]] if userinfo else []
+
+
 def checked_uri(uri: str) -> str:
     """`uri` if the driver can use it; credentials in it are refused (they belong in
     NEO4J_USERNAME and NEO4J_PASSWORD, where no message, log or process list shows them)."""

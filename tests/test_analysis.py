@@ -177,12 +177,12 @@ def test_png_has_real_cjk_glyphs(tmp_path: Path) -> None:
     schema = load_schema()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph would warn: there must be none
-        render_static(dataset, schema, tmp_path / "cjk.png")
+        (tmp_path / "cjk.png").write_bytes(render_static(dataset, schema))
     assert "CJK" in find_cjk_font().name
     dejavu = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        render_static(dataset, schema, tmp_path / "tofu.png", font=dejavu)
+        (tmp_path / "tofu.png").write_bytes(render_static(dataset, schema, font=dejavu))
     assert any("missing from font" in str(w.message) for w in caught)  # DejaVu has no CJK
     cjk, tofu = imread(tmp_path / "cjk.png"), imread(tmp_path / "tofu.png")
     assert cjk.shape == tofu.shape
@@ -192,12 +192,12 @@ def test_png_has_real_cjk_glyphs(tmp_path: Path) -> None:
 def test_viz_cli_writes_each_kind(tmp_path: Path) -> None:
     runner = CliRunner()
     for name in ("g.html", "g.png", "g.svg"):
-        result = runner.invoke(app, ["viz", "--allow-outside", "-o", str(tmp_path / name)])
+        result = runner.invoke(app, ["viz", "-o", str(tmp_path / name)])
         assert result.exit_code == 0, result.output
         assert (tmp_path / name).stat().st_size > 10_000
     svg = (tmp_path / "g.svg").read_text("utf-8")
     assert "<svg" in svg
-    bad = runner.invoke(app, ["viz", "--allow-outside", "-o", str(tmp_path / "g.gif")])
+    bad = runner.invoke(app, ["viz", "-o", str(tmp_path / "g.gif")])
     assert bad.exit_code == 1 and "use a .html, .png or .svg" in bad.stderr
 
 

@@ -157,7 +157,7 @@ def test_rdf_export_can_include_the_lexical_graph(tmp_path: Path) -> None:
     out = tmp_path / "with-mentions.trig"
     result = CliRunner().invoke(
         app,
-        ["export", "rdf", "--format", "trig", "--with-mentions", "--allow-outside", "-o", str(out)],
+        ["export", "rdf", "--format", "trig", "--with-mentions", "-o", str(out)],
     )
     assert result.exit_code == 0, result.output
     store = RdfDataset()

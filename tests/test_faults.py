@@ -204,6 +204,9 @@ def test_a_network_drop_during_a_long_query_is_one_line(neo4j: Target, proxy: _P
         stderr=subprocess.PIPE,
         text=True,
     )
+    deadline = time.monotonic() + 60  # a busy machine starts Python slowly
+    while proxy.relayed == 0 and running.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
     time.sleep(2.0)  # connected, authenticated, the query running on the server
     assert running.poll() is None and proxy.relayed > 0
     proxy.cut()

@@ -28,7 +28,6 @@ def test_main_job_loads_the_graph_on_the_managed_server(
         [
             str(Path(sys.executable).parent / "kg"),
             "run",
-            "--allow-outside",
             "--report",
             str(tmp_path / "report"),
         ],

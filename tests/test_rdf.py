@@ -202,12 +202,10 @@ def test_validate_rdf_cli(exported: dict[str, bytes], tmp_path: Path) -> None:
 def test_export_cli_writes_files_and_stdout(tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "graph.nq"
-    result = runner.invoke(
-        app, ["export", "rdf", "--format", "n-quads", "--allow-outside", "-o", str(out)]
-    )
+    result = runner.invoke(app, ["export", "rdf", "--format", "n-quads", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8").count("\n") > 3000
-    assert not list(tmp_path.glob("*.partial"))
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.nq"]  # no temporary file left
     to_stdout = runner.invoke(app, ["export", "rdf", "--format", "turtle", "--no-ontology"])
     assert to_stdout.exit_code == 0
     assert Graph().parse(data=to_stdout.stdout, format="turtle")
@@ -266,7 +264,6 @@ def test_load_export_wipe_import_round_trip(
             "neo4j",
             "--format",
             "trig",
-            "--allow-outside",
             "-o",
             str(exported),
         ],

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from loader.neo4j.server import ManagedServer
+from loader.model.errors import AuthFailed
+from loader.neo4j.driver import AUTH_LOCK_SECONDS, verify
+from loader.neo4j.server import USERNAME, ManagedServer
 from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j
@@ -142,3 +144,23 @@ def test_committed_files_hold_no_password(managed_server: ManagedServer) -> None
     assert ignored.returncode == 0, ".env must be git-ignored"
     compose = (ROOT / "docker-compose.yml").read_text("utf-8")
     assert "${NEO4J_PASSWORD:?" in compose and "NEO4J_AUTH: neo4j/${NEO4J_PASSWORD" in compose
+
+
+def test_the_auth_rate_limit_is_named_and_waited_out(managed_server: ManagedServer) -> None:
+    """Wrong passwords in a row lock the user for a while; kg says so, and the wait, in one
+    line, instead of a generic failure (Neo4j locks after 3 by default)."""
+    wrong = Target(managed_server.bolt_uri, USERNAME, "not-the-password-at-all")
+    messages: list[str] = []
+    try:
+        for _attempt in range(5):
+            with pytest.raises(AuthFailed) as failed:
+                verify(wrong, run_query=False)
+            messages.append(str(failed.value))
+        limited = [m for m in messages if "rate limit" in m]
+        assert limited, messages
+        assert f"wait {AUTH_LOCK_SECONDS} seconds" in limited[0]
+        assert all("\n" not in m and wrong.password not in m for m in messages)
+    finally:
+        time.sleep(AUTH_LOCK_SECONDS + 1)  # the lock must not outlive this test
+    right = Target(managed_server.bolt_uri, USERNAME, managed_server.password())
+    verify(right, run_query=False)

@@ -9,6 +9,7 @@ so names never turn into tofu boxes. A missing CJK font is an error, not a silen
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ import networkx as nx
 from loader.analysis.graph import SEED, simple_undirected, to_networkx
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, ToolMissing
+from loader.model.outputs import write_file
 from loader.model.schema import Schema
 
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -61,18 +63,28 @@ def layout(
     return graph, {n: (float(x), float(y)) for n, (x, y) in positions.items()}
 
 
-def write_picture(dataset: Dataset, schema: Schema, path: Path) -> Path:
-    suffix = path.suffix.lower()
-    if suffix == ".html":
-        path.write_text(render_html(dataset, schema), "utf-8")
-    elif suffix in (".png", ".svg"):
-        render_static(dataset, schema, path)
-    else:
+def picture_kind(path: Path) -> str:
+    """html, png or svg, from the file name; anything else is refused."""
+    kind = path.suffix.lower().lstrip(".")
+    if kind not in ("html", "png", "svg"):
         raise ConfigError(f"cannot draw {path.name}: use a .html, .png or .svg file name")
-    return path
+    return kind
 
 
-def render_static(dataset: Dataset, schema: Schema, path: Path, font: Path | None = None) -> None:
+def write_picture(dataset: Dataset, schema: Schema, path: Path) -> Path:
+    """Draw into `path` (atomically: a failure leaves no partial picture)."""
+    kind = picture_kind(path)
+    if kind == "html":
+        data = render_html(dataset, schema).encode("utf-8")
+    else:
+        data = render_static(dataset, schema, kind)
+    return write_file(path, data)
+
+
+def render_static(
+    dataset: Dataset, schema: Schema, kind: str = "png", font: Path | None = None
+) -> bytes:
+    """The picture as PNG or SVG bytes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -132,8 +144,10 @@ def render_static(dataset: Dataset, schema: Schema, path: Path, font: Path | Non
         fontsize=20,
     )
     figure.tight_layout()
-    figure.savefig(path, format=path.suffix.lower().lstrip("."))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=kind)
     plt.close(figure)
+    return buffer.getvalue()
 
 
 def render_html(dataset: Dataset, schema: Schema) -> str:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from loader.cli.common import emit_json, emit_rows, failures, note, say
+from loader.cli.common import emit_json, emit_rows, failures, note, say, write_out
 from loader.cli.options import (
-    AllowOutsideOpt,
     DataOpt,
     FormatOpt,
     SourceOpt,
@@ -59,7 +57,7 @@ def analyze(
     if fmt is Format.csv:
         ranked = sorted(analysis.nodes, key=lambda s: (-s.pagerank, s.id))[:top]
         rows = [s.as_dict() for s in ranked]
-        sys.stdout.write(to_csv(list(rows[0]) if rows else [], rows))
+        write_out(to_csv(list(rows[0]) if rows else [], rows))
         return
     for metric in METRICS:
         cols = TRANSPORT_COLUMNS if metric.startswith("transport") else COLUMNS
@@ -114,9 +112,8 @@ def viz(
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.html, FILE.png or FILE.svg")],
     source: SourceOpt = None,
     data: DataOpt = None,
-    allow_outside: AllowOutsideOpt = False,
 ) -> None:
     """Draw the graph: interactive self-contained HTML, or a PNG/SVG with CJK labels."""
     with failures():
-        written = run_viz(conn, output, source, data, allow_outside)
+        written = run_viz(conn, output, source, data)
     note(f"wrote {written}")

@@ -1,21 +1,67 @@
-"""What every command shares: the consoles, the one-line error mapping and row output."""
+"""What every command shares: the consoles, the one-line error mapping and row output.
+
+Everything printed goes through here: a standard output that cannot be written (a closed pipe,
+a full device) is one line on stderr and exit 1, never a traceback.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
+from contextlib import contextmanager, suppress
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 
 from loader.cli.render import Format, to_csv, to_json, to_table
 from loader.model.errors import KgError
+from loader.model.outputs import write_all
+from loader.model.safe_text import terminal_safe
 
-stdout = Console(soft_wrap=True)
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """rich exits silently on a closed pipe; kg says so (see `to_stdout`)."""
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+stdout = _Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 state = {"debug": False}
+
+
+@contextmanager
+def to_stdout() -> Iterator[None]:
+    """Writes to standard output, flushed at the end; failing to write is one line, exit 1."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        _stdout_lost(exc)
+
+
+def write_out(text: str) -> None:
+    """`text` on standard output, as it is (JSON, CSV, a query), every byte or an error."""
+    with to_stdout():
+        sys.stdout.flush()
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        write_all(sys.stdout.buffer, text.encode(encoding))
+
+
+def _stdout_lost(exc: OSError) -> NoReturn:
+    # Point fd 1 at /dev/null so the buffered rest, flushed at exit, cannot fail again
+    # (Python would print "Exception ignored … BrokenPipeError" after we said it once).
+    with suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    reason = exc.strerror or type(exc).__name__
+    with suppress(OSError):
+        stderr.print(f"kg: error: cannot write to standard output: {reason}", markup=False)
+    raise typer.Exit(1) from None
 
 
 @contextmanager
@@ -26,7 +72,7 @@ def failures() -> Iterator[None]:
     except KgError as exc:
         if state["debug"]:
             raise
-        stderr.print(f"kg: error: {exc}", markup=False, highlight=False)
+        stderr.print(f"kg: error: {terminal_safe(str(exc))}", markup=False, highlight=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         stderr.print("kg: interrupted", markup=False)
@@ -38,25 +84,32 @@ def emit_rows(
 ) -> None:
     """Rows as a table for a person, or JSON/CSV (and nothing else) for a program."""
     if fmt is Format.json:
-        sys.stdout.write(to_json(list(rows)) + "\n")
+        write_out(to_json(list(rows)) + "\n")
     elif fmt is Format.csv:
-        sys.stdout.write(to_csv(columns, rows))
+        write_out(to_csv(columns, rows))
     else:
-        stdout.print(to_table(columns, rows, title=title))
+        print_out(to_table(columns, rows, title=title))
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(to_json(data) + "\n")
+    write_out(to_json(data) + "\n")
+
+
+def print_out(renderable: Any) -> None:
+    """A rich table (or other renderable) for a person."""
+    with to_stdout():
+        stdout.print(renderable)
 
 
 def say(text: str) -> None:
-    """A line for a person, printed as it is (no markup, no highlighting)."""
-    stdout.print(text, markup=False, highlight=False)
+    """A line for a person, printed as it is (no markup, no highlighting, no escapes)."""
+    with to_stdout():
+        stdout.print(terminal_safe(text), markup=False, highlight=False)
 
 
 def note(text: str) -> None:
     """A line on stderr, so stdout stays clean for JSON/CSV."""
-    stderr.print(text, markup=False, highlight=False)
+    stderr.print(terminal_safe(text), markup=False, highlight=False)
 
 
 def ask_password(question: str) -> str | None:

@@ -32,9 +32,6 @@ HomeOpt = Annotated[
         "--home", help="Managed server home \\[env: KG_NEO4J_HOME; default: the project's]."
     ),
 ]
-AllowOutsideOpt = Annotated[
-    bool, typer.Option("--allow-outside", help="Allow writing outside the project.")
-]
 BaseOpt = Annotated[
     str | None, typer.Option("--base", help="Base IRI \\[env: KG_RDF_BASE].", show_default=False)
 ]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from loader.cli.common import emit_json, emit_rows, failures
+from loader.cli.common import emit_json, emit_rows, failures, write_out
 from loader.cli.options import FormatOpt, HomeOpt, ParamOpt, connection_options
 from loader.cli.params import parse_params
 from loader.cli.render import Format
@@ -51,7 +50,7 @@ def show(name: NameArg, queries: QueriesOpt = None) -> None:
     """Print a saved query's text (with its header)."""
     with failures():
         saved = get_query(name, queries)
-    sys.stdout.write(saved.text if saved.text.endswith("\n") else saved.text + "\n")
+    write_out(saved.text if saved.text.endswith("\n") else saved.text + "\n")
 
 
 @app.command("run")
@@ -82,7 +81,7 @@ def browser(
     """Print a URL that opens Neo4j Browser with the saved query in its editor."""
     with failures():
         url = saved_query_link(ConnectionOptions(home=home), name, base_url, queries)
-    sys.stdout.write(url + "\n")
+    write_out(url + "\n")
 
 
 @app.command("style")
@@ -90,4 +89,4 @@ def style() -> None:
     """Print the `:style` command that applies queries/jinshan.grass in Browser's editor."""
     with failures():
         command = browser_style_command()
-    sys.stdout.write(command)
+    write_out(command)

@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from loader.cli.common import failures, note
+from loader.cli.common import failures, note, to_stdout
 from loader.cli.options import (
-    AllowOutsideOpt,
     BaseOpt,
     BreakLeaseOpt,
     FormatOpt,
@@ -35,14 +34,19 @@ import_app = typer.Typer(help="Import a shared graph into Neo4j.", no_args_is_he
 def export_rdf(
     conn: ConnectionOptions,
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--format", "-f", help="turtle, json-ld, n-triples, rdf-xml, trig or n-quads."
+            "--format",
+            "-f",
+            help="turtle, json-ld, n-triples, rdf-xml, trig or n-quads (or ttl, jsonld, nt, "
+            "xml, nq) \\[default: from the -o file's extension; Turtle on stdout].",
+            show_default=False,
         ),
-    ] = "turtle",
+    ] = None,
     source: SourceOpt = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write \\[default: stdout].")
+        Path | None,
+        typer.Option("--output", "-o", help="File to write, atomically \\[default: stdout]."),
     ] = None,
     data: Annotated[
         Path | None, typer.Option("--data", help="Data folder for --from data.")
@@ -54,10 +58,9 @@ def export_rdf(
     mentions: Annotated[
         bool, typer.Option("--with-mentions", help="Add the lexical graph of the source texts.")
     ] = False,
-    allow_outside: AllowOutsideOpt = False,
 ) -> None:
     """Export the graph as RDF (entities, ontology, and a citation for every relation)."""
-    with failures():
+    with failures(), to_stdout():
         result = run_export(
             conn,
             fmt,
@@ -68,7 +71,6 @@ def export_rdf(
             ontology,
             stdout=sys.stdout.buffer,
             with_mentions=mentions,
-            allow_outside=allow_outside,
         )
     if result.path:
         note(f"wrote {result.triples} statements as {result.format} to {result.path}")

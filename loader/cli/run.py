@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import emit_rows, failures, say
-from loader.cli.options import AllowOutsideOpt, connection_options
+from loader.cli.options import connection_options
 from loader.cli.render import Format
 from loader.cli.summaries import print_load, progress
 from loader.jobs.main import run_main_job
@@ -22,7 +22,6 @@ def run(
         Path | None,
         typer.Option("--report", help="Folder for the analysis report \\[default: report/]."),
     ] = None,
-    allow_outside: AllowOutsideOpt = False,
 ) -> None:
     """The main job: start the managed server (unless NEO4J_URI is set), validate, load,
     analyse, write the report folder, and show the layout overview."""
@@ -31,7 +30,6 @@ def run(
             conn,
             progress=tick,
             report=report_dir,
-            allow_outside=allow_outside,
         )
     for step in report.steps:
         say(step)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from loader.cli.common import emit_json, failures, say
+from loader.cli.common import emit_json, failures, say, write_out
 from loader.cli.options import FormatOpt, HomeOpt
 from loader.cli.render import Format, to_csv
 from loader.neo4j.server import ManagedServer, default_home
@@ -84,7 +83,7 @@ def status(home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
     if fmt is Format.json:
         emit_json(info)
     elif fmt is Format.csv:
-        sys.stdout.write(to_csv(list(info), [info]))
+        write_out(to_csv(list(info), [info]))
     else:
         for key, value in info.items():
             say(f"{key + ':':<13}{value}")

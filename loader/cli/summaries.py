@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from loader.cli.common import emit_json, say, stderr, stdout
+from loader.cli.common import emit_json, print_out, say, stderr, write_out
 from loader.cli.render import Format, to_csv
 from loader.model.errors import ConfigError
 from loader.neo4j.store import LoadResult
@@ -70,7 +70,7 @@ def print_load(result: LoadResult, fmt: Format, extra: dict[str, Any] | None = N
         for name, counts in sorted(groups.items())
     ]
     if fmt is Format.csv:
-        sys.stdout.write(to_csv(["section", "name", *COUNTERS], rows))
+        write_out(to_csv(["section", "name", *COUNTERS], rows))
         return
     from rich.table import Table
 
@@ -84,5 +84,5 @@ def print_load(result: LoadResult, fmt: Format, extra: dict[str, Any] | None = N
         table.add_row(f"{row['section']} {row['name']}", *(str(row[k]) for k in COUNTERS))
     table.add_row("[b]nodes[/b]", *(str(summary[f"nodes_{k}"]) for k in COUNTERS))
     table.add_row("[b]relationships[/b]", *(str(summary[f"relationships_{k}"]) for k in COUNTERS))
-    stdout.print(table)
+    print_out(table)
     say(f"{result.uri}; run {result.run_id}; {result.elapsed_s:.2f} s")

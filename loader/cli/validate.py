@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from loader.cli.common import emit_json, failures, note, say
+from loader.cli.common import emit_json, failures, note, say, write_out
 from loader.cli.data import PathArg, SchemaOpt
 from loader.cli.options import BaseOpt, FormatOpt
 from loader.cli.render import Format, to_csv
@@ -49,7 +48,7 @@ def validate(
     if fmt is Format.json:
         emit_json({"ok": not problems, "problems": rows, **_dataset_counts(dataset)})
     elif fmt is Format.csv:
-        sys.stdout.write(to_csv(PROBLEM_COLUMNS, rows))
+        write_out(to_csv(PROBLEM_COLUMNS, rows))
     else:
         for problem in problems:
             say(problem)
@@ -71,7 +70,7 @@ def _validate_rdf(path: Path, schema: Path | None, base: str | None, fmt: Format
     if fmt is Format.json:
         emit_json({"conforms": report.conforms, "violations": report.violations})
     elif fmt is Format.csv:
-        sys.stdout.write(to_csv(["violation"], [{"violation": v} for v in report.violations]))
+        write_out(to_csv(["violation"], [{"violation": v} for v in report.violations]))
     else:
         for line in report.violations:
             say(line)

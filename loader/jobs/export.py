@@ -8,16 +8,15 @@ from pathlib import Path
 from typing import IO
 
 from loader.jobs.graph import choose_source, read_graph
-from loader.model.errors import ConfigError
-from loader.model.outputs import checked_output
+from loader.model.outputs import atomic_output, check_output
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.target import ConnectionOptions
 from loader.rdf.export import (
-    FORMATS,
     ExportResult,
     Quad,
     dataset_quads,
+    export_format,
     lexical_quads,
     write_export,
 )
@@ -28,7 +27,7 @@ from loader.text.extract import Matcher, extract, surface_forms
 
 def run_export(
     options: ConnectionOptions,
-    fmt: str,
+    fmt: str | None,
     source: str | None = None,
     output: Path | None = None,
     data: Path | None = None,
@@ -36,13 +35,12 @@ def run_export(
     with_ontology: bool = True,
     stdout: IO[bytes] | None = None,
     with_mentions: bool = False,
-    allow_outside: bool = False,
 ) -> ExportResult:
-    """Export in one RDF format to `output`, or to `stdout` when no file is given."""
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown RDF format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    """Export to `output` (atomically), or to `stdout` when no file is given; the format is
+    `fmt`, else the one the file name's extension says, else Turtle."""
     if output is not None:
-        output = checked_output(output, allow_outside)
+        output = check_output(output)
+    fmt = export_format(fmt, output)
     names = Names.configured(base)
     schema = load_schema()
     source = choose_source(source, data, options, data_used=with_mentions)  # --data: mentions
@@ -55,14 +53,8 @@ def run_export(
         assert stdout is not None
         count = write_export(quads, fmt, stdout, names, context)
         return ExportResult(fmt, count, None)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".partial")
-    try:  # a failed export leaves no half-written file behind
-        with partial.open("wb") as handle:
-            count = write_export(quads, fmt, handle, names, context)
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic_output(output) as handle:  # a failed export leaves no half-written file
+        count = write_export(quads, fmt, handle, names, context)
     return ExportResult(fmt, count, str(output))
 
 

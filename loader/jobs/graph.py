@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loader.analysis.graph import Analysis, PathStep, analyze, shortest_paths
-from loader.analysis.viz import write_picture
+from loader.analysis.viz import picture_kind, write_picture
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, UsageError
-from loader.model.outputs import checked_output
+from loader.model.outputs import check_output
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.connect import resolve_target
@@ -96,9 +96,9 @@ def run_viz(
     output: Path,
     source: str | None = None,
     data: Path | None = None,
-    allow_outside: bool = False,
 ) -> Path:
-    """Draw the graph into `output` (checked before anything is read)."""
-    output = checked_output(output, allow_outside)
+    """Draw the graph into `output` (its name and folder checked before anything is read)."""
+    picture_kind(output)
+    output = check_output(output)
     schema = load_schema()
     return write_picture(read_graph(source, data, schema, options), schema, output)

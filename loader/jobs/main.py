@@ -11,7 +11,7 @@ from pathlib import Path
 
 from loader.analysis.graph import analyze
 from loader.jobs.report import write_report
-from loader.model.outputs import checked_output
+from loader.model.outputs import report_folder
 from loader.model.project import current_project
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
@@ -21,7 +21,7 @@ from loader.neo4j.cypher import QueryResult, server_components
 from loader.neo4j.saved_queries import browser_link, get_query, run_saved
 from loader.neo4j.server import ServerStatus
 from loader.neo4j.store import LoadResult, load
-from loader.neo4j.target import ConnectionOptions
+from loader.neo4j.target import ConnectionOptions, masked_uri
 from loader.neo4j.writeback import write_back
 
 OVERVIEW_QUERY = "layout-overview"
@@ -45,10 +45,9 @@ def run_main_job(
     options: ConnectionOptions,
     progress: Progress | None = None,
     report: Path | None = None,
-    allow_outside: bool = False,
 ) -> JobReport:
     """Load with pruning, write back the scores, write the report folder, run the overview."""
-    report = checked_output(report or current_project().report, allow_outside, folder=True)
+    report = report_folder(report or current_project().report)
     schema = load_schema()
     dataset = load_dataset(None, schema)
     target = resolve_target(options, start=True)
@@ -62,7 +61,7 @@ def run_main_job(
     rows = run_saved(target, overview)
     link = browser_link(overview, managed.browser_url) if managed else None
     return JobReport(
-        target.uri,
+        masked_uri(target.uri),
         version,
         edition,
         managed,

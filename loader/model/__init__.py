@@ -9,6 +9,7 @@
   validated `Dataset`.
 - `sources`: source documents, their metadata and sentences.
 - `diagram`: a Mermaid diagram of the model as the data uses it.
-- `outputs`: where the tool may write.
+- `outputs`: outputs written atomically where the user asks (a temp file renamed into place).
+- `safe_text`: text out made safe for terminals, spreadsheets and JSON parsers.
 - `errors`: typed failures, each with the exit code the CLI gives it.
 """

@@ -66,3 +66,7 @@ class DataInvalid(KgError):
             more = len(self.problems) - 1
             what = f"{what}: {self.problems[0]}" + (f" (and {more} more)" if more else "")
         super().__init__(what)
+
+
+class OutputFailed(KgError):
+    """An output could not be written (missing folder, permission, full disk); none was left."""

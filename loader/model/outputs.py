@@ -1,41 +1,156 @@
-"""Where the tool writes: inside the project (outside one, the working folder), to a file.
+"""Where the tool writes: the file or folder the user names, atomically, or nothing at all.
 
-An output path is data too: `-o ../../home/me/.bashrc` or a symlink out of the project is
-refused unless the user says `--allow-outside`; a directory, device or pipe is never written.
-Writes themselves go to a `.partial` file renamed into place, so a failure leaves nothing behind.
+Each output goes to a temporary file created exclusively (never through a planted name) in the
+target's own folder, is flushed and fsync'ed, then renamed over the target: a planted symlink at
+the target is replaced, never followed, and a failure (full disk, missing folder, permission)
+is one `OutputFailed` line that leaves no partial file. A report folder that is a symlink is
+refused; each of its files goes through the same writer.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import secrets
+import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, BinaryIO
 
-from loader.model.errors import ConfigError
-from loader.model.project import ProjectMissing, current_project
+from loader.model.errors import OutputFailed
+
+_TEMP_FLAGS = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+_TEMP_FLAGS |= getattr(os, "O_CLOEXEC", 0)
 
 
-def checked_output(path: Path, allow_outside: bool = False, folder: bool = False) -> Path:
-    """`path` resolved (symlinks followed), or a one-line refusal saying why."""
-    root = _working_tree()
+def check_output(path: Path) -> Path:
+    """`path` (with `~` expanded) if a file can be written there, else a one-line refusal.
+
+    Called before any work, so a wrong path fails fast; `atomic_output` still checks again.
+    """
+    path = path.expanduser()
+    _check_target(path)
+    parent = path.parent
+    if not parent.is_dir():
+        raise OutputFailed(f"cannot write {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputFailed(f"cannot write {path}: no permission to write in {parent}")
+    return path
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A binary handle whose bytes become `path` when the block ends, and nowhere on failure.
+
+    An `OSError` inside the block (a write on a full disk, …) comes out as `OutputFailed`.
+    """
+    path = check_output(path)
+    temp, handle = _create_temp(path)
     try:
-        resolved = path.expanduser().resolve()
-    except (OSError, RuntimeError) as exc:  # a symlink loop, an unreadable parent
-        raise ConfigError(f"cannot write {path}: {exc}") from None
-    if not allow_outside and not resolved.is_relative_to(root):
-        raise ConfigError(
-            f"refusing to write {path}: it is outside the working tree {root} "
-            "(pass --allow-outside to write there)"
-        )
-    if resolved.exists():
-        if folder and not resolved.is_dir():
-            raise ConfigError(f"cannot write the report into {path}: it is not a folder")
-        if not folder and not resolved.is_file():
-            raise ConfigError(f"cannot write {path}: it is not a regular file")
-    return resolved
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        _check_target(path)  # something may have been put there while we wrote
+        os.replace(temp, path)
+    except OSError as exc:
+        _remove(temp)
+        raise OutputFailed(f"cannot write {path}: {_reason(exc)}") from None
+    except BaseException:
+        _remove(temp)
+        raise
+    _sync_folder(path.parent)
 
 
-def _working_tree() -> Path:
-    """The project in use (--project, KG_PROJECT or found from here), else the working folder."""
+def write_file(path: Path, data: bytes) -> Path:
+    """`data` as the whole of `path`, atomically."""
+    with atomic_output(path) as handle:
+        write_all(handle, data)
+    return path
+
+
+def write_all(handle: BinaryIO | IO[bytes], data: bytes) -> None:
+    """All of `data` to `handle`: a pipe whose reader left may take part of a large write and
+    report no error; the next write then raises, instead of the rest being lost in silence."""
+    view = memoryview(data)
+    while view:
+        written = handle.write(view)
+        if written is None:  # a non-blocking handle that took nothing; the same as an error
+            raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+        view = view[written:]
+
+
+def report_folder(path: Path) -> Path:
+    """The report folder, created if missing; a symlink or a non-folder there is refused."""
+    path = path.expanduser()
     try:
-        return current_project().root
-    except ProjectMissing:
-        return Path.cwd().resolve()
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        try:
+            path.mkdir(parents=True)
+        except OSError as exc:
+            raise OutputFailed(f"cannot create the report folder {path}: {_reason(exc)}") from None
+        return path
+    except OSError as exc:
+        raise OutputFailed(f"cannot use the report folder {path}: {_reason(exc)}") from None
+    if stat.S_ISLNK(mode):
+        raise OutputFailed(f"refusing to write the report into {path}: it is a symlink")
+    if not stat.S_ISDIR(mode):
+        raise OutputFailed(f"cannot write the report into {path}: it is not a folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise OutputFailed(f"cannot write the report into {path}: no permission to write there")
+    return path
+
+
+def _check_target(path: Path) -> None:
+    """A folder, device or pipe at `path` is never replaced; a file or a symlink may be."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputFailed(f"cannot write {path}: {_reason(exc)}") from None
+    if stat.S_ISDIR(mode):
+        raise OutputFailed(f"cannot write {path}: it is a folder")
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OutputFailed(f"cannot write {path}: it is not a regular file")
+
+
+def _create_temp(path: Path) -> tuple[Path, BinaryIO]:
+    """A new file beside `path` under a random name; O_EXCL makes a planted name an error."""
+    for _attempt in range(20):
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            fd = os.open(temp, _TEMP_FLAGS, 0o644)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputFailed(f"cannot write {path}: {_reason(exc)}") from None
+        return temp, os.fdopen(fd, "wb")
+    raise OutputFailed(f"cannot write {path}: no free temporary name in {path.parent}")
+
+
+def _remove(temp: Path) -> None:
+    with contextlib.suppress(OSError):
+        temp.unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every file system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "the folder does not exist"
+    return exc.strerror or str(exc)

@@ -28,7 +28,7 @@ from loader.neo4j.install import java_binary
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.store import LoadResult
 from loader.neo4j.sync_plan import Counts
-from loader.neo4j.target import Target
+from loader.neo4j.target import Target, masked_uri
 
 ARRAY_DELIMITER = "\x1f"  # unit separator: never inside a curated value
 TYPES = {
@@ -203,7 +203,7 @@ def bulk_load(
         name,
         version,
         run_id,
-        settings.uri,
+        masked_uri(settings.uri),
         False,
         False,
         True,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loader.neo4j import cypher_text as q
-from loader.neo4j.driver import open_driver
+from loader.neo4j.driver import open_driver, text_values
 from loader.neo4j.read_only import check_read_only
 from loader.neo4j.target import Target
 
@@ -39,7 +39,7 @@ def execute(
     """Run a statement already checked (or allowed to write); the access mode still guards."""
     from neo4j import Query, RoutingControl
 
-    with open_driver(settings) as driver:
+    with open_driver(settings, text_values(parameters)) as driver:
         records, _summary, keys = driver.execute_query(
             Query(query),  # ad-hoc text from the user, by design
             parameters_=parameters or {},

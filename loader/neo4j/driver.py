@@ -1,10 +1,14 @@
-"""The official driver, opened for a `Target`, with its failures turned into typed one-liners."""
+"""The official driver, opened for a `Target`, with its failures turned into typed one-liners.
+
+No message carries a secret: the URI is shown masked, and the password and any value the caller
+names as secret (the text parameters of a user's query) are blanked out of the server's words.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from loader.model.errors import (
     AuthFailed,
@@ -14,51 +18,74 @@ from loader.model.errors import (
     KgError,
     QueryFailed,
 )
-from loader.neo4j.target import Target
+from loader.neo4j.target import Target, masked_uri, uri_secrets
 
 if TYPE_CHECKING:
     from neo4j import Driver
 
 
-@contextmanager
-def translated_errors(settings: Target) -> Iterator[None]:
-    """Turn the driver's exceptions into one-line typed failures naming the cause."""
-    from neo4j import exceptions as ex
+RATE_LIMIT = "Neo.ClientError.Security.AuthenticationRateLimit"
+AUTH_LOCK_SECONDS = 5  # Neo4j's dbms.security.auth_lock_time, after 3 failed attempts
 
+
+@contextmanager
+def translated_errors(settings: Target, secrets: Iterable[str] = ()) -> Iterator[None]:
+    """Turn the driver's exceptions into one-line typed failures naming the cause."""
     try:
         yield
     except KgError:
         raise
-    except ex.AuthError:
-        raise AuthFailed(
-            f"authentication failed for user {settings.username!r} at {settings.uri}"
-        ) from None
-    except (ex.ServiceUnavailable, ex.SessionExpired) as exc:
-        raise ConnectionFailed(f"cannot reach Neo4j at {settings.uri}: {_one_line(exc)}") from None
-    except ex.ConfigurationError as exc:
-        raise ConfigError(f"bad connection settings for {settings.uri}: {_one_line(exc)}") from None
-    except ex.Neo4jError as exc:
+    except Exception as exc:
+        translated = translate(exc, settings, secrets)
+        if translated is None:
+            raise
+        raise translated from None
+
+
+def translate(exc: Exception, settings: Target, secrets: Iterable[str] = ()) -> KgError | None:
+    """The one-line typed failure for a driver exception (None: not the driver's)."""
+    from neo4j import exceptions as ex
+
+    hidden = [settings.password, *uri_secrets(settings.uri), *secrets]
+    where = masked_uri(settings.uri)
+
+    def line(text: object) -> str:
+        return _one_line(text, hidden)
+
+    if isinstance(exc, ex.AuthError):
+        return AuthFailed(f"authentication failed for user {settings.username!r} at {where}")
+    if isinstance(exc, ex.ServiceUnavailable | ex.SessionExpired):
+        return ConnectionFailed(f"cannot reach Neo4j at {where}: {line(exc)}")
+    if isinstance(exc, ex.ConfigurationError):
+        return ConfigError(f"bad connection settings for {where}: {line(exc)}")
+    if isinstance(exc, ex.Neo4jError):
         code = exc.code or ""
+        if code == RATE_LIMIT:
+            return AuthFailed(
+                f"Neo4j at {where} refuses logins for user {settings.username!r} for now: too "
+                "many wrong passwords in a row (its authentication rate limit); wait "
+                f"{AUTH_LOCK_SECONDS} seconds (dbms.security.auth_lock_time) and try again"
+            )
         if code.endswith("DatabaseNotFound"):
-            raise DatabaseMissing(
-                f"database {settings.database!r} does not exist at {settings.uri}"
-            ) from None
+            return DatabaseMissing(f"database {settings.database!r} does not exist at {where}")
         if code.endswith("CredentialsExpired"):
-            raise AuthFailed(f"the password of {settings.username!r} has expired") from None
+            return AuthFailed(f"the password of {settings.username!r} has expired")
         kind = "Cypher syntax error" if code.endswith("SyntaxError") else "query failed"
-        raise QueryFailed(f"{kind}: {_one_line(exc.message or str(exc))} [{code}]") from None
-    except ex.DriverError as exc:
-        raise ConnectionFailed(f"Neo4j driver error at {settings.uri}: {_one_line(exc)}") from None
-    except (OSError, ValueError) as exc:
-        raise ConnectionFailed(f"cannot use Neo4j at {settings.uri}: {_one_line(exc)}") from None
+        return QueryFailed(f"{kind}: {line(exc.message or str(exc))} [{code}]")
+    if isinstance(exc, ex.DriverError):
+        return ConnectionFailed(f"Neo4j driver error at {where}: {line(exc)}")
+    if isinstance(exc, OSError | ValueError):
+        return ConnectionFailed(f"cannot use Neo4j at {where}: {line(exc)}")
+    return None
 
 
 @contextmanager
-def open_driver(settings: Target) -> Iterator[Driver]:
-    """A driver whose failures, while it is used, come out as typed errors."""
+def open_driver(settings: Target, secrets: Iterable[str] = ()) -> Iterator[Driver]:
+    """A driver whose failures, while it is used, come out as typed errors (with `secrets`
+    blanked out of them)."""
     from neo4j import GraphDatabase
 
-    with translated_errors(settings):
+    with translated_errors(settings, list(secrets)):
         driver = GraphDatabase.driver(
             settings.uri,
             auth=(settings.username, settings.password),
@@ -81,7 +108,7 @@ def verify(settings: Target, run_query: bool = True) -> None:
 
 def change_initial_password(settings: Target, new_password: str) -> None:
     """Replace the first-start password; Neo4j allows nothing else until this is done."""
-    with open_driver(settings) as driver:
+    with open_driver(settings, [new_password]) as driver:
         driver.execute_query(
             "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
             old=settings.password,
@@ -90,6 +117,26 @@ def change_initial_password(settings: Target, new_password: str) -> None:
         )
 
 
-def _one_line(exc: object) -> str:
+def text_values(parameters: dict[str, Any] | None) -> list[str]:
+    """The text values of a query's parameters (in lists and maps too): each could be a
+    password, so none is echoed back in an error. Values under 3 characters are left, since
+    blanking them would blank letters of the message."""
+    found: list[str] = []
+    stack: list[Any] = list((parameters or {}).values())
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str) and len(value) >= 3:
+            found.append(value)
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+    return found
+
+
+def _one_line(exc: object, hidden: Iterable[str] = ()) -> str:
     text = " ".join(str(exc).split())
+    for secret in sorted(hidden, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "***")
     return text[:300] if text else type(exc).__name__

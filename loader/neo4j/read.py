@@ -21,7 +21,7 @@ from loader.neo4j.cypher_text import (
 )
 from loader.neo4j.driver import open_driver
 from loader.neo4j.sync_plan import comparable
-from loader.neo4j.target import Target
+from loader.neo4j.target import Target, masked_uri
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 def read_dataset(settings: Target, schema: Schema) -> Dataset:
     from neo4j import RoutingControl
 
-    where = Location(settings.uri, 0)
+    where = Location(masked_uri(settings.uri), 0)
     with open_driver(settings) as driver:
         nodes, _, _ = driver.execute_query(
             read_entities(schema.base_label),

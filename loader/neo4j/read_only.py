@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from loader.model.errors import QueryFailed
-from loader.neo4j.driver import open_driver
+from loader.neo4j.driver import open_driver, text_values
 from loader.neo4j.target import Target
 
 # Operators that leave the graph: what each is, for the message.
@@ -45,7 +45,7 @@ def check_read_only(target: Target, text: str, params: dict[str, Any], what: str
     """Refuse `text` (named `what` in the message) unless its plan only reads the graph."""
     from neo4j import Query, RoutingControl
 
-    with open_driver(target) as driver:
+    with open_driver(target, text_values(params)) as driver:
         _, summary, _ = driver.execute_query(
             Query("EXPLAIN " + text),  # nothing runs: the server only plans it
             parameters_=params,

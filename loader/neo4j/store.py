@@ -36,7 +36,7 @@ from loader.neo4j.driver import open_driver
 from loader.neo4j.lease import LeasePolicy, leased
 from loader.neo4j.maintenance import clear_database
 from loader.neo4j.sync_plan import Counts, Snapshot, make_plan
-from loader.neo4j.target import Target
+from loader.neo4j.target import Target, masked_uri
 
 Chunks = Callable[[], Iterable[Dataset]]  # each call reads the data again, chunk by chunk
 MAX_BATCH = 100_000
@@ -135,7 +135,9 @@ def sync(
         report(phase, done, total if one_chunk else 0)  # a chunk's total is not the load's
 
     base = schema.base_label
-    result = LoadResult(name, version, uuid.uuid4().hex, target.uri, dry_run, prune, wipe)
+    result = LoadResult(
+        name, version, uuid.uuid4().hex, masked_uri(target.uri), dry_run, prune, wipe
+    )
     with open_driver(target) as driver, ExitStack() as stack:
         held = None
         if not dry_run:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from loader.model.errors import ConfigError
 
@@ -54,15 +55,43 @@ class Target:
 
     def describe(self) -> str:
         """Where this connects, for messages: never the password."""
-        return f"{self.uri} (database {self.database})" if self.database else self.uri
+        uri = masked_uri(self.uri)
+        return f"{uri} (database {self.database})" if self.database else uri
+
+
+def masked_uri(uri: str) -> str:
+    """`uri` fit for a message: any `user:password@` in it shown as `***@`."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        return "***" if "@" in uri else uri
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    return f"{scheme}{sep}{authority}{slash}{path}"
+
+
+def uri_secrets(uri: str) -> list[str]:
+    """The `user:password` in a URI, and the password alone: never to be shown."""
+    _scheme, sep, rest = uri.partition("://")
+    authority = (rest if sep else uri).partition("/")[0]
+    userinfo = authority.rpartition("@")[0]
+    return [userinfo, userinfo.partition(":")[2]] if userinfo else []
 
 
 def checked_uri(uri: str) -> str:
+    """`uri` if the driver can use it; credentials in it are refused (they belong in
+    NEO4J_USERNAME and NEO4J_PASSWORD, where no message, log or process list shows them)."""
     scheme = uri.split("://", 1)[0] if "://" in uri else ""
     if scheme not in SUPPORTED_SCHEMES:
         raise ConfigError(
-            f"unsupported Neo4j URI {uri!r}: use one of "
+            f"unsupported Neo4j URI {masked_uri(uri)[:200]!r}: use one of "
             + ", ".join(f"{s}://" for s in SUPPORTED_SCHEMES)
+        )
+    if "@" in urlsplit(uri).netloc:
+        raise ConfigError(
+            f"the Neo4j URI {masked_uri(uri)[:200]} carries credentials: give the URI without "
+            "them, and the user and password in NEO4J_USERNAME (or --username) and "
+            "NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE)"
         )
     return uri
 
@@ -87,7 +116,7 @@ def env_password(uri: str, username: str) -> str:
         except OSError as exc:
             raise ConfigError(f"cannot read NEO4J_PASSWORD_FILE {path}: {exc.strerror}") from None
     for prompt in _prompt:
-        answer = prompt(f"Neo4j password for {username} at {uri}: ")
+        answer = prompt(f"Neo4j password for {username} at {masked_uri(uri)}: ")
         if answer is not None:
             return answer
     raise ConfigError(

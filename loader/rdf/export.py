@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from rdflib import Dataset as RdfDataset
@@ -18,6 +19,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 
 from loader.model.dataset import Dataset, Entity, Relation
 from loader.model.errors import ConfigError
+from loader.model.outputs import write_all
 from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
 from loader.rdf.ontology import bind_prefixes, ontology_triples
@@ -35,6 +37,23 @@ FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graph
     "n-quads": ("nquads", "nq", True),
 }
 STREAMED = ("n-triples", "n-quads")
+ALIASES = {  # short and rdflib-style names -> the --format name
+    "ttl": "turtle",
+    "jsonld": "json-ld",
+    "json": "json-ld",
+    "nt": "n-triples",
+    "ntriples": "n-triples",
+    "xml": "rdf-xml",
+    "rdf": "rdf-xml",
+    "rdfxml": "rdf-xml",
+    "nq": "n-quads",
+    "nquads": "n-quads",
+}
+EXTENSIONS = {ext: fmt for fmt, (_s, ext, _g) in FORMATS.items()} | {
+    "json": "json-ld",
+    "xml": "rdf-xml",
+    "owl": "rdf-xml",
+}
 
 
 @dataclass(frozen=True)
@@ -125,6 +144,36 @@ def _literal(kind: str, item: Any, language: str | None) -> Literal:
     return Literal(str(item))  # a simple literal is an xsd:string in RDF 1.1
 
 
+def rdf_format(name: str) -> str:
+    """The format a user names, by its name or a short one (`ttl`, `nt`, `jsonld` …)."""
+    key = name.strip().lower()
+    fmt = key if key in FORMATS else ALIASES.get(key)
+    if fmt is None:
+        known = ", ".join([*FORMATS, *ALIASES])
+        raise ConfigError(f"unknown RDF format {name[:40]!r}; use one of: {known}")
+    return fmt
+
+
+def format_of(path: Path) -> str | None:
+    """The format a file name's extension says (.ttl .nt .nq .trig .jsonld .rdf .xml …)."""
+    return EXTENSIONS.get(path.suffix.lower().lstrip("."))
+
+
+def export_format(name: str | None, output: Path | None) -> str:
+    """--format when given, else the output file's extension, else Turtle (on stdout)."""
+    if name:
+        return rdf_format(name)
+    if output is None:
+        return "turtle"
+    fmt = format_of(output)
+    if fmt is None:
+        raise ConfigError(
+            f"cannot tell the RDF format of {output.name} from its extension "
+            "(.ttl .nt .nq .trig .jsonld .rdf .xml); give --format"
+        )
+    return fmt
+
+
 def write_export(
     quads: Iterator[Quad],
     fmt: str,
@@ -133,8 +182,7 @@ def write_export(
     context: dict[str, Any] | None = None,
 ) -> int:
     """Serialise to `out`; returns the number of triples (or quads) written."""
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown RDF format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    fmt = rdf_format(fmt)
     if fmt in STREAMED:
         return _stream(quads, out, with_graph=fmt == "n-quads")
     serializer, _ext, keeps_graphs = FORMATS[fmt]
@@ -157,7 +205,7 @@ def write_export(
     if fmt == "json-ld":
         kwargs["context"] = context["@context"] if context else {}
         kwargs["auto_compact"] = True
-    out.write(store.serialize(format=serializer, encoding="utf-8", **kwargs))
+    write_all(out, store.serialize(format=serializer, encoding="utf-8", **kwargs))
     return count
 
 
@@ -169,7 +217,7 @@ def _stream(quads: Iterator[Quad], out: IO[bytes], with_graph: bool) -> int:
         line = f"{s.n3()} {p.n3()} {o.n3()}"
         if with_graph and g is not None:
             line += f" {g.n3()}"
-        out.write((line + " .\n").encode("utf-8"))
+        write_all(out, (line + " .\n").encode("utf-8"))
         count += 1
     return count
 

@@ -23,18 +23,12 @@ from loader.model.errors import ConfigError, DataInvalid
 from loader.model.properties import PropertySpec
 from loader.model.readers import Problem
 from loader.model.schema import Schema
-from loader.rdf.export import FORMATS
+from loader.rdf.export import FORMATS, format_of, rdf_format
 from loader.rdf.vocab import Names, Predicate, property_predicates
-
-EXTENSIONS = {ext: fmt for fmt, (_s, ext, _g) in FORMATS.items()} | {
-    "json": "json-ld",
-    "xml": "rdf-xml",
-    "owl": "rdf-xml",
-}
 
 
 def guess_format(path: Path) -> str:
-    fmt = EXTENSIONS.get(path.suffix.lower().lstrip("."))
+    fmt = format_of(path)
     if fmt is None:
         raise ConfigError(f"cannot tell the RDF format of {path.name}; give --format")
     return fmt
@@ -69,9 +63,7 @@ _HOOKED: list[bool] = []  # an audit hook cannot be removed: it is added once, w
 
 def parse_rdf(path: Path, fmt: str | None = None) -> RdfDataset:
     """Parse a file, offline: a remote or `file:` @context in it is an error, never a fetch."""
-    fmt = fmt or guess_format(path)
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown RDF format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    fmt = rdf_format(fmt) if fmt else guess_format(path)
     if not path.is_file():  # rdflib would take a missing file for a URL to fetch
         raise ConfigError(f"no such file: {path}")
     if fmt == "rdf-xml":

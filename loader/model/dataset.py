@@ -115,16 +115,19 @@ def default_data_path() -> Path:
     return current_project().data
 
 
-def data_files(folder: Path, problems: list[Problem]) -> Iterator[Path]:
-    """The regular files of `folder`, sorted: hidden names and folders are skipped, anything
-    else (a FIFO, a device, a dangling symlink) is refused and never opened."""
+def data_files(
+    folder: Path, problems: list[Problem], suffixes: tuple[str, ...] = ()
+) -> Iterator[Path]:
+    """The regular files of `folder` (those with one of `suffixes`, if given), sorted: hidden
+    names and folders are skipped, anything else (a FIFO, a device, a dangling symlink) is
+    refused and never opened."""
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
         problems.append(Problem(str(folder), 0, f"cannot list the folder: {exc.strerror or exc}"))
         return
     for path in entries:
-        if path.name.startswith("."):
+        if path.name.startswith(".") or (suffixes and path.suffix.lower() not in suffixes):
             continue
         try:
             mode = path.stat().st_mode  # never blocks, unlike opening a FIFO
@@ -237,9 +240,7 @@ def source_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
     if not folder.is_dir():
         problems.append(Problem(str(folder), 0, "no sources folder: every fact needs a source"))
         return
-    for path in data_files(folder, problems):
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            continue  # the texts, read when a source names them
+    for path in data_files(folder, problems, (".yaml", ".yml")):  # texts: when named
         read = read_yaml(path, str(path), root)
         problems.extend(read.problems)
         if isinstance(read.data, LocDict):

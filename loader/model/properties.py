@@ -88,7 +88,8 @@ def _typed(kind: str, value: Any) -> tuple[Any, str | None]:
             if not number.is_finite():
                 return None, f"expected a finite number, got {value.strip()!r}"
             if not math.isfinite(float(number)):
-                return None, f"{value.strip()} is beyond the range of a 64-bit float"
+                shown = value.strip() if len(value.strip()) <= 40 else "the number"
+                return None, f"{shown} is beyond the range of a 64-bit float"
             return float(number), None
         return None, f"expected a number, got {_kind(value)}"
     if kind == "boolean":

@@ -11,6 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from loader.cli.app import app
+from loader.model.text_rules import name_problem
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.target import Target
 
@@ -34,10 +35,15 @@ def test_hostile_names_round_trip_through_load(
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
+    # A name holds no control character (newlines included), so a description carries those.
     entities = [
         {"type": "Park", "id": f"hostile-{i}", "name": value, "aliases": [value + "#"]}
+        if name_problem(value) is None
+        else {"type": "Park", "id": f"hostile-{i}", "name": f"hostile {i}"}
         for i, value in enumerate(HOSTILE)
     ]
+    for entity, value in zip(entities, HOSTILE, strict=True):
+        entity["description"] = value
     (data / "entities" / "hostile.yaml").write_text(
         yaml.safe_dump(entities, allow_unicode=True), "utf-8"
     )
@@ -46,11 +52,16 @@ def test_hostile_names_round_trip_through_load(
     rows = run_cypher(
         neo4j_env,
         "MATCH (n:Park) WHERE n.id STARTS WITH 'hostile-' "
-        "RETURN n.id AS id, n.name AS name, n.aliases AS aliases",
+        "RETURN n.id AS id, n.description AS description, n.name AS name, n.aliases AS aliases",
     ).rows
-    got = {r["id"]: (r["name"], r["aliases"]) for r in rows}
+    got = {r["id"]: r for r in rows}
     for i, value in enumerate(HOSTILE):
-        assert got[f"hostile-{i}"] == (value, [value + "#"])
+        assert got[f"hostile-{i}"]["description"] == value
+        if name_problem(value) is None:
+            assert (got[f"hostile-{i}"]["name"], got[f"hostile-{i}"]["aliases"]) == (
+                value,
+                [value + "#"],
+            )
     assert run_cypher(neo4j_env, "MATCH (n:Entity) RETURN count(n) AS n").rows[0]["n"] > 150
 
 

@@ -15,11 +15,14 @@ from loader.model.validation import load_dataset, validate
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 CORPUS = Path(__file__).resolve().parent / "corpus" / "broken"
-CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+# A case is a data overlay (`overlay/`, copied over the real data) or a schema (`schema.yaml`).
+CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "overlay").is_dir())
+SCHEMA_CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "schema.yaml").is_file())
 
 
-def test_the_corpus_covers_at_least_twenty_error_classes() -> None:
-    assert len(CASES) >= 20
+def test_the_corpus_covers_at_least_sixty_error_classes() -> None:
+    assert len(CASES) >= 50 and len(SCHEMA_CASES) >= 10
+    assert len(CASES) + len(SCHEMA_CASES) == len([p for p in CORPUS.iterdir() if p.is_dir()])
 
 
 def test_real_data_is_clean_and_large_enough() -> None:
@@ -60,6 +63,35 @@ def test_broken_file_is_reported_at_its_line(case: str, tmp_path: Path) -> None:
     assert len(found) == len(expected), found
     for line in expected:
         assert any(f.startswith(line) for f in found), (line, found)
+
+
+@pytest.mark.parametrize("case", SCHEMA_CASES)
+def test_broken_schema_is_reported_at_its_line(case: str) -> None:
+    schema = CORPUS / case / "schema.yaml"
+    result = CliRunner().invoke(app, ["validate", str(DATA), "--schema", str(schema)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    found = [line.replace(str(CORPUS / case) + "/", "", 1) for line in result.stdout.splitlines()]
+    assert found == (CORPUS / case / "expected.txt").read_text("utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "34-facts-file-top-level-list",
+        "37-integer-of-5000-digits-csv",
+        "57-entity-type-not-a-string",
+    ],
+)
+def test_cases_that_once_crashed_exit_2_through_the_cli(case: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copytree(CORPUS / case / "overlay", data, dirs_exist_ok=True)
+    result = CliRunner().invoke(app, ["validate", str(data)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    expected = (CORPUS / case / "expected.txt").read_text("utf-8").strip()
+    assert result.stdout.splitlines() == [f"{data}/{expected}"]
 
 
 def test_cli_exit_codes_and_json(tmp_path: Path) -> None:

@@ -7,13 +7,22 @@ This module only reads; `validation.py` checks the records and builds a `Dataset
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from loader.model.project import current_project
-from loader.model.readers import LocDict, LocList, Problem, ReadResult, read_csv, read_yaml
+from loader.model.readers import (
+    LocDict,
+    LocList,
+    Problem,
+    ReadResult,
+    file_kind,
+    read_csv,
+    read_yaml,
+)
 
 TABLE_SUFFIXES = (".yaml", ".yml", ".csv")
 
@@ -106,12 +115,36 @@ def default_data_path() -> Path:
     return current_project().data
 
 
+def data_files(
+    folder: Path, problems: list[Problem], suffixes: tuple[str, ...] = ()
+) -> Iterator[Path]:
+    """The regular files of `folder` (those with one of `suffixes`, if given), sorted: hidden
+    names and folders are skipped, anything else (a FIFO, a device, a dangling symlink) is
+    refused and never opened."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        problems.append(Problem(str(folder), 0, f"cannot list the folder: {exc.strerror or exc}"))
+        return
+    for path in entries:
+        if path.name.startswith(".") or (suffixes and path.suffix.lower() not in suffixes):
+            continue
+        try:
+            mode = path.stat().st_mode  # never blocks, unlike opening a FIFO
+        except OSError as exc:
+            problems.append(Problem(str(path), 0, f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        if stat.S_ISREG(mode):
+            yield path
+        elif not stat.S_ISDIR(mode):
+            refusal = f"refused: {file_kind(mode)}, not a regular file"
+            problems.append(Problem(str(path), 0, refusal))
+
+
 def table_files(folder: Path, problems: list[Problem]) -> Iterator[Path]:
     if not folder.is_dir():
         return
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
-            continue
+    for path in data_files(folder, problems):
         if path.suffix.lower() in TABLE_SUFFIXES:
             yield path
         else:
@@ -124,14 +157,15 @@ def table_files(folder: Path, problems: list[Problem]) -> Iterator[Path]:
             )
 
 
-def read_table(path: Path) -> ReadResult:
+def read_table(path: Path, root: Path) -> ReadResult:
     name = str(path)
-    return read_csv(path, name) if path.suffix.lower() == ".csv" else read_yaml(path, name)
+    reader = read_csv if path.suffix.lower() == ".csv" else read_yaml
+    return reader(path, name, root)
 
 
 def entity_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
     for path in table_files(root / "entities", problems):
-        read = read_table(path)
+        read = read_table(path, root)
         problems.extend(read.problems)
         if read.data is None:
             continue
@@ -148,11 +182,11 @@ def entity_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
 def fact_records(root: Path, problems: list[Problem]) -> Iterator[FactRecord]:
     for path in table_files(root / "facts", problems):
         name = str(path)
-        read = read_table(path)
+        read = read_table(path, root)
         problems.extend(read.problems)
         if read.data is None:
             continue
-        if isinstance(read.data, LocList):  # CSV: one relation a row, with its own citation
+        if path.suffix.lower() == ".csv":  # one relation a row, with its own citation
             for row in read.data:
                 yield FactRecord(row, name, row.get("sentence"), row.get("source"), row.line)
             continue
@@ -206,8 +240,8 @@ def source_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
     if not folder.is_dir():
         problems.append(Problem(str(folder), 0, "no sources folder: every fact needs a source"))
         return
-    for path in sorted(folder.glob("*.y*ml")):
-        read = read_yaml(path, str(path))
+    for path in data_files(folder, problems, (".yaml", ".yml")):  # texts: when named
+        read = read_yaml(path, str(path), root)
         problems.extend(read.problems)
         if isinstance(read.data, LocDict):
             yield Record(read.data, str(path))

@@ -4,14 +4,20 @@ YAML, CSV or Neo4j) is checked and turned into its canonical Python form.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from loader.model.text_rules import scalar_problem
+
 TYPES = ("string", "integer", "decimal", "boolean", "date", "list[string]")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Neo4j stores integers in 64 bits and floats as IEEE doubles: nothing wider reaches it.
+INT64 = (-(2**63), 2**63 - 1)
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -63,16 +69,12 @@ class PropertySpec:
 def _typed(kind: str, value: Any) -> tuple[Any, str | None]:
     if kind == "string":
         if isinstance(value, str) and value.strip():
-            return value, None
+            return value, scalar_problem(value)
         return None, "expected a non-empty string" if isinstance(value, str) else (
             f"expected a string, got {_kind(value)}"
         )
     if kind == "integer":
-        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-            return int(value), None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value, None
-        return None, f"expected an integer, got {_kind(value)}"
+        return _integer(value)
     if kind == "decimal":
         if isinstance(value, bool):
             return None, "expected a number, got a boolean"
@@ -83,8 +85,12 @@ def _typed(kind: str, value: Any) -> tuple[Any, str | None]:
                 number = Decimal(value.strip())
             except InvalidOperation:
                 return None, f"expected a number, got {value!r}"
-            if number.is_finite():
-                return float(number), None
+            if not number.is_finite():
+                return None, f"expected a finite number, got {value.strip()!r}"
+            if not math.isfinite(float(number)):
+                shown = value.strip() if len(value.strip()) <= 40 else "the number"
+                return None, f"{shown} is beyond the range of a 64-bit float"
+            return float(number), None
         return None, f"expected a number, got {_kind(value)}"
     if kind == "boolean":
         if isinstance(value, bool):
@@ -103,9 +109,27 @@ def _typed(kind: str, value: Any) -> tuple[Any, str | None]:
         if isinstance(value, str):
             value = [v for v in value.split("|")]
         if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+            wrong = next((p for p in map(scalar_problem, value) if p), None)
+            if wrong:
+                return None, wrong
             return sorted(dict.fromkeys(str(v) for v in value)), None  # a set: stable order
         return None, "expected a list of non-empty strings"
     return None, f"unknown type {kind}"
+
+
+def _integer(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        text = value.strip()
+        if len(text.lstrip("-")) > 20:  # out of range anyway; int() refuses over 4300 digits
+            return None, f"a {len(text.lstrip('-'))}-digit number does not fit in 64 bits"
+        value = int(text)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None, f"expected an integer, got {_kind(value)}"
+    if not INT64[0] <= value <= INT64[1]:
+        if value.bit_length() > 128:
+            return None, f"a {value.bit_length()}-bit integer does not fit in 64 bits"
+        return None, f"{value} does not fit in a 64-bit integer"
+    return value, None
 
 
 def _kind(value: Any) -> str:

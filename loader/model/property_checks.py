@@ -1,5 +1,6 @@
 """A record's fields checked and coerced by the schema's property specs, each problem with the
-line it is on, and a "did you mean" hint for a misspelt name."""
+line it is on, and a "did you mean" hint for a misspelt name. Names and ids also follow
+`text_rules.name_problem` (NFC, nothing invisible)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from loader.model.dataset import Record
 from loader.model.properties import PropertySpec
 from loader.model.readers import Problem
+from loader.model.text_rules import name_problem
 
 
 def checked_properties(
@@ -18,8 +20,10 @@ def checked_properties(
     owner: str,
     problems: list[Problem],
     extra: dict[str, Any] | None = None,
+    names: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, Any] | None:
-    """Fields checked and coerced by their specs; None when any is wrong."""
+    """Fields checked and coerced by their specs; None when any is wrong. The properties in
+    `names` (names, aliases, the key) must also be fit to name an entity."""
     values = record.values
     fields = {**fields, **{k: v for k, v in (extra or {}).items() if v is not None}}
     out: dict[str, Any] = {}
@@ -37,6 +41,9 @@ def checked_properties(
             ok = False
             continue
         value, error = spec.coerce(raw)
+        if error is None and spec.name in names:
+            strings = value if isinstance(value, list) else [value]
+            error = next((p for p in map(name_problem, strings) if p), None)
         if error:
             problems.append(Problem(record.file, values.line_of(key), f"property {key!r}: {error}"))
             ok = False

@@ -1,5 +1,7 @@
 """Reading curated files without ever crashing: YAML and CSV with the line of every value.
 
+The one place user files are opened: only regular files up to `MAX_BYTES`, and, given the data
+folder, only files inside it (symlinks followed, then the file opened without following one).
 Every problem comes back as a `Problem` (file, line, message) instead of an exception, so that
 `kg validate` can report all of them at once. YAML dates stay strings (checked later as ISO
 dates) and duplicate keys, which PyYAML would silently drop, are reported.
@@ -9,11 +11,22 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+MAX_BYTES = 16 * 1024 * 1024  # far above any curated file; a /dev/zero never gets this far
+# Open without blocking (a FIFO would wait for a writer) and without following a last symlink.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -109,12 +122,66 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
-    """The file as text, or the one problem that stops it being read (missing, not UTF-8)."""
+def outside(path: Path, root: Path) -> bool:
+    """Whether `path`, every symlink and `..` resolved, lies outside the folder `root`."""
+    return not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, for a message."""
+    for test, kind in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def read_bytes(
+    path: Path, name: str, root: Path | None = None, limit: int = MAX_BYTES
+) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, or the one problem that stops them being read: outside `root`, not a
+    regular file, larger than `limit`, or unreadable."""
+
+    def refused(message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(name, 0, message)]
+
     try:
-        raw = path.read_bytes()
+        real = Path(os.path.realpath(path))
+        if root is not None and outside(real, root):
+            return refused("refused: the file lies outside the data folder (a symlink or `..`)")
+        fd = os.open(real, _OPEN_FLAGS)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return refused(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return refused(f"refused: {file_kind(info.st_mode)}, not a regular file")
+        if info.st_size > limit:
+            return refused(f"refused: {info.st_size:,} bytes, over the limit of {limit:,}")
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while read
+                return refused(f"refused: over the limit of {limit:,} bytes")
+        return b"".join(chunks), []
     except OSError as exc:
-        return None, [Problem(name, 0, f"cannot read the file: {exc.strerror or exc}")]
+        return refused(f"cannot read the file: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path, name: str, root: Path | None = None) -> tuple[str | None, list[Problem]]:
+    """The file as text, or the one problem that stops it being read (see `read_bytes`; not
+    UTF-8; a NUL byte)."""
+    raw, problems = read_bytes(path, name, root)
+    if raw is None:
+        return None, problems
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -150,8 +217,8 @@ def parse_yaml(text: str, name: str) -> ReadResult:
     return ReadResult(data, problems)
 
 
-def read_yaml(path: Path, name: str) -> ReadResult:
-    text, problems = read_text(path, name)
+def read_yaml(path: Path, name: str, root: Path | None = None) -> ReadResult:
+    text, problems = read_text(path, name, root)
     if text is None:
         return ReadResult(None, problems)
     return parse_yaml(text, name)
@@ -198,8 +265,8 @@ def parse_csv(text: str, name: str) -> ReadResult:
     return ReadResult(rows, problems)
 
 
-def read_csv(path: Path, name: str) -> ReadResult:
-    text, problems = read_text(path, name)
+def read_csv(path: Path, name: str, root: Path | None = None) -> ReadResult:
+    text, problems = read_text(path, name, root)
     if text is None:
         return ReadResult(None, problems)
     return parse_csv(text, name)

@@ -17,8 +17,8 @@ from typing import Any
 
 from loader.model.errors import DataInvalid
 from loader.model.project import current_project
-from loader.model.properties import TYPES, PropertySpec
-from loader.model.readers import LocDict, Problem, read_yaml
+from loader.model.properties import PropertySpec
+from loader.model.readers import LocDict, LocList, Problem, read_yaml
 from loader.model.schema_annotations import (
     LABEL_ALIGNMENTS,
     LABEL_ROLES,
@@ -28,8 +28,9 @@ from loader.model.schema_annotations import (
     AnnotationReader,
     LabelStyle,
 )
+from loader.model.schema_properties import read_properties
 
-IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # fullmatch: `$` would allow a newline
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,6 @@ class Schema:
         return rel_type
 
 
-PROPERTY_KEYS = frozenset(
-    ("type", "required", "values", "pattern", "max_length", "min", "max", "description", "rdf")
-)
-
-
 def load_schema(path: Path | None = None) -> Schema:
     """Read and check the schema file; every problem in it is reported at once."""
     path = path or default_schema_path()
@@ -123,52 +119,17 @@ def load_schema(path: Path | None = None) -> Schema:
     annotations = AnnotationReader(name, problems)
 
     def props(section: Any, where: str, line: int) -> dict[str, PropertySpec]:
-        if section is None:
-            return {}
-        if not isinstance(section, LocDict):
-            problems.append(Problem(name, line, f"{where}: properties must be a mapping"))
-            return {}
-        out: dict[str, PropertySpec] = {}
-        for prop, spec in section.items():
-            spec_line = section.line_of(prop)
-            if not isinstance(spec, LocDict) or spec.get("type") not in TYPES:
-                problems.append(
-                    Problem(
-                        name, spec_line, f"{where}.{prop}: type must be one of " + ", ".join(TYPES)
-                    )
-                )
-                continue
-            unknown = sorted(str(k) for k in spec if str(k) not in PROPERTY_KEYS)
-            if unknown:  # e.g. an unquoted comma in a {…} description starts a new key
-                problems.append(
-                    Problem(
-                        name,
-                        spec.line_of(unknown[0]),
-                        f"{where}.{prop}: unknown key {unknown[0]!r} (quote a description "
-                        "that holds a comma)",
-                    )
-                )
-            out[str(prop)] = PropertySpec(
-                name=str(prop),
-                type=spec["type"],
-                required=bool(spec.get("required", False)),
-                values=tuple(str(v) for v in spec.get("values") or ()),
-                pattern=spec.get("pattern"),
-                max_length=spec.get("max_length"),
-                minimum=spec.get("min"),
-                maximum=spec.get("max"),
-                description=str(spec.get("description", "")),
-                rdf=annotations.property_alignment(spec, f"{where}.{prop}"),
-            )
-        return out
+        return read_properties(section, where, line, annotations)
 
     common = props(data.get("common_properties"), "common_properties", data.line)
     labels: dict[str, LabelSpec] = {}
-    declared = _section(data, "labels")
-    declared_types = _section(data, "relationships")
+    declared = _section(data, "labels", problems, name)
+    declared_types = _section(data, "relationships", problems, name)
+    if problems:  # without its labels and types, the rest cannot be checked
+        raise DataInvalid("invalid schema", problems)
     for section in (declared, declared_types):
         for identifier in section:
-            if not IDENTIFIER.match(str(identifier)):
+            if not IDENTIFIER.fullmatch(str(identifier)):
                 problems.append(
                     Problem(
                         name,
@@ -177,10 +138,14 @@ def load_schema(path: Path | None = None) -> Schema:
                     )
                 )
     for label, spec in declared.items():
-        spec = spec if isinstance(spec, LocDict) else LocDict()
+        spec = _entry(declared, label, f"labels.{label}", problems, name)
         label_props = props(spec.get("properties"), f"labels.{label}", spec.line)
-        indexed = tuple(str(p) for p in spec.get("index") or ())
-        for prop in indexed:
+        indexed = _names(spec.get("index"))
+        if indexed is None:
+            problems.append(
+                Problem(name, spec.line_of("index"), f"labels.{label}: index must be a list")
+            )
+        for prop in indexed or ():
             if prop not in label_props:
                 problems.append(
                     Problem(
@@ -196,38 +161,21 @@ def load_schema(path: Path | None = None) -> Schema:
             str(spec.get("description", "")),
             label_props,
             style=annotations.style(spec, where, {*common, *label_props}),
-            indexed=indexed,
+            indexed=indexed or (),
             roles=annotations.roles(spec, where, LABEL_ROLES),
             rdf=annotations.alignment(spec, where, LABEL_ALIGNMENTS),
         )
     relationships: dict[str, RelTypeSpec] = {}
     for rel, spec in declared_types.items():
-        spec = spec if isinstance(spec, LocDict) else LocDict()
-        pairs: set[tuple[str, str]] = set()
-        for pattern in spec.get("patterns") or []:
-            for end in ("from", "to"):
-                for label in pattern.get(end, []) if isinstance(pattern, LocDict) else []:
-                    if label not in labels:
-                        problems.append(
-                            Problem(
-                                name,
-                                pattern.line_of(end),
-                                f"relationship {rel} names undefined label {label!r}",
-                            )
-                        )
-            if isinstance(pattern, LocDict):
-                pairs |= {(a, b) for a in pattern.get("from", []) for b in pattern.get("to", [])}
-        if not pairs:
-            problems.append(
-                Problem(name, spec.line, f"relationship {rel} allows no (from, to) pair")
-            )
+        spec = _entry(declared_types, rel, f"relationships.{rel}", problems, name)
+        pairs = _pairs(rel, spec, labels, problems, name)
         where = f"relationships.{rel}"
         relationships[str(rel)] = RelTypeSpec(
             str(rel),
             str(spec.get("zh", rel)),
             str(spec.get("description", "")),
             props(spec.get("properties"), where, spec.line),
-            frozenset(pairs),
+            pairs,
             roles=annotations.roles(spec, where, TYPE_ROLES),
             rdf=annotations.alignment(spec, where, TYPE_ALIGNMENTS),
         )
@@ -244,18 +192,18 @@ def load_schema(path: Path | None = None) -> Schema:
         relationships=relationships,
         provenance=props(data.get("provenance_properties"), "provenance_properties", data.line),
         path=path,
-        lexical={str(k): str(v) for k, v in _section(data, "lexical").items()},
+        lexical={str(k): str(v) for k, v in _section(data, "lexical", problems, name).items()},
     )
     for key, identifier in schema.lexical.items():
-        if not IDENTIFIER.match(identifier) or identifier in labels:
+        if not IDENTIFIER.fullmatch(identifier) or identifier in labels:
             problems.append(
                 Problem(
                     name,
-                    _section(data, "lexical").line_of(key),
+                    _section(data, "lexical", [], name).line_of(key),
                     f"lexical.{key} must be a new plain identifier",
                 )
             )
-    if not IDENTIFIER.match(schema.base_label) or schema.base_label in labels:
+    if not IDENTIFIER.fullmatch(schema.base_label) or schema.base_label in labels:
         problems.append(
             Problem(
                 name,
@@ -280,9 +228,67 @@ def _holders(
     return {role: [name for name, spec in specs.items() if role in spec.roles] for role in known}
 
 
-def _section(data: LocDict, key: str) -> LocDict:
+def _section(data: LocDict, key: str, problems: list[Problem], name: str) -> LocDict:
     value = data.get(key)
+    if value is not None and not isinstance(value, LocDict):
+        problems.append(Problem(name, data.line_of(key), f"{key} must be a mapping"))
     return value if isinstance(value, LocDict) else LocDict()
+
+
+def _entry(section: LocDict, key: Any, where: str, problems: list[Problem], name: str) -> LocDict:
+    value = section[key]
+    if isinstance(value, LocDict):
+        return value
+    problems.append(Problem(name, section.line_of(key), f"{where} must be a mapping"))
+    empty = LocDict()
+    empty.line = section.line_of(key)
+    return empty
+
+
+def _names(value: Any) -> tuple[str, ...] | None:
+    """A list of names as a tuple; () for none; None when it is not a list of names."""
+    if value is None:
+        return ()
+    if isinstance(value, LocList) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+FROM_TO = ("from", "to")
+
+
+def _pairs(
+    rel: Any, spec: LocDict, labels: dict[str, LabelSpec], problems: list[Problem], name: str
+) -> frozenset[tuple[str, str]]:
+    """The (from, to) label pairs of a type's `patterns: [{from: [...], to: [...]}, ...]`."""
+    patterns = spec.get("patterns")
+    pairs: set[tuple[str, str]] = set()
+    before = len(problems)
+    shape = f"relationship {rel}: patterns must be a list of {{from: [labels], to: [labels]}}"
+    if patterns is not None and not isinstance(patterns, LocList):
+        problems.append(Problem(name, spec.line_of("patterns"), shape))
+        return frozenset()
+    for pattern, line in zip(patterns or (), getattr(patterns, "item_lines", ()), strict=True):
+        ends = [
+            _names(pattern.get(end)) if isinstance(pattern, LocDict) else None for end in FROM_TO
+        ]
+        if not isinstance(pattern, LocDict) or not ends[0] or not ends[1]:
+            problems.append(Problem(name, line, shape))
+            continue
+        for end, end_labels in zip(FROM_TO, ends, strict=True):
+            for label in end_labels or ():
+                if label not in labels:
+                    problems.append(
+                        Problem(
+                            name,
+                            pattern.line_of(end),
+                            f"relationship {rel} names undefined label {label!r}",
+                        )
+                    )
+        pairs |= {(a, b) for a in ends[0] for b in ends[1]}
+    if not pairs and len(problems) == before:
+        problems.append(Problem(name, spec.line, f"relationship {rel} allows no (from, to) pair"))
+    return frozenset(pairs)
 
 
 def default_schema_path() -> Path:

@@ -7,6 +7,7 @@ endpoints, pairs the schema forbids, citations not found verbatim in their sourc
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from loader.model.dataset import (
     Dataset,
     Entity,
     FactRecord,
-    Location,
     Record,
     Relation,
     Source,
@@ -24,9 +24,11 @@ from loader.model.dataset import (
     source_records,
 )
 from loader.model.errors import DataInvalid
+from loader.model.identity_checks import unique_id, unique_names
 from loader.model.property_checks import checked_properties, hint
-from loader.model.readers import LocDict, Problem, read_text, read_yaml
+from loader.model.readers import LocDict, Problem, outside, read_text, read_yaml
 from loader.model.schema import Schema, load_schema
+from loader.model.text_rules import NAME_PROPERTIES, scalar_problem
 
 # Keys a source file may carry besides the properties of the schema's document label.
 SOURCE_META = ("id", "text")
@@ -53,7 +55,7 @@ def validate(data_path: Path | None = None, schema: Schema | None = None) -> Rep
     dataset = Dataset(name, version)
     _sources(root, schema, dataset, problems)
     _entities(root, schema, dataset, problems)
-    _aliases(dataset, schema.label_for("document"), problems)
+    unique_names(dataset, schema.label_for("document"), problems)
     _relations(root, schema, dataset, problems)
     problems.sort(key=lambda p: (p.file, p.line, p.message))
     return Report(dataset, problems)
@@ -69,7 +71,7 @@ def load_dataset(data_path: Path | None = None, schema: Schema | None = None) ->
 
 def _dataset_meta(root: Path, problems: list[Problem]) -> tuple[str, str]:
     path = root / "dataset.yaml"
-    read = read_yaml(path, str(path))
+    read = read_yaml(path, str(path), root)
     problems.extend(read.problems)
     meta = read.data if isinstance(read.data, LocDict) else LocDict()
     if read.data is not None and not isinstance(read.data, LocDict):
@@ -77,13 +79,13 @@ def _dataset_meta(root: Path, problems: list[Problem]) -> tuple[str, str]:
     values = []
     for key in ("name", "version"):
         value = meta.get(key)
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not value.strip() or scalar_problem(value):
             if read.data is not None:
                 problems.append(
                     Problem(
                         str(path),
                         meta.line_of(key) or 1,
-                        f"dataset {key} must be a non-empty string",
+                        f"dataset {key} must be a non-empty string of valid Unicode",
                     )
                 )
             value = "unnamed" if key == "name" else "0"
@@ -108,28 +110,49 @@ def _sources(root: Path, schema: Schema, dataset: Dataset, problems: list[Proble
             "source",
             problems,
             extra={"id": source_id, "name": values.get("title")},
+            names={schema.key, *NAME_PROPERTIES},
         )
-        text_name = values.get("text")
-        if not isinstance(text_name, str) or not text_name.strip():
-            problems.append(
-                Problem(record.file, values.line, "a source needs `text:`, its text file")
-            )
+        text_path = _text_path(root, record, problems)
+        if text_path is None:
             continue
-        text_path = Path(record.file).parent / text_name
-        text, text_problems = read_text(text_path, str(text_path))
+        text, text_problems = read_text(text_path, os.path.normpath(text_path), root)
         problems.extend(text_problems)
         if props is None or text is None:
             continue
-        if _unique(dataset, props["id"], record.at("id"), problems):
+        if unique_id(dataset, props["id"], record.at("id"), problems):
             dataset.sources[props["id"]] = Source(props["id"], text, record.location)
             dataset.entities[props["id"]] = Entity(props["id"], document, props, record.location)
+
+
+def _text_path(root: Path, record: Record, problems: list[Problem]) -> Path | None:
+    """The source's text file: a relative path from the source file that stays in `root`."""
+    name, line = record.values.get("text"), record.values.line_of("text")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem(record.file, line, "a source needs `text:`, its text file"))
+        return None
+    if "\x00" in name or scalar_problem(name):
+        problems.append(Problem(record.file, line, "text: not a valid file name"))
+        return None
+    path = Path(record.file).parent / name
+    if Path(name).is_absolute() or outside(path, root):
+        problems.append(
+            Problem(
+                record.file,
+                line,
+                f"text {name!r} leads outside the data folder: name a file beside the source "
+                "(a relative path, no `..` or symlink out)",
+            )
+        )
+        return None
+    return path
 
 
 def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Problem]) -> None:
     for record in entity_records(root, problems):
         label = record.values.get("type")
-        if label is None:
-            problems.append(Problem(record.file, record.values.line, "missing `type` (the label)"))
+        if not isinstance(label, str):
+            what = "missing `type` (the label)" if label is None else "`type` must be a label name"
+            problems.append(Problem(record.file, record.values.line, what))
             continue
         if label not in schema.labels:
             problems.append(
@@ -150,7 +173,14 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
             )
             continue
         fields = {k: v for k, v in record.values.items() if k != "type"}
-        props = checked_properties(record, fields, schema.node_properties(label), label, problems)
+        props = checked_properties(
+            record,
+            fields,
+            schema.node_properties(label),
+            label,
+            problems,
+            names={schema.key, *NAME_PROPERTIES},
+        )
         if props is None:
             continue
         for source in props.get("sources", []):
@@ -160,42 +190,8 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
                         record.file, record.values.line_of("sources"), f"unknown source {source!r}"
                     )
                 )
-        if _unique(dataset, props["id"], record.at("id"), problems):
+        if unique_id(dataset, props["id"], record.at("id"), problems):
             dataset.entities[props["id"]] = Entity(props["id"], label, props, record.location)
-
-
-def _unique(dataset: Dataset, entity_id: str, at: Location, problems: list[Problem]) -> bool:
-    first = dataset.entities.get(entity_id)
-    if first is not None:
-        problems.append(
-            Problem(
-                at.file, at.line, f"duplicate id {entity_id!r} (first defined at {first.location})"
-            )
-        )
-        return False
-    return True
-
-
-def _aliases(dataset: Dataset, document: str, problems: list[Problem]) -> None:
-    """A name or alias must lead to one entity only, or a lookup by it would be ambiguous."""
-    owner: dict[str, Entity] = {}
-    for entity in dataset.entities.values():
-        if entity.label == document:
-            continue
-        names = [entity.name, *entity.properties.get("aliases", [])]
-        for alias in dict.fromkeys(names):
-            first = owner.get(alias)
-            if first is not None and first.id != entity.id:
-                problems.append(
-                    Problem(
-                        entity.location.file,
-                        entity.location.line,
-                        f"alias {alias!r} of {entity.id!r} is already claimed by "
-                        f"{first.id!r} ({first.location})",
-                    )
-                )
-            else:
-                owner[alias] = entity
 
 
 def _relations(root: Path, schema: Schema, dataset: Dataset, problems: list[Problem]) -> None:

@@ -1,0 +1,54 @@
+"""One id, one entity; one name, one entity: the checks that keep lookups unambiguous.
+
+A name or alias leads to one entity only, compared under `text_rules.fold`, so that a copy in
+full-width digits, compatibility ideographs or with a zero-width space is a duplicate of the
+real name, not a new entity beside it. Each clash names both places.
+"""
+
+from __future__ import annotations
+
+from loader.model.dataset import Dataset, Entity, Location
+from loader.model.readers import Problem
+from loader.model.text_rules import fold
+
+
+def unique_id(dataset: Dataset, entity_id: str, at: Location, problems: list[Problem]) -> bool:
+    first = dataset.entities.get(entity_id)
+    if first is not None:
+        problems.append(
+            Problem(
+                at.file, at.line, f"duplicate id {entity_id!r} (first defined at {first.location})"
+            )
+        )
+        return False
+    return True
+
+
+def unique_names(dataset: Dataset, document: str, problems: list[Problem]) -> None:
+    """A name or alias must lead to one entity only, or a lookup by it would be ambiguous."""
+    owner: dict[str, tuple[str, Entity]] = {}
+    for entity in dataset.entities.values():
+        if entity.label == document:
+            continue
+        names = [entity.name, *entity.properties.get("aliases", [])]
+        for alias in dict.fromkeys(names):
+            key = fold(alias)
+            claimed = owner.get(key)
+            if claimed is None:
+                owner[key] = (alias, entity)
+                continue
+            first_alias, first = claimed
+            if first.id == entity.id:
+                continue
+            if first_alias == alias:
+                message = (
+                    f"alias {alias!r} of {entity.id!r} is already claimed by "
+                    f"{first.id!r} ({first.location})"
+                )
+            else:
+                message = (
+                    f"alias {alias!r} of {entity.id!r} duplicates {first_alias!r} of "
+                    f"{first.id!r} ({first.location}): equal after compatibility folding "
+                    "(NFKC, width, zero-width)"
+                )
+            problems.append(Problem(entity.location.file, entity.location.line, message))

@@ -1,0 +1,126 @@
+"""A property's declaration in the schema, read into a `PropertySpec` with every key checked.
+
+`type` one of the known types, `required` true or false, `values` a list of scalars, `pattern`
+a regular expression that compiles, `max_length` a positive integer, `min` and `max` numbers
+(min not above max). Each mistake is a problem at its line, never an exception later.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from loader.model.properties import TYPES, PropertySpec
+from loader.model.readers import LocDict, LocList, Problem
+from loader.model.schema_annotations import AnnotationReader
+
+PROPERTY_KEYS = frozenset(
+    ("type", "required", "values", "pattern", "max_length", "min", "max", "description", "rdf")
+)
+
+
+def read_properties(
+    section: Any, where: str, line: int, annotations: AnnotationReader
+) -> dict[str, PropertySpec]:
+    """The properties declared in `section` (a mapping of name to declaration); problems go to
+    the annotation reader's list, with its file. A property with a wrong key is still declared
+    (without that key), so that one mistake gives one problem."""
+    name, problems = annotations.file, annotations.problems
+    if section is None:
+        return {}
+    if not isinstance(section, LocDict):
+        problems.append(Problem(name, line, f"{where}: properties must be a mapping"))
+        return {}
+    out: dict[str, PropertySpec] = {}
+    for prop, spec in section.items():
+        spec_line = section.line_of(prop)
+        if not isinstance(spec, LocDict) or spec.get("type") not in TYPES:
+            problems.append(
+                Problem(name, spec_line, f"{where}.{prop}: type must be one of " + ", ".join(TYPES))
+            )
+            continue
+        checked = _checked_keys(
+            spec, f"{where}.{prop}", lambda at, msg: problems.append(Problem(name, at, msg))
+        )
+        alignment = annotations.property_alignment(spec, f"{where}.{prop}")
+        out[str(prop)] = PropertySpec(
+            name=str(prop),
+            type=spec["type"],
+            required=checked["required"],
+            values=checked["values"],
+            pattern=checked["pattern"],
+            max_length=checked["max_length"],
+            minimum=checked["min"],
+            maximum=checked["max"],
+            description=str(spec.get("description", "")),
+            rdf=alignment,
+        )
+    return out
+
+
+def _checked_keys(spec: LocDict, where: str, problem: Any) -> dict[str, Any]:
+    unknown = sorted(str(k) for k in spec if str(k) not in PROPERTY_KEYS)
+    if unknown:  # e.g. an unquoted comma in a {…} description starts a new key
+        problem(
+            spec.line_of(unknown[0]),
+            f"{where}: unknown key {unknown[0]!r} (quote a description that holds a comma)",
+        )
+    required = spec.get("required", False)
+    if not isinstance(required, bool):
+        problem(spec.line_of("required"), f"{where}: required must be true or false")
+    values = spec.get("values")
+    if values is not None and not (
+        isinstance(values, LocList) and values and all(isinstance(v, str) for v in values)
+    ):
+        problem(spec.line_of("values"), f"{where}: values must be a non-empty list of strings")
+        values = None
+    elif values is not None and spec["type"] != "string":
+        problem(spec.line_of("values"), f"{where}: values applies to type string only")
+    pattern = spec.get("pattern")
+    error = _regex_error(pattern) if pattern is not None else None
+    if error:
+        problem(spec.line_of("pattern"), f"{where}: pattern {error}")
+        pattern = None
+    max_length = spec.get("max_length")
+    if max_length is not None and not (_integer(max_length) and max_length > 0):
+        problem(spec.line_of("max_length"), f"{where}: max_length must be a positive integer")
+        max_length = None
+    bounds = {key: spec.get(key) for key in ("min", "max")}
+    for key, bound in bounds.items():
+        if bound is not None and not _number(bound):
+            problem(spec.line_of(key), f"{where}: {key} must be a finite number")
+            bounds[key] = None
+        elif bound is not None and spec["type"] not in ("integer", "decimal"):
+            problem(spec.line_of(key), f"{where}: {key} applies to integer and decimal only")
+            bounds[key] = None
+    low: Any = bounds["min"]
+    high: Any = bounds["max"]
+    if _number(low) and _number(high) and float(low) > float(high):
+        problem(spec.line_of("min"), f"{where}: min {low} is above max {high}")
+    return {
+        "required": required is True,
+        "values": tuple(str(v) for v in values or ()),
+        "pattern": pattern,
+        "max_length": max_length,
+        "min": low,
+        "max": high,
+    }
+
+
+def _regex_error(pattern: Any) -> str | None:
+    if not isinstance(pattern, str):
+        return "must be a regular expression in a string"
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        return f"{pattern!r} is not a regular expression ({exc})"
+    return None
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return (_integer(value) or isinstance(value, float)) and math.isfinite(value)

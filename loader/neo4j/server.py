@@ -82,10 +82,8 @@ class StartResult:
 
 
 def default_home() -> Path:
-    """`$KG_NEO4J_HOME`, else the project's server home (kg.toml's `neo4j_home`).
-
-    A relative `$KG_NEO4J_HOME` is taken from the project root, like kg.toml's paths, so that
-    every subfolder names the same server."""
+    """`$KG_NEO4J_HOME` (relative: from the project root, so every subfolder names the same
+    server), else the project's server home (kg.toml's `neo4j_home`)."""
     if os.environ.get("KG_NEO4J_HOME"):
         home = Path(os.environ["KG_NEO4J_HOME"]).expanduser()
         if home.is_absolute():

@@ -45,6 +45,17 @@ def _copy_data(tmp_path: Path) -> Path:
     return data
 
 
+def _drop_entity(data: Path, entity_id: str, file: str) -> None:
+    path = data / "entities" / file
+    blocks = path.read_text("utf-8").split("\n- ")
+    kept = [b for b in blocks if f"id: {entity_id}\n" not in b]
+    assert len(kept) == len(blocks) - 1
+    path.write_text("\n- ".join(kept), "utf-8")
+    facts = data / "facts" / "jinshan-layout-2020-12.yaml"
+    lines = facts.read_text("utf-8").splitlines(keepends=True)
+    facts.write_text("".join(line for line in lines if entity_id not in line), "utf-8")
+
+
 def test_counts_after_load_equal_the_dataset(runner: CliRunner, neo4j_env: Target) -> None:
     dataset = load_dataset(DATA)
     summary = _load_json(runner, str(DATA))
@@ -148,25 +159,8 @@ def test_prune_sweeps_only_this_dataset(
         write=True,
     )
     # Drop two entities from the data: one nothing foreign links to, one a foreign node links to.
-    for entity_id, file in (
-        ("hongxingyun-shanghai-branch", "parks_projects.yaml"),
-        ("lego-resort", "parks_projects.yaml"),
-    ):
-        path = data / "entities" / file
-        blocks = path.read_text("utf-8").split("\n- ")
-        kept = [b for b in blocks if f"id: {entity_id}\n" not in b]
-        assert len(kept) == len(blocks) - 1
-        path.write_text("\n- ".join(kept), "utf-8")
-    facts = data / "facts" / "jinshan-layout-2020-12.yaml"
-    lines = facts.read_text("utf-8").splitlines(keepends=True)
-    facts.write_text(
-        "".join(
-            line
-            for line in lines
-            if "hongxingyun-shanghai-branch" not in line and "lego-resort" not in line
-        ),
-        "utf-8",
-    )
+    _drop_entity(data, "hongxingyun-shanghai-branch", "parks_projects.yaml")
+    _drop_entity(data, "lego-resort", "parks_projects.yaml")
     summary = _load_json(runner, str(data), "--prune")
     assert summary["by_label"]["Project"]["deleted"] == 1
     assert summary["by_label"]["Project"]["stale"] == 1  # kept: the foreign node still links to it
@@ -277,17 +271,6 @@ def test_killed_load_then_rerun_equals_uninterrupted(neo4j_env: Target, tmp_path
         [KG, "load", str(DATA), "--format", "json"], env=env, check=True, capture_output=True
     )
     assert graph_state(neo4j_env) == reference
-
-
-def _drop_entity(data: Path, entity_id: str, file: str) -> None:
-    path = data / "entities" / file
-    blocks = path.read_text("utf-8").split("\n- ")
-    kept = [b for b in blocks if f"id: {entity_id}\n" not in b]
-    assert len(kept) == len(blocks) - 1
-    path.write_text("\n- ".join(kept), "utf-8")
-    facts = data / "facts" / "jinshan-layout-2020-12.yaml"
-    lines = facts.read_text("utf-8").splitlines(keepends=True)
-    facts.write_text("".join(line for line in lines if entity_id not in line), "utf-8")
 
 
 def test_a_dropped_entity_counts_alike_in_a_dry_run_a_kept_run_and_a_pruned_run(

@@ -20,9 +20,11 @@ from rdflib.term import Node
 
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, DataInvalid
+from loader.model.identity_checks import unique_names
 from loader.model.properties import PropertySpec
 from loader.model.readers import Problem
 from loader.model.schema import Schema
+from loader.model.text_rules import NAME_PROPERTIES, name_problem
 from loader.rdf.export import FORMATS, format_of, rdf_format
 from loader.rdf.vocab import Names, Predicate, property_predicates
 
@@ -129,7 +131,10 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
             problems.append(Problem(origin, 0, f"<{subject}> is outside the base {names.base}"))
             continue
         props = _entity_props(store, subject, label, schema, names, predicates, problems, origin)
-        if props is not None:
+        bad_id = name_problem(entity_id)
+        if bad_id:
+            problems.append(Problem(origin, 0, f"<{subject}>: id: {bad_id}"))
+        elif props is not None:
             dataset.entities[entity_id] = Entity(entity_id, label, props, at)
 
     for statement in sorted(set(store.subjects(RDF.type, RDF.Statement)), key=str):
@@ -138,6 +143,7 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
         )
         if relation is not None:
             dataset.relations.append(relation)
+    unique_names(dataset, schema.label_for("document"), problems)  # as `kg validate` does
     if not dataset.entities and not problems:
         problems.append(Problem(origin, 0, f"no entity of a class of the schema (<{ontology}…>)"))
     if problems:
@@ -267,6 +273,9 @@ def _checked(
             ok = False
             continue
         checked, error = spec.coerce(value)
+        if not error and name in NAME_PROPERTIES:  # names follow the rules `kg validate` sets
+            strings = checked if isinstance(checked, list) else [checked]
+            error = next((p for p in map(name_problem, map(str, strings)) if p), None)
         if error:
             problems.append(Problem(origin, 0, f"{where}: {name}: {error}"))
             ok = False

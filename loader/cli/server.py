@@ -10,7 +10,9 @@ import typer
 from loader.cli.common import emit_json, failures, say, write_out
 from loader.cli.options import FormatOpt, HomeOpt
 from loader.cli.render import Format, to_csv
-from loader.neo4j.server import ManagedServer, default_home
+from loader.neo4j.connect import managed_server
+from loader.neo4j.server import ManagedServer
+from loader.neo4j.target import ConnectionOptions
 
 app = typer.Typer(
     help="Install, start, stop and inspect the managed local Neo4j server.",
@@ -21,7 +23,7 @@ app = typer.Typer(
 def _server(
     home: Path | None, bolt_port: int | None = None, http_port: int | None = None
 ) -> ManagedServer:
-    return ManagedServer(home or default_home(), bolt_port=bolt_port, http_port=http_port)
+    return managed_server(ConnectionOptions(home=home), bolt_port, http_port)
 
 
 @app.command("install")

@@ -18,9 +18,11 @@ from loader.neo4j.target import (
 )
 
 
-def managed_server(options: ConnectionOptions) -> ManagedServer:
-    """The project's managed server (or the one `--home` names)."""
-    return ManagedServer(options.home or default_home())
+def managed_server(
+    options: ConnectionOptions, bolt_port: int | None = None, http_port: int | None = None
+) -> ManagedServer:
+    """The project's managed server (or the one `--home` names), on the ports given if any."""
+    return ManagedServer(options.home or default_home(), bolt_port=bolt_port, http_port=http_port)
 
 
 def resolve_target(

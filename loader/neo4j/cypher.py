@@ -26,20 +26,15 @@ def run_cypher(
     query: str,
     parameters: dict[str, Any] | None = None,
     write: bool = False,
+    what: str = "the query",
 ) -> QueryResult:
-    """Run one statement; without `write`, only once its plan shows it reads the graph only."""
-    if not write:
-        check_read_only(settings, query, parameters or {}, "the query")
-    return execute(settings, query, parameters, write)
-
-
-def execute(
-    settings: Target, query: str, parameters: dict[str, Any] | None, write: bool
-) -> QueryResult:
-    """Run a statement already checked (or allowed to write); the access mode still guards."""
+    """Run one statement; without `write`, only once its plan shows it reads the graph only
+    (`what` names it in the refusal). The READ access mode guards as well."""
     from neo4j import Query, RoutingControl
 
     with open_driver(settings, text_values(parameters)) as driver:
+        if not write:
+            check_read_only(driver, settings, query, parameters or {}, what)
         records, _summary, keys = driver.execute_query(
             Query(query),  # ad-hoc text from the user, by design
             parameters_=parameters or {},

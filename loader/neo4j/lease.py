@@ -10,6 +10,7 @@ process on this machine that is gone; `--break-lease` deletes it outright.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -64,7 +65,10 @@ def leased(
         _write(driver, target, q.BREAK_LEASE, {"dataset": dataset})
     constrained_take(policy.wait_s)
     try:
-        yield Held(lambda: take(driver, target, dataset, run, 0), lambda: constrained_take(0))
+        yield Held(
+            functools.partial(take, driver, target, dataset, run, 0, ours=True),
+            functools.partial(constrained_take, 0),
+        )
     finally:
         try:
             _write(driver, target, q.RELEASE_LEASE, {"dataset": dataset, "run": run})
@@ -72,8 +76,11 @@ def leased(
             log.debug("could not release the lease of %s: %s", dataset, exc)
 
 
-def take(driver: Any, target: Target, dataset: str, run: str, wait_s: float) -> None:
-    """Take (or renew) the lease, waiting up to `wait_s` for another holder to finish."""
+def take(
+    driver: Any, target: Target, dataset: str, run: str, wait_s: float, ours: bool = False
+) -> None:
+    """Take (or, `ours`, renew) the lease, waiting up to `wait_s` for another holder to end.
+    A renewal looks for no dead holder: the lease is this run's already."""
     deadline = time.monotonic() + wait_s
     while True:
         params = {
@@ -81,7 +88,7 @@ def take(driver: Any, target: Target, dataset: str, run: str, wait_s: float) -> 
             "run": run,
             "holder": holder_name(),
             "ttl": TTL_S,
-            "breakable": _dead_run(driver, target, dataset),
+            "breakable": "" if ours else _dead_run(driver, target, dataset),
         }
         [record] = _write(driver, target, q.TAKE_LEASE, params)
         if record["ours"]:

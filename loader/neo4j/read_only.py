@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from loader.model.errors import QueryFailed
-from loader.neo4j.driver import open_driver, text_values
 from loader.neo4j.target import Target
 
 # Operators that leave the graph: what each is, for the message.
@@ -41,17 +40,18 @@ READ_ONLY_PROCEDURES = frozenset(
 )
 
 
-def check_read_only(target: Target, text: str, params: dict[str, Any], what: str) -> None:
+def check_read_only(
+    driver: Any, target: Target, text: str, params: dict[str, Any], what: str
+) -> None:
     """Refuse `text` (named `what` in the message) unless its plan only reads the graph."""
     from neo4j import Query, RoutingControl
 
-    with open_driver(target, text_values(params)) as driver:
-        _, summary, _ = driver.execute_query(
-            Query("EXPLAIN " + text),  # nothing runs: the server only plans it
-            parameters_=params,
-            routing_=RoutingControl.READ,
-            database_=target.database,
-        )
+    _, summary, _ = driver.execute_query(
+        Query("EXPLAIN " + text),  # nothing runs: the server only plans it
+        parameters_=params,
+        routing_=RoutingControl.READ,
+        database_=target.database,
+    )
     reason = refusal(str(summary.query_type), summary.plan)
     if reason:
         raise QueryFailed(f"{what} is not read-only ({reason}); refused (use --write to run it)")

@@ -17,8 +17,7 @@ from urllib.parse import quote
 
 from loader.model.errors import ConfigError
 from loader.model.project import current_project
-from loader.neo4j.cypher import QueryResult, execute
-from loader.neo4j.read_only import check_read_only
+from loader.neo4j.cypher import QueryResult, run_cypher
 from loader.neo4j.target import Target
 
 _PARAM_DOC = re.compile(r"^@param\s+([A-Za-z_]\w*)\s*:\s*(.*)$")
@@ -140,8 +139,7 @@ def run_saved(
 ) -> QueryResult:
     """Run a saved query read-only: refused unless its plan only reads the graph."""
     params = bind(query, given or {})
-    check_read_only(settings, query.text, params, f"saved query {query.name!r}")
-    return execute(settings, query.text, params, write=False)
+    return run_cypher(settings, query.text, params, what=f"saved query {query.name!r}")
 
 
 def cypher_literal(value: Any) -> str:

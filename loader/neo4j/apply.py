@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from loader.model.dataset import Dataset
 from loader.model.schema import Schema
 from loader.neo4j import cypher_text as q
-from loader.neo4j.ddl import schema_statements
+from loader.neo4j.ddl import index_statements, key_statements
 from loader.neo4j.sync_plan import Counts, Plan, own_label
 from loader.neo4j.target import Target
 
@@ -26,21 +25,37 @@ Progress = Callable[[str, int, int], None]  # (phase, rows done in this step, ph
 SWEEP_PAGE = 10_000
 
 
-def apply_schema(driver: Any, target: Target, schema: Schema, tick: Progress | None = None) -> None:
-    """The derived DDL, each statement in a retried transaction: two loads starting together
-    both create the same constraints and can deadlock on the label lock (a transient error)."""
-    statements = schema_statements(schema)
+INDEX_WAIT_S = 3600
+
+
+def apply_schema(
+    driver: Any,
+    target: Target,
+    schema: Schema,
+    tick: Progress | None = None,
+    keys: bool = True,
+    indexes: bool = True,
+) -> None:
+    """The derived DDL (key constraints, secondary indexes or both), each statement in a
+    retried transaction: two loads starting together both create the same constraints and can
+    deadlock on the label lock (a transient error). New indexes are waited for, so a query
+    right after a load finds them online."""
+    statements = (key_statements(schema) if keys else []) + (
+        index_statements(schema) if indexes else []
+    )
     with driver.session(database=target.database) as session:
         for statement in statements:
             session.execute_write(_run, statement, {})
             if tick:
                 tick("schema", 1, len(statements))
+        if indexes:
+            session.run("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_S).consume()
 
 
 def apply_plan(
     driver: Any,
     target: Target,
-    dataset: Dataset,
+    name: str,
     schema: Schema,
     plan: Plan,
     run_id: str,
@@ -56,7 +71,7 @@ def apply_plan(
             query: str, rows: Sequence[Any], phase: str, total: int, key: str = "rows"
         ) -> None:
             for batch in _batches(rows, batch_size):
-                session.execute_write(_run, query, {key: batch, "dataset": dataset.name})
+                session.execute_write(_run, query, {key: batch, "dataset": name})
                 tick(phase, len(batch), total)
 
         stale_rels = [{"start": s, "type": t, "end": e} for s, t, e in plan.stale_relationships]
@@ -81,29 +96,30 @@ def apply_plan(
         node_rows = [
             {
                 "id": row.id,
-                "label": row.label,
+                "group": (row.label, row.new),
                 "props": _typed(schema.node_properties(row.label), row.props) | stamp,
             }
             for row in plan.node_upserts
         ]
-        for label, rows in _group(node_rows, lambda r: r["label"]).items():
-            write(q.merge_nodes(label, base), rows, "nodes", len(node_rows))
+        for (label, new), rows in _group(node_rows, lambda r: r["group"]).items():
+            query = q.create_nodes(label, base) if new else q.merge_nodes(label, base)
+            write(query, _without_group(rows), "nodes", len(node_rows))
         rel_rows = [
             {
                 "start": row.start,
                 "end": row.end,
-                "group": (row.start_label, row.type, row.end_label),
+                "group": (row.start_label, row.type, row.end_label, row.new),
                 "props": _typed(schema.relationship_properties(row.type), row.props) | stamp,
             }
             for row in plan.rel_upserts
         ]
-        for (start_label, rel_type, end_label), rows in _group(
+        for (start_label, rel_type, end_label, new), rows in _group(
             rel_rows, lambda r: r["group"]
         ).items():
-            clean = [{k: v for k, v in r.items() if k != "group"} for r in rows]
+            make = q.create_relationships if new else q.merge_relationships
             write(
-                q.merge_relationships(start_label, rel_type, end_label),
-                clean,
+                make(start_label, rel_type, end_label),
+                _without_group(rows),
                 "relationships",
                 len(rel_rows),
             )
@@ -154,12 +170,18 @@ def sweep(
             {"dataset": name, "after": after, "page": SWEEP_PAGE},
             database_=target.database,
         )
-        if not records:
+        page = [str(i) for i in records[0]["ids"]]
+        if not page:
             return
-        after = str(records[-1]["id"])
-        gone = [r for r in records if not contains_hash(seen, id_hash(str(r["id"])))]
-        if not gone:
+        after = page[-1]
+        absent = [i for i in page if not contains_hash(seen, id_hash(i))]
+        if not absent:
             continue
+        gone = driver.execute_query(
+            q.labels_of_own_nodes(base),
+            {"ids": absent, "dataset": name},
+            database_=target.database,
+        ).records
         ids = [str(r["id"]) for r in gone]
         params = {"ids": ids, "dataset": name}
         what = "deleted" if prune else "stale"
@@ -206,6 +228,10 @@ def _typed(specs: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         if spec is not None and spec.type == "date" and isinstance(value, str):
             out[key] = date.fromisoformat(value)
     return out
+
+
+def _without_group(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k != "group"} for row in rows]
 
 
 def _group(

@@ -12,7 +12,8 @@ from loader.neo4j.ddl import quoted
 DATASET_PROP = "kg_dataset"
 VERSION_PROP = "kg_version"
 RUN_PROP = "kg_run"
-BOOKKEEPING = (DATASET_PROP, VERSION_PROP, RUN_PROP)
+HASH_PROP = "kg_hash"  # a digest of what the load wrote: a reload compares only these
+BOOKKEEPING = (DATASET_PROP, VERSION_PROP, RUN_PROP, HASH_PROP)
 # Scores `kg analyze --write-back` stores on nodes; loads keep them and do not count them.
 ANALYSIS_PROPS = ("pagerank", "betweenness", "degree", "community")
 
@@ -22,28 +23,53 @@ SERVER_COMPONENTS = (
 COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
 
 
-def own_nodes_among(base: str) -> str:
-    """What this dataset holds of the given ids (one streamed chunk's snapshot)."""
+def changed_nodes(base: str) -> str:
+    """Of a chunk's (id, hash) rows, those this dataset does not hold as written: missing (no
+    labels) or with another hash (with their labels). One record, so a chunk costs one reply."""
     return (
-        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) WHERE n.kg_dataset = $dataset "
-        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+        f"UNWIND $rows AS row OPTIONAL MATCH (n:{quoted(base)} {{id: row.id}}) "
+        "WHERE n.kg_dataset = $dataset "
+        "WITH row, n WHERE n IS NULL OR coalesce(n.kg_hash, '') <> row.hash "
+        "RETURN collect([row.id, CASE WHEN n IS NULL THEN null ELSE labels(n) END]) AS changed"
+    )
+
+
+def changed_relationships(base: str) -> str:
+    """Of a chunk's (start, type, end, hash) rows, those this dataset does not hold as written,
+    each with whether it exists. The end carries no label, so the planner walks out of the
+    start (a few relationships) rather than into the end (a province has thousands)."""
+    return (
+        f"UNWIND $rows AS row OPTIONAL MATCH (a:{quoted(base)} {{id: row.start}}) "
+        "OPTIONAL MATCH (a)-[r]->(b) "
+        "WHERE b.id = row.end AND type(r) = row.type AND r.kg_dataset = $dataset "
+        "WITH row, r WHERE r IS NULL OR coalesce(r.kg_hash, '') <> row.hash "
+        "RETURN collect([row.start, row.type, row.end, r IS NOT NULL]) AS changed"
+    )
+
+
+def count_own_relationships_from(base: str) -> str:
+    """How many relationships of this dataset start at the given ids: more than the data
+    has there means some are stale."""
+    return (
+        f"UNWIND $ids AS id MATCH (a:{quoted(base)} {{id: id}})-[r]->(:{quoted(base)}) "
+        "WHERE r.kg_dataset = $dataset RETURN count(r) AS n"
     )
 
 
 def own_relationships_from(base: str) -> str:
-    """This dataset's relationships that start at the given ids (one chunk's snapshot)."""
+    """The keys of this dataset's relationships that start at the given ids, in one record."""
     return (
         f"UNWIND $ids AS id MATCH (a:{quoted(base)} {{id: id}})-[r]->(b:{quoted(base)}) "
-        "WHERE r.kg_dataset = $dataset "
-        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+        "WHERE r.kg_dataset = $dataset RETURN collect([a.id, type(r), b.id]) AS keys"
     )
 
 
 def own_node_page(base: str) -> str:
-    """One page of this dataset's node ids in id order (keyset paging over the id index)."""
+    """One page of this dataset's node ids in id order (keyset paging over the id index), as
+    one list: one reply per page, not one record per node."""
     return (
         f"MATCH (n:{quoted(base)}) WHERE n.id > $after AND n.kg_dataset = $dataset "
-        "RETURN n.id AS id, labels(n) AS labels ORDER BY n.id LIMIT $page"
+        "WITH n.id AS id ORDER BY id LIMIT $page RETURN collect(id) AS ids"
     )
 
 
@@ -82,6 +108,11 @@ def delete_nodes(base: str) -> str:
     )
 
 
+def create_nodes(label: str, base_label: str) -> str:
+    """Nodes the plan knows to be new: no lookup before the write."""
+    return f"UNWIND $rows AS row CREATE (n:{quoted(base_label)}:{quoted(label)}) SET n = row.props"
+
+
 def merge_nodes(label: str, base_label: str) -> str:
     """Create or replace the nodes of one label, keyed by id (index-backed); analysis scores
     written back by `kg analyze` survive the replacement."""
@@ -103,6 +134,16 @@ def merge_relationships(start_label: str, rel_type: str, end_label: str) -> str:
         f"MATCH (a:{quoted(start_label)} {{id: row.start}}) "
         f"MATCH (b:{quoted(end_label)} {{id: row.end}}) "
         f"MERGE (a)-[r:{quoted(rel_type)}]->(b) SET r = row.props"
+    )
+
+
+def create_relationships(start_label: str, rel_type: str, end_label: str) -> str:
+    """Relationships the plan knows to be new."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{quoted(start_label)} {{id: row.start}}) "
+        f"MATCH (b:{quoted(end_label)} {{id: row.end}}) "
+        f"CREATE (a)-[r:{quoted(rel_type)}]->(b) SET r = row.props"
     )
 
 
@@ -136,7 +177,7 @@ def own_relationships_leaving(base: str) -> str:
 def labels_of_own_nodes(base: str) -> str:
     return (
         f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) "
-        "WHERE n.kg_dataset = $dataset RETURN labels(n) AS labels"
+        "WHERE n.kg_dataset = $dataset RETURN n.id AS id, labels(n) AS labels"
     )
 
 

@@ -17,14 +17,33 @@ def quoted(identifier: str) -> str:
 
 
 def schema_statements(schema: Schema) -> list[str]:
+    """Everything: the key constraints, then the secondary indexes."""
+    return key_statements(schema) + index_statements(schema)
+
+
+def key_statements(schema: Schema) -> list[str]:
+    """The uniqueness constraints on the key: a load finds its nodes through them."""
     key = quoted(schema.key)
+    statements = [
+        f"CREATE CONSTRAINT {quoted(label.lower() + '_key')} IF NOT EXISTS "
+        f"FOR (n:{quoted(label)}) REQUIRE n.{key} IS UNIQUE"
+        for label in [schema.base_label, *sorted(schema.labels)]
+    ]
+    sentence = schema.lexical.get("sentence_label")
+    if sentence:
+        statements.append(
+            f"CREATE CONSTRAINT {quoted(sentence.lower() + '_key')} IF NOT EXISTS "
+            f"FOR (n:{quoted(sentence)}) REQUIRE n.{key} IS UNIQUE"
+        )
+    return statements
+
+
+def index_statements(schema: Schema) -> list[str]:
+    """The name, property and full-text indexes: only queries use them, so a first load
+    creates them after its rows (one population instead of maintenance on every write)."""
     statements: list[str] = []
     for label in [schema.base_label, *sorted(schema.labels)]:
         tag = label.lower()
-        statements.append(
-            f"CREATE CONSTRAINT {quoted(tag + '_key')} IF NOT EXISTS "
-            f"FOR (n:{quoted(label)}) REQUIRE n.{key} IS UNIQUE"
-        )
         statements.append(
             f"CREATE INDEX {quoted(tag + '_name')} IF NOT EXISTS "
             f"FOR (n:{quoted(label)}) ON (n.`name`)"
@@ -35,12 +54,6 @@ def schema_statements(schema: Schema) -> list[str]:
                 f"CREATE INDEX {quoted(label.lower() + '_' + prop)} IF NOT EXISTS "
                 f"FOR (n:{quoted(label)}) ON (n.{quoted(prop)})"
             )
-    sentence = schema.lexical.get("sentence_label")
-    if sentence:
-        statements.append(
-            f"CREATE CONSTRAINT {quoted(sentence.lower() + '_key')} IF NOT EXISTS "
-            f"FOR (n:{quoted(sentence)}) REQUIRE n.{key} IS UNIQUE"
-        )
     statements.append(
         f"CREATE FULLTEXT INDEX {quoted(FULLTEXT_INDEX)} IF NOT EXISTS "
         f"FOR (n:{quoted(schema.base_label)}) ON EACH [n.`name`, n.`name_en`, n.`aliases`] "

@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, QueryFailed
@@ -35,9 +35,11 @@ from loader.neo4j.apply import Progress, apply_plan, apply_schema, id_hash, swee
 from loader.neo4j.driver import open_driver
 from loader.neo4j.lease import LeasePolicy, leased
 from loader.neo4j.maintenance import clear_database
-from loader.neo4j.sync_plan import Counts, Snapshot, make_plan
+from loader.neo4j.snapshot import chunk_snapshot
+from loader.neo4j.sync_plan import Counts, Snapshot, make_plan, wanted_rows
 from loader.neo4j.target import Target, masked_uri
 
+T = TypeVar("T")
 Chunks = Callable[[], Iterable[Dataset]]  # each call reads the data again, chunk by chunk
 MAX_BATCH = 100_000
 FOREIGN_IN_MEMORY = 200_000  # more foreign nodes than this are checked in the database instead
@@ -149,23 +151,25 @@ def sync(
             held.restore()  # the wipe took the lease with everything else
         if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
             _refuse_foreign_ids(driver, target, chunks, base, name, one_chunk)
-        if not dry_run:
-            apply_schema(driver, target, schema, tick)
         records, _, _ = driver.execute_query(
             q.any_own_node(base), {"dataset": name}, database_=target.database
         )
         reload = bool(records) and not wipe  # a first load has nothing to diff or sweep
+        if not dry_run:  # a first load builds the secondary indexes after its rows, once
+            apply_schema(driver, target, schema, tick, indexes=reload)
         seen = array("q")
-        for chunk in read_ahead(chunks()):
-            snapshot = _chunk_snapshot(driver, target, chunk, base) if reload else Snapshot()
-            plan = make_plan(chunk, base, snapshot, prune, label_of)
+        hashed = ((chunk, wanted_rows(chunk, label_of)) for chunk in chunks())
+        for chunk, rows in read_ahead(hashed):
+            snapshot = chunk_snapshot(driver, target, rows, base) if reload else Snapshot()
+            snapshot.all_new = not reload
+            plan = make_plan(rows, base, snapshot, prune)
             if plan.relabel_ids and not one_chunk:
                 raise QueryFailed(
                     f"node {plan.relabel_ids[0]!r} changed its label; a streamed load does not "
                     "relabel (delete the node, then load again)"
                 )
             if not dry_run:
-                apply_plan(driver, target, chunk, schema, plan, result.run_id, batch_size, tick)
+                apply_plan(driver, target, name, schema, plan, result.run_id, batch_size, tick)
             for total, part in (
                 (result.nodes, plan.nodes),
                 (result.relationships, plan.relationships),
@@ -181,6 +185,8 @@ def sync(
             sweep(
                 driver, target, base, name, seen, prune, dry_run, result.nodes, result.relationships
             )
+        elif not dry_run:
+            apply_schema(driver, target, schema, tick, keys=False)
     result.elapsed_s = time.monotonic() - started
     return result
 
@@ -225,30 +231,13 @@ def _refuse_foreign_ids(
         )
 
 
-def _chunk_snapshot(driver: Any, target: Target, chunk: Dataset, base: str) -> Snapshot:
-    """What this dataset holds of the chunk's ids, and the relationships that start there."""
-    from neo4j import RoutingControl
-
-    snapshot = Snapshot()
-    params = {"ids": list(chunk.entities), "dataset": chunk.name}
-    read = {"database_": target.database, "routing_": RoutingControl.READ}
-    records, _, _ = driver.execute_query(q.own_nodes_among(base), params, **read)
-    for record in records:
-        snapshot.nodes[record["id"]] = (frozenset(record["labels"]), dict(record["props"]))
-    records, _, _ = driver.execute_query(q.own_relationships_from(base), params, **read)
-    for record in records:
-        key = (record["start"], record["type"], record["end"])
-        snapshot.relationships[key] = dict(record["props"])
-    return snapshot
-
-
-def read_ahead(chunks: Iterable[Dataset], depth: int = 2) -> Iterator[Dataset]:
+def read_ahead(chunks: Iterable[T], depth: int = 2) -> Iterator[T]:
     """The next chunks are read on a thread while the server writes this one (the driver waits
     on its socket without holding the GIL), so reading the source costs almost no wall time."""
-    ahead: queue.Queue[Dataset | BaseException | None] = queue.Queue(maxsize=depth)
+    ahead: queue.Queue[T | BaseException | None] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
-    def offer(item: Dataset | BaseException | None) -> bool:
+    def offer(item: T | BaseException | None) -> bool:
         while not stop.is_set():  # the consumer may have stopped early: never block forever
             try:
                 ahead.put(item, timeout=0.1)

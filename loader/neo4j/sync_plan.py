@@ -1,18 +1,28 @@
 """What a load must change: the difference between the dataset and what it wrote before.
 
 Pure data in, pure data out (no Neo4j here), so the plan can be shown by `--dry-run`, tested
-without a server, and applied by `neo4j_store`. Rows that already hold the wanted properties are
-left alone, which is what makes an unchanged reload a no-op.
+without a server, and applied by `apply`. Every row the loader writes carries a digest of what
+it wrote (`kg_hash`); the database tells which of a chunk's rows are missing or hold another
+digest (`Snapshot`), and only those are written, which makes an unchanged reload a read of
+digests. Rows known to be new are created without a lookup.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from loader.model.dataset import Dataset
-from loader.neo4j.cypher_text import ANALYSIS_PROPS, DATASET_PROP, RUN_PROP, VERSION_PROP
+from loader.neo4j.cypher_text import (
+    ANALYSIS_PROPS,
+    DATASET_PROP,
+    HASH_PROP,
+    RUN_PROP,
+    VERSION_PROP,
+)
 
 RelKey = tuple[str, str, str]
 
@@ -42,7 +52,8 @@ def own_label(labels: frozenset[str] | list[str], base_label: str) -> str:
 class NodeRow:
     id: str
     label: str
-    props: dict[str, Any]
+    props: dict[str, Any]  # as written: the data's, the dataset stamp and the digest
+    new: bool = False  # known not to exist: created without a lookup
 
 
 @dataclass
@@ -53,14 +64,32 @@ class RelRow:
     start_label: str
     end_label: str
     props: dict[str, Any]
+    new: bool = False
+
+    @property
+    def key(self) -> RelKey:
+        return (self.start, self.type, self.end)
+
+
+@dataclass
+class Rows:
+    """A chunk as the loader writes it: every row with its digest."""
+
+    name: str
+    nodes: list[NodeRow]
+    relationships: list[RelRow]
 
 
 @dataclass
 class Snapshot:
-    """What the database holds of this dataset: nodes by id, relationships by (start, type, end)."""
+    """What the database holds of one chunk, as far as the plan must know. A row named in
+    neither dict is stored exactly as wanted. `all_new`: the database holds nothing of this
+    dataset, so every row is new."""
 
-    nodes: dict[str, tuple[frozenset[str], dict[str, Any]]] = field(default_factory=dict)
-    relationships: dict[RelKey, dict[str, Any]] = field(default_factory=dict)
+    nodes: dict[str, frozenset[str] | None] = field(default_factory=dict)  # None: missing
+    relationships: dict[RelKey, bool] = field(default_factory=dict)  # False: missing
+    stale: list[RelKey] = field(default_factory=list)  # stored, starting here, not wanted
+    all_new: bool = False
 
 
 @dataclass
@@ -77,71 +106,82 @@ def desired_node_props(props: dict[str, Any], dataset: Dataset) -> dict[str, Any
     return {**props, DATASET_PROP: dataset.name, VERSION_PROP: dataset.version}
 
 
+def digest(kind: str, props: dict[str, Any]) -> str:
+    """128 bits of a row's label or type and properties, in a canonical form."""
+    text = json.dumps([kind, props], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def wanted_rows(dataset: Dataset, label_of: Callable[[str], str] | None = None) -> Rows:
+    """The chunk's rows with their digests; `label_of` names the label of a relation's end
+    outside the chunk. A relation given twice is written once, as given last."""
+    label_at = label_of or dataset.label_of
+    nodes = []
+    for entity in dataset.entities.values():
+        props = desired_node_props(entity.properties, dataset)
+        props[HASH_PROP] = digest(entity.label, props)
+        nodes.append(NodeRow(entity.id, entity.label, props))
+    relationships: dict[RelKey, RelRow] = {}
+    for relation in dataset.relations:
+        props = desired_node_props(relation.properties, dataset)
+        props[HASH_PROP] = digest(relation.type, props)
+        relationships[relation.key] = RelRow(
+            relation.start,
+            relation.type,
+            relation.end,
+            label_at(relation.start),
+            label_at(relation.end),
+            props,
+        )
+    return Rows(dataset.name, nodes, list(relationships.values()))
+
+
 def comparable(props: dict[str, Any]) -> dict[str, Any]:
-    """Stored properties as the plan compares them: no run stamp, no analysis scores, temporal
-    values as ISO text."""
+    """Stored properties as the data has them: no run stamp, no digest, no analysis scores,
+    temporal values as ISO text."""
     out: dict[str, Any] = {}
     for key, value in props.items():
-        if key == RUN_PROP or key in ANALYSIS_PROPS:
+        if key in (RUN_PROP, HASH_PROP) or key in ANALYSIS_PROPS:
             continue
         out[key] = value.iso_format() if hasattr(value, "iso_format") else value
     return out
 
 
-def make_plan(
-    dataset: Dataset,
-    base_label: str,
-    snapshot: Snapshot,
-    prune: bool,
-    label_of: Callable[[str], str] | None = None,
-) -> Plan:
-    """`label_of` names the label of a relation's end outside `dataset` (a streamed chunk)."""
-    label_at = label_of or dataset.label_of
+def make_plan(rows: Rows, base_label: str, snapshot: Snapshot, prune: bool) -> Plan:
     plan = Plan()
-    for entity in dataset.entities.values():
-        counts = plan.nodes.setdefault(entity.label, Counts())
-        wanted = desired_node_props(entity.properties, dataset)
-        existing = snapshot.nodes.get(entity.id)
-        if existing is None:
+    for node in rows.nodes:
+        counts = plan.nodes.setdefault(node.label, Counts())
+        if snapshot.all_new or (node.id in snapshot.nodes and snapshot.nodes[node.id] is None):
+            node.new = True
             counts.created += 1
-        elif existing[0] != frozenset({base_label, entity.label}):
-            plan.relabel_ids.append(entity.id)
-            counts.updated += 1
-        elif comparable(existing[1]) != wanted:
-            counts.updated += 1
-        else:
+        elif node.id not in snapshot.nodes:  # neither missing nor changed: stored as wanted
             counts.unchanged += 1
             continue
-        plan.node_upserts.append(NodeRow(entity.id, entity.label, wanted))
+        else:
+            if snapshot.nodes[node.id] != frozenset({base_label, node.label}):
+                plan.relabel_ids.append(node.id)
+            counts.updated += 1
+        plan.node_upserts.append(node)
     relabeled = set(plan.relabel_ids)
-    for relation in dataset.relations:
-        counts = plan.relationships.setdefault(relation.type, Counts())
-        wanted = desired_node_props(relation.properties, dataset)
-        existing_rel = snapshot.relationships.get(relation.key)
-        if existing_rel is None or relation.start in relabeled or relation.end in relabeled:
+    for rel in rows.relationships:
+        counts = plan.relationships.setdefault(rel.type, Counts())
+        exists = snapshot.relationships.get(rel.key)
+        if rel.start in relabeled or rel.end in relabeled:
+            counts.created += 1  # the relabel deletes it first; merged, as the node may remain
+        elif snapshot.all_new or exists is False:
+            rel.new = True
             counts.created += 1
-        elif comparable(existing_rel) != wanted:
+        elif exists:
             counts.updated += 1
         else:
             counts.unchanged += 1
             continue
-        plan.rel_upserts.append(
-            RelRow(
-                relation.start,
-                relation.type,
-                relation.end,
-                label_at(relation.start),
-                label_at(relation.end),
-                wanted,
-            )
-        )
-    wanted_keys = {relation.key for relation in dataset.relations}
-    for key in snapshot.relationships:
-        if key not in wanted_keys:
-            counts = plan.relationships.setdefault(key[1], Counts())
-            if prune:
-                plan.stale_relationships.append(key)
-                counts.deleted += 1
-            else:
-                counts.stale += 1
+        plan.rel_upserts.append(rel)
+    for key in snapshot.stale:
+        counts = plan.relationships.setdefault(key[1], Counts())
+        if prune:
+            plan.stale_relationships.append(key)
+            counts.deleted += 1
+        else:
+            counts.stale += 1
     return plan  # the nodes the data no longer has are the sweep's (apply.sweep)

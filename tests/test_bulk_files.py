@@ -11,12 +11,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from loader.divisions import gazetteer as divisions
 from loader.model.dataset import Dataset
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
-from loader.neo4j.bulk import ARRAY_DELIMITER, STAMP, _cell, _column, dataset_rows, write_files
+from loader.neo4j.bulk import (
+    ARRAY_DELIMITER,
+    STAMP,
+    _cell,
+    _column,
+    csv_text,
+    dataset_rows,
+    write_files,
+)
 from tests.fake_divisions import fake_tarball
 
 
@@ -126,3 +136,13 @@ def test_rows_read_in_batches_are_the_rows_read_line_by_line(
     )
     assert rows[2].name == '市, "甲"' and rows[2].line == '3101,"市, ""甲""",31'
     assert len(rows) == 2 + 2 + 2 + 6 + 6 * 20
+
+
+CELLS = st.text(alphabet=st.sampled_from(list("a,\"\r\n 区\x1f;'\\")), max_size=6)
+
+
+@given(st.integers(2, 6).flatmap(lambda n: st.lists(st.tuples(*[CELLS] * n), max_size=8)))
+def test_csv_text_is_what_the_csv_module_writes(rows: list[tuple[str, ...]]) -> None:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    assert csv_text(rows) == out.getvalue()

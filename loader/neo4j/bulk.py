@@ -109,12 +109,12 @@ class _Files:
     def __init__(self, folder: Path, schema: Schema) -> None:
         self.folder = folder
         self.schema = schema
-        self.open: dict[tuple[str, str, str], tuple[IO[str], Any, list[str]]] = {}
+        self.open: dict[tuple[str, str, str], tuple[IO[str], list[str]]] = {}
         self.layouts: dict[tuple[str, str, tuple[str, ...]], Callable[[tuple[str, ...]], Any]] = {}
         self.args: list[str] = []
 
-    def writer(self, kind: str, dataset: str, group: str) -> tuple[Any, list[str]]:
-        """The CSV writer for these rows, and the properties its columns hold, in order."""
+    def writer(self, kind: str, dataset: str, group: str) -> tuple[IO[str], list[str]]:
+        """The file for these rows, and the properties its columns hold, in order."""
         key = (kind, dataset, group)
         if key not in self.open:
             props = _props(self.schema, kind, group)
@@ -126,12 +126,10 @@ class _Files:
                 head = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
             path = self.folder / f"{kind}-{len(self.open)}-{group}.csv"
             handle = path.open("w", newline="", encoding="utf-8")
-            out = csv.writer(handle)
-            out.writerow([*head, *(_column(p, specs[p]) for p in props), *STAMP])
-            self.open[key] = (handle, out, props)
+            csv.writer(handle).writerow([*head, *(_column(p, specs[p]) for p in props), *STAMP])
+            self.open[key] = (handle, props)
             self.args.append(f"--{kind}={path}")
-        _handle, out, props = self.open[key]
-        return out, props
+        return self.open[key]
 
     def layout(self, batch: Rows, props: list[str]) -> Callable[[tuple[str, ...]], Any]:
         """Picks a file row out of a batch row followed by ("", label or type, stamp...)."""
@@ -151,8 +149,25 @@ class _Files:
         return cached
 
     def close(self) -> None:
-        for handle, _out, _props in self.open.values():
+        for handle, _props in self.open.values():
             handle.close()
+
+
+def _quoted(cell: str) -> str:
+    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def csv_text(rows: Sequence[tuple[str, ...]]) -> str:
+    """The rows as `csv.writer` writes them (minimal quoting, CRLF), column by column: a column
+    with no comma, quote or line break in any cell is written as it is, without a look per cell."""
+    columns: list[Sequence[str]] = list(zip(*rows, strict=True))
+    for index, column in enumerate(columns):
+        joined = "".join(column)
+        if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
+            columns[index] = [_quoted(cell) for cell in column]
+    return "".join([",".join(cells) + "\r\n" for cells in zip(*columns, strict=True)])
 
 
 def write_files(
@@ -165,13 +180,13 @@ def write_files(
     counts: dict[str, dict[str, Counts]] = {NODES: {}, RELATIONSHIPS: {}}
     try:
         for batch in batches:
-            out, props = files.writer(batch.kind, batch.dataset, batch.group)
+            handle, props = files.writer(batch.kind, batch.dataset, batch.group)
             pick = files.layout(batch, props)
             group = batch.group
             if batch.kind == NODES:
                 group = f"{schema.base_label}{ARRAY_DELIMITER}{group}"
             tail = ("", group, batch.dataset, batch.version, run_id)
-            out.writerows([pick(row + tail) for row in batch.rows])
+            handle.write(csv_text([pick(row + tail) for row in batch.rows]))
             counts[batch.kind].setdefault(batch.group, Counts()).created += len(batch.rows)
     finally:
         files.close()

@@ -178,9 +178,9 @@ def main(mode: Mode, with_profile: bool) -> dict[str, Any]:
         if with_profile:
             reset(server)
             profile(mode)
-    finally:
+    finally:  # an empty database, as after a wipe: not rdflib-neo4j's graph
         shutil.rmtree(work, ignore_errors=True)
-        server.start()
+        reset(server)
 
     starts = []
     for _ in range(5):

@@ -46,8 +46,8 @@ def main(command: str, args: list[str]) -> dict[str, object]:
             schema,
             managed_server(options),
             lambda: resolve_target(options),
-            curated.name,
-            curated.version,
+            f"{curated.name}+{divisions.DATASET}",
+            f"{curated.version}+{divisions.VERSION}",
         )
         return result.as_dict()
     if command == "divisions":

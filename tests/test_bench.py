@@ -1,11 +1,13 @@
-"""The bench's pure parts, without a server: the 1%-changed tarball and the targets' arithmetic."""
+"""The bench's parts that need no server: the 1%-changed tarball, the targets' arithmetic, and
+the peak RSS of a process apart from its children's."""
 
 from __future__ import annotations
 
+import sys
 import tarfile
 from pathlib import Path
 
-from bench import targets
+from bench import measure, targets
 from bench.changes import SUFFIX, write_changed
 from loader.divisions import gazetteer as divisions
 from tests.fake_divisions import fake_tarball
@@ -109,3 +111,17 @@ def test_the_markdown_has_a_row_per_contender_and_target() -> None:
     assert "| kg --help <= 0.3 s | 0.25 | yes |" in text
     assert "| kg load <= 3x neo4j-admin import time | 3.33 | no |" in text
     assert text.count("\n| ") >= len(LOADS) + len(targets.TARGETS) + len(targets.RATIOS)
+
+
+CHILD = "b = bytearray(200 << 20); b[::4096] = bytes(len(b[::4096])); time.sleep(0.3)"
+PARENT = (
+    "import subprocess, sys, time; a = bytearray(40 << 20); a[::4096] = bytes(len(a[::4096])); "
+    f"subprocess.run([sys.executable, '-c', 'import time; {CHILD}'], check=True); print('done')"
+)
+
+
+def test_the_own_peak_rss_leaves_the_childrens_out() -> None:
+    done = measure.run([sys.executable, "-c", PARENT])
+    assert done.stdout == "done\n"
+    assert 40 < done.own_rss_mb < 150  # the parent's 40 MB, not its child's 200
+    assert done.tree_rss_mb > 200

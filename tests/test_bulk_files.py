@@ -1,5 +1,6 @@
 """`kg load --bulk`'s importer files, without a server: the divisions streamed from the tarball's
-rows (no dataset in between) give the files the dataset path wrote, row for row."""
+rows (no dataset in between) give the files the dataset path wrote, row for row; and a stopped
+server with no store counts as empty without being started."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import csv
 import io
 import itertools
 import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,13 @@ from loader.neo4j.bulk import (
     STAMP,
     _cell,
     _column,
+    _is_empty,
     csv_text,
     dataset_rows,
     write_files,
 )
+from loader.neo4j.server import ManagedServer
+from loader.neo4j.target import Target
 from tests.fake_divisions import fake_tarball
 
 
@@ -146,3 +151,40 @@ def test_csv_text_is_what_the_csv_module_writes(rows: list[tuple[str, ...]]) -> 
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     assert csv_text(rows) == out.getvalue()
+
+
+NAMES = st.text(alphabet=st.sampled_from(list("区村,\"' ;a1")), min_size=1, max_size=8)
+
+
+@given(st.lists(NAMES, min_size=1, max_size=25), st.integers(1, 7))
+def test_batched_parsing_reads_any_names_as_one_reader_per_line(
+    names: list[str], batch: int
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        body = "code,name\r\n" + "".join(
+            csv_text([(f"{10 + i}", name)]) for i, name in enumerate(names)
+        )
+        tarball = Path(folder) / "t.tgz"
+        with tarfile.open(tarball, "w:gz") as archive:
+            info = tarfile.TarInfo("package/dist/provinces.csv")
+            info.size = len(body.encode())
+            archive.addfile(info, io.BytesIO(body.encode()))
+        old, divisions.BATCH = divisions.BATCH, batch
+        try:
+            rows = list(divisions.read_rows(tarball, ["province"]))
+        finally:
+            divisions.BATCH = old
+        assert [(r.code, r.name, r.parent, r.line) for r in rows] == line_by_line(
+            tarball, ["province"]
+        )
+        assert [r.name for r in rows] == names
+
+
+def test_a_stopped_server_with_no_store_is_empty_without_starting(tmp_path: Path) -> None:
+    server = ManagedServer(tmp_path / "home")  # never installed, never started
+
+    def connect() -> Target:
+        raise AssertionError("connected to a stopped server")
+
+    assert _is_empty(server, connect)
+    assert not server.is_running()

@@ -119,6 +119,7 @@ def files_ready(mode: Mode, folder: Path) -> tuple[list[str], int, int]:
 
 def profile(mode: Mode) -> None:
     """cProfile of `kg divisions import` into an empty database: the .prof and its top lines."""
+    RESULTS.mkdir(exist_ok=True)
     prof = RESULTS / f"profile-{mode.output}.prof"
     command = [PY, "-m", "cProfile", "-o", str(prof), KG, "divisions", "import"]
     measure.run([*command, *mode.selection(), "--format", "json"])

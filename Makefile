@@ -10,7 +10,7 @@ DEV_LOCK := requirements-dev.lock
 LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 \
 	--python-platform x86_64-unknown-linux-gnu --custom-compile-command 'make lock'
 
-.PHONY: setup sysdeps run test lint clean bench lock
+.PHONY: setup sysdeps run test lint clean bench bench-quick lock
 
 # The dev lock holds the runtime, dev and bench dependencies: what CI tested, hash for hash.
 $(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
@@ -49,8 +49,13 @@ lock: setup
 	$(VENV)/bin/uv pip compile $(LOCK_OPTIONS) $(UPGRADE) pyproject.toml -o $(LOCK)
 	$(VENV)/bin/uv pip compile $(LOCK_OPTIONS) $(UPGRADE) --extra dev pyproject.toml -o $(DEV_LOCK)
 
-# The benchmark (wipes the managed server's database): results in bench/results/. The bench
-# extra (rdflib-neo4j) comes with the dev lock that setup installs.
+# The benchmark (wipes the managed server's database): results in bench/results/ (latest.* for
+# the full run, quick.* for bench-quick: 57k units of three provinces, a few minutes). The bench
+# extra (rdflib-neo4j) comes with the dev lock that setup installs. BENCH_OPTIONS=--profile adds
+# a cProfile of `kg divisions import`. Peak RSS is read from /proc (no GNU time needed).
+BENCH_OPTIONS ?=
 bench: setup
-	bash tools/install-system-packages.sh bench
-	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/run.py $(BENCH_OPTIONS)
+
+bench-quick: setup
+	$(VENV)/bin/python bench/run.py --quick $(BENCH_OPTIONS)

@@ -1,6 +1,7 @@
-"""Contender (c) of the benchmark: Neo4j Labs' rdflib-neo4j loading an RDF file, as its README
-shows (a Graph on a Neo4jStore, batching on, vocabulary URIs ignored). Run by bench/run.py in
-its own process so its time and peak RSS are its own.
+"""Contender: Neo4j Labs' rdflib-neo4j loading an RDF file (the bench gives it the N-Triples
+`kg export rdf --from neo4j` wrote), as its README shows (a Graph on a Neo4jStore, batching on,
+vocabulary URIs ignored). Run by bench/run.py in its own process so its time and peak RSS are
+its own.
 
     .venv/bin/python bench/rdflib_neo4j_load.py FILE.nt
 """

@@ -1,242 +1,218 @@
-"""Benchmark: loading China's divisions (665k units) plus the curated graph, side by side.
+"""Benchmark: China's divisions plus the curated graph, every contender in one run, one server.
 
-Run on the managed server (it is wiped!):  .venv/bin/python bench/run.py
-Writes bench/results/latest.json and bench/results/latest.md. Ratios come from one run, so the
-noise of a shared machine hits every contender alike. See docs/benchmarks.md.
+Run on the managed server (its database is wiped!):
+    .venv/bin/python bench/run.py            # full size (665k units): bench/results/latest.*
+    .venv/bin/python bench/run.py --quick    # provinces 31, 32, 33 (57k units): quick.*
+    .venv/bin/python bench/run.py --profile  # also cProfile `kg divisions import`
+Ratios come from one run, so a shared machine's noise hits every contender alike; each contender
+runs in its own process, whose own peak RSS is measured apart from its children's (the
+neo4j-admin JVM). See docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
-import io
+import argparse
 import itertools
 import json
 import os
 import platform
+import pstats
 import shutil
-import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import measure, targets  # noqa: E402
+from bench.changes import write_changed  # noqa: E402
+from bench.measure import Measured  # noqa: E402
 from loader.divisions import gazetteer as divisions  # noqa: E402
-from loader.model.dataset import Dataset  # noqa: E402
-from loader.model.schema import Schema, load_schema  # noqa: E402
+from loader.model.schema import load_schema  # noqa: E402
 from loader.model.validation import load_dataset  # noqa: E402
-from loader.neo4j.bulk import admin_import, write_files  # noqa: E402
-from loader.neo4j.connect import resolve_target  # noqa: E402
-from loader.neo4j.driver import open_driver  # noqa: E402
+from loader.neo4j.bulk import dataset_rows, write_files  # noqa: E402
 from loader.neo4j.server import ManagedServer, default_home  # noqa: E402
-from loader.neo4j.target import ConnectionOptions  # noqa: E402
-from loader.rdf.export import dataset_quads, write_export  # noqa: E402
-from loader.rdf.vocab import Names  # noqa: E402
 
 KG = str(Path(sys.executable).parent / "kg")
-NAIVE_SAMPLE = 2000
+PY = sys.executable
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (kB) of one command, measured by GNU time."""
-    start = time.monotonic()
-    done = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *cmd],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")},
-        check=False,
-    )
-    wall = time.monotonic() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr[-500:]}")
-    return wall, int(done.stderr.strip().splitlines()[-1])
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    output: str  # bench/results/<output>.json and .md
+    levels: list[str]
+    within: list[str] | None
+    sizes: tuple[str, ...]  # --levels of the extra loads that show the RSS as the data grows
+
+    def selection(self) -> list[str]:
+        """The `kg divisions import` options of this mode's selection."""
+        chosen = ["--levels", ",".join(self.levels)]
+        return chosen + (["--within", ",".join(self.within)] if self.within else [])
+
+    def positional(self) -> list[str]:
+        """The same selection as the bench scripts' arguments: LEVELS WITHIN."""
+        return [",".join(self.levels), ",".join(self.within or [])]
 
 
-def fresh(server: ManagedServer) -> None:
-    """An empty database, fast: stop, delete the store and its logs, start (Neo4j creates an
-    empty one). Deleting 665k nodes in Cypher is slow, and rdflib-neo4j's graph has nodes with
-    hundreds of thousands of relationships."""
+FULL = Mode(
+    "full",
+    "latest",
+    list(divisions.LEVELS),
+    None,
+    ("province,city,county", "province,city,county,town"),
+)
+QUICK = Mode("quick", "quick", list(divisions.LEVELS), ["31", "32", "33"], ())
+
+
+def reset(server: ManagedServer, start: bool = True) -> None:
+    """An empty database, fast: stop, delete the store and its logs, and start unless told not
+    to (a stopped server with no store is what `kg load --bulk` fills without a restart)."""
     server.stop()
     for folder in ("databases", "transactions"):
         shutil.rmtree(server.home / "data" / folder / "neo4j", ignore_errors=True)
-    server.start()
+    if start:
+        server.start()
 
 
-def divisions_nt(schema: Schema, tarball: Path, curated: Dataset, path: Path) -> int:
-    """The curated graph and the divisions as one N-Triples file (what rdflib-neo4j loads)."""
-    names = Names()
-    quads = dataset_quads(curated, schema, names, with_ontology=False)
-    for chunk in divisions.chunks(schema, tarball, list(divisions.LEVELS)):
-        quads = itertools.chain(  # each chunk repeats the 3 dataset triples: skip them
-            quads, itertools.islice(dataset_quads(chunk, schema, names, False), 3, None)
-        )
-    with path.open("wb") as handle:
-        return write_export(quads, "n-triples", handle, names)
+def row(*runs: Measured) -> dict[str, float]:
+    """One contender made of one or more commands run one after the other."""
+    return {
+        "seconds": sum(r.seconds for r in runs),
+        "own_rss_mb": max(r.own_rss_mb for r in runs),
+        "tree_rss_mb": max(r.tree_rss_mb for r in runs),
+    }
 
 
-def main() -> None:
+def kg_load(mode: Mode) -> dict[str, float]:
+    """`kg load` in the bench's sense: the divisions, then the curated graph."""
+    first = measure.run([KG, "divisions", "import", *mode.selection(), "--format", "json"])
+    return row(first, measure.run([KG, "load", "--format", "json"]))
+
+
+def export(args: list[str], path: Path) -> dict[str, float]:
+    done = measure.run([KG, "export", "rdf", *args, "--format", "n-triples", "-o", str(path)])
+    with path.open("rb") as handle:  # N-Triples: one triple a line
+        triples = sum(1 for line in handle if line.strip() and not line.startswith(b"#"))
+    return {**row(done), "triples": triples, "triples_per_s": triples / done.seconds}
+
+
+def files_ready(mode: Mode, folder: Path) -> tuple[list[str], int, int]:
+    """The importer's files for the bench's data, written untimed; their arguments and counts."""
     schema = load_schema()
+    rows = itertools.chain(
+        dataset_rows(load_dataset(None, schema), schema),
+        divisions.import_rows(schema, divisions.fetch(), mode.levels, mode.within),
+    )
+    args, nodes, rels = write_files(rows, schema, folder, "bench")
+    return (
+        args,
+        sum(c.created for c in nodes.values()),
+        sum(c.created for c in rels.values()),
+    )
+
+
+def profile(mode: Mode) -> None:
+    """cProfile of `kg divisions import` into an empty database: the .prof and its top lines."""
+    RESULTS.mkdir(exist_ok=True)
+    prof = RESULTS / f"profile-{mode.output}.prof"
+    command = [PY, "-m", "cProfile", "-o", str(prof), KG, "divisions", "import"]
+    measure.run([*command, *mode.selection(), "--format", "json"])
+    with (RESULTS / f"profile-{mode.output}.txt").open("w", encoding="utf-8") as out:
+        pstats.Stats(str(prof), stream=out).sort_stats("cumulative").print_stats(40)
+
+
+def main(mode: Mode, with_profile: bool) -> dict[str, Any]:
     server = ManagedServer(default_home())
     server.install()
-    server.start()
-    settings = resolve_target(ConnectionOptions())
-    curated = load_dataset(None, schema)
-    tarball = divisions.fetch()
-    nodes, rels = len(curated.entities), len(curated.relations)
-    for chunk in divisions.chunks(schema, tarball, list(divisions.LEVELS)):
-        nodes += len(chunk.entities)
-        rels += len(chunk.relations)
-    results: dict[str, dict[str, float]] = {}
+    work = server.home / "import" / "bench"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    loads: dict[str, dict[str, float]] = {}
+    exports: dict[str, dict[str, float]] = {}
+    try:
+        reset(server, start=False)
+        args, nodes, rels = files_ready(mode, work / "files")
+        done = measure.run([PY, str(BENCH / "inproc.py"), "admin-import", *args])
+        loads[targets.ADMIN] = row(done)
+        shutil.rmtree(work / "files")
 
-    fresh(server)
-    wall, rss = timed([KG, "load", "--bulk", "--with-divisions", "--format", "json"])
-    results["kg load --bulk"] = {"seconds": wall, "rss_mb": rss / 1024}
+        reset(server, start=False)
+        if mode is FULL:
+            bulk = [KG, "load", "--bulk", "--with-divisions", "--format", "json"]
+        else:  # kg load --bulk takes every division: the same functions, with a selection
+            bulk = [PY, str(BENCH / "inproc.py"), "bulk", *mode.positional()]
+        loads[targets.BULK] = row(measure.run(bulk))
 
-    fresh(server)
-    folder = server.home / "import" / "bench"
-    args, _n, _r = write_files(
-        [[curated], divisions.chunks(schema, tarball, list(divisions.LEVELS))],
-        schema,
-        folder,
-        "bench",
-    )
-    server.stop()
-    start = time.monotonic()
-    admin_import(server, "neo4j", args).check_returncode()
-    results["neo4j-admin import (files ready)"] = {
-        "seconds": time.monotonic() - start,
-        "rss_mb": 0.0,
-    }
-    server.start()
-
-    growth: dict[str, float] = {}  # the loader's peak RSS as the data grows
-    for levels in ("province,city,county", "province,city,county,town"):
-        fresh(server)
-        _wall, rss = timed([KG, "divisions", "import", "--levels", levels, "--format", "json"])
-        growth[levels] = rss / 1024
-    fresh(server)
-    wall_d, rss_d = timed([KG, "divisions", "import", "--format", "json"])
-    growth["all five levels"] = rss_d / 1024
-    wall_c, rss_c = timed([KG, "load", "--format", "json"])
-    results["kg load"] = {"seconds": wall_d + wall_c, "rss_mb": max(rss_d, rss_c) / 1024}
-    wall_r, rss_r = timed([KG, "divisions", "import", "--format", "json"])
-    results["kg divisions import, unchanged reload"] = {"seconds": wall_r, "rss_mb": rss_r / 1024}
-
-    fresh(server)
-    sample = list(
-        itertools.islice(
-            (
-                e
-                for c in divisions.chunks(schema, tarball, ["province", "city", "county"])
-                for e in c.entities.values()
-            ),
-            NAIVE_SAMPLE,
-        )
-    )
-    start = time.monotonic()
-    with open_driver(settings) as driver:
-        for entity in sample:  # what a first script does: one MERGE, one transaction, per row
-            driver.execute_query(
-                "MERGE (n:Entity:Division {id: $id}) SET n += $props",
-                {"id": entity.id, "props": entity.properties},
+        reset(server)
+        loads[targets.FIRST_LOAD] = kg_load(mode)
+        loads[targets.UNCHANGED] = kg_load(mode)
+        nt = work / "graph.nt"
+        exports[targets.EXPORT_NEO4J] = export(["--from", "neo4j"], nt)
+        exports[targets.EXPORT_DATA] = export(["--from", "data"], work / "data.nt")
+        changed = work / "changed.tgz"
+        write_changed(divisions.fetch(), changed)
+        loads[targets.CHANGED] = row(
+            measure.run(
+                [PY, str(BENCH / "inproc.py"), "divisions", str(changed), *mode.positional()]
             )
-    per_row = (time.monotonic() - start) / len(sample)
-    results["naive MERGE per row (extrapolated)"] = {
-        "seconds": per_row * (nodes + rels),
-        "rss_mb": 0.0,
-    }
-
-    fresh(server)
-    nt = server.home / "import" / "bench.nt"
-    triples = divisions_nt(schema, tarball, curated, nt)
-    wall, rss = timed([sys.executable, str(ROOT / "bench" / "rdflib_neo4j_load.py"), str(nt)])
-    nt.unlink()
-    results["rdflib-neo4j (same data as N-Triples)"] = {"seconds": wall, "rss_mb": rss / 1024}
-    fresh(server)
-
-    names = Names()
-    quads = list(
-        itertools.islice(
-            (
-                q
-                for c in divisions.chunks(schema, tarball, list(divisions.LEVELS))
-                for q in dataset_quads(c, schema, names, with_ontology=False)
-            ),
-            300_000,
         )
-    )
-    start = time.monotonic()
-    count = write_export(iter(quads), "n-triples", io.BytesIO(), names)
-    streamed = count / (time.monotonic() - start)
-    start = time.monotonic()
-    count = write_export(iter(quads[:100_000]), "turtle", io.BytesIO(), names)
-    rdflib_rate = count / (time.monotonic() - start)
+
+        reset(server)
+        plain = [PY, str(BENCH / "plain_merge.py"), *mode.positional()]
+        loads[targets.PLAIN] = row(measure.run(plain))
+
+        reset(server)
+        loads[targets.RDFLIB] = row(measure.run([PY, str(BENCH / "rdflib_neo4j_load.py"), str(nt)]))
+
+        growth: dict[str, float] = {}  # the loader's own peak RSS as the data grows
+        for levels in mode.sizes:
+            reset(server)
+            done = measure.run([KG, "divisions", "import", "--levels", levels, "--format", "json"])
+            growth[levels] = done.own_rss_mb
+        growth[f"{mode.name}: {nodes:,} nodes"] = loads[targets.FIRST_LOAD]["own_rss_mb"]
+        if with_profile:
+            reset(server)
+            profile(mode)
+    finally:  # an empty database, as after a wipe: not rdflib-neo4j's graph
+        shutil.rmtree(work, ignore_errors=True)
+        reset(server)
 
     starts = []
     for _ in range(5):
-        start = time.monotonic()
-        subprocess.run([KG, "--help"], capture_output=True, check=True)
-        starts.append(time.monotonic() - start)
-
-    for row in results.values():
-        row["nodes_per_s"] = nodes / row["seconds"]
-        row["relationships_per_s"] = rels / row["seconds"]
-    kg_load = results["kg load"]["seconds"]
-    admin = results["neo4j-admin import (files ready)"]["seconds"]
-    ratios = {
-        "kg load vs rdflib-neo4j (x faster)": results["rdflib-neo4j (same data as N-Triples)"][
-            "seconds"
-        ]
-        / kg_load,
-        "kg load vs naive (x faster)": results["naive MERGE per row (extrapolated)"]["seconds"]
-        / kg_load,
-        "kg load vs neo4j-admin import (x slower)": kg_load / admin,
-        "kg load --bulk vs neo4j-admin import (x slower)": results["kg load --bulk"]["seconds"]
-        / admin,
-    }
-    report = {
+        starts.append(measure.run([KG, "--help"]).seconds)
+    found_ratios = targets.ratios(loads)
+    found = targets.metrics(loads, exports, growth, min(starts))
+    return {
+        "mode": mode.name,
+        "selection": mode.selection(),
         "machine": f"{platform.node()} {os.cpu_count()} cores",
         "nodes": nodes,
         "relationships": rels,
-        "rdf_triples": triples,
-        "loads": results,
-        "ratios": ratios,
+        "loads": loads,
+        "exports": exports,
+        "ratios": found_ratios,
+        "targets": targets.check(found_ratios, found),
         "loader_peak_rss_mb_by_size": growth,
-        "rdf_export_triples_per_s": {"streamed n-triples": streamed, "rdflib turtle": rdflib_rate},
-        "kg_help_seconds_min_of_5": min(starts),
+        "kg_help_seconds": min(starts),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
-    lines = [
-        "| loader | seconds | nodes/s | relationships/s | peak RSS (MB) |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for name, row in results.items():
-        lines.append(
-            f"| {name} | {row['seconds']:.1f} | {row['nodes_per_s']:,.0f} | "
-            f"{row['relationships_per_s']:,.0f} | "
-            f"{row['rss_mb']:.0f} |"
-            if row["rss_mb"]
-            else f"| {name} | {row['seconds']:.1f} | {row['nodes_per_s']:,.0f} | "
-            f"{row['relationships_per_s']:,.0f} | — |"
-        )
-    lines.append("")
-    for name, value in ratios.items():
-        lines.append(f"- {name}: {value:.2f}")
-    sizes = ", ".join(f"{level}: {mb:.0f} MB" for level, mb in growth.items())
-    lines.append(f"- loader peak RSS as the data grows (kg divisions import, --levels): {sizes}")
-    lines.append(f"- rdflib-neo4j loaded {triples:,} triples")
-    lines.append(
-        f"- RDF export: streamed N-Triples {streamed:,.0f} triples/s; rdflib Turtle "
-        f"{rdflib_rate:,.0f} triples/s"
-    )
-    lines.append(f"- `kg --help`: {min(starts):.2f} s (best of 5)")
-    (out / "latest.md").write_text("\n".join(lines) + "\n", "utf-8")
-    print("\n".join(lines))
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="57k units of three provinces")
+    parser.add_argument("--profile", action="store_true", help="cProfile kg divisions import")
+    options = parser.parse_args()
+    chosen = QUICK if options.quick else FULL
+    report = main(chosen, options.profile)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{chosen.output}.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    text = targets.markdown(report)
+    (RESULTS / f"{chosen.output}.md").write_text(text, "utf-8")
+    print(text)

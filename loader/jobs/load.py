@@ -6,6 +6,7 @@ before anything is read from a server or written to one.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from loader.model.errors import ConfigError, UsageError
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.apply import Progress
-from loader.neo4j.bulk import bulk_load
+from loader.neo4j.bulk import Rows, bulk_load, dataset_rows
 from loader.neo4j.connect import managed_server, resolve_target
 from loader.neo4j.lease import LeasePolicy
 from loader.neo4j.store import LoadResult, load, sync
@@ -100,17 +101,24 @@ def run_load(
 def _bulk(
     options: ConnectionOptions, curated: Dataset, schema: Schema, how: LoadOptions
 ) -> LoadResult:
-    """Fill the managed database with neo4j-admin import (curated data, and divisions)."""
-    sources: list[Iterable[Dataset]] = [[curated]]
+    """Fill the managed database with neo4j-admin import (curated data, and divisions): the
+    divisions go from the tarball's rows to the importer's files with no dataset between."""
+    sources: list[Iterable[Rows]] = [dataset_rows(curated, schema)]
     name, version = curated.name, curated.version
     if how.with_divisions:
-        sources.append(
-            divisions.chunks(schema, divisions.fetch(how.divisions_from), list(divisions.LEVELS))
-        )
+        tarball = divisions.fetch(how.divisions_from)
+        sources.append(divisions.import_rows(schema, tarball, list(divisions.LEVELS)))
         name, version = f"{name}+{divisions.DATASET}", f"{version}+{divisions.VERSION}"
-    target = resolve_target(options, start=True)
     server = managed_server(options)
-    return bulk_load(sources, schema, server, target, name, version, replace=how.wipe)
+    return bulk_load(
+        itertools.chain.from_iterable(sources),
+        schema,
+        server,
+        lambda: resolve_target(options),
+        name,
+        version,
+        replace=how.wipe,
+    )
 
 
 def run_import(

@@ -13,7 +13,10 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,6 +58,48 @@ def _cell(value: Any) -> str:
 
 
 STAMP = [DATASET_PROP, VERSION_PROP, RUN_PROP]
+NODES, RELATIONSHIPS = "nodes", "relationships"
+DATABASE = "neo4j"  # --bulk fills the default database only (--database is refused)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A batch of rows for one importer file: a dataset's nodes of one label (each row the
+    node's id, then the cells of `columns`) or its relationships of one type (start, end, then
+    the cells of `columns`). A cell is a string; "" is no property."""
+
+    kind: str  # NODES or RELATIONSHIPS
+    dataset: str
+    version: str
+    group: str  # the label or the relationship type
+    columns: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
+
+
+def dataset_rows(dataset: Dataset, schema: Schema) -> Iterator[Rows]:
+    """A (small, curated) dataset as batches of rows: one per label, then one per type, in the
+    order each first appears."""
+    by_label: dict[str, list[tuple[str, ...]]] = {}
+    for entity in dataset.entities.values():
+        props = _props(schema, NODES, entity.label)
+        cells = (_cell(entity.properties.get(p)) for p in props)
+        by_label.setdefault(entity.label, []).append((entity.id, *cells))
+    by_type: dict[str, list[tuple[str, ...]]] = {}
+    for relation in dataset.relations:
+        props = _props(schema, RELATIONSHIPS, relation.type)
+        cells = (_cell(relation.properties.get(p)) for p in props)
+        by_type.setdefault(relation.type, []).append((relation.start, relation.end, *cells))
+    for kind, groups in ((NODES, by_label), (RELATIONSHIPS, by_type)):
+        for group, rows in groups.items():
+            columns = tuple(_props(schema, kind, group))
+            yield Rows(kind, dataset.name, dataset.version, group, columns, rows)
+
+
+def _props(schema: Schema, kind: str, group: str) -> list[str]:
+    """The property columns of a file, in order: the schema's properties but the key."""
+    if kind == NODES:
+        return sorted(set(schema.node_properties(group)) - {"id"})
+    return sorted(schema.relationship_properties(group))
 
 
 class _Files:
@@ -64,75 +109,88 @@ class _Files:
     def __init__(self, folder: Path, schema: Schema) -> None:
         self.folder = folder
         self.schema = schema
-        self.open: dict[tuple[str, str, str], tuple[IO[str], Any, list[str]]] = {}
+        self.open: dict[tuple[str, str, str], tuple[IO[str], list[str]]] = {}
+        self.layouts: dict[tuple[str, str, tuple[str, ...]], Callable[[tuple[str, ...]], Any]] = {}
         self.args: list[str] = []
 
-    def writer(self, kind: str, dataset: str, group: str) -> tuple[Any, list[str]]:
-        """The CSV writer for these rows, and the properties its columns hold, in order."""
+    def writer(self, kind: str, dataset: str, group: str) -> tuple[IO[str], list[str]]:
+        """The file for these rows, and the properties its columns hold, in order."""
         key = (kind, dataset, group)
         if key not in self.open:
-            if kind == "nodes":
+            props = _props(self.schema, kind, group)
+            if kind == NODES:
                 specs = self.schema.node_properties(group)
-                props = sorted(set(specs) - {"id"})
                 head = ["id:ID(Entity)", ":LABEL"]
             else:
                 specs = self.schema.relationship_properties(group)
-                props = sorted(specs)
                 head = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
             path = self.folder / f"{kind}-{len(self.open)}-{group}.csv"
             handle = path.open("w", newline="", encoding="utf-8")
-            out = csv.writer(handle)
-            out.writerow([*head, *(_column(p, specs[p]) for p in props), *STAMP])
-            self.open[key] = (handle, out, props)
+            csv.writer(handle).writerow([*head, *(_column(p, specs[p]) for p in props), *STAMP])
+            self.open[key] = (handle, props)
             self.args.append(f"--{kind}={path}")
-        _handle, out, props = self.open[key]
-        return out, props
+        return self.open[key]
+
+    def layout(self, batch: Rows, props: list[str]) -> Callable[[tuple[str, ...]], Any]:
+        """Picks a file row out of a batch row followed by ("", label or type, stamp...)."""
+        cached = self.layouts.get((batch.kind, batch.group, batch.columns))
+        if cached is None:
+            keys = 1 if batch.kind == NODES else 2
+            unknown = set(batch.columns) - set(props)
+            if unknown:
+                raise ValueError(f"{batch.group} has no properties {sorted(unknown)}")
+            width = keys + len(batch.columns)
+            where = {c: keys + i for i, c in enumerate(batch.columns)}
+            cells = [where.get(p, width) for p in props]
+            tail = range(width + 2, width + 2 + len(STAMP))
+            picked = [*range(keys), width + 1, *cells, *tail]
+            cached = itemgetter(picked[0], *picked[1:])
+            self.layouts[(batch.kind, batch.group, batch.columns)] = cached
+        return cached
 
     def close(self) -> None:
-        for handle, _out, _props in self.open.values():
+        for handle, _props in self.open.values():
             handle.close()
 
 
+def _quoted(cell: str) -> str:
+    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def csv_text(rows: Sequence[tuple[str, ...]]) -> str:
+    """The rows as `csv.writer` writes them (minimal quoting, CRLF), column by column: a column
+    with no comma, quote or line break in any cell is written as it is, without a look per cell."""
+    columns: list[Sequence[str]] = list(zip(*rows, strict=True))
+    for index, column in enumerate(columns):
+        joined = "".join(column)
+        if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
+            columns[index] = [_quoted(cell) for cell in column]
+    return "".join([",".join(cells) + "\r\n" for cells in zip(*columns, strict=True)])
+
+
 def write_files(
-    sources: list[Iterable[Dataset]], schema: Schema, folder: Path, run_id: str
+    batches: Iterable[Rows], schema: Schema, folder: Path, run_id: str
 ) -> tuple[list[str], dict[str, Counts], dict[str, Counts]]:
-    """The importer's CSV files, written in one pass over each source's chunks (a curated
-    dataset is one chunk; the divisions stream); returns the importer's arguments and counts.
-    Columns are the schema's properties: an empty cell is no property."""
+    """The importer's CSV files, written in one pass over the batches; returns the importer's
+    arguments and counts. Columns are the schema's properties: an empty cell is no property."""
     folder.mkdir(parents=True, exist_ok=True)
     files = _Files(folder, schema)
-    nodes: dict[str, Counts] = {}
-    rels: dict[str, Counts] = {}
+    counts: dict[str, dict[str, Counts]] = {NODES: {}, RELATIONSHIPS: {}}
     try:
-        for source in sources:
-            for chunk in source:
-                tail = [chunk.name, chunk.version, run_id]
-                for entity in chunk.entities.values():
-                    out, props = files.writer("nodes", chunk.name, entity.label)
-                    out.writerow(
-                        [
-                            entity.id,
-                            f"{schema.base_label}{ARRAY_DELIMITER}{entity.label}",
-                            *(_cell(entity.properties.get(p)) for p in props),
-                            *tail,
-                        ]
-                    )
-                    nodes.setdefault(entity.label, Counts()).created += 1
-                for relation in chunk.relations:
-                    out, props = files.writer("relationships", chunk.name, relation.type)
-                    out.writerow(
-                        [
-                            relation.start,
-                            relation.end,
-                            relation.type,
-                            *(_cell(relation.properties.get(p)) for p in props),
-                            *tail,
-                        ]
-                    )
-                    rels.setdefault(relation.type, Counts()).created += 1
+        for batch in batches:
+            handle, props = files.writer(batch.kind, batch.dataset, batch.group)
+            pick = files.layout(batch, props)
+            group = batch.group
+            if batch.kind == NODES:
+                group = f"{schema.base_label}{ARRAY_DELIMITER}{group}"
+            tail = ("", group, batch.dataset, batch.version, run_id)
+            handle.write(csv_text([pick(row + tail) for row in batch.rows]))
+            counts[batch.kind].setdefault(batch.group, Counts()).created += len(batch.rows)
     finally:
         files.close()
-    return files.args, nodes, rels
+    return files.args, counts[NODES], counts[RELATIONSHIPS]
 
 
 def admin_import(
@@ -163,29 +221,35 @@ def admin_import(
 
 
 def bulk_load(
-    sources: list[Iterable[Dataset]],
+    batches: Iterable[Rows],
     schema: Schema,
     server: ManagedServer,
-    settings: Target,
+    connect: Callable[[], Target],
     name: str,
     version: str,
     replace: bool = False,
 ) -> LoadResult:
-    """Import `sources` offline; the database must be empty unless `replace` (--wipe) says so."""
+    """Import the rows offline; the database must be empty unless `replace` (--wipe) says so.
+    `connect` names the running managed server. The server is started once, at the end: a
+    stopped server with no store is empty without starting it, and a running one stops (a
+    checkpoint) while the files are written."""
     started = time.monotonic()
-    with open_driver(settings) as driver:
-        records, _, _ = driver.execute_query(COUNT_NODES, database_=settings.database)
-    if records[0]["n"] and not replace:
+    server.install()
+    if not replace and not _is_empty(server, connect):
         raise ConfigError(
             "--bulk needs an empty database (it replaces it whole): "
             "use `kg load --wipe` first, or load without --bulk"
         )
     run_id = uuid.uuid4().hex
     folder = server.home / "import" / f"bulk-{run_id}"
-    args, nodes, rels = write_files(sources, schema, folder, run_id)
-    server.stop()
     try:
-        done = admin_import(server, settings.database or "neo4j", args)
+        with ThreadPoolExecutor(1) as pool:
+            stopping = pool.submit(server.stop)
+            try:
+                args, nodes, rels = write_files(batches, schema, folder, run_id)
+            finally:
+                stopping.result()
+        done = admin_import(server, DATABASE, args)
     finally:
         server.start()
         shutil.rmtree(folder, ignore_errors=True)
@@ -197,6 +261,7 @@ def bulk_load(
         ]
         reason = next((ln for ln in lines if "Exception" in ln or "rror" in ln), None)
         raise ServerError(f"neo4j-admin import failed: {(reason or (lines or ['?'])[-1])[:300]}")
+    settings = connect()
     with open_driver(settings) as driver:
         apply_schema(driver, settings, schema)
     return LoadResult(
@@ -211,3 +276,16 @@ def bulk_load(
         rels,
         time.monotonic() - started,
     )
+
+
+def _is_empty(server: ManagedServer, connect: Callable[[], Target]) -> bool:
+    """No node in the database. A stopped server whose store was never created (or was
+    deleted) is empty as it stands; any other store is asked, the server started if need be."""
+    if not server.is_running():
+        if not (server.home / "data" / "databases" / DATABASE).exists():
+            return True
+        server.start()
+    settings = connect()
+    with open_driver(settings) as driver:
+        records, _, _ = driver.execute_query(COUNT_NODES, database_=settings.database)
+    return not records[0]["n"]

@@ -30,13 +30,16 @@ from loader.neo4j.bulk import (
     dataset_rows,
     write_files,
 )
+from loader.neo4j.cypher_text import HASH_PROP
 from loader.neo4j.server import ManagedServer
+from loader.neo4j.sync_plan import wanted_rows
 from loader.neo4j.target import Target
 from tests.fake_divisions import fake_tarball
 
 
 def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -> dict[str, Any]:
-    """What write_files wrote from datasets, entity by entity, before the rows streamed."""
+    """What write_files wrote from datasets, entity by entity, before the rows streamed, with
+    the digest the load path (`wanted_rows`) stores on each row."""
     files: dict[tuple[str, str, str], tuple[str, list[list[str]], list[str]]] = {}
 
     def rows(kind: str, dataset: str, group: str) -> tuple[list[list[str]], list[str]]:
@@ -52,7 +55,7 @@ def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -
             name = f"{kind}-{len(files)}-{group}.csv"
             files[(kind, dataset, group)] = (
                 name,
-                [[*head, *(_column(p, specs[p]) for p in props), *STAMP]],
+                [[*head, *(_column(p, specs[p]) for p in props), HASH_PROP, *STAMP]],
                 props,
             )
         _name, out, props = files[(kind, dataset, group)]
@@ -60,15 +63,19 @@ def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -
 
     for chunk in itertools.chain.from_iterable(sources):
         tail = [chunk.name, chunk.version, run_id]
+        loaded = wanted_rows(chunk, lambda _id: "")  # the ends' labels are not compared
+        marks = {n.id: n.props[HASH_PROP] for n in loaded.nodes}
+        links = {r.key: r.props[HASH_PROP] for r in loaded.relationships}
         for entity in chunk.entities.values():
             out, props = rows("nodes", chunk.name, entity.label)
             labels = f"{schema.base_label}{ARRAY_DELIMITER}{entity.label}"
             cells = [_cell(entity.properties.get(p)) for p in props]
-            out.append([entity.id, labels, *cells, *tail])
+            out.append([entity.id, labels, *cells, marks[entity.id], *tail])
         for relation in chunk.relations:
             out, props = rows("relationships", chunk.name, relation.type)
             cells = [_cell(relation.properties.get(p)) for p in props]
-            out.append([relation.start, relation.end, relation.type, *cells, *tail])
+            mark = links[relation.key]
+            out.append([relation.start, relation.end, relation.type, *cells, mark, *tail])
     return {name: out for name, out, _props in files.values()}
 
 

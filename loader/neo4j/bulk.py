@@ -25,12 +25,18 @@ from loader.model.errors import ConfigError, ServerError
 from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
 from loader.neo4j.apply import apply_schema
-from loader.neo4j.cypher_text import COUNT_NODES, DATASET_PROP, RUN_PROP, VERSION_PROP
+from loader.neo4j.cypher_text import (
+    COUNT_NODES,
+    DATASET_PROP,
+    HASH_PROP,
+    RUN_PROP,
+    VERSION_PROP,
+)
 from loader.neo4j.driver import open_driver
 from loader.neo4j.install import java_binary
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.store import LoadResult
-from loader.neo4j.sync_plan import Counts
+from loader.neo4j.sync_plan import Counts, row_digest
 from loader.neo4j.target import Target, masked_uri
 
 ARRAY_DELIMITER = "\x1f"  # unit separator: never inside a curated value
@@ -66,7 +72,8 @@ DATABASE = "neo4j"  # --bulk fills the default database only (--database is refu
 class Rows:
     """A batch of rows for one importer file: a dataset's nodes of one label (each row the
     node's id, then the cells of `columns`) or its relationships of one type (start, end, then
-    the cells of `columns`). A cell is a string; "" is no property."""
+    the cells of `columns`), each row ending with its digest (`sync_plan.row_digest`), so a
+    later `kg load` finds it unchanged. A cell is a string; "" is no property."""
 
     kind: str  # NODES or RELATIONSHIPS
     dataset: str
@@ -83,12 +90,14 @@ def dataset_rows(dataset: Dataset, schema: Schema) -> Iterator[Rows]:
     for entity in dataset.entities.values():
         props = _props(schema, NODES, entity.label)
         cells = (_cell(entity.properties.get(p)) for p in props)
-        by_label.setdefault(entity.label, []).append((entity.id, *cells))
+        mark = row_digest(entity.label, entity.properties, dataset.name, dataset.version)
+        by_label.setdefault(entity.label, []).append((entity.id, *cells, mark))
     by_type: dict[str, list[tuple[str, ...]]] = {}
     for relation in dataset.relations:
         props = _props(schema, RELATIONSHIPS, relation.type)
         cells = (_cell(relation.properties.get(p)) for p in props)
-        by_type.setdefault(relation.type, []).append((relation.start, relation.end, *cells))
+        mark = row_digest(relation.type, relation.properties, dataset.name, dataset.version)
+        by_type.setdefault(relation.type, []).append((relation.start, relation.end, *cells, mark))
     for kind, groups in ((NODES, by_label), (RELATIONSHIPS, by_type)):
         for group, rows in groups.items():
             columns = tuple(_props(schema, kind, group))
@@ -126,24 +135,26 @@ class _Files:
                 head = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
             path = self.folder / f"{kind}-{len(self.open)}-{group}.csv"
             handle = path.open("w", newline="", encoding="utf-8")
-            csv.writer(handle).writerow([*head, *(_column(p, specs[p]) for p in props), *STAMP])
+            columns = [*head, *(_column(p, specs[p]) for p in props), HASH_PROP, *STAMP]
+            csv.writer(handle).writerow(columns)
             self.open[key] = (handle, props)
             self.args.append(f"--{kind}={path}")
         return self.open[key]
 
     def layout(self, batch: Rows, props: list[str]) -> Callable[[tuple[str, ...]], Any]:
-        """Picks a file row out of a batch row followed by ("", label or type, stamp...)."""
+        """Picks a file row out of a batch row (keys, cells, digest) followed by ("", label or
+        type, stamp...)."""
         cached = self.layouts.get((batch.kind, batch.group, batch.columns))
         if cached is None:
             keys = 1 if batch.kind == NODES else 2
             unknown = set(batch.columns) - set(props)
             if unknown:
                 raise ValueError(f"{batch.group} has no properties {sorted(unknown)}")
-            width = keys + len(batch.columns)
+            mark = keys + len(batch.columns)
             where = {c: keys + i for i, c in enumerate(batch.columns)}
-            cells = [where.get(p, width) for p in props]
-            tail = range(width + 2, width + 2 + len(STAMP))
-            picked = [*range(keys), width + 1, *cells, *tail]
+            cells = [where.get(p, mark + 1) for p in props]
+            tail = range(mark + 3, mark + 3 + len(STAMP))
+            picked = [*range(keys), mark + 2, *cells, mark, *tail]
             cached = itemgetter(picked[0], *picked[1:])
             self.layouts[(batch.kind, batch.group, batch.columns)] = cached
         return cached

@@ -112,6 +112,12 @@ def digest(kind: str, props: dict[str, Any]) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def row_digest(kind: str, props: dict[str, Any], dataset: str, version: str) -> str:
+    """The digest a load stores on a row of `dataset` (what `wanted_rows` writes), for writers
+    that hold no Dataset (the bulk importer's files)."""
+    return digest(kind, {**props, DATASET_PROP: dataset, VERSION_PROP: version})
+
+
 def wanted_rows(dataset: Dataset, label_of: Callable[[str], str] | None = None) -> Rows:
     """The chunk's rows with their digests; `label_of` names the label of a relation's end
     outside the chunk. A relation given twice is written once, as given last."""

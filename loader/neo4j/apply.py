@@ -10,6 +10,7 @@ import bisect
 import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (phase, rows done in this step, phase total)
 SWEEP_PAGE = 10_000
+WRITERS = 2  # concurrent write transactions: measured in bench/ on the 2-core reference machine
 
 
 INDEX_WAIT_S = 3600
@@ -62,17 +64,32 @@ def apply_plan(
     batch_size: int,
     tick: Progress,
 ) -> None:
-    """Write a chunk's plan: stale relationships out, relabels, nodes, relationships."""
+    """Write a chunk's plan: stale relationships out, relabels, nodes, relationships. The
+    batches of one step go to `WRITERS` sessions at once (a server writes two transactions
+    faster than one); a step ends before the next starts, so a relationship's ends exist."""
     base = schema.base_label
     stamp = {q.RUN_PROP: run_id}
-    with driver.session(database=target.database) as session:
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="kg-write") as pool:
+
+        def one(query: str, params: dict[str, Any]) -> None:
+            with driver.session(database=target.database) as session:
+                session.execute_write(_run, query, params)
 
         def write(
             query: str, rows: Sequence[Any], phase: str, total: int, key: str = "rows"
         ) -> None:
-            for batch in _batches(rows, batch_size):
-                session.execute_write(_run, query, {key: batch, "dataset": name})
-                tick(phase, len(batch), total)
+            batches = list(_batches(rows, batch_size))
+            futures = {
+                pool.submit(one, query, {key: batch, "dataset": name}): len(batch)
+                for batch in batches
+            }
+            try:
+                for future in as_completed(futures):
+                    future.result()
+                    tick(phase, futures[future], total)
+            finally:
+                for future in futures:
+                    future.cancel()  # after a failure, batches not yet started never start
 
         stale_rels = [{"start": s, "type": t, "end": e} for s, t, e in plan.stale_relationships]
         for rel_type, rows in _group(stale_rels, lambda r: r["type"]).items():
@@ -117,6 +134,7 @@ def apply_plan(
             rel_rows, lambda r: r["group"]
         ).items():
             make = q.create_relationships if new else q.merge_relationships
+            rows.sort(key=lambda r: r["end"])  # concurrent batches lock shared ends in one order
             write(
                 make(start_label, rel_type, end_label),
                 _without_group(rows),

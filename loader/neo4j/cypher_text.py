@@ -23,14 +23,22 @@ SERVER_COMPONENTS = (
 COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
 
 
-def changed_nodes(base: str) -> str:
-    """Of a chunk's (id, hash) rows, those this dataset does not hold as written: missing (no
-    labels) or with another hash (with their labels). One record, so a chunk costs one reply."""
+def changed_rows(base: str) -> str:
+    """Of a chunk's rows (id, digest, and the [type, end, digest] of every relationship the data
+    starts there), those this dataset does not hold as written: with the node's labels (none
+    when missing), whether its digest matches, and the relationships it holds there. One index
+    seek and one expansion per node, one record per chunk."""
     return (
         f"UNWIND $rows AS row OPTIONAL MATCH (n:{quoted(base)} {{id: row.id}}) "
         "WHERE n.kg_dataset = $dataset "
-        "WITH row, n WHERE n IS NULL OR coalesce(n.kg_hash, '') <> row.hash "
-        "RETURN collect([row.id, CASE WHEN n IS NULL THEN null ELSE labels(n) END]) AS changed"
+        "WITH row, n, CASE WHEN n IS NULL THEN [] ELSE "
+        f"[(n)-[r]->(b:{quoted(base)}) WHERE r.kg_dataset = $dataset "
+        "| [type(r), b.id, r.kg_hash]] END AS held "
+        "WHERE n IS NULL OR coalesce(n.kg_hash, '') <> row.hash OR size(held) <> size(row.rels) "
+        "OR any(x IN held WHERE NOT coalesce(x IN row.rels, false)) "
+        "OR any(x IN row.rels WHERE NOT coalesce(x IN held, false)) "
+        "RETURN collect([row.id, CASE WHEN n IS NULL THEN null ELSE labels(n) END, "
+        "n IS NOT NULL AND n.kg_hash = row.hash, held]) AS changed"
     )
 
 
@@ -44,23 +52,6 @@ def changed_relationships(base: str) -> str:
         "WHERE b.id = row.end AND type(r) = row.type AND r.kg_dataset = $dataset "
         "WITH row, r WHERE r IS NULL OR coalesce(r.kg_hash, '') <> row.hash "
         "RETURN collect([row.start, row.type, row.end, r IS NOT NULL]) AS changed"
-    )
-
-
-def count_own_relationships_from(base: str) -> str:
-    """How many relationships of this dataset start at the given ids: more than the data
-    has there means some are stale."""
-    return (
-        f"UNWIND $ids AS id MATCH (a:{quoted(base)} {{id: id}})-[r]->(:{quoted(base)}) "
-        "WHERE r.kg_dataset = $dataset RETURN count(r) AS n"
-    )
-
-
-def own_relationships_from(base: str) -> str:
-    """The keys of this dataset's relationships that start at the given ids, in one record."""
-    return (
-        f"UNWIND $ids AS id MATCH (a:{quoted(base)} {{id: id}})-[r]->(b:{quoted(base)}) "
-        "WHERE r.kg_dataset = $dataset RETURN collect([a.id, type(r), b.id]) AS keys"
     )
 
 

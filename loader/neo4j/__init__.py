@@ -7,8 +7,9 @@
   Central jars.
 - `cypher_text`: the Cypher the loader sends, as constants and small builders.
 - `ddl`: constraints and indexes derived from the schema.
-- `sync_plan`, `snapshot`, `store`, `apply`: the one load path (chunk by chunk): its plan, what
-  the database holds of a chunk (digests compared on the server), the loop, its writes.
+- `sync_plan`, `snapshot`, `pipeline`, `store`, `apply`: the one load path (chunk by chunk): its
+  plan, what the database holds of a chunk (digests compared on the server), chunks made ready
+  ahead of their writes, the loop, its writes.
 - `bulk`: `kg load --bulk`, neo4j-admin import into an empty managed database.
 - `read`: the graph read back into the model (`--from neo4j`).
 - `cypher`, `saved_queries`: ad-hoc and saved queries, read-only unless asked.

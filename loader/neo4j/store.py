@@ -1,8 +1,9 @@
 """The one load path: a dataset synced into Neo4j chunk by chunk, whatever its size.
 
 A curated dataset held in memory is one chunk (`load`); China's 665k divisions arrive as chunks
-from a source read twice (`sync`). For each chunk: read what this dataset holds of its ids, plan
-the difference (`sync_plan`), write only that (`apply`). Memory is bounded by the chunk size plus
+from a source read twice (`sync`). For each chunk: ask what this dataset holds of its rows
+(`snapshot`, digests compared on the server, made ready ahead by `pipeline`), plan the
+difference (`sync_plan`), write only that (`apply`). Memory is bounded by the chunk size plus
 8 bytes per row (a hash of each id, for the final sweep). The guarantees:
 
 - an id that another dataset or tool owns stops the load before any write (a first, read-only
@@ -11,21 +12,20 @@ the difference (`sync_plan`), write only that (`apply`). Memory is bounded by th
 - with `prune`, this dataset's nodes and relationships the data no longer has are deleted, and
   nothing anyone else wrote; a load killed between batches is completed by the next run.
 
-A relation's end must be in its own chunk or an earlier one (parents before children). A node
-whose label changed is rewritten when the dataset is one chunk, and refused in a streamed load.
+A relation comes in the chunk of its start node; its end must be in that chunk or an earlier
+one (parents before children). A node whose label changed is rewritten when the dataset is one
+chunk, and refused in a streamed load.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 import uuid
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, QueryFailed
@@ -35,11 +35,10 @@ from loader.neo4j.apply import Progress, apply_plan, apply_schema, id_hash, swee
 from loader.neo4j.driver import open_driver
 from loader.neo4j.lease import LeasePolicy, leased
 from loader.neo4j.maintenance import clear_database
-from loader.neo4j.snapshot import chunk_snapshot
-from loader.neo4j.sync_plan import Counts, Snapshot, make_plan, wanted_rows
+from loader.neo4j.pipeline import prepared
+from loader.neo4j.sync_plan import Counts, make_plan
 from loader.neo4j.target import Target, masked_uri
 
-T = TypeVar("T")
 Chunks = Callable[[], Iterable[Dataset]]  # each call reads the data again, chunk by chunk
 MAX_BATCH = 100_000
 FOREIGN_IN_MEMORY = 200_000  # more foreign nodes than this are checked in the database instead
@@ -158,10 +157,8 @@ def sync(
         if not dry_run:  # a first load builds the secondary indexes after its rows, once
             apply_schema(driver, target, schema, tick, indexes=reload)
         seen = array("q")
-        hashed = ((chunk, wanted_rows(chunk, label_of)) for chunk in chunks())
-        for chunk, rows in read_ahead(hashed):
-            snapshot = chunk_snapshot(driver, target, rows, base) if reload else Snapshot()
-            snapshot.all_new = not reload
+        ready = prepared(driver, target, chunks(), label_of, base, reload, streamed=not one_chunk)
+        for chunk, rows, snapshot in ready:
             plan = make_plan(rows, base, snapshot, prune)
             if plan.relabel_ids and not one_chunk:
                 raise QueryFailed(
@@ -229,39 +226,3 @@ def _refuse_foreign_ids(
             f"id {shown} already belongs to a node that dataset {name!r} did not write; "
             "nothing was changed"
         )
-
-
-def read_ahead(chunks: Iterable[T], depth: int = 2) -> Iterator[T]:
-    """The next chunks are read on a thread while the server writes this one (the driver waits
-    on its socket without holding the GIL), so reading the source costs almost no wall time."""
-    ahead: queue.Queue[T | BaseException | None] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def offer(item: T | BaseException | None) -> bool:
-        while not stop.is_set():  # the consumer may have stopped early: never block forever
-            try:
-                ahead.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for chunk in chunks:
-                if not offer(chunk):
-                    return
-            offer(None)
-        except BaseException as error:  # handed to the consumer, raised there
-            offer(error)
-
-    reader = threading.Thread(target=produce, name="kg-read-ahead", daemon=True)
-    reader.start()
-    try:
-        while (item := ahead.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        reader.join()

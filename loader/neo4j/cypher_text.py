@@ -232,3 +232,40 @@ TAKE_LEASE = (
 )
 RELEASE_LEASE = "MATCH (l:KgLease {dataset: $dataset, run: $run}) DELETE l"
 BREAK_LEASE = "MATCH (l:KgLease {dataset: $dataset}) DELETE l"
+
+
+# Reading the graph back in pages (keyset paging on the id index: memory stays flat however
+# large the graph). `$labels` are the schema's labels: a node is read when exactly one of its
+# labels is; `$types` the schema's relationship types. `leave_out` is a label left out of the
+# read (the gazetteer, when only the curated graph is wanted).
+def _not_label(var: str, leave_out: str | None) -> str:
+    return f" AND NOT {var}:{quoted(leave_out)}" if leave_out else ""
+
+
+def count_nodes_of(base: str, leave_out: str | None = None) -> str:
+    """Nodes of the base label, less those of `leave_out` (both from the count store; the
+    loader gives every node the base label)."""
+    total = f"MATCH (n:{quoted(base)}) WITH count(n) AS total "
+    if not leave_out:
+        return total + "RETURN total AS n"
+    return total + f"MATCH (d:{quoted(leave_out)}) RETURN total - count(d) AS n"
+
+
+def entity_page(base: str, leave_out: str | None = None) -> str:
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.id > $after{_not_label('n', leave_out)} "
+        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props "
+        "ORDER BY n.id LIMIT $page"
+    )
+
+
+def relation_page(base: str, leave_out: str | None = None) -> str:
+    """The relationships leaving one page of start nodes (paged by the start node's id)."""
+    return (
+        f"MATCH (a:{quoted(base)}) WHERE a.id > $after{_not_label('a', leave_out)} "
+        "AND size([l IN labels(a) WHERE l IN $labels]) = 1 "
+        "WITH a ORDER BY a.id LIMIT $page "
+        f"OPTIONAL MATCH (a)-[r]->(b:{quoted(base)}) WHERE type(r) IN $types AND b.id IS NOT NULL "
+        f"AND size([l IN labels(b) WHERE l IN $labels]) = 1{_not_label('b', leave_out)} "
+        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+    )

@@ -2,13 +2,13 @@
 
 Entities and the ontology go in the default graph; each relation goes, with its citation (an
 `rdf:Statement` carrying the source document, the sentence and the relation's properties), in
-the named graph of its source document. N-Triples and N-Quads are streamed line by line, never
-held in memory; the other formats are built with rdflib's serializers.
+the named graph of its source document. N-Triples, N-Quads and TriG are streamed line by line
+(`stream`), never held in memory; the other formats are built with rdflib's serializers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -23,10 +23,11 @@ from loader.model.outputs import write_all
 from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
 from loader.rdf.ontology import bind_prefixes, ontology_triples
+from loader.rdf.stream import Quad, stream_quads
 from loader.rdf.vocab import Names, Predicate, property_predicates
 from loader.text.extract import Extraction
 
-Quad = tuple[URIRef, URIRef, Any, URIRef | None]
+__all__ = ["Quad"]
 
 FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graphs)
     "turtle": ("turtle", "ttl", False),
@@ -36,7 +37,8 @@ FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graph
     "trig": ("trig", "trig", True),
     "n-quads": ("nquads", "nq", True),
 }
-STREAMED = ("n-triples", "n-quads")
+STREAMED = ("n-triples", "n-quads", "trig")
+IN_MEMORY_NODES = 50_000  # the other formats are built in memory: larger graphs are refused
 ALIASES = {  # short and rdflib-style names -> the --format name
     "ttl": "turtle",
     "jsonld": "json-ld",
@@ -67,18 +69,39 @@ def dataset_quads(
     dataset: Dataset, schema: Schema, names: Names, with_ontology: bool = True
 ) -> Iterator[Quad]:
     """Every quad of the export, in a stable order."""
+    return graph_quads(
+        sorted(dataset.entities.values(), key=lambda e: e.id),
+        sorted(dataset.relations, key=lambda r: r.key),
+        lambda: (dataset.name, dataset.version),
+        schema,
+        names,
+        with_ontology,
+    )
+
+
+def graph_quads(
+    entities: Iterable[Entity],
+    relations: Iterable[Relation],
+    stamp: Callable[[], tuple[str, str]],
+    schema: Schema,
+    names: Names,
+    with_ontology: bool = True,
+) -> Iterator[Quad]:
+    """The quads of entities and relations as they come (a page at a time from Neo4j); the
+    dataset's name and version (`stamp`) are asked for last, once everything was read."""
     if with_ontology:
         for s, p, o in ontology_triples(schema, names):
             yield s, p, o, None
+    predicates = property_predicates(schema, names)
+    for entity in entities:
+        yield from _entity_quads(entity, schema, names, predicates)
+    for relation in relations:
+        yield from _relation_quads(relation, schema, names, predicates)
+    name, version = stamp()
     meta = names.dataset()
     yield meta, RDF.type, PROV.Collection, None
-    yield meta, DCTERMS.title, Literal(dataset.name), None
-    yield meta, OWL.versionInfo, Literal(dataset.version), None
-    predicates = property_predicates(schema, names)
-    for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
-        yield from _entity_quads(entity, schema, names, predicates)
-    for relation in sorted(dataset.relations, key=lambda r: r.key):
-        yield from _relation_quads(relation, schema, names, predicates)
+    yield meta, DCTERMS.title, Literal(name), None
+    yield meta, OWL.versionInfo, Literal(version), None
 
 
 def _entity_quads(
@@ -184,7 +207,7 @@ def write_export(
     """Serialise to `out`; returns the number of triples (or quads) written."""
     fmt = rdf_format(fmt)
     if fmt in STREAMED:
-        return _stream(quads, out, with_graph=fmt == "n-quads")
+        return stream_quads(quads, out, fmt)
     serializer, _ext, keeps_graphs = FORMATS[fmt]
     store: Graph
     if keeps_graphs:
@@ -206,19 +229,6 @@ def write_export(
         kwargs["context"] = context["@context"] if context else {}
         kwargs["auto_compact"] = True
     write_all(out, store.serialize(format=serializer, encoding="utf-8", **kwargs))
-    return count
-
-
-def _stream(quads: Iterator[Quad], out: IO[bytes], with_graph: bool) -> int:
-    """One line per quad as it comes: memory stays flat however large the graph (no triple is
-    generated twice, so N-Triples needs no de-duplication)."""
-    count = 0
-    for s, p, o, g in quads:
-        line = f"{s.n3()} {p.n3()} {o.n3()}"
-        if with_graph and g is not None:
-            line += f" {g.n3()}"
-        write_all(out, (line + " .\n").encode("utf-8"))
-        count += 1
     return count
 
 

@@ -252,20 +252,23 @@ def count_nodes_of(base: str, leave_out: str | None = None) -> str:
 
 
 def entity_page(base: str, leave_out: str | None = None) -> str:
+    """One page of nodes as one record (a record per node costs the driver far more)."""
     return (
         f"MATCH (n:{quoted(base)}) WHERE n.id > $after{_not_label('n', leave_out)} "
-        "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props "
-        "ORDER BY n.id LIMIT $page"
+        "WITH n ORDER BY n.id LIMIT $page "
+        "RETURN max(n.id) AS last, collect([n.id, labels(n), properties(n)]) AS rows"
     )
 
 
 def relation_page(base: str, leave_out: str | None = None) -> str:
-    """The relationships leaving one page of start nodes (paged by the start node's id)."""
+    """The relationships leaving one page of start nodes (paged by the start node's id), as
+    one record; `last` is the page's last start node, null past the end."""
     return (
         f"MATCH (a:{quoted(base)}) WHERE a.id > $after{_not_label('a', leave_out)} "
         "AND size([l IN labels(a) WHERE l IN $labels]) = 1 "
         "WITH a ORDER BY a.id LIMIT $page "
         f"OPTIONAL MATCH (a)-[r]->(b:{quoted(base)}) WHERE type(r) IN $types AND b.id IS NOT NULL "
         f"AND size([l IN labels(b) WHERE l IN $labels]) = 1{_not_label('b', leave_out)} "
-        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
+        "RETURN max(a.id) AS last, collect(CASE WHEN r IS NOT NULL "
+        "THEN [a.id, type(r), b.id, properties(r)] END) AS rows"
     )

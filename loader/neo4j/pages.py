@@ -10,7 +10,8 @@ bookkeeping properties are dropped and Neo4j dates become ISO text again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,10 +67,9 @@ class GraphPages:
 
     def entities(self) -> Iterator[Entity]:
         """Every entity the schema can describe, in id order."""
-        query = entity_page(self.schema.base_label, self._leave_out)
-        for rows in self._pages(query, {}, lambda rows: str(rows[-1]["id"])):
-            for row in rows:
-                entity = self._entity(row["labels"], dict(row["props"]))
+        for rows in self._pages(entity_page(self.schema.base_label, self._leave_out), {}):
+            for node_id, labels, props in rows:
+                entity = self._entity(node_id, labels, props)
                 if entity is not None:
                     yield entity
         if self.skipped:
@@ -82,39 +82,41 @@ class GraphPages:
             "labels": sorted(self.schema.labels),
             "types": sorted(self.schema.relationships),
         }
-        for rows in self._pages(query, params, lambda rows: max(str(r["start"]) for r in rows)):
-            for row in rows:
-                if row["type"] is None:  # a start node with no relationship out
-                    continue
-                props = {
-                    k: v for k, v in comparable(dict(row["props"])).items() if k not in BOOKKEEPING
-                }
+        for rows in self._pages(query, params):
+            for start, rel_type, end, stored in rows:
+                props = {k: v for k, v in comparable(stored).items() if k not in BOOKKEEPING}
                 if "source" in props:
-                    yield Relation(row["start"], row["type"], row["end"], props, self._where)
+                    yield Relation(start, rel_type, end, props, self._where)
 
-    def _pages(
-        self, query: str, params: dict[str, Any], cursor: Callable[[list[Any]], str]
-    ) -> Iterator[list[Any]]:
-        """Pages of rows over one driver; `cursor` gives the last id a page covered."""
-        from neo4j import RoutingControl
+    def _pages(self, query: str, params: dict[str, Any]) -> Iterator[list[Any]]:
+        """The `rows` of one page after the other, over one driver; a page's `last` id is
+        where the next one starts. The next page is fetched while this one is used (the
+        server works while the caller writes), so at most two pages are held."""
+        from neo4j import Driver, RoutingControl
 
-        after = ""
-        with open_driver(self.settings) as driver:
-            while True:
-                records, _, _ = driver.execute_query(
-                    query,
-                    {**params, "after": after, "page": self.page},
-                    database_=self.settings.database,
-                    routing_=RoutingControl.READ,
-                )
-                if not records:
-                    return
-                yield records
-                after = cursor(records)
+        def fetch(driver: Driver, after: str) -> tuple[Any, list[Any]]:
+            records, _, _ = driver.execute_query(
+                query,
+                {**params, "after": after, "page": self.page},
+                database_=self.settings.database,
+                routing_=RoutingControl.READ,
+            )
+            return (records[0]["last"], records[0]["rows"]) if records else (None, [])
 
-    def _entity(self, labels: list[str], props: dict[str, Any]) -> Entity | None:
+        with open_driver(self.settings) as driver, ThreadPoolExecutor(1) as ahead:
+            last, rows = fetch(driver, "")
+            while last is not None:
+                coming = ahead.submit(fetch, driver, str(last))
+                try:
+                    yield rows
+                except GeneratorExit:  # the caller stopped: the page coming is not wanted
+                    coming.cancel()
+                    raise
+                last, rows = coming.result()
+
+    def _entity(self, node_id: Any, labels: list[str], props: dict[str, Any]) -> Entity | None:
         known = [name for name in labels if name in self.schema.labels]
-        if len(known) != 1 or "id" not in props:
+        if len(known) != 1 or node_id is None:
             self.skipped += 1
             return None
         if not self._stamped and DATASET_PROP in props:
@@ -122,7 +124,7 @@ class GraphPages:
             self.version = str(props.get(VERSION_PROP, self.version))
             self._stamped = known[0] != self._gazetteer  # a curated node's stamp wins
         clean = {k: v for k, v in comparable(props).items() if k not in BOOKKEEPING}
-        return Entity(str(props["id"]), known[0], clean, self._where)
+        return Entity(str(node_id), known[0], clean, self._where)
 
     def _query(self, query: str, params: dict[str, Any]) -> list[Any]:
         with open_driver(self.settings) as driver:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -108,8 +109,8 @@ def _entity_quads(
     entity: Entity, schema: Schema, names: Names, predicates: dict[str, Predicate]
 ) -> Iterator[Quad]:
     iri = names.entity(entity.id)
-    yield iri, RDF.type, names.cls(entity.label), None
-    yield iri, PROV.wasMemberOf, names.dataset(), None
+    yield iri, RDF.type, _class(names, entity.label), None
+    yield iri, PROV.wasMemberOf, _dataset(names), None
     specs = schema.node_properties(entity.label)
     for key, value in sorted(entity.properties.items()):
         if key == "sources":  # ids of Documents: their IRIs
@@ -124,22 +125,48 @@ def _relation_quads(
     relation: Relation, schema: Schema, names: Names, predicates: dict[str, Predicate]
 ) -> Iterator[Quad]:
     props = relation.properties
-    graph = names.graph(props["source"])
+    graph = _graph(names, props["source"])
     start, end = names.entity(relation.start), names.entity(relation.end)
-    predicate = names.relation(relation.type)
+    predicate = _relation(names, relation.type)
     yield start, predicate, end, graph
     statement = names.statement(relation.start, relation.type, relation.end)
     yield statement, RDF.type, RDF.Statement, graph
     yield statement, RDF.subject, start, graph
     yield statement, RDF.predicate, predicate, graph
     yield statement, RDF.object, end, graph
-    yield statement, predicates["source"].iri, names.entity(props["source"]), graph
+    yield statement, predicates["source"].iri, _document(names, props["source"]), graph
     specs = schema.relationship_properties(relation.type)
     for key, value in sorted(props.items()):
         if key == "source":
             continue
         for pred, literal in property_literals(predicates[key], specs[key], value):
             yield statement, pred, literal, graph
+
+
+# The IRIs every entity or relation repeats, minted once (an export writes millions of them).
+@lru_cache(maxsize=1024)
+def _class(names: Names, label: str) -> URIRef:
+    return names.cls(label)
+
+
+@lru_cache(maxsize=16)
+def _dataset(names: Names) -> URIRef:
+    return names.dataset()
+
+
+@lru_cache(maxsize=1024)
+def _relation(names: Names, rel_type: str) -> URIRef:
+    return names.relation(rel_type)
+
+
+@lru_cache(maxsize=4096)
+def _graph(names: Names, source: str) -> URIRef:
+    return names.graph(source)
+
+
+@lru_cache(maxsize=4096)
+def _document(names: Names, source: str) -> URIRef:
+    return names.entity(source)
 
 
 def property_literals(

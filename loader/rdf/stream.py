@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO, Any
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from loader.model.outputs import write_all
 
 Quad = tuple[URIRef, URIRef, Any, URIRef | None]
 
 BATCH = 1 << 18
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _MAX_CACHED = 10_000  # predicates and graph names: few, each written many times
 
 
@@ -35,7 +36,7 @@ def stream_quads(quads: Iterable[Quad], out: IO[bytes], fmt: str) -> int:
         if s is not last_subject:
             last_subject, subject_text = s, s.n3()
         predicate = terms.get(p) or _remember(terms, p)
-        triple = f"{subject_text} {predicate} {o.n3()}"
+        triple = f"{subject_text} {predicate} {_object(o)}"
         if trig:
             if g != block:
                 if block is not None:
@@ -59,6 +60,21 @@ def stream_quads(quads: Iterable[Quad], out: IO[bytes], fmt: str) -> int:
     if lines:
         write_all(out, "".join(lines).encode("utf-8"))
     return count
+
+
+def _object(term: Any) -> str:
+    """A literal in the N-Triples form (one line: rdflib's `n3()` writes a literal with a line
+    break as a long `\"\"\"` string, which N-Triples does not have). The IRIs are the export's
+    own, minted from the checked base and ids, so they are written without a second check."""
+    kind = type(term)
+    if kind is URIRef:
+        return f"<{term}>"
+    if kind is not Literal:
+        return str(term.n3())
+    text = '"' + str(term).translate(_ESCAPES) + '"'
+    if term.language:
+        return f"{text}@{term.language}"
+    return f"{text}^^<{term.datatype}>" if term.datatype is not None else text
 
 
 def _remember(terms: dict[URIRef, str], term: URIRef) -> str:

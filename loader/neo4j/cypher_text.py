@@ -248,7 +248,10 @@ def count_nodes_of(base: str, leave_out: str | None = None) -> str:
     total = f"MATCH (n:{quoted(base)}) WITH count(n) AS total "
     if not leave_out:
         return total + "RETURN total AS n"
-    return total + f"MATCH (d:{quoted(leave_out)}) RETURN total - count(d) AS n"
+    return total + (
+        f"MATCH (d:{quoted(leave_out)}) WITH total, count(d) AS left_out "
+        "RETURN total - left_out AS n"
+    )
 
 
 def entity_page(base: str, leave_out: str | None = None) -> str:

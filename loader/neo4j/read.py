@@ -17,14 +17,16 @@ from loader.neo4j.target import Target
 MAX_NODES = 50_000
 
 
-def read_dataset(settings: Target, schema: Schema, limit: int = MAX_NODES) -> Dataset:
-    """The curated graph (no divisions) as a dataset; more than `limit` nodes is refused."""
+def read_dataset(settings: Target, schema: Schema, limit: int | None = None) -> Dataset:
+    """The curated graph (no divisions) as a dataset; more than `limit` nodes (`MAX_NODES`
+    unless given) is refused."""
+    limit = MAX_NODES if limit is None else limit
     pages = GraphPages(settings, schema, curated_only=True)
     size = pages.count()
     if size > limit:
         raise UsageError(
-            f"the curated graph in Neo4j has {size} nodes, more than the {limit} "
-            "this command reads into memory"
+            f"the curated graph in Neo4j has {size} nodes, more than the {limit} this command "
+            "reads into memory; kg export rdf --from neo4j (N-Triples, N-Quads, TriG) streams it"
         )
     dataset = Dataset("neo4j", "0")
     for entity in pages.entities():

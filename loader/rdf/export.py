@@ -40,6 +40,9 @@ FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graph
 }
 STREAMED = ("n-triples", "n-quads", "trig")
 IN_MEMORY_NODES = 50_000  # the other formats are built in memory: larger graphs are refused
+# Terms written for every entity or relation, looked up once (a namespace lookup is slow).
+_TYPE, _STATEMENT, _MEMBER_OF = RDF.type, RDF.Statement, PROV.wasMemberOf
+_SUBJECT, _PREDICATE, _OBJECT = RDF.subject, RDF.predicate, RDF.object
 ALIASES = {  # short and rdflib-style names -> the --format name
     "ttl": "turtle",
     "jsonld": "json-ld",
@@ -109,8 +112,8 @@ def _entity_quads(
     entity: Entity, schema: Schema, names: Names, predicates: dict[str, Predicate]
 ) -> Iterator[Quad]:
     iri = names.entity(entity.id)
-    yield iri, RDF.type, _class(names, entity.label), None
-    yield iri, PROV.wasMemberOf, _dataset(names), None
+    yield iri, _TYPE, _class(names, entity.label), None
+    yield iri, _MEMBER_OF, _dataset(names), None
     specs = schema.node_properties(entity.label)
     for key, value in sorted(entity.properties.items()):
         if key == "sources":  # ids of Documents: their IRIs
@@ -130,10 +133,10 @@ def _relation_quads(
     predicate = _relation(names, relation.type)
     yield start, predicate, end, graph
     statement = names.statement(relation.start, relation.type, relation.end)
-    yield statement, RDF.type, RDF.Statement, graph
-    yield statement, RDF.subject, start, graph
-    yield statement, RDF.predicate, predicate, graph
-    yield statement, RDF.object, end, graph
+    yield statement, _TYPE, _STATEMENT, graph
+    yield statement, _SUBJECT, start, graph
+    yield statement, _PREDICATE, predicate, graph
+    yield statement, _OBJECT, end, graph
     yield statement, predicates["source"].iri, _document(names, props["source"]), graph
     specs = schema.relationship_properties(relation.type)
     for key, value in sorted(props.items()):
@@ -180,8 +183,9 @@ def property_literals(
 
 
 def _literal(kind: str, item: Any, language: str | None) -> Literal:
+    # A string needs no normalising (rdflib's default would try every Python type on it).
     if language:
-        return Literal(item, lang=language)
+        return Literal(item, lang=language, normalize=False)
     if kind == "decimal":
         text = format(item, "f").rstrip("0").rstrip(".") if isinstance(item, float) else str(item)
         return Literal(text, datatype=XSD.decimal)
@@ -191,7 +195,7 @@ def _literal(kind: str, item: Any, language: str | None) -> Literal:
         return Literal("true" if item else "false", datatype=XSD.boolean)
     if kind == "date":
         return Literal(str(item), datatype=XSD.date)
-    return Literal(str(item))  # a simple literal is an xsd:string in RDF 1.1
+    return Literal(str(item), normalize=False)  # a simple literal is an xsd:string in RDF 1.1
 
 
 def rdf_format(name: str) -> str:

@@ -15,10 +15,11 @@ from rdflib.namespace import RDF, XSD
 from typer.testing import CliRunner
 
 from loader.cli.app import app
+from loader.jobs.export import neo4j_quads
 from loader.model.schema import load_schema
 from loader.neo4j.pages import GraphPages
 from loader.neo4j.target import Target
-from loader.rdf.export import Quad, graph_quads, write_export
+from loader.rdf.export import Quad, write_export
 from loader.rdf.vocab import Names
 
 SCHEMA = load_schema()
@@ -96,11 +97,7 @@ def test_export_from_neo4j_with_divisions(
     # Small pages (7 nodes) read the same graph as the default ones, and rdflib agrees.
     pages = GraphPages(neo4j_env, SCHEMA, page=7)
     names = Names()
-    paged = list(
-        graph_quads(
-            pages.entities(), pages.relations(), lambda: (pages.name, pages.version), SCHEMA, names
-        )
-    )
+    paged = list(neo4j_quads(pages, names, with_ontology=True))
     _same_graphs(trig, _rdflib_trig(paged))
     division = names.cls(SCHEMA.label_for("gazetteer"))
     assert len(set(trig.subjects(RDF.type, division))) == 258  # 金山区 and all above and below
@@ -127,9 +124,7 @@ def _export_peak(target: Target) -> tuple[int, int]:
             return len(data)  # type: ignore[arg-type]
 
     pages = GraphPages(target, SCHEMA, page=200)
-    quads = graph_quads(
-        pages.entities(), pages.relations(), lambda: (pages.name, pages.version), SCHEMA, Names()
-    )
+    quads = neo4j_quads(pages, Names(), with_ontology=False)
     tracemalloc.start()
     count = write_export(quads, "n-triples", Sink(), Names())  # type: ignore[arg-type]
     _current, peak = tracemalloc.get_traced_memory()

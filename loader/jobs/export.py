@@ -25,10 +25,12 @@ from loader.rdf.export import (
     STREAMED,
     ExportResult,
     Quad,
+    dataset_meta_quads,
     dataset_quads,
     export_format,
     graph_quads,
     lexical_quads,
+    ontology_quads,
     write_export,
 )
 from loader.rdf.ontology import json_ld_context
@@ -58,9 +60,8 @@ def run_export(
     if source == "data":
         quads = dataset_quads(load_dataset(data, schema), schema, names, with_ontology)
     else:
-        quads = _neo4j_quads(
-            GraphPages(resolve_target(options, start=True), schema), fmt, names, with_ontology
-        )
+        pages = _fits(GraphPages(resolve_target(options, start=True), schema), fmt)
+        quads = neo4j_quads(pages, names, with_ontology)
     if with_mentions:
         quads = itertools.chain(quads, _source_mentions(data, schema, names))
     context = json_ld_context(schema, names)
@@ -73,8 +74,8 @@ def run_export(
     return ExportResult(fmt, count, str(output))
 
 
-def _neo4j_quads(pages: GraphPages, fmt: str, names: Names, with_ontology: bool) -> Iterator[Quad]:
-    """The quads of what Neo4j holds, read as they are written; checked before any is."""
+def _fits(pages: GraphPages, fmt: str) -> GraphPages:
+    """The reading, unless the format is built in memory and the graph is too large for it."""
     if fmt not in STREAMED:
         size = pages.count()
         if size > IN_MEMORY_NODES:
@@ -82,10 +83,16 @@ def _neo4j_quads(pages: GraphPages, fmt: str, names: Names, with_ontology: bool)
                 f"the graph in Neo4j has {size} nodes, too many for {fmt} (built in memory, "
                 f"at most {IN_MEMORY_NODES}); use a streamed format: {', '.join(STREAMED)}"
             )
-    stamp = lambda: (pages.name, pages.version)  # noqa: E731 (known once the nodes are read)
-    return graph_quads(
-        pages.entities(), pages.relations(), stamp, pages.schema, names, with_ontology
-    )
+    return pages
+
+
+def neo4j_quads(pages: GraphPages, names: Names, with_ontology: bool) -> Iterator[Quad]:
+    """The quads of what Neo4j holds, written as they are read. The dataset's own three come
+    last: its name is known once the nodes are read."""
+    if with_ontology:
+        yield from ontology_quads(pages.schema, names)
+    yield from graph_quads(pages.entities(), pages.relations(), pages.schema, names)
+    yield from dataset_meta_quads(names, pages.name, pages.version)
 
 
 def _source_mentions(data: Path | None, schema: Schema, names: Names) -> Iterator[Quad]:

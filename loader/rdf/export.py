@@ -8,7 +8,7 @@ the named graph of its source document. N-Triples, N-Quads and TriG are streamed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,40 +72,40 @@ class ExportResult:
 def dataset_quads(
     dataset: Dataset, schema: Schema, names: Names, with_ontology: bool = True
 ) -> Iterator[Quad]:
-    """Every quad of the export, in a stable order."""
-    return graph_quads(
+    """Every quad of the export, in a stable order: the ontology, the dataset's own three,
+    then the entities and relations."""
+    if with_ontology:
+        yield from ontology_quads(schema, names)
+    yield from dataset_meta_quads(names, dataset.name, dataset.version)
+    yield from graph_quads(
         sorted(dataset.entities.values(), key=lambda e: e.id),
         sorted(dataset.relations, key=lambda r: r.key),
-        lambda: (dataset.name, dataset.version),
         schema,
         names,
-        with_ontology,
     )
 
 
+def ontology_quads(schema: Schema, names: Names) -> Iterator[Quad]:
+    for s, p, o in ontology_triples(schema, names):
+        yield s, p, o, None
+
+
+def dataset_meta_quads(names: Names, name: str, version: str) -> Iterator[Quad]:
+    meta = names.dataset()
+    yield meta, RDF.type, PROV.Collection, None
+    yield meta, DCTERMS.title, Literal(name), None
+    yield meta, OWL.versionInfo, Literal(version), None
+
+
 def graph_quads(
-    entities: Iterable[Entity],
-    relations: Iterable[Relation],
-    stamp: Callable[[], tuple[str, str]],
-    schema: Schema,
-    names: Names,
-    with_ontology: bool = True,
+    entities: Iterable[Entity], relations: Iterable[Relation], schema: Schema, names: Names
 ) -> Iterator[Quad]:
-    """The quads of entities and relations as they come (a page at a time from Neo4j); the
-    dataset's name and version (`stamp`) are asked for last, once everything was read."""
-    if with_ontology:
-        for s, p, o in ontology_triples(schema, names):
-            yield s, p, o, None
+    """The quads of entities and relations as they come (a page at a time from Neo4j)."""
     predicates = property_predicates(schema, names)
     for entity in entities:
         yield from _entity_quads(entity, schema, names, predicates)
     for relation in relations:
         yield from _relation_quads(relation, schema, names, predicates)
-    name, version = stamp()
-    meta = names.dataset()
-    yield meta, RDF.type, PROV.Collection, None
-    yield meta, DCTERMS.title, Literal(name), None
-    yield meta, OWL.versionInfo, Literal(version), None
 
 
 def _entity_quads(

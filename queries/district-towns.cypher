@@ -5,6 +5,7 @@
 // @param district: official code of the county-level division
 // :param district => "310116"
 MATCH (d:Division {code: $district})<-[:LOCATED_IN]-(t:Division)
+USING INDEX SEEK d:Division(code)
 WHERE t.level = 'town'
 RETURN d.name AS district, t.code AS code, t.name AS town,
        COUNT { (t)<-[:LOCATED_IN]-(:Division) } AS villages

@@ -5,6 +5,7 @@
 // @param prefix: the leading digits of the official codes
 // :param prefix => "31"
 MATCH (d:Division)
+USING INDEX SEEK d:Division(code)
 WHERE d.code STARTS WITH $prefix
 WITH d.level AS level, count(*) AS divisions, min(size(d.code)) AS digits
 RETURN level, divisions

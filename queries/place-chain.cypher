@@ -5,6 +5,7 @@
 // @param place: id of a curated place that carries a division code
 // :param place => "fengjing"
 MATCH (p:Entity {id: $place})-[:SAME_AS]->(own:Division)
+USING INDEX SEEK p:Entity(id)
 MATCH chain = (own)-[:LOCATED_IN*0..4]->(top:Division)
 WHERE top.level = 'province'
 UNWIND range(0, length(chain)) AS step

@@ -1,10 +1,12 @@
 """The graph read out of Neo4j page by page, for exports and analysis of any size.
 
 Keyset paging on the id index (`WHERE n.id > $after ORDER BY n.id LIMIT $page`): entities in
-id order, then the relationships that leave each page of start nodes. Nothing but one page is
-held, so memory stays flat. Only what the schema can describe comes back (a node with exactly
-one schema label and an id; a relationship of a schema type with its source); the loader's
-bookkeeping properties are dropped and Neo4j dates become ISO text again.
+id order, then the relationships that leave each page of start nodes, a page per round trip
+(one record: a record per row costs the driver more than the server's work). Nothing but the
+page in hand and the next one is held, so memory stays flat. Only what the schema can describe
+comes back (a node with exactly one schema label and an id; a relationship of a schema type
+with its source); the loader's bookkeeping properties are dropped and Neo4j dates become ISO
+text again.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from loader.neo4j.target import Target, masked_uri
 
 log = logging.getLogger(__name__)
 
-PAGE = 5_000  # nodes per round trip; a page's rows are all that is held at a time
+PAGE = 5_000  # nodes per round trip
 MAX_PAGE = 50_000
 
 

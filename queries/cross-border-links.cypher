@@ -1,6 +1,7 @@
 // Cross-border Shanghai–Zhejiang links
 // Connections whose two ends lie on different sides of the Shanghai–Zhejiang border (an end
 // counts as the province it is located in, at any depth), with the travel times where known.
+// @scope curated
 // @param left: id of the first province
 // :param left => "shanghai"
 // @param right: id of the second province

@@ -1,5 +1,6 @@
 // What a district aims for: targets, positionings and the plans it follows
 // Everything a district targets or adopts, grouped by kind, with the sentence behind each.
+// @scope curated
 // @param district: id of the district
 // :param district => "jinshan"
 MATCH (d:County {id: $district})-[r:TARGETS|ADOPTS]->(s:Strategy)

@@ -1,10 +1,12 @@
 // Hubs by degree
 // The most connected entities: how many relationships each has to other entities, in and out
-// (sentences that mention them are not counted).
+// (sentences that mention them are not counted). The divisions of the gazetteer are left out.
+// @scope curated
 // @param limit: how many entities
 // :param limit => 10
-MATCH (n:Entity)
-WITH n, COUNT { (n)-->(:Entity) } AS outgoing, COUNT { (n)<--(:Entity) } AS incoming
+MATCH (n:Entity) WHERE NOT n:Division
+WITH n, COUNT { (n)-->(m:Entity) WHERE NOT m:Division } AS outgoing,
+     COUNT { (n)<--(m:Entity) WHERE NOT m:Division } AS incoming
 RETURN n.name AS name, [l IN labels(n) WHERE l <> 'Entity'][0] AS kind,
        outgoing + incoming AS degree, outgoing, incoming
 ORDER BY degree DESC, name

@@ -1,6 +1,7 @@
 // Layout graph: the five pillars and what they reach
 // The layout, its five pillars and everything one step from a pillar, as a graph for Neo4j
 // Browser (drawn with queries/jinshan.grass).
+// @scope curated
 // @param layout: id of the layout (a Strategy)
 // :param layout => "layout-five-pillars"
 MATCH (layout:Strategy {id: $layout})<-[pillar_of:PILLAR_OF]-(p:Pillar)

@@ -1,6 +1,7 @@
 // Layout overview: the five pillars of 一谷一城一区一带一中心
 // The five pillars of Jinshan's layout, in the article's order, with the industries each focuses
 // on, what each relies on or is built on, and what each plans or aims for.
+// @scope curated
 // @param layout: id of the layout (a Strategy)
 // :param layout => "layout-five-pillars"
 MATCH (layout:Strategy {id: $layout})<-[:PILLAR_OF]-(p:Pillar)

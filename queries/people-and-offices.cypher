@@ -1,5 +1,6 @@
 // People and their offices
 // Who holds which office where, and what they are quoted on.
+// @scope curated
 MATCH (p:Person)-[h:HOLDS_OFFICE_IN]->(o:Organization)
 OPTIONAL MATCH (s:Strategy)-[:STATED_BY]->(p)
 OPTIONAL MATCH (o)-[:GOVERNS]->(place)

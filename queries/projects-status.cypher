@@ -1,6 +1,7 @@
 // Projects with their status and dates
 // Projects and parks of a district (located there, linked, planned by it or by a pillar, or
 // signed or opened at an event involving it), with status and the dated events about them.
+// @scope curated
 // @param district: id of the district
 // :param district => "jinshan"
 MATCH (d:County {id: $district})

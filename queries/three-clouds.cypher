@@ -1,6 +1,7 @@
 // The “三朵云”: Jinshan's three cloud projects
 // The members of the “三朵云” programme, with their kind, status, where they are, what they
 // focus on, and whether the name is confirmed.
+// @scope curated
 // @param programme: id of the programme
 // :param programme => "three-clouds"
 MATCH (s:Strategy {id: $programme})<-[:PART_OF]-(m)

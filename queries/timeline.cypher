@@ -1,5 +1,6 @@
 // Timeline of events
 // Dated events in order, with what each opened, signed or discussed and who or where it involved.
+// @scope curated
 // @param from: first day (ISO date)
 // :param from => "2020-01-01"
 // @param to: last day (ISO date)

@@ -1,6 +1,7 @@
 // Transport network around 金山区
 // Roads and railways in or planned by a district, and everything they connect to or relieve,
 // with lengths and status.
+// @scope curated
 // @param district: id of the district
 // :param district => "jinshan"
 MATCH (d:County {id: $district})

@@ -1,6 +1,7 @@
 // Who focuses on an industry
 // Every entity that focuses on an industry, found by its id, Chinese name or any alias (also a
 // spun one), with the role and the sentence that says so.
+// @scope curated
 // @param industry: id, name or alias of an industry
 // :param industry => "生物医药"
 MATCH (i:Industry)

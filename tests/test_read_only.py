@@ -84,6 +84,7 @@ def test_a_saved_query_that_reads_a_file_is_refused(
     folder.mkdir()
     (folder / "leak.cypher").write_text(
         "// Leak: reads the server's password file\n"
+        "// @scope curated\n"
         f"LOAD CSV FROM 'file://{managed_server.password_file}' AS l RETURN l\n",
         "utf-8",
     )

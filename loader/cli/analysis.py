@@ -47,7 +47,10 @@ def analyze(
     ] = False,
     data: DataOpt = None,
 ) -> None:
-    """Degree, PageRank, betweenness, communities, cut points and a health report (networkx)."""
+    """Degree, PageRank, betweenness, communities, cut points and a health report (networkx).
+
+    With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
+    """
     with failures():
         result = run_analyze(conn, source, data, write_back)
     analysis = result.analysis
@@ -87,7 +90,10 @@ def path(
     limit: Annotated[int, typer.Option("--limit", help="At most this many paths.", min=1)] = 5,
     data: DataOpt = None,
 ) -> None:
-    """Shortest paths between two entities, with relationship types and citing sentences."""
+    """Shortest paths between two entities, with relationship types and citing sentences.
+
+    With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
+    """
     with failures():
         paths = run_path(conn, a, b, source, data, limit)
     rows = [
@@ -113,7 +119,10 @@ def viz(
     source: SourceOpt = None,
     data: DataOpt = None,
 ) -> None:
-    """Draw the graph: interactive self-contained HTML, or a PNG/SVG with CJK labels."""
+    """Draw the graph: interactive self-contained HTML, or a PNG/SVG with CJK labels.
+
+    With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
+    """
     with failures():
         written = run_viz(conn, output, source, data)
     note(f"wrote {written}")

@@ -28,7 +28,8 @@ NameArg = Annotated[str, typer.Argument(help="Query name.")]
 
 @app.command("list")
 def list_(fmt: FormatOpt = Format.table, queries: QueriesOpt = None) -> None:
-    """List the saved queries with their titles and parameters."""
+    """List the saved queries with their titles, scopes (curated, gazetteer or both) and
+    parameters."""
     with failures():
         saved = list_queries(queries)
     if fmt is Format.json:
@@ -38,11 +39,12 @@ def list_(fmt: FormatOpt = Format.table, queries: QueriesOpt = None) -> None:
         {
             "name": q.name,
             "title": q.title,
+            "scope": q.scope,
             "parameters": ", ".join(f"{p.name}={p.example}" for p in q.parameters.values()),
         }
         for q in saved
     ]
-    emit_rows(["name", "title", "parameters"], rows, fmt)
+    emit_rows(["name", "title", "scope", "parameters"], rows, fmt)
 
 
 @app.command("show")

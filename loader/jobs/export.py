@@ -1,4 +1,9 @@
-"""RDF out: the curated data (no server needed) or what Neo4j holds, in one format."""
+"""RDF out: the curated data (no server needed) or what Neo4j holds, in one format.
+
+From Neo4j the graph is read a page at a time and written as it is read; a format rdflib
+builds in memory (Turtle, JSON-LD, RDF/XML) is refused for a graph of more than
+`IN_MEMORY_NODES` nodes, before anything is read or written.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from loader.jobs.graph import choose_source, read_graph
+from loader.jobs.graph import choose_source
+from loader.model.errors import UsageError
 from loader.model.outputs import atomic_output, check_output
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
+from loader.neo4j.connect import resolve_target
+from loader.neo4j.pages import GraphPages
 from loader.neo4j.target import ConnectionOptions
 from loader.rdf.export import (
+    IN_MEMORY_NODES,
+    STREAMED,
     ExportResult,
     Quad,
+    dataset_meta_quads,
     dataset_quads,
     export_format,
+    graph_quads,
     lexical_quads,
+    ontology_quads,
     write_export,
 )
 from loader.rdf.ontology import json_ld_context
@@ -44,8 +57,11 @@ def run_export(
     names = Names.configured(base)
     schema = load_schema()
     source = choose_source(source, data, options, data_used=with_mentions)  # --data: mentions
-    dataset = read_graph(source, data if source == "data" else None, schema, options)
-    quads = dataset_quads(dataset, schema, names, with_ontology)
+    if source == "data":
+        quads = dataset_quads(load_dataset(data, schema), schema, names, with_ontology)
+    else:
+        pages = _fits(GraphPages(resolve_target(options, start=True), schema), fmt)
+        quads = neo4j_quads(pages, names, with_ontology)
     if with_mentions:
         quads = itertools.chain(quads, _source_mentions(data, schema, names))
     context = json_ld_context(schema, names)
@@ -56,6 +72,27 @@ def run_export(
     with atomic_output(output) as handle:  # a failed export leaves no half-written file
         count = write_export(quads, fmt, handle, names, context)
     return ExportResult(fmt, count, str(output))
+
+
+def _fits(pages: GraphPages, fmt: str) -> GraphPages:
+    """The reading, unless the format is built in memory and the graph is too large for it."""
+    if fmt not in STREAMED:
+        size = pages.count()
+        if size > IN_MEMORY_NODES:
+            raise UsageError(
+                f"the graph in Neo4j has {size} nodes, too many for {fmt} (built in memory, "
+                f"at most {IN_MEMORY_NODES}); use a streamed format: {', '.join(STREAMED)}"
+            )
+    return pages
+
+
+def neo4j_quads(pages: GraphPages, names: Names, with_ontology: bool) -> Iterator[Quad]:
+    """The quads of what Neo4j holds, written as they are read. The dataset's own three come
+    last: its name is known once the nodes are read."""
+    if with_ontology:
+        yield from ontology_quads(pages.schema, names)
+    yield from graph_quads(pages.entities(), pages.relations(), pages.schema, names)
+    yield from dataset_meta_quads(names, pages.name, pages.version)
 
 
 def _source_mentions(data: Path | None, schema: Schema, names: Names) -> Iterator[Quad]:

@@ -264,3 +264,46 @@ TAKE_LEASE = (
 )
 RELEASE_LEASE = "MATCH (l:KgLease {dataset: $dataset, run: $run}) DELETE l"
 BREAK_LEASE = "MATCH (l:KgLease {dataset: $dataset}) DELETE l"
+
+
+# Reading the graph back in pages (keyset paging on the id index: memory stays flat however
+# large the graph). `$labels` are the schema's labels: a node is read when exactly one of its
+# labels is; `$types` the schema's relationship types. `leave_out` is a label left out of the
+# read (the gazetteer, when only the curated graph is wanted).
+def _not_label(var: str, leave_out: str | None) -> str:
+    return f" AND NOT {var}:{quoted(leave_out)}" if leave_out else ""
+
+
+def count_nodes_of(base: str, leave_out: str | None = None) -> str:
+    """Nodes of the base label, less those of `leave_out` (both from the count store; the
+    loader gives every node the base label)."""
+    total = f"MATCH (n:{quoted(base)}) WITH count(n) AS total "
+    if not leave_out:
+        return total + "RETURN total AS n"
+    return total + (
+        f"MATCH (d:{quoted(leave_out)}) WITH total, count(d) AS left_out "
+        "RETURN total - left_out AS n"
+    )
+
+
+def entity_page(base: str, leave_out: str | None = None) -> str:
+    """One page of nodes as one record (a record per node costs the driver far more)."""
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.id > $after{_not_label('n', leave_out)} "
+        "WITH n ORDER BY n.id LIMIT $page "
+        "RETURN max(n.id) AS last, collect([n.id, labels(n), properties(n)]) AS rows"
+    )
+
+
+def relation_page(base: str, leave_out: str | None = None) -> str:
+    """The relationships leaving one page of start nodes (paged by the start node's id), as
+    one record; `last` is the page's last start node, null past the end."""
+    return (
+        f"MATCH (a:{quoted(base)}) WHERE a.id > $after{_not_label('a', leave_out)} "
+        "AND size([l IN labels(a) WHERE l IN $labels]) = 1 "
+        "WITH a ORDER BY a.id LIMIT $page "
+        f"OPTIONAL MATCH (a)-[r]->(b:{quoted(base)}) WHERE type(r) IN $types AND b.id IS NOT NULL "
+        f"AND size([l IN labels(b) WHERE l IN $labels]) = 1{_not_label('b', leave_out)} "
+        "RETURN max(a.id) AS last, collect(CASE WHEN r IS NOT NULL "
+        "THEN [a.id, type(r), b.id, properties(r)] END) AS rows"
+    )

@@ -1,70 +1,36 @@
-"""Reading the graph back out of Neo4j into the in-memory model (for `--from neo4j`).
+"""The curated graph read back out of Neo4j into the in-memory model (analysis, paths, pictures).
 
-Only what the schema can describe comes back: nodes with the base label and a schema label,
-relationships of schema types that carry their provenance. The loader's bookkeeping
-properties are dropped and Neo4j dates become ISO text again.
+Scoped to the curated graph: the gazetteer (the divisions `kg divisions import` loads) is left
+out, and so are the identity links to it. Bounded: a graph of more than `MAX_NODES` nodes is
+refused before anything is read, since the whole of it is held in memory. Read in pages
+(`pages.GraphPages`), with the same rules for what the schema can describe.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
-from loader.model.dataset import Dataset, Entity, Location, Relation
+from loader.model.dataset import Dataset
+from loader.model.errors import UsageError
 from loader.model.schema import Schema
-from loader.neo4j.cypher_text import (
-    BOOKKEEPING,
-    DATASET_PROP,
-    VERSION_PROP,
-    read_entities,
-    read_relations,
-)
-from loader.neo4j.driver import open_driver
-from loader.neo4j.sync_plan import comparable
-from loader.neo4j.target import Target, masked_uri
+from loader.neo4j.pages import GraphPages
+from loader.neo4j.target import Target
 
-log = logging.getLogger(__name__)
+MAX_NODES = 50_000
 
 
-def read_dataset(settings: Target, schema: Schema) -> Dataset:
-    from neo4j import RoutingControl
-
-    where = Location(masked_uri(settings.uri), 0)
-    with open_driver(settings) as driver:
-        nodes, _, _ = driver.execute_query(
-            read_entities(schema.base_label),
-            database_=settings.database,
-            routing_=RoutingControl.READ,
-        )
-        rels, _, _ = driver.execute_query(
-            read_relations(schema.base_label),
-            database_=settings.database,
-            routing_=RoutingControl.READ,
+def read_dataset(settings: Target, schema: Schema, limit: int | None = None) -> Dataset:
+    """The curated graph (no divisions) as a dataset; more than `limit` nodes (`MAX_NODES`
+    unless given) is refused."""
+    limit = MAX_NODES if limit is None else limit
+    pages = GraphPages(settings, schema, curated_only=True)
+    size = pages.count()
+    if size > limit:
+        raise UsageError(
+            f"the curated graph in Neo4j has {size} nodes, more than the {limit} this command "
+            "reads into memory; kg export rdf --from neo4j (N-Triples, N-Quads, TriG) streams it"
         )
     dataset = Dataset("neo4j", "0")
-    skipped = 0
-    for record in nodes:
-        labels = [name for name in record["labels"] if name in schema.labels]
-        props: dict[str, Any] = dict(record["props"])
-        if len(labels) != 1 or "id" not in props:
-            skipped += 1
-            continue
-        dataset.name = str(props.get(DATASET_PROP, dataset.name))
-        dataset.version = str(props.get(VERSION_PROP, dataset.version))
-        clean = {k: v for k, v in comparable(props).items() if k not in BOOKKEEPING}
-        dataset.entities[str(props["id"])] = Entity(str(props["id"]), labels[0], clean, where)
-    for record in rels:
-        props = {k: v for k, v in comparable(dict(record["props"])).items() if k not in BOOKKEEPING}
-        start, rel_type, end = record["start"], record["type"], record["end"]
-        if (
-            rel_type not in schema.relationships
-            or "source" not in props
-            or start not in dataset.entities
-            or end not in dataset.entities
-        ):
-            skipped += 1
-            continue
-        dataset.relations.append(Relation(start, rel_type, end, props, where))
-    if skipped:
-        log.warning("left out %d nodes or relationships the schema cannot describe", skipped)
+    for entity in pages.entities():
+        dataset.entities[entity.id] = entity
+    dataset.name, dataset.version = pages.name, pages.version
+    dataset.relations.extend(pages.relations())
     return dataset

@@ -1,9 +1,11 @@
 """Saved analysis queries: `queries/*.cypher`, each with a header Browser and the CLI both read.
 
-Header: `// Title` on the first line (Browser's favorite name), then description lines, then per
-parameter `// @param name: what it is` and `// :param name => <example>` (the example is JSON,
-which Browser's `:param` also reads, and is the default). Saved queries only read: they run in
-READ access mode, after an EXPLAIN has shown the server plans no write.
+Header: `// Title` on the first line (Browser's favorite name), then description lines, the
+query's scope `// @scope curated|gazetteer|both` (the curated graph, the divisions of the
+gazetteer, or both), then per parameter `// @param name: what it is` and
+`// :param name => <example>` (the example is JSON, which Browser's `:param` also reads, and is
+the default). Saved queries only read: they run in READ access mode, after an EXPLAIN has shown
+the server plans no write.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from loader.neo4j.target import Target
 
 _PARAM_DOC = re.compile(r"^@param\s+([A-Za-z_]\w*)\s*:\s*(.*)$")
 _PARAM_EXAMPLE = re.compile(r"^:param\s+([A-Za-z_]\w*)\s*=>\s*(.+)$")
+_SCOPE = re.compile(r"^@scope\b\s*(.*)$")
+SCOPES = ("curated", "gazetteer", "both")
 _PARAM_USE = re.compile(r"\$([A-Za-z_]\w*)")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
@@ -42,11 +46,13 @@ class SavedQuery:
     text: str
     path: Path
     ordered: bool = field(default=False)
+    scope: str = "curated"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "title": self.title,
+            "scope": self.scope,
             "description": self.description,
             "parameters": [
                 {"name": p.name, "example": p.example, "description": p.description}
@@ -73,11 +79,14 @@ def parse_query(path: Path) -> SavedQuery:
     description: list[str] = []
     docs: dict[str, str] = {}
     examples: dict[str, Any] = {}
+    scope: str | None = None
     for number, line in enumerate(lines[1:], start=2):
         if not line.startswith("//"):
             break
         body = line[2:].strip()
-        if doc := _PARAM_DOC.match(body):
+        if declared := _SCOPE.match(body):
+            scope = _scope(declared.group(1).strip(), scope, f"{path}:{number}")
+        elif doc := _PARAM_DOC.match(body):
             docs[doc.group(1)] = doc.group(2).strip()
         elif example := _PARAM_EXAMPLE.match(body):
             try:
@@ -91,10 +100,21 @@ def parse_query(path: Path) -> SavedQuery:
     used = set(_PARAM_USE.findall(_code(text)))
     for name in sorted(used - examples.keys()):
         raise ConfigError(f"{path}: ${name} is used but has no `// :param {name} => …` line")
+    if scope is None:
+        raise ConfigError(f"{path}: the header must declare `// @scope {'|'.join(SCOPES)}`")
     parameters = {name: Parameter(name, examples[name], docs.get(name, "")) for name in examples}
     return SavedQuery(
-        path.stem, title, " ".join(description), parameters, text, path, _ends_ordered(text)
+        path.stem, title, " ".join(description), parameters, text, path, _ends_ordered(text), scope
     )
+
+
+def _scope(value: str, earlier: str | None, where: str) -> str:
+    """What the query reads: the curated graph, the gazetteer's divisions, or both."""
+    if earlier is not None:
+        raise ConfigError(f"{where}: the scope is declared twice")
+    if value not in SCOPES:
+        raise ConfigError(f"{where}: @scope must be one of {', '.join(SCOPES)}, not {value[:40]!r}")
+    return value
 
 
 def _code(text: str) -> str:

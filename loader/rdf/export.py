@@ -2,14 +2,15 @@
 
 Entities and the ontology go in the default graph; each relation goes, with its citation (an
 `rdf:Statement` carrying the source document, the sentence and the relation's properties), in
-the named graph of its source document. N-Triples and N-Quads are streamed line by line, never
-held in memory; the other formats are built with rdflib's serializers.
+the named graph of its source document. N-Triples, N-Quads and TriG are streamed line by line
+(`stream`), never held in memory; the other formats are built with rdflib's serializers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,10 +24,11 @@ from loader.model.outputs import write_all
 from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
 from loader.rdf.ontology import bind_prefixes, ontology_triples
+from loader.rdf.stream import Quad, stream_quads
 from loader.rdf.vocab import Names, Predicate, property_predicates
 from loader.text.extract import Extraction
 
-Quad = tuple[URIRef, URIRef, Any, URIRef | None]
+__all__ = ["Quad"]
 
 FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graphs)
     "turtle": ("turtle", "ttl", False),
@@ -36,7 +38,11 @@ FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graph
     "trig": ("trig", "trig", True),
     "n-quads": ("nquads", "nq", True),
 }
-STREAMED = ("n-triples", "n-quads")
+STREAMED = ("n-triples", "n-quads", "trig")
+IN_MEMORY_NODES = 50_000  # the other formats are built in memory: larger graphs are refused
+# Terms written for every entity or relation, looked up once (a namespace lookup is slow).
+_TYPE, _STATEMENT, _MEMBER_OF = RDF.type, RDF.Statement, PROV.wasMemberOf
+_SUBJECT, _PREDICATE, _OBJECT = RDF.subject, RDF.predicate, RDF.object
 ALIASES = {  # short and rdflib-style names -> the --format name
     "ttl": "turtle",
     "jsonld": "json-ld",
@@ -66,18 +72,39 @@ class ExportResult:
 def dataset_quads(
     dataset: Dataset, schema: Schema, names: Names, with_ontology: bool = True
 ) -> Iterator[Quad]:
-    """Every quad of the export, in a stable order."""
+    """Every quad of the export, in a stable order: the ontology, the dataset's own three,
+    then the entities and relations."""
     if with_ontology:
-        for s, p, o in ontology_triples(schema, names):
-            yield s, p, o, None
+        yield from ontology_quads(schema, names)
+    yield from dataset_meta_quads(names, dataset.name, dataset.version)
+    yield from graph_quads(
+        sorted(dataset.entities.values(), key=lambda e: e.id),
+        sorted(dataset.relations, key=lambda r: r.key),
+        schema,
+        names,
+    )
+
+
+def ontology_quads(schema: Schema, names: Names) -> Iterator[Quad]:
+    for s, p, o in ontology_triples(schema, names):
+        yield s, p, o, None
+
+
+def dataset_meta_quads(names: Names, name: str, version: str) -> Iterator[Quad]:
     meta = names.dataset()
     yield meta, RDF.type, PROV.Collection, None
-    yield meta, DCTERMS.title, Literal(dataset.name), None
-    yield meta, OWL.versionInfo, Literal(dataset.version), None
+    yield meta, DCTERMS.title, Literal(name), None
+    yield meta, OWL.versionInfo, Literal(version), None
+
+
+def graph_quads(
+    entities: Iterable[Entity], relations: Iterable[Relation], schema: Schema, names: Names
+) -> Iterator[Quad]:
+    """The quads of entities and relations as they come (a page at a time from Neo4j)."""
     predicates = property_predicates(schema, names)
-    for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
+    for entity in entities:
         yield from _entity_quads(entity, schema, names, predicates)
-    for relation in sorted(dataset.relations, key=lambda r: r.key):
+    for relation in relations:
         yield from _relation_quads(relation, schema, names, predicates)
 
 
@@ -85,8 +112,8 @@ def _entity_quads(
     entity: Entity, schema: Schema, names: Names, predicates: dict[str, Predicate]
 ) -> Iterator[Quad]:
     iri = names.entity(entity.id)
-    yield iri, RDF.type, names.cls(entity.label), None
-    yield iri, PROV.wasMemberOf, names.dataset(), None
+    yield iri, _TYPE, _class(names, entity.label), None
+    yield iri, _MEMBER_OF, _dataset(names), None
     specs = schema.node_properties(entity.label)
     for key, value in sorted(entity.properties.items()):
         if key == "sources":  # ids of Documents: their IRIs
@@ -101,22 +128,48 @@ def _relation_quads(
     relation: Relation, schema: Schema, names: Names, predicates: dict[str, Predicate]
 ) -> Iterator[Quad]:
     props = relation.properties
-    graph = names.graph(props["source"])
+    graph = _graph(names, props["source"])
     start, end = names.entity(relation.start), names.entity(relation.end)
-    predicate = names.relation(relation.type)
+    predicate = _relation(names, relation.type)
     yield start, predicate, end, graph
     statement = names.statement(relation.start, relation.type, relation.end)
-    yield statement, RDF.type, RDF.Statement, graph
-    yield statement, RDF.subject, start, graph
-    yield statement, RDF.predicate, predicate, graph
-    yield statement, RDF.object, end, graph
-    yield statement, predicates["source"].iri, names.entity(props["source"]), graph
+    yield statement, _TYPE, _STATEMENT, graph
+    yield statement, _SUBJECT, start, graph
+    yield statement, _PREDICATE, predicate, graph
+    yield statement, _OBJECT, end, graph
+    yield statement, predicates["source"].iri, _document(names, props["source"]), graph
     specs = schema.relationship_properties(relation.type)
     for key, value in sorted(props.items()):
         if key == "source":
             continue
         for pred, literal in property_literals(predicates[key], specs[key], value):
             yield statement, pred, literal, graph
+
+
+# The IRIs every entity or relation repeats, minted once (an export writes millions of them).
+@lru_cache(maxsize=1024)
+def _class(names: Names, label: str) -> URIRef:
+    return names.cls(label)
+
+
+@lru_cache(maxsize=16)
+def _dataset(names: Names) -> URIRef:
+    return names.dataset()
+
+
+@lru_cache(maxsize=1024)
+def _relation(names: Names, rel_type: str) -> URIRef:
+    return names.relation(rel_type)
+
+
+@lru_cache(maxsize=4096)
+def _graph(names: Names, source: str) -> URIRef:
+    return names.graph(source)
+
+
+@lru_cache(maxsize=4096)
+def _document(names: Names, source: str) -> URIRef:
+    return names.entity(source)
 
 
 def property_literals(
@@ -130,8 +183,9 @@ def property_literals(
 
 
 def _literal(kind: str, item: Any, language: str | None) -> Literal:
+    # A string needs no normalising (rdflib's default would try every Python type on it).
     if language:
-        return Literal(item, lang=language)
+        return Literal(item, lang=language, normalize=False)
     if kind == "decimal":
         text = format(item, "f").rstrip("0").rstrip(".") if isinstance(item, float) else str(item)
         return Literal(text, datatype=XSD.decimal)
@@ -141,7 +195,7 @@ def _literal(kind: str, item: Any, language: str | None) -> Literal:
         return Literal("true" if item else "false", datatype=XSD.boolean)
     if kind == "date":
         return Literal(str(item), datatype=XSD.date)
-    return Literal(str(item))  # a simple literal is an xsd:string in RDF 1.1
+    return Literal(str(item), normalize=False)  # a simple literal is an xsd:string in RDF 1.1
 
 
 def rdf_format(name: str) -> str:
@@ -184,7 +238,7 @@ def write_export(
     """Serialise to `out`; returns the number of triples (or quads) written."""
     fmt = rdf_format(fmt)
     if fmt in STREAMED:
-        return _stream(quads, out, with_graph=fmt == "n-quads")
+        return stream_quads(quads, out, fmt)
     serializer, _ext, keeps_graphs = FORMATS[fmt]
     store: Graph
     if keeps_graphs:
@@ -206,19 +260,6 @@ def write_export(
         kwargs["context"] = context["@context"] if context else {}
         kwargs["auto_compact"] = True
     write_all(out, store.serialize(format=serializer, encoding="utf-8", **kwargs))
-    return count
-
-
-def _stream(quads: Iterator[Quad], out: IO[bytes], with_graph: bool) -> int:
-    """One line per quad as it comes: memory stays flat however large the graph (no triple is
-    generated twice, so N-Triples needs no de-duplication)."""
-    count = 0
-    for s, p, o, g in quads:
-        line = f"{s.n3()} {p.n3()} {o.n3()}"
-        if with_graph and g is not None:
-            line += f" {g.n3()}"
-        write_all(out, (line + " .\n").encode("utf-8"))
-        count += 1
     return count
 
 

@@ -164,14 +164,21 @@ def chunks(
 
 
 def import_rows(
-    schema: Schema, tarball: Path, levels: list[str], within: list[str] | None = None
+    schema: Schema,
+    tarball: Path,
+    levels: list[str],
+    within: list[str] | None = None,
+    lines: dict[str, str] | None = None,
 ) -> Iterator[Rows]:
     """The divisions as neo4j-admin import rows, streamed from the tarball's CSV rows with no
-    dataset in between: the nodes and relationships `chunks` holds, cell for cell."""
+    dataset in between: the nodes and relationships `chunks` holds, cell for cell. As in
+    `chunks`, the CSV rows of the codes in `lines` are filled in (the SAME_AS citations)."""
     order = list(LEVELS)
     division, located_in = schema.label_for("gazetteer"), schema.type_for("containment")
     node_columns, rel_columns = ("name", "code", "level"), ("source", "sentence")
     for level, rows in _batches(tarball, levels, within):
+        if lines:
+            lines.update((code, line) for code, _n, _p, line in rows if code in lines)
         parent_level = order[order.index(level) - 1] if level != order[0] else None
         nodes = [_node(division, code, name, level) for code, name, _parent, _line in rows]
         if nodes:

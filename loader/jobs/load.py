@@ -105,12 +105,16 @@ def _bulk(
     divisions go from the tarball's rows to the importer's files with no dataset between."""
     sources: list[Iterable[Rows]] = [dataset_rows(curated, schema)]
     name, version = curated.name, curated.version
+    # The curated places' codes: their divisions' CSV rows cite the SAME_AS links made after.
+    lines = {
+        str(e.properties["code"]): "" for e in curated.entities.values() if "code" in e.properties
+    }
     if how.with_divisions:
         tarball = divisions.fetch(how.divisions_from)
-        sources.append(divisions.import_rows(schema, tarball, list(divisions.LEVELS)))
+        sources.append(divisions.import_rows(schema, tarball, list(divisions.LEVELS), None, lines))
         name, version = f"{name}+{divisions.DATASET}", f"{version}+{divisions.VERSION}"
     server = managed_server(options)
-    return bulk_load(
+    result = bulk_load(
         itertools.chain.from_iterable(sources),
         schema,
         server,
@@ -119,6 +123,10 @@ def _bulk(
         version,
         replace=how.wipe,
     )
+    found = {code: line for code, line in lines.items() if line}
+    if found:  # as `kg divisions import` does: curated places linked to their divisions
+        divisions.link_curated_places(resolve_target(options), schema, found)
+    return result
 
 
 def run_import(

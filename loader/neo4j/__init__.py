@@ -11,7 +11,8 @@
   plan, what the database holds of a chunk (digests compared on the server), chunks made ready
   ahead of their writes, the loop, its writes.
 - `bulk`: `kg load --bulk`, neo4j-admin import into an empty managed database.
-- `read`: the graph read back into the model (`--from neo4j`).
+- `pages`, `read`: the graph read back page by page (exports), and the curated graph into the
+  model (`--from neo4j` for analysis).
 - `cypher`, `saved_queries`: ad-hoc and saved queries, read-only unless asked.
 - `browser_style`: the Browser stylesheet derived from the schema.
 - `lexical_store`, `writeback`, `maintenance`: mentions, analysis scores, emptying a database.

@@ -7,6 +7,8 @@ The direction of imports (cli → jobs → areas → model) is checked by import
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import grimp
@@ -45,3 +47,15 @@ def test_every_area_is_a_package_with_a_map() -> None:
     for area in areas:
         doc = ast.get_docstring(ast.parse((PACKAGE / area / "__init__.py").read_text("utf-8")))
         assert doc and len(doc.splitlines()) >= 2, f"loader/{area}/__init__.py has no map"
+
+
+def test_the_cli_imports_its_jobs_only_when_a_command_runs() -> None:
+    """`kg --help` must stay quick: importing the CLI pulls in no RDF, graph or plotting library
+    (each command imports its job when it runs)."""
+    probe = (
+        "import sys, loader.cli.app; "
+        "heavy = ('rdflib', 'networkx', 'matplotlib', 'pyshacl'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -55,7 +55,7 @@ def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -
             name = f"{kind}-{len(files)}-{group}.csv"
             files[(kind, dataset, group)] = (
                 name,
-                [[*head, *(_column(p, specs[p]) for p in props), HASH_PROP, *STAMP]],
+                [[*head, *(_column(p, specs[p]) for p in props), f"{HASH_PROP}:long", *STAMP]],
                 props,
             )
         _name, out, props = files[(kind, dataset, group)]
@@ -64,8 +64,8 @@ def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -
     for chunk in itertools.chain.from_iterable(sources):
         tail = [chunk.name, chunk.version, run_id]
         loaded = wanted_rows(chunk, lambda _id: "")  # the ends' labels are not compared
-        marks = {n.id: n.props[HASH_PROP] for n in loaded.nodes}
-        links = {r.key: r.props[HASH_PROP] for r in loaded.relationships}
+        marks = {n.id: str(n.props[HASH_PROP]) for n in loaded.nodes}
+        links = {r.key: str(r.props[HASH_PROP]) for r in loaded.relationships}
         for entity in chunk.entities.values():
             out, props = rows("nodes", chunk.name, entity.label)
             labels = f"{schema.base_label}{ARRAY_DELIMITER}{entity.label}"

@@ -15,7 +15,6 @@ from loader.cli.options import (
     connection_options,
 )
 from loader.cli.render import Format, to_csv
-from loader.jobs.graph import run_analyze, run_path, run_viz
 from loader.neo4j.target import ConnectionOptions
 
 COLUMNS = ["name", "label", "degree", "pagerank", "betweenness", "community"]
@@ -51,6 +50,8 @@ def analyze(
 
     With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
     """
+    from loader.jobs.graph import run_analyze
+
     with failures():
         result = run_analyze(conn, source, data, write_back)
     analysis = result.analysis
@@ -94,6 +95,8 @@ def path(
 
     With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
     """
+    from loader.jobs.graph import run_path
+
     with failures():
         paths = run_path(conn, a, b, source, data, limit)
     rows = [
@@ -123,6 +126,8 @@ def viz(
 
     With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
     """
+    from loader.jobs.graph import run_viz
+
     with failures():
         written = run_viz(conn, output, source, data)
     note(f"wrote {written}")

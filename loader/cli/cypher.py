@@ -12,7 +12,6 @@ from loader.cli.common import emit_json, emit_rows, failures
 from loader.cli.options import FormatOpt, ParamOpt, connection_options
 from loader.cli.params import parse_params
 from loader.cli.render import Format
-from loader.jobs.queries import run_statements
 from loader.model.errors import ConfigError, UsageError
 from loader.model.readers import read_text
 from loader.neo4j.target import ConnectionOptions
@@ -33,6 +32,8 @@ def cypher(
 ) -> None:
     """Run ad-hoc Cypher (read-only unless --write), like cypher-shell; statements separated
     by `;` run in turn."""
+    from loader.jobs.queries import run_statements
+
     with failures():
         text = _query_text(query, file)
         params = parse_params(param or [])

@@ -18,7 +18,6 @@ from loader.cli.options import (
 )
 from loader.cli.render import Format
 from loader.cli.summaries import confirm_wipe, print_load, progress
-from loader.jobs.load import LoadOptions, check_load_options, run_load
 from loader.neo4j.target import ConnectionOptions
 
 PathArg = Annotated[
@@ -77,6 +76,8 @@ def load(
     break_lease: BreakLeaseOpt = False,
 ) -> None:
     """Validate, then load the curated graph into Neo4j: idempotent, batched, incremental."""
+    from loader.jobs.load import LoadOptions, check_load_options, run_load
+
     how = LoadOptions(
         batch_size,
         prune,

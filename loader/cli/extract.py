@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from loader.cli.common import emit_json, emit_rows, failures, note, say
 from loader.cli.options import FormatOpt, connection_options
 from loader.cli.render import Format
-from loader.jobs.extract import ExtractReport, run_extract
 from loader.neo4j.target import ConnectionOptions
+
+if TYPE_CHECKING:  # the jobs are imported by the commands that run them: `kg --help` stays quick
+    from loader.jobs.extract import ExtractReport
 
 MENTION_COLUMNS = ["sentence", "start", "end", "surface", "name", "id"]
 
@@ -30,6 +32,8 @@ def extract(
 ) -> None:
     """Sentences and mentions of known entities (robust to spun and Traditional text), and
     candidate new names for curation."""
+    from loader.jobs.extract import run_extract
+
     with failures():
         report = run_extract(conn, files, write, gold)
     if fmt is Format.json:

@@ -11,7 +11,6 @@ from loader.cli.common import emit_json, emit_rows, failures, write_out
 from loader.cli.options import FormatOpt, HomeOpt, ParamOpt, connection_options
 from loader.cli.params import parse_params
 from loader.cli.render import Format
-from loader.jobs.queries import browser_style_command, run_saved_query, saved_query_link
 from loader.neo4j.saved_queries import get_query, list_queries
 from loader.neo4j.target import ConnectionOptions
 
@@ -65,6 +64,8 @@ def run(
     queries: QueriesOpt = None,
 ) -> None:
     """Run a saved query read-only; parameters default to the examples in its header."""
+    from loader.jobs.queries import run_saved_query
+
     with failures():
         done = run_saved_query(conn, name, parse_params(param or []), queries)
     emit_rows(done.result.columns, done.result.rows, fmt, title=done.query.title)
@@ -81,6 +82,8 @@ def browser(
     home: HomeOpt = None,
 ) -> None:
     """Print a URL that opens Neo4j Browser with the saved query in its editor."""
+    from loader.jobs.queries import saved_query_link
+
     with failures():
         url = saved_query_link(ConnectionOptions(home=home), name, base_url, queries)
     write_out(url + "\n")
@@ -89,6 +92,8 @@ def browser(
 @app.command("style")
 def style() -> None:
     """Print the `:style` command that applies queries/jinshan.grass in Browser's editor."""
+    from loader.jobs.queries import browser_style_command
+
     with failures():
         command = browser_style_command()
     write_out(command)

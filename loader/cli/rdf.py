@@ -21,8 +21,6 @@ from loader.cli.options import (
 )
 from loader.cli.render import Format
 from loader.cli.summaries import confirm_wipe, print_load, progress
-from loader.jobs.export import run_export
-from loader.jobs.load import run_import
 from loader.neo4j.target import ConnectionOptions
 
 export_app = typer.Typer(help="Export the graph for sharing.", no_args_is_help=True)
@@ -60,6 +58,8 @@ def export_rdf(
     ] = False,
 ) -> None:
     """Export the graph as RDF (entities, ontology, and a citation for every relation)."""
+    from loader.jobs.export import run_export
+
     with failures(), to_stdout():
         result = run_export(
             conn,
@@ -96,6 +96,8 @@ def import_rdf(
     break_lease: BreakLeaseOpt = False,
 ) -> None:
     """Load an exported RDF file into Neo4j (checked against the schema first)."""
+    from loader.jobs.load import run_import
+
     if wipe and not yes:
         with failures():
             confirm_wipe()

@@ -11,7 +11,6 @@ from loader.cli.common import emit_rows, failures, say
 from loader.cli.options import connection_options
 from loader.cli.render import Format
 from loader.cli.summaries import print_load, progress
-from loader.jobs.main import run_main_job
 from loader.neo4j.target import ConnectionOptions
 
 
@@ -25,6 +24,8 @@ def run(
 ) -> None:
     """The main job: start the managed server (unless NEO4J_URI is set), validate, load,
     analyse, write the report folder, and show the layout overview."""
+    from loader.jobs.main import run_main_job
+
     with failures(), progress(enabled=True) as tick:
         report = run_main_job(
             conn,

@@ -15,8 +15,6 @@ from loader.model.dataset import Dataset
 from loader.model.errors import DataInvalid
 from loader.model.schema import load_schema
 from loader.model.validation import validate as check
-from loader.rdf.shacl import validate_rdf
-from loader.rdf.vocab import Names
 
 PROBLEM_COLUMNS = ["file", "line", "message"]
 
@@ -65,6 +63,9 @@ def validate(
 
 
 def _validate_rdf(path: Path, schema: Path | None, base: str | None, fmt: Format) -> None:
+    from loader.rdf.shacl import validate_rdf
+    from loader.rdf.vocab import Names
+
     with failures():
         report = validate_rdf(path, load_schema(schema), Names.configured(base))
     if fmt is Format.json:

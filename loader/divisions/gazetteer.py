@@ -197,11 +197,11 @@ def _node(label: str, code: str, name: str, level: str) -> tuple[str, ...]:
     """A division's importer row: id, name, code, level, and the digest `chunks` would give."""
     node_id = division_id(code)
     props = {"id": node_id, "name": name, "code": code, "level": level}
-    return (node_id, name, code, level, row_digest(label, props, DATASET, VERSION))
+    return (node_id, name, code, level, str(row_digest(label, props, DATASET, VERSION)))
 
 
 def _link(rel_type: str, line: str) -> str:
-    return row_digest(rel_type, {"source": SOURCE_ID, "sentence": line}, DATASET, VERSION)
+    return str(row_digest(rel_type, {"source": SOURCE_ID, "sentence": line}, DATASET, VERSION))
 
 
 def curated_codes(settings: Target, schema: Schema) -> list[str]:

@@ -69,6 +69,7 @@ def apply_plan(
     faster than one); a step ends before the next starts, so a relationship's ends exist."""
     base = schema.base_label
     stamp = {q.RUN_PROP: run_id}
+    dates = _Dates(schema)
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="kg-write") as pool:
 
         def one(query: str, params: dict[str, Any]) -> None:
@@ -110,37 +111,47 @@ def apply_plan(
             write(
                 q.delete_nodes(base), plan.relabel_ids, "relabel", len(plan.relabel_ids), key="ids"
             )
-        node_rows = [
-            {
-                "id": row.id,
-                "group": (row.label, row.new),
-                "props": _typed(schema.node_properties(row.label), row.props) | stamp,
-            }
-            for row in plan.node_upserts
-        ]
-        for (label, new), rows in _group(node_rows, lambda r: r["group"]).items():
+        node_groups: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+        for node in plan.node_upserts:
+            props = _typed(dates.of_label(node.label), node.props) | stamp
+            node_groups.setdefault((node.label, node.new), []).append(
+                {"id": node.id, "props": props}
+            )
+        for (label, new), rows in node_groups.items():
             query = q.create_nodes(label, base) if new else q.merge_nodes(label, base)
-            write(query, _without_group(rows), "nodes", len(node_rows))
-        rel_rows = [
-            {
-                "start": row.start,
-                "end": row.end,
-                "group": (row.start_label, row.type, row.end_label, row.new),
-                "props": _typed(schema.relationship_properties(row.type), row.props) | stamp,
-            }
-            for row in plan.rel_upserts
-        ]
-        for (start_label, rel_type, end_label, new), rows in _group(
-            rel_rows, lambda r: r["group"]
-        ).items():
+            write(query, rows, "nodes", len(plan.node_upserts))
+        rel_groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = {}
+        for rel in plan.rel_upserts:
+            props = _typed(dates.of_type(rel.type), rel.props) | stamp
+            rel_groups.setdefault((rel.start_label, rel.type, rel.end_label, rel.new), []).append(
+                {"start": rel.start, "end": rel.end, "props": props}
+            )
+        for (start_label, rel_type, end_label, new), rows in rel_groups.items():
             make = q.create_relationships if new else q.merge_relationships
             rows.sort(key=lambda r: r["end"])  # concurrent batches lock shared ends in one order
-            write(
-                make(start_label, rel_type, end_label),
-                _without_group(rows),
-                "relationships",
-                len(rel_rows),
-            )
+            total = len(plan.rel_upserts)
+            write(make(start_label, rel_type, end_label), rows, "relationships", total)
+
+
+class _Dates:
+    """The date properties of each label and type (most have none: nothing to convert)."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.labels: dict[str, list[str]] = {}
+        self.types: dict[str, list[str]] = {}
+
+    def of_label(self, label: str) -> list[str]:
+        if label not in self.labels:
+            specs = self.schema.node_properties(label)
+            self.labels[label] = [k for k, spec in specs.items() if spec.type == "date"]
+        return self.labels[label]
+
+    def of_type(self, rel_type: str) -> list[str]:
+        if rel_type not in self.types:
+            specs = self.schema.relationship_properties(rel_type)
+            self.types[rel_type] = [k for k, spec in specs.items() if spec.type == "date"]
+        return self.types[rel_type]
 
 
 def count_kept(
@@ -238,18 +249,16 @@ def _run(tx: Any, query: str, params: dict[str, Any]) -> None:
     tx.run(query, params).consume()
 
 
-def _typed(specs: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+def _typed(dates: list[str], props: dict[str, Any]) -> dict[str, Any]:
     """ISO date strings become Neo4j dates, so Cypher can compare and sort them."""
+    if not any(isinstance(props.get(key), str) for key in dates):
+        return props
     out = dict(props)
-    for key, value in props.items():
-        spec = specs.get(key)
-        if spec is not None and spec.type == "date" and isinstance(value, str):
+    for key in dates:
+        value = props.get(key)
+        if isinstance(value, str):
             out[key] = date.fromisoformat(value)
     return out
-
-
-def _without_group(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in row.items() if k != "group"} for row in rows]
 
 
 def _group(

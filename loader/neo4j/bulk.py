@@ -90,13 +90,13 @@ def dataset_rows(dataset: Dataset, schema: Schema) -> Iterator[Rows]:
     for entity in dataset.entities.values():
         props = _props(schema, NODES, entity.label)
         cells = (_cell(entity.properties.get(p)) for p in props)
-        mark = row_digest(entity.label, entity.properties, dataset.name, dataset.version)
+        mark = str(row_digest(entity.label, entity.properties, dataset.name, dataset.version))
         by_label.setdefault(entity.label, []).append((entity.id, *cells, mark))
     by_type: dict[str, list[tuple[str, ...]]] = {}
     for relation in dataset.relations:
         props = _props(schema, RELATIONSHIPS, relation.type)
         cells = (_cell(relation.properties.get(p)) for p in props)
-        mark = row_digest(relation.type, relation.properties, dataset.name, dataset.version)
+        mark = str(row_digest(relation.type, relation.properties, dataset.name, dataset.version))
         by_type.setdefault(relation.type, []).append((relation.start, relation.end, *cells, mark))
     for kind, groups in ((NODES, by_label), (RELATIONSHIPS, by_type)):
         for group, rows in groups.items():
@@ -135,7 +135,7 @@ class _Files:
                 head = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
             path = self.folder / f"{kind}-{len(self.open)}-{group}.csv"
             handle = path.open("w", newline="", encoding="utf-8")
-            columns = [*head, *(_column(p, specs[p]) for p in props), HASH_PROP, *STAMP]
+            columns = [*head, *(_column(p, specs[p]) for p in props), f"{HASH_PROP}:long", *STAMP]
             csv.writer(handle).writerow(columns)
             self.open[key] = (handle, props)
             self.args.append(f"--{kind}={path}")

@@ -34,11 +34,12 @@ def changed_rows(base: str) -> str:
         "WITH row, n, CASE WHEN n IS NULL THEN [] ELSE "
         f"[(n)-[r]->(b:{quoted(base)}) WHERE r.kg_dataset = $dataset "
         "| [type(r), b.id, r.kg_hash]] END AS held "
-        "WHERE n IS NULL OR coalesce(n.kg_hash, '') <> row.hash OR size(held) <> size(row.rels) "
+        "WHERE n IS NULL OR NOT coalesce(n.kg_hash = row.hash, false) "
+        "OR size(held) <> size(row.rels) "
         "OR any(x IN held WHERE NOT coalesce(x IN row.rels, false)) "
         "OR any(x IN row.rels WHERE NOT coalesce(x IN held, false)) "
         "RETURN collect([row.id, CASE WHEN n IS NULL THEN null ELSE labels(n) END, "
-        "n IS NOT NULL AND n.kg_hash = row.hash, held]) AS changed"
+        "coalesce(n.kg_hash = row.hash, false), held]) AS changed"
     )
 
 
@@ -50,7 +51,7 @@ def changed_relationships(base: str) -> str:
         f"UNWIND $rows AS row OPTIONAL MATCH (a:{quoted(base)} {{id: row.start}}) "
         "OPTIONAL MATCH (a)-[r]->(b) "
         "WHERE b.id = row.end AND type(r) = row.type AND r.kg_dataset = $dataset "
-        "WITH row, r WHERE r IS NULL OR coalesce(r.kg_hash, '') <> row.hash "
+        "WITH row, r WHERE r IS NULL OR NOT coalesce(r.kg_hash = row.hash, false) "
         "RETURN collect([row.start, row.type, row.end, r IS NOT NULL]) AS changed"
     )
 

@@ -24,8 +24,9 @@ from loader.divisions import gazetteer as divisions  # noqa: E402
 from loader.jobs.load import run_divisions_import  # noqa: E402
 from loader.model.schema import load_schema  # noqa: E402
 from loader.model.validation import load_dataset  # noqa: E402
-from loader.neo4j.bulk import DATABASE, admin_import, bulk_load, dataset_rows  # noqa: E402
+from loader.neo4j.bulk import DATABASE, admin_import, bulk_load  # noqa: E402
 from loader.neo4j.connect import managed_server, resolve_target  # noqa: E402
+from loader.neo4j.import_files import dataset_rows  # noqa: E402
 from loader.neo4j.target import ConnectionOptions  # noqa: E402
 
 

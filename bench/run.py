@@ -33,7 +33,7 @@ from bench.measure import Measured  # noqa: E402
 from loader.divisions import gazetteer as divisions  # noqa: E402
 from loader.model.schema import load_schema  # noqa: E402
 from loader.model.validation import load_dataset  # noqa: E402
-from loader.neo4j.bulk import dataset_rows, write_files  # noqa: E402
+from loader.neo4j.import_files import dataset_rows, write_files  # noqa: E402
 from loader.neo4j.server import ManagedServer, default_home  # noqa: E402
 
 KG = str(Path(sys.executable).parent / "kg")

@@ -20,17 +20,17 @@ from loader.divisions import gazetteer as divisions
 from loader.model.dataset import Dataset
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
-from loader.neo4j.bulk import (
+from loader.neo4j.bulk import _is_empty
+from loader.neo4j.cypher_text import HASH_PROP
+from loader.neo4j.import_files import (
     ARRAY_DELIMITER,
     STAMP,
     _cell,
     _column,
-    _is_empty,
     csv_text,
     dataset_rows,
     write_files,
 )
-from loader.neo4j.cypher_text import HASH_PROP
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.sync_plan import wanted_rows
 from loader.neo4j.target import Target

@@ -25,9 +25,9 @@ from loader.divisions.tarball import fetch as fetch
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, ServerError
 from loader.model.schema import Schema
-from loader.neo4j.bulk import NODES, RELATIONSHIPS, Rows
 from loader.neo4j.cypher_text import curated_place_codes, link_divisions
 from loader.neo4j.driver import open_driver
+from loader.neo4j.import_files import NODES, RELATIONSHIPS, Rows
 from loader.neo4j.sync_plan import row_digest
 from loader.neo4j.target import Target
 

@@ -17,8 +17,9 @@ from loader.model.errors import ConfigError, UsageError
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.apply import Progress
-from loader.neo4j.bulk import Rows, bulk_load, dataset_rows
+from loader.neo4j.bulk import bulk_load
 from loader.neo4j.connect import managed_server, resolve_target
+from loader.neo4j.import_files import Rows, dataset_rows
 from loader.neo4j.lease import LeasePolicy
 from loader.neo4j.store import LoadResult, load, sync
 from loader.neo4j.target import ConnectionOptions

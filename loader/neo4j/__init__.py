@@ -10,7 +10,8 @@
 - `sync_plan`, `snapshot`, `pipeline`, `store`, `apply`: the one load path (chunk by chunk): its
   plan, what the database holds of a chunk (digests compared on the server), chunks made ready
   ahead of their writes, the loop, its writes.
-- `bulk`: `kg load --bulk`, neo4j-admin import into an empty managed database.
+- `import_files`, `bulk`: `kg load --bulk`, the importer's CSV files and neo4j-admin import into
+  an empty managed database.
 - `pages`, `read`: the graph read back page by page (exports), and the curated graph into the
   model (`--from neo4j` for analysis).
 - `cypher`, `saved_queries`: ad-hoc and saved queries, read-only unless asked.

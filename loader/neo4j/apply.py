@@ -127,10 +127,9 @@ def apply_plan(
                 {"start": rel.start, "end": rel.end, "props": props}
             )
         for (start_label, rel_type, end_label, new), rows in rel_groups.items():
-            make = q.create_relationships if new else q.merge_relationships
             rows.sort(key=lambda r: r["end"])  # concurrent batches lock shared ends in one order
-            total = len(plan.rel_upserts)
-            write(make(start_label, rel_type, end_label), rows, "relationships", total)
+            query = q.write_relationships(start_label, rel_type, end_label, new)
+            write(query, rows, "relationships", len(plan.rel_upserts))
 
 
 class _Dates:

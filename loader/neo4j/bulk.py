@@ -1,207 +1,33 @@
 """`kg load --bulk`: an empty managed database filled by Neo4j's offline importer.
 
-Writes neo4j-admin import CSV files (one per label and per relationship type, typed headers),
-stops the managed server, runs `neo4j-admin database import full`, starts the server again and
-applies the schema DDL. Only for an empty database on the managed server: the importer replaces
-the whole database.
+Writes neo4j-admin import CSV files (`import_files`), stops the managed server, runs
+`neo4j-admin database import full`, starts the server again and applies the schema DDL. Only
+for an empty database on the managed server: the importer replaces the whole database.
 """
 
 from __future__ import annotations
 
-import csv
 import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from operator import itemgetter
-from pathlib import Path
-from typing import IO, Any
 
-from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, ServerError
-from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
 from loader.neo4j.apply import apply_schema
 from loader.neo4j.cypher_text import (
     COUNT_NODES,
-    DATASET_PROP,
-    HASH_PROP,
-    RUN_PROP,
-    VERSION_PROP,
 )
 from loader.neo4j.driver import open_driver
+from loader.neo4j.import_files import ARRAY_DELIMITER, Rows, write_files
 from loader.neo4j.install import java_binary
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.store import LoadResult
-from loader.neo4j.sync_plan import Counts, row_digest
 from loader.neo4j.target import Target, masked_uri
 
-ARRAY_DELIMITER = "\x1f"  # unit separator: never inside a curated value
-TYPES = {
-    "string": "string",
-    "integer": "long",
-    "decimal": "double",
-    "boolean": "boolean",
-    "date": "date",
-    "list[string]": "string[]",
-}
-
-
-def _column(name: str, spec: PropertySpec | None) -> str:
-    kind = TYPES[spec.type] if spec else "string"
-    return name if kind == "string" else f"{name}:{kind}"
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, list):
-        return ARRAY_DELIMITER.join(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
-STAMP = [DATASET_PROP, VERSION_PROP, RUN_PROP]
-NODES, RELATIONSHIPS = "nodes", "relationships"
 DATABASE = "neo4j"  # --bulk fills the default database only (--database is refused)
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A batch of rows for one importer file: a dataset's nodes of one label (each row the
-    node's id, then the cells of `columns`) or its relationships of one type (start, end, then
-    the cells of `columns`), each row ending with its digest (`sync_plan.row_digest`), so a
-    later `kg load` finds it unchanged. A cell is a string; "" is no property."""
-
-    kind: str  # NODES or RELATIONSHIPS
-    dataset: str
-    version: str
-    group: str  # the label or the relationship type
-    columns: tuple[str, ...]
-    rows: Sequence[tuple[str, ...]]
-
-
-def dataset_rows(dataset: Dataset, schema: Schema) -> Iterator[Rows]:
-    """A (small, curated) dataset as batches of rows: one per label, then one per type, in the
-    order each first appears."""
-    by_label: dict[str, list[tuple[str, ...]]] = {}
-    for entity in dataset.entities.values():
-        props = _props(schema, NODES, entity.label)
-        cells = (_cell(entity.properties.get(p)) for p in props)
-        mark = str(row_digest(entity.label, entity.properties, dataset.name, dataset.version))
-        by_label.setdefault(entity.label, []).append((entity.id, *cells, mark))
-    by_type: dict[str, list[tuple[str, ...]]] = {}
-    for relation in dataset.relations:
-        props = _props(schema, RELATIONSHIPS, relation.type)
-        cells = (_cell(relation.properties.get(p)) for p in props)
-        mark = str(row_digest(relation.type, relation.properties, dataset.name, dataset.version))
-        by_type.setdefault(relation.type, []).append((relation.start, relation.end, *cells, mark))
-    for kind, groups in ((NODES, by_label), (RELATIONSHIPS, by_type)):
-        for group, rows in groups.items():
-            columns = tuple(_props(schema, kind, group))
-            yield Rows(kind, dataset.name, dataset.version, group, columns, rows)
-
-
-def _props(schema: Schema, kind: str, group: str) -> list[str]:
-    """The property columns of a file, in order: the schema's properties but the key."""
-    if kind == NODES:
-        return sorted(set(schema.node_properties(group)) - {"id"})
-    return sorted(schema.relationship_properties(group))
-
-
-class _Files:
-    """The importer's CSV files, one per (dataset, label or type), opened with a typed header
-    of the schema's properties when their first row arrives."""
-
-    def __init__(self, folder: Path, schema: Schema) -> None:
-        self.folder = folder
-        self.schema = schema
-        self.open: dict[tuple[str, str, str], tuple[IO[str], list[str]]] = {}
-        self.layouts: dict[tuple[str, str, tuple[str, ...]], Callable[[tuple[str, ...]], Any]] = {}
-        self.args: list[str] = []
-
-    def writer(self, kind: str, dataset: str, group: str) -> tuple[IO[str], list[str]]:
-        """The file for these rows, and the properties its columns hold, in order."""
-        key = (kind, dataset, group)
-        if key not in self.open:
-            props = _props(self.schema, kind, group)
-            if kind == NODES:
-                specs = self.schema.node_properties(group)
-                head = ["id:ID(Entity)", ":LABEL"]
-            else:
-                specs = self.schema.relationship_properties(group)
-                head = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
-            path = self.folder / f"{kind}-{len(self.open)}-{group}.csv"
-            handle = path.open("w", newline="", encoding="utf-8")
-            columns = [*head, *(_column(p, specs[p]) for p in props), f"{HASH_PROP}:long", *STAMP]
-            csv.writer(handle).writerow(columns)
-            self.open[key] = (handle, props)
-            self.args.append(f"--{kind}={path}")
-        return self.open[key]
-
-    def layout(self, batch: Rows, props: list[str]) -> Callable[[tuple[str, ...]], Any]:
-        """Picks a file row out of a batch row (keys, cells, digest) followed by ("", label or
-        type, stamp...)."""
-        cached = self.layouts.get((batch.kind, batch.group, batch.columns))
-        if cached is None:
-            keys = 1 if batch.kind == NODES else 2
-            unknown = set(batch.columns) - set(props)
-            if unknown:
-                raise ValueError(f"{batch.group} has no properties {sorted(unknown)}")
-            mark = keys + len(batch.columns)
-            where = {c: keys + i for i, c in enumerate(batch.columns)}
-            cells = [where.get(p, mark + 1) for p in props]
-            tail = range(mark + 3, mark + 3 + len(STAMP))
-            picked = [*range(keys), mark + 2, *cells, mark, *tail]
-            cached = itemgetter(picked[0], *picked[1:])
-            self.layouts[(batch.kind, batch.group, batch.columns)] = cached
-        return cached
-
-    def close(self) -> None:
-        for handle, _props in self.open.values():
-            handle.close()
-
-
-def _quoted(cell: str) -> str:
-    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
-
-
-def csv_text(rows: Sequence[tuple[str, ...]]) -> str:
-    """The rows as `csv.writer` writes them (minimal quoting, CRLF), column by column: a column
-    with no comma, quote or line break in any cell is written as it is, without a look per cell."""
-    columns: list[Sequence[str]] = list(zip(*rows, strict=True))
-    for index, column in enumerate(columns):
-        joined = "".join(column)
-        if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
-            columns[index] = [_quoted(cell) for cell in column]
-    return "".join([",".join(cells) + "\r\n" for cells in zip(*columns, strict=True)])
-
-
-def write_files(
-    batches: Iterable[Rows], schema: Schema, folder: Path, run_id: str
-) -> tuple[list[str], dict[str, Counts], dict[str, Counts]]:
-    """The importer's CSV files, written in one pass over the batches; returns the importer's
-    arguments and counts. Columns are the schema's properties: an empty cell is no property."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = _Files(folder, schema)
-    counts: dict[str, dict[str, Counts]] = {NODES: {}, RELATIONSHIPS: {}}
-    try:
-        for batch in batches:
-            handle, props = files.writer(batch.kind, batch.dataset, batch.group)
-            pick = files.layout(batch, props)
-            group = batch.group
-            if batch.kind == NODES:
-                group = f"{schema.base_label}{ARRAY_DELIMITER}{group}"
-            tail = ("", group, batch.dataset, batch.version, run_id)
-            handle.write(csv_text([pick(row + tail) for row in batch.rows]))
-            counts[batch.kind].setdefault(batch.group, Counts()).created += len(batch.rows)
-    finally:
-        files.close()
-    return files.args, counts[NODES], counts[RELATIONSHIPS]
 
 
 def admin_import(

@@ -119,23 +119,15 @@ def write_scores(base: str) -> str:
     return f"UNWIND $rows AS row MATCH (n:{quoted(base)} {{id: row.id}}) SET n += row.scores"
 
 
-def merge_relationships(start_label: str, rel_type: str, end_label: str) -> str:
-    """Create or replace relationships of one (from-label, type, to-label) group."""
+def write_relationships(start_label: str, rel_type: str, end_label: str, new: bool) -> str:
+    """Relationships of one (from-label, type, to-label) group: created when the plan knows
+    them to be new, else merged (created or replaced)."""
+    verb = "CREATE" if new else "MERGE"
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:{quoted(start_label)} {{id: row.start}}) "
         f"MATCH (b:{quoted(end_label)} {{id: row.end}}) "
-        f"MERGE (a)-[r:{quoted(rel_type)}]->(b) SET r = row.props"
-    )
-
-
-def create_relationships(start_label: str, rel_type: str, end_label: str) -> str:
-    """Relationships the plan knows to be new."""
-    return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{quoted(start_label)} {{id: row.start}}) "
-        f"MATCH (b:{quoted(end_label)} {{id: row.end}}) "
-        f"CREATE (a)-[r:{quoted(rel_type)}]->(b) SET r = row.props"
+        f"{verb} (a)-[r:{quoted(rel_type)}]->(b) SET r = row.props"
     )
 
 
@@ -170,17 +162,6 @@ def labels_of_own_nodes(base: str) -> str:
     return (
         f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) "
         "WHERE n.kg_dataset = $dataset RETURN n.id AS id, labels(n) AS labels"
-    )
-
-
-def read_entities(base: str) -> str:
-    return f"MATCH (n:{quoted(base)}) RETURN labels(n) AS labels, properties(n) AS props"
-
-
-def read_relations(base: str) -> str:
-    return (
-        f"MATCH (a:{quoted(base)})-[r]->(b:{quoted(base)}) "
-        "RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
     )
 
 

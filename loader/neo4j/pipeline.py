@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -34,7 +34,7 @@ def prepared(
     base: str,
     reload: bool,
     streamed: bool,
-) -> Iterator[tuple[Dataset, Rows, Snapshot]]:
+) -> Generator[tuple[Dataset, Rows, Snapshot], None, None]:
     """Each chunk with its rows and what the database holds of them, in order."""
     hashed = read_ahead((chunk, _digested(chunk, label_of, streamed)) for chunk in chunks)
     if not reload:

@@ -23,7 +23,7 @@ import time
 import uuid
 from array import array
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,7 +157,9 @@ def sync(
         if not dry_run:  # a first load builds the secondary indexes after its rows, once
             apply_schema(driver, target, schema, tick, indexes=reload)
         seen = array("q")
-        ready = prepared(driver, target, chunks(), label_of, base, reload, streamed=not one_chunk)
+        ready = stack.enter_context(  # closed on any failure: its threads stop at once
+            closing(prepared(driver, target, chunks(), label_of, base, reload, not one_chunk))
+        )
         for chunk, rows, snapshot in ready:
             plan = make_plan(rows, base, snapshot, prune)
             if plan.relabel_ids and not one_chunk:

@@ -43,19 +43,6 @@ def changed_rows(base: str) -> str:
     )
 
 
-def changed_relationships(base: str) -> str:
-    """Of a chunk's (start, type, end, hash) rows, those this dataset does not hold as written,
-    each with whether it exists. The end carries no label, so the planner walks out of the
-    start (a few relationships) rather than into the end (a province has thousands)."""
-    return (
-        f"UNWIND $rows AS row OPTIONAL MATCH (a:{quoted(base)} {{id: row.start}}) "
-        "OPTIONAL MATCH (a)-[r]->(b) "
-        "WHERE b.id = row.end AND type(r) = row.type AND r.kg_dataset = $dataset "
-        "WITH row, r WHERE r IS NULL OR NOT coalesce(r.kg_hash = row.hash, false) "
-        "RETURN collect([row.start, row.type, row.end, r IS NOT NULL]) AS changed"
-    )
-
-
 def own_node_page(base: str) -> str:
     """One page of this dataset's node ids in id order (keyset paging over the id index), as
     one list: one reply per page, not one record per node."""

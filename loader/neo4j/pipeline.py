@@ -4,7 +4,7 @@ While the server writes one chunk, a thread reads and digests the next ones (the
 its socket without holding the GIL, so reading the source costs almost no wall time), and on a
 reload `READERS` threads ask the server what it holds of the next chunks. A chunk's snapshot may
 be taken before the previous chunk is written: they touch different rows, as each node is in one
-chunk and each relationship comes in the chunk of its start node (a streamed load checks it).
+chunk and each relationship comes in the chunk of its start node (checked).
 """
 
 from __future__ import annotations
@@ -33,10 +33,9 @@ def prepared(
     label_of: Callable[[str], str],
     base: str,
     reload: bool,
-    streamed: bool,
 ) -> Generator[tuple[Dataset, Rows, Snapshot], None, None]:
     """Each chunk with its rows and what the database holds of them, in order."""
-    hashed = read_ahead((chunk, _digested(chunk, label_of, streamed)) for chunk in chunks)
+    hashed = read_ahead((chunk, _digested(chunk, label_of)) for chunk in chunks)
     if not reload:
         for chunk, rows in hashed:
             yield chunk, rows, Snapshot(all_new=True)
@@ -58,14 +57,13 @@ def prepared(
                 asked.cancel()
 
 
-def _digested(chunk: Dataset, label_of: Callable[[str], str], streamed: bool) -> Rows:
-    if streamed:
-        for relation in chunk.relations:
-            if relation.start not in chunk.entities:
-                raise QueryFailed(
-                    f"relation {relation.start} -{relation.type}-> {relation.end} is not in the "
-                    "chunk of its start node; a streamed load needs it there"
-                )
+def _digested(chunk: Dataset, label_of: Callable[[str], str]) -> Rows:
+    for relation in chunk.relations:  # validated data and RDF imports always hold
+        if relation.start not in chunk.entities:
+            raise QueryFailed(
+                f"relation {relation.start} -{relation.type}-> {relation.end} is not in the "
+                "chunk of its start node; the load needs it there"
+            )
     return wanted_rows(chunk, label_of)
 
 

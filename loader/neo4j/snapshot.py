@@ -3,8 +3,7 @@
 The chunk's digests go to the server and only the rows that differ come back, in one record:
 reading a reply per row is what made an unchanged reload of 665k divisions cost most of a first
 load (the driver decodes records one by one). A node and the relationships the data starts there
-are checked together (one index seek, one expansion); a relationship whose start is in another
-chunk is checked on its own.
+are checked together (one index seek, one expansion).
 """
 
 from __future__ import annotations
@@ -24,9 +23,8 @@ def chunk_snapshot(driver: Any, target: Target, rows: Rows, base: str) -> Snapsh
     read = {"database_": target.database, "routing_": RoutingControl.READ}
     name = {"dataset": rows.name}
     starting: dict[str, list[RelRow]] = {n.id: [] for n in rows.nodes}
-    elsewhere: list[RelRow] = []
-    for rel in rows.relationships:
-        starting.get(rel.start, elsewhere).append(rel)
+    for rel in rows.relationships:  # each starts in its chunk (`pipeline` checks)
+        starting[rel.start].append(rel)
     node_rows = [
         {
             "id": n.id,
@@ -52,26 +50,4 @@ def chunk_snapshot(driver: Any, target: Target, rows: Rows, base: str) -> Snapsh
             elif digest != rel.props[q.HASH_PROP]:
                 snapshot.relationships[rel.key] = True
         snapshot.stale.extend((node_id, t, e) for t, e in sorted(set(stored) - wanted))
-    if elsewhere:
-        _relationships_alone(driver, elsewhere, name, read, snapshot, base)
     return snapshot
-
-
-def _relationships_alone(
-    driver: Any,
-    rels: list[RelRow],
-    name: dict[str, str],
-    read: dict[str, Any],
-    snapshot: Snapshot,
-    base: str,
-) -> None:
-    """Relationships whose start is in another chunk: missing or changed ones (their start's
-    chunk sweeps the stale ones)."""
-    rel_rows = [
-        {"start": r.start, "type": r.type, "end": r.end, "hash": r.props[q.HASH_PROP]} for r in rels
-    ]
-    records, _, _ = driver.execute_query(
-        q.changed_relationships(base), {"rows": rel_rows, **name}, **read
-    )
-    for start, rel_type, end, exists in records[0]["changed"]:
-        snapshot.relationships[(start, rel_type, end)] = bool(exists)

@@ -158,7 +158,7 @@ def sync(
             apply_schema(driver, target, schema, tick, indexes=reload)
         seen = array("q")
         ready = stack.enter_context(  # closed on any failure: its threads stop at once
-            closing(prepared(driver, target, chunks(), label_of, base, reload, not one_chunk))
+            closing(prepared(driver, target, chunks(), label_of, base, reload))
         )
         for chunk, rows, snapshot in ready:
             plan = make_plan(rows, base, snapshot, prune)

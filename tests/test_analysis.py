@@ -233,7 +233,8 @@ def test_html_is_self_contained_and_draws_every_node(tmp_path: Path) -> None:
         driver.get(page.as_uri())
         circles = driver.find_elements(By.CSS_SELECTOR, "circle.node")
         pillars = driver.find_elements(By.CSS_SELECTOR, "circle.pillar")
-        expected = sum(1 for e in dataset.entities.values() if e.label != "Document")
+        context = load_schema().labels_with_role("context")  # documents, claims
+        expected = sum(1 for e in dataset.entities.values() if e.label not in context)
         assert len(circles) == expected
         assert len(pillars) == 5
         assert "上海碳谷绿湾产业园" in driver.page_source

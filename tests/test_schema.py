@@ -39,7 +39,9 @@ def test_the_roles_are_held_as_the_modules_expect() -> None:
     schema = load_schema(SCHEMA_FILE)
     assert schema.label_for("document") == "Document"
     assert schema.label_for("gazetteer") == "Division"
-    assert schema.labels_with_role("context") == ("Division", "Document")
+    assert schema.labels_with_role("context") == ("Division", "Document", "Claim")
+    assert schema.claims() == ("Claim", "HAS_CLAIM")
+    assert schema.unnamed() == ("Document", "Claim")
     assert schema.types_with_role("transport") == ("CONNECTS_TO", "RELIEVES")
     assert schema.type_for("containment") == "LOCATED_IN"
     assert schema.type_for("identity") == "SAME_AS"
@@ -80,7 +82,7 @@ def test_an_unknown_role_is_reported(tmp_path: Path) -> None:
     found = _problems(tmp_path, old, old.replace("[transport]", "[transport, transit]"))
     assert found == [
         f"schema.yaml:{_line(old) + 1}: relationships.RELIEVES: unknown role 'transit' "
-        "(known: containment, identity, transport)"
+        "(known: claim, containment, identity, transport)"
     ]
 
 
@@ -88,7 +90,7 @@ def test_an_unknown_role_names_the_known_ones(tmp_path: Path) -> None:
     old = "roles: [document, context]"
     found = _problems(tmp_path, old, "roles: [documents, context]")
     assert f"schema.yaml:{_line(old)}: labels.Document: unknown role 'documents'" in found[0]
-    assert "(known: context, document, gazetteer)" in found[0]
+    assert "(known: claim, context, document, gazetteer)" in found[0]
     # Document lost its role, so nothing holds `document` any more: that is a problem too.
     assert any("exactly one must have the role 'document'" in p for p in found)
 

@@ -179,7 +179,16 @@ def entity_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
                 problems.append(Problem(str(path), line, "an entity must be a mapping"))
 
 
-def fact_records(root: Path, problems: list[Problem]) -> Iterator[FactRecord]:
+Statement = tuple[str, Any, Any]  # (file, a statement or a CSV file's rows, default source)
+
+
+def statements(root: Path, problems: list[Problem]) -> list[Statement]:
+    """Every statement of the facts files, read once: (file, statement, its file's source)
+    for YAML; (file, its rows, None) for a CSV file."""
+    return list(_statements(root, problems))
+
+
+def _statements(root: Path, problems: list[Problem]) -> Iterator[Statement]:
     for path in table_files(root / "facts", problems):
         name = str(path)
         read = read_table(path, root)
@@ -187,46 +196,74 @@ def fact_records(root: Path, problems: list[Problem]) -> Iterator[FactRecord]:
         if read.data is None:
             continue
         if path.suffix.lower() == ".csv":  # one relation a row, with its own citation
-            for row in read.data:
-                yield FactRecord(row, name, row.get("sentence"), row.get("source"), row.line)
+            yield name, read.data, None
             continue
         if not isinstance(read.data, LocDict) or not isinstance(
             read.data.get("statements"), LocList
         ):
             problems.append(Problem(name, 1, "a facts file must be a mapping with `statements:`"))
             continue
-        default_source = read.data.get("source")
         statements: LocList = read.data["statements"]
         for statement, line in zip(statements, statements.item_lines, strict=True):
-            if not isinstance(statement, LocDict) or not isinstance(
-                statement.get("facts"), LocList
+            if not isinstance(statement, LocDict) or not any(
+                isinstance(statement.get(key), LocList) for key in STATED
             ):
-                problems.append(Problem(name, line, "a statement needs `sentence:` and `facts:`"))
-                continue
-            facts: LocList = statement["facts"]
-            for fact, fact_line in zip(facts, facts.item_lines, strict=True):
-                values = _fact_values(fact, fact_line)
-                if values is None:
-                    problems.append(
-                        Problem(
-                            name,
-                            fact_line,
-                            "a fact must be [from, TYPE, to] or a mapping with from, type and to",
-                        )
-                    )
-                    continue
-                yield FactRecord(
-                    values,
-                    name,
-                    statement.get("sentence"),
-                    statement.get("source", default_source),
-                    statement.line_of("sentence"),
+                problems.append(
+                    Problem(name, line, "a statement needs `sentence:` and `facts:` or `values:`")
                 )
+                continue
+            yield name, statement, read.data.get("source")
 
 
-def _fact_values(fact: Any, line: int) -> LocDict | None:
-    if isinstance(fact, LocList) and len(fact) == 3:
-        values = LocDict(zip(("from", "type", "to"), fact, strict=True))
+# What a statement may state: relations, and values of cited properties (claims).
+STATED = ("facts", "values")
+SHAPES = {
+    "facts": (
+        ("from", "type", "to"),
+        "a fact must be [from, TYPE, to] or a mapping with from, type and to",
+    ),
+    "values": (
+        ("entity", "property", "value"),
+        "a value must be [entity, property, value] or a mapping with entity, property and value",
+    ),
+}
+
+
+def fact_records(
+    read: list[Statement], problems: list[Problem], kind: str = "facts"
+) -> Iterator[FactRecord]:
+    """The relations (`facts`) or the claims (`values`) of the statements, each with the
+    statement's sentence and source."""
+    keys, shape = SHAPES[kind]
+    for name, statement, default_source in read:
+        if not isinstance(statement, LocDict):  # a CSV file's rows: relations only
+            if kind == "facts":
+                for row in statement:
+                    yield FactRecord(row, name, row.get("sentence"), row.get("source"), row.line)
+            continue
+        items = statement.get(kind)
+        if items is None:
+            continue
+        if not isinstance(items, LocList):
+            problems.append(Problem(name, statement.line_of(kind), f"`{kind}:` must be a list"))
+            continue
+        for item, item_line in zip(items, items.item_lines, strict=True):
+            values = _fact_values(item, item_line, keys)
+            if values is None:
+                problems.append(Problem(name, item_line, shape))
+                continue
+            yield FactRecord(
+                values,
+                name,
+                statement.get("sentence"),
+                statement.get("source", default_source),
+                statement.line_of("sentence"),
+            )
+
+
+def _fact_values(fact: Any, line: int, keys: tuple[str, ...]) -> LocDict | None:
+    if isinstance(fact, LocList) and len(fact) == len(keys):
+        values = LocDict(zip(keys, fact, strict=True))
         values.line = line
         values.key_lines = dict.fromkeys(values, line)
         return values

@@ -7,6 +7,8 @@ real name, not a new entity beside it. Each clash names both places.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from loader.model.dataset import Dataset, Entity, Location
 from loader.model.readers import Problem
 from loader.model.text_rules import fold
@@ -24,11 +26,12 @@ def unique_id(dataset: Dataset, entity_id: str, at: Location, problems: list[Pro
     return True
 
 
-def unique_names(dataset: Dataset, document: str, problems: list[Problem]) -> None:
-    """A name or alias must lead to one entity only, or a lookup by it would be ambiguous."""
+def unique_names(dataset: Dataset, unnamed: Collection[str], problems: list[Problem]) -> None:
+    """A name or alias must lead to one entity only, or a lookup by it would be ambiguous
+    (the `unnamed` labels, documents and claims, are not looked up by name)."""
     owner: dict[str, tuple[str, Entity]] = {}
     for entity in dataset.entities.values():
-        if entity.label == document:
+        if entity.label in unnamed:
             continue
         names = [entity.name, *entity.properties.get("aliases", [])]
         for alias in dict.fromkeys(names):

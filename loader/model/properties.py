@@ -43,6 +43,11 @@ class PropertySpec:
     description: str = ""
     max_length: int | None = None
     rdf: PropertyAlignment = PropertyAlignment()
+    # A cited property's value comes from a claim (a fact with its sentence), never from the
+    # entity's own record; a timed one's claims also say when (as_of, start, end).
+    cited: bool = False
+    timed: bool = False
+    unit: str | None = None
 
     def coerce(self, value: Any) -> tuple[Any, str | None]:
         """(value in its canonical Python form, None) or (None, what is wrong)."""

@@ -18,7 +18,7 @@ from typing import Any
 from loader.model.errors import DataInvalid
 from loader.model.project import current_project
 from loader.model.properties import PropertySpec
-from loader.model.readers import LocDict, LocList, Problem, read_yaml
+from loader.model.readers import LocDict, Problem, read_yaml
 from loader.model.schema_annotations import (
     LABEL_ALIGNMENTS,
     LABEL_ROLES,
@@ -28,7 +28,8 @@ from loader.model.schema_annotations import (
     AnnotationReader,
     LabelStyle,
 )
-from loader.model.schema_properties import read_properties
+from loader.model.schema_patterns import label_pairs, names_list
+from loader.model.schema_properties import citation_problems, read_properties
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # fullmatch: `$` would allow a newline
 
@@ -54,6 +55,7 @@ class RelTypeSpec:
     pairs: frozenset[tuple[str, str]]
     roles: tuple[str, ...] = ()
     rdf: Alignment = ()
+    timed: bool = False  # each relation says when it held (start, end, as_of) or that it cannot
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,15 @@ class Schema:
         (rel_type,) = self.types_with_role(role)
         return rel_type
 
+    def unnamed(self) -> tuple[str, ...]:
+        """The labels whose names are not looked up in text or by name: documents, claims."""
+        return (*self.labels_with_role("document"), *self.labels_with_role("claim"))
+
+    def claims(self) -> tuple[str, str] | None:
+        """The claim label and its type (entity -> claim), if the schema has them."""
+        labels, types = self.labels_with_role("claim"), self.types_with_role("claim")
+        return (labels[0], types[0]) if labels and types else None
+
 
 def load_schema(path: Path | None = None) -> Schema:
     """Read and check the schema file; every problem in it is reported at once."""
@@ -140,7 +151,7 @@ def load_schema(path: Path | None = None) -> Schema:
     for label, spec in declared.items():
         spec = _entry(declared, label, f"labels.{label}", problems, name)
         label_props = props(spec.get("properties"), f"labels.{label}", spec.line)
-        indexed = _names(spec.get("index"))
+        indexed = names_list(spec.get("index"))
         if indexed is None:
             problems.append(
                 Problem(name, spec.line_of("index"), f"labels.{label}: index must be a list")
@@ -168,7 +179,7 @@ def load_schema(path: Path | None = None) -> Schema:
     relationships: dict[str, RelTypeSpec] = {}
     for rel, spec in declared_types.items():
         spec = _entry(declared_types, rel, f"relationships.{rel}", problems, name)
-        pairs = _pairs(rel, spec, labels, problems, name)
+        pairs = label_pairs(rel, spec, set(labels), problems, name)
         where = f"relationships.{rel}"
         relationships[str(rel)] = RelTypeSpec(
             str(rel),
@@ -178,7 +189,10 @@ def load_schema(path: Path | None = None) -> Schema:
             pairs,
             roles=annotations.roles(spec, where, TYPE_ROLES),
             rdf=annotations.alignment(spec, where, TYPE_ALIGNMENTS),
+            timed=spec.get("timed") is True,
         )
+        if spec.get("timed", False) not in (True, False):
+            problems.append(Problem(name, spec.line_of("timed"), f"{where}: timed must be boolean"))
     annotations.unique_roles(_holders(labels, LABEL_ROLES), data.line_of("labels"), "labels")
     annotations.unique_roles(
         _holders(relationships, TYPE_ROLES), data.line_of("relationships"), "relationships"
@@ -194,6 +208,14 @@ def load_schema(path: Path | None = None) -> Schema:
         path=path,
         lexical={str(k): str(v) for k, v in _section(data, "lexical", problems, name).items()},
     )
+    elsewhere = {"common_properties": schema.common, "provenance_properties": schema.provenance}
+    elsewhere |= {f"relationships.{r}": t.properties for r, t in relationships.items()}
+    for where, message in citation_problems(
+        {lab: spec.properties for lab, spec in labels.items() if "claim" not in spec.roles},
+        elsewhere,
+        schema.claims() is not None,
+    ):
+        problems.append(Problem(name, data.line, f"{where}: {message}"))
     for key, identifier in schema.lexical.items():
         if not IDENTIFIER.fullmatch(identifier) or identifier in labels:
             problems.append(
@@ -243,52 +265,6 @@ def _entry(section: LocDict, key: Any, where: str, problems: list[Problem], name
     empty = LocDict()
     empty.line = section.line_of(key)
     return empty
-
-
-def _names(value: Any) -> tuple[str, ...] | None:
-    """A list of names as a tuple; () for none; None when it is not a list of names."""
-    if value is None:
-        return ()
-    if isinstance(value, LocList) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    return None
-
-
-FROM_TO = ("from", "to")
-
-
-def _pairs(
-    rel: Any, spec: LocDict, labels: dict[str, LabelSpec], problems: list[Problem], name: str
-) -> frozenset[tuple[str, str]]:
-    """The (from, to) label pairs of a type's `patterns: [{from: [...], to: [...]}, ...]`."""
-    patterns = spec.get("patterns")
-    pairs: set[tuple[str, str]] = set()
-    before = len(problems)
-    shape = f"relationship {rel}: patterns must be a list of {{from: [labels], to: [labels]}}"
-    if patterns is not None and not isinstance(patterns, LocList):
-        problems.append(Problem(name, spec.line_of("patterns"), shape))
-        return frozenset()
-    for pattern, line in zip(patterns or (), getattr(patterns, "item_lines", ()), strict=True):
-        ends = [
-            _names(pattern.get(end)) if isinstance(pattern, LocDict) else None for end in FROM_TO
-        ]
-        if not isinstance(pattern, LocDict) or not ends[0] or not ends[1]:
-            problems.append(Problem(name, line, shape))
-            continue
-        for end, end_labels in zip(FROM_TO, ends, strict=True):
-            for label in end_labels or ():
-                if label not in labels:
-                    problems.append(
-                        Problem(
-                            name,
-                            pattern.line_of(end),
-                            f"relationship {rel} names undefined label {label!r}",
-                        )
-                    )
-        pairs |= {(a, b) for a in ends[0] for b in ends[1]}
-    if not pairs and len(problems) == before:
-        problems.append(Problem(name, spec.line, f"relationship {rel} allows no (from, to) pair"))
-    return frozenset(pairs)
 
 
 def default_schema_path() -> Path:

@@ -17,13 +17,16 @@ LABEL_ROLES = {
     "document": "the source documents every fact cites",
     "gazetteer": "the official divisions of the national code list",
     "context": "context, left out of the graph analysis and the pictures",
+    "claim": "a property-level citation: one value of one entity's property, with its sentence",
 }
 TYPE_ROLES = {
     "transport": "a link of the transport network, analysed on its own",
     "containment": "lies within: what a division has to its parent division",
     "identity": "is: what links a curated place to its official division",
+    "claim": "has claim: what links an entity to the claims that cite its values",
 }
 UNIQUE_ROLES = frozenset({"document", "gazetteer", "containment", "identity"})
+OPTIONAL_ROLES = frozenset({"claim"})  # at most one holder: a schema may do without
 
 # The vocabularies alignments may name; the RDF export binds the same prefixes.
 VOCABULARIES = {
@@ -181,6 +184,8 @@ class AnnotationReader:
     def unique_roles(self, holders: dict[str, list[str]], line: int, section: str) -> None:
         """Each unique role of the section is held by exactly one label or type."""
         for role, names in holders.items():
+            if role in OPTIONAL_ROLES and len(names) > 1:
+                self._problem(line, f"{section}: at most one may have the role {role!r}")
             if role in UNIQUE_ROLES and len(names) != 1:
                 self._problem(
                     line,

@@ -2,7 +2,8 @@
 
 `type` one of the known types, `required` true or false, `values` a list of scalars, `pattern`
 a regular expression that compiles, `max_length` a positive integer, `min` and `max` numbers
-(min not above max). Each mistake is a problem at its line, never an exception later.
+(min not above max), `cited`/`timed` true or false, `unit` a string. Each mistake is a problem
+at its line, never an exception later.
 """
 
 from __future__ import annotations
@@ -16,7 +17,20 @@ from loader.model.readers import LocDict, LocList, Problem
 from loader.model.schema_annotations import AnnotationReader
 
 PROPERTY_KEYS = frozenset(
-    ("type", "required", "values", "pattern", "max_length", "min", "max", "description", "rdf")
+    (
+        "type",
+        "required",
+        "values",
+        "pattern",
+        "max_length",
+        "min",
+        "max",
+        "description",
+        "rdf",
+        "cited",
+        "timed",
+        "unit",
+    )
 )
 
 
@@ -55,6 +69,9 @@ def read_properties(
             maximum=checked["max"],
             description=str(spec.get("description", "")),
             rdf=alignment,
+            cited=checked["cited"] or checked["timed"],
+            timed=checked["timed"],
+            unit=checked["unit"],
         )
     return out
 
@@ -67,8 +84,14 @@ def _checked_keys(spec: LocDict, where: str, problem: Any) -> dict[str, Any]:
             f"{where}: unknown key {unknown[0]!r} (quote a description that holds a comma)",
         )
     required = spec.get("required", False)
-    if not isinstance(required, bool):
-        problem(spec.line_of("required"), f"{where}: required must be true or false")
+    flags = {key: spec.get(key, False) for key in ("required", "cited", "timed")}
+    for key, flag in flags.items():
+        if not isinstance(flag, bool):
+            problem(spec.line_of(key), f"{where}: {key} must be true or false")
+    unit = spec.get("unit")
+    if unit is not None and not (isinstance(unit, str) and unit.strip()):
+        problem(spec.line_of("unit"), f"{where}: unit must be a non-empty string")
+        unit = None
     values = spec.get("values")
     if values is not None and not (
         isinstance(values, LocList) and values and all(isinstance(v, str) for v in values)
@@ -100,6 +123,9 @@ def _checked_keys(spec: LocDict, where: str, problem: Any) -> dict[str, Any]:
         problem(spec.line_of("min"), f"{where}: min {low} is above max {high}")
     return {
         "required": required is True,
+        "cited": flags["cited"] is True,
+        "timed": flags["timed"] is True,
+        "unit": unit,
         "values": tuple(str(v) for v in values or ()),
         "pattern": pattern,
         "max_length": max_length,
@@ -124,3 +150,26 @@ def _integer(value: Any) -> bool:
 
 def _number(value: Any) -> bool:
     return (_integer(value) or isinstance(value, float)) and math.isfinite(value)
+
+
+def citation_problems(
+    labels: dict[str, dict[str, PropertySpec]],
+    elsewhere: dict[str, dict[str, PropertySpec]],
+    has_claims: bool,
+) -> list[tuple[str, str]]:
+    """(where, message) for each breach of the citation rules: in a schema with claims, every
+    number a label holds is cited (a source states it); `cited`/`timed` belong to label
+    properties only, and need the schema's claim label and type to hold their citations."""
+    out = []
+    for label, specs in labels.items():
+        for spec in specs.values():
+            where = f"labels.{label}.{spec.name}"
+            if has_claims and spec.type in ("integer", "decimal") and not spec.cited:
+                out.append((where, "a number must be `cited: true` (a source states it)"))
+            if spec.cited and not has_claims:
+                out.append((where, "cited properties need a label and a type with role claim"))
+    for where, specs in elsewhere.items():
+        for spec in specs.values():
+            if spec.cited or spec.timed:
+                out.append((f"{where}.{spec.name}", "cited/timed apply to label properties only"))
+    return out

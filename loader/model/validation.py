@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loader.model.claims import add_claims, cited_fields, sentence_problem, time_problem
 from loader.model.dataset import (
     Dataset,
     Entity,
@@ -18,10 +19,12 @@ from loader.model.dataset import (
     Record,
     Relation,
     Source,
+    Statement,
     default_data_path,
     entity_records,
     fact_records,
     source_records,
+    statements,
 )
 from loader.model.errors import DataInvalid
 from loader.model.identity_checks import unique_id, unique_names
@@ -55,8 +58,10 @@ def validate(data_path: Path | None = None, schema: Schema | None = None) -> Rep
     dataset = Dataset(name, version)
     _sources(root, schema, dataset, problems)
     _entities(root, schema, dataset, problems)
-    unique_names(dataset, schema.label_for("document"), problems)
-    _relations(root, schema, dataset, problems)
+    unique_names(dataset, schema.unnamed(), problems)
+    read = statements(root, problems)
+    _relations(read, schema, dataset, problems)
+    add_claims(read, schema, dataset, problems)
     problems.sort(key=lambda p: (p.file, p.line, p.message))
     return Report(dataset, problems)
 
@@ -172,11 +177,14 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
                 )
             )
             continue
-        fields = {k: v for k, v in record.values.items() if k != "type"}
+        specs = schema.node_properties(label)
+        fields = cited_fields(
+            record, {k: v for k, v in record.values.items() if k != "type"}, specs, problems
+        )
         props = checked_properties(
             record,
             fields,
-            schema.node_properties(label),
+            specs,
             label,
             problems,
             names={schema.key, *NAME_PROPERTIES},
@@ -194,9 +202,11 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
             dataset.entities[props["id"]] = Entity(props["id"], label, props, record.location)
 
 
-def _relations(root: Path, schema: Schema, dataset: Dataset, problems: list[Problem]) -> None:
+def _relations(
+    read: list[Statement], schema: Schema, dataset: Dataset, problems: list[Problem]
+) -> None:
     seen: dict[tuple[str, str, str], Relation] = {}
-    for fact in fact_records(root, problems):
+    for fact in fact_records(read, problems):
         relation = _relation(fact, schema, dataset, problems)
         if relation is None:
             continue
@@ -267,18 +277,16 @@ def _relation(
     )
     if props is None or not ok:
         return None
-    source = dataset.sources.get(props["source"])
-    if source is None:
-        problems.append(Problem(file, line, f"unknown source {props['source']!r}"))
+    wrong = sentence_problem(props, dataset)
+    if wrong is not None:
+        at = line
+        if wrong.startswith("sentence"):
+            at = fact.sentence_line if "sentence" not in values else values.line_of("sentence")
+        problems.append(Problem(file, at, wrong))
         return None
-    if props["sentence"] not in source.text:
-        sentence_line = (
-            fact.sentence_line if "sentence" not in values else values.line_of("sentence")
-        )
-        problems.append(
-            Problem(
-                file, sentence_line, f"sentence not found verbatim in source {props['source']!r}"
-            )
-        )
-        return None
+    if schema.relationships[rel_type].timed:
+        wrong = time_problem(props, f"{start} {rel_type} {end}")
+        if wrong is not None:
+            problems.append(Problem(file, line, wrong))
+            return None
     return Relation(start, rel_type, end, props, fact.location)

@@ -143,7 +143,7 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
         )
         if relation is not None:
             dataset.relations.append(relation)
-    unique_names(dataset, schema.label_for("document"), problems)  # as `kg validate` does
+    unique_names(dataset, schema.unnamed(), problems)  # as `kg validate` does
     if not dataset.entities and not problems:
         problems.append(Problem(origin, 0, f"no entity of a class of the schema (<{ontology}…>)"))
     if problems:

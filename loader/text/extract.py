@@ -133,11 +133,11 @@ def _differing_stretches(a: str, b: str) -> list[tuple[str, str]]:
 def surface_forms(dataset: Dataset, schema: Schema) -> dict[str, str]:
     """Every normalised name, alias and learned spun variant -> the one entity it names
     (source documents are not looked for in text)."""
-    document = schema.label_for("document")
+    unnamed = schema.unnamed()
     rules = spin_rules(dataset)
     claimed: dict[str, set[str]] = {}
     for entity in dataset.entities.values():
-        if entity.label == document:
+        if entity.label in unnamed:
             continue
         for form in {entity.name, *entity.properties.get("aliases", [])}:
             for variant in _variants(normalise(form), rules):
@@ -147,7 +147,7 @@ def surface_forms(dataset: Dataset, schema: Schema) -> dict[str, str]:
     exact = {
         normalise(f): e.id
         for e in dataset.entities.values()
-        if e.label != document
+        if e.label not in unnamed
         for f in {e.name, *e.properties.get("aliases", [])}
     }
     return {

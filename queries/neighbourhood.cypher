@@ -6,7 +6,7 @@
 // :param entity => "叶新公路"
 MATCH (e:Entity)
 WHERE NOT e:Division AND (e.id = $entity OR e.name = $entity OR $entity IN e.aliases)
-MATCH (e)-[r]-(other:Entity) WHERE NOT other:Division
+MATCH (e)-[r]-(other:Entity) WHERE NOT other:Division AND NOT other:Claim
 RETURN e.name AS entity,
        CASE WHEN startNode(r) = e THEN 'out' ELSE 'in' END AS direction,
        type(r) AS relationship, other.name AS other, r.confidence AS confidence,

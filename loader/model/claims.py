@@ -118,6 +118,8 @@ def add_claims(
                 )
             )
         dataset.entities[subject].properties[prop] = value
+        for other_day, other_value, other in claims:
+            other.properties["current"] = (other_day, other_value) == (day, value)
 
 
 def _claim(

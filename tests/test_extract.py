@@ -17,7 +17,8 @@ from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.target import Target
-from loader.text.extract import Matcher, extract, normalise, spin_rules, surface_forms
+from loader.text.extract import Matcher, extract, spin_rules, surface_forms
+from loader.text.normalise import normalise
 from tests.graph_state import graph_state
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,26 +1,27 @@
 """From text to graph: sentences, mentions of known entities, and candidate new names.
 
-Text is normalised before matching (Traditional -> Simplified with OpenCC, full-width -> half-width,
-white space), one character for one character, so offsets always point into the original text.
-Surface forms are every name and alias in the graph plus their spun variants, learned from the
-data itself: where an alias has the length of its entity's name, the differing stretches are
-substitutions the spinner made (智能 -> 笨能, 中心 -> 核心 ...), and applying them to other names
-predicts how a spun copy would write those. Matching is leftmost-longest, so a name inside a
-longer known name (金山 in 金山区) is never a separate hit.
+Text is normalised before matching (`normalise`: pinyin readings, entities, invisible and
+full-width characters, broken lines, Traditional script), and every match is mapped back, so
+offsets and surfaces are always those of the original text. Surface forms are every name and
+alias in the graph plus their spun variants, learned from the data itself: where an alias has the
+length of its entity's name, the differing stretches are substitutions the spinner made (智能 ->
+笨能, 中心 -> 核心 ...), and applying them to other names predicts how a spun copy would write
+those. Matching is leftmost-longest, so a name inside a longer known name (金山 in 金山区) is
+never a separate hit.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from loader.model.dataset import Dataset
 from loader.model.schema import Schema
 from loader.model.sources import Sentence, split_sentences
+from loader.text.normalise import Normalised, normalise, normalise_mapped
 
 MIN_NAME = 2
 MAX_VARIANTS = 16
@@ -83,26 +84,6 @@ class Extraction:
     @property
     def mentions(self) -> list[Mention]:
         return [m for s in self.sentences for m in s.mentions]
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> object:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def normalise(text: str) -> str:
-    """Simplified, half-width, one space for any white space; the same length as `text`."""
-    converted = str(_t2s().convert(text))  # type: ignore[attr-defined]
-    if len(converted) != len(text):  # a phrase rule changed the length: convert char by char
-        converted = "".join(str(_t2s().convert(ch)) or ch for ch in text)  # type: ignore[attr-defined]
-    out = []
-    for ch in converted:
-        half = unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" else ch
-        half = half if len(half) == 1 else ch
-        out.append(" " if half.isspace() else half)
-    return "".join(out)
 
 
 def spin_rules(dataset: Dataset) -> dict[str, set[str]]:
@@ -195,41 +176,36 @@ class Matcher:
 
 
 def extract(text: str, dataset: Dataset, document: str, matcher: Matcher) -> Extraction:
-    normal = normalise(text)
-    sentences = []
-    spans = []
-    for sentence in split_sentences(text):
-        found = SentenceMentions(sentence)
-        for start, end, entity_id in matcher.find(normal[sentence.start : sentence.end]):
-            a, b = sentence.start + start, sentence.start + end
-            found.mentions.append(
-                Mention(
-                    sentence.index, a, b, text[a:b], entity_id, dataset.entities[entity_id].name
-                )
+    """Mentions found in the normalised text, reported at their spans of `text`, in the
+    sentence (of `text`) where they begin."""
+    norm = normalise_mapped(text)
+    hits = matcher.find(norm.text)
+    found_candidates, candidate_spans = candidates(text, norm, hits, matcher.forms)
+    sentences = [SentenceMentions(s) for s in split_sentences(text)]
+    starts = [s.sentence.start for s in sentences]
+    for start, end, entity_id in hits:
+        if any(a <= start and end <= b and (a, b) != (start, end) for a, b in candidate_spans):
+            continue  # a known name inside an unknown longer one is no hit
+        a, b = norm.original_span(start, end)
+        place = sentences[max(bisect_right(starts, a) - 1, 0)]
+        place.mentions.append(
+            Mention(
+                place.sentence.index, a, b, text[a:b], entity_id, dataset.entities[entity_id].name
             )
-            spans.append((a, b))
-        sentences.append(found)
-    found_candidates, candidate_spans = candidates(text, normal, spans, matcher.forms)
-    for sentence_mentions in sentences:  # a known name inside an unknown longer one is no hit
-        sentence_mentions.mentions = [
-            m
-            for m in sentence_mentions.mentions
-            if not any(
-                a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
-                for a, b in candidate_spans
-            )
-        ]
+        )
     return Extraction(document, text, sentences, found_candidates)
 
 
 def candidates(
-    text: str, normal: str, known_spans: list[tuple[int, int]], forms: dict[str, str]
+    text: str, norm: Normalised, known: list[tuple[int, int, str]], forms: dict[str, str]
 ) -> tuple[list[Candidate], list[tuple[int, int]]]:
     """Names that look like entities (a known suffix after a run of name characters) but are
-    not in the graph, with counts and where they occur, for curation; and their spans."""
+    not in the graph, with counts and where they occur, for curation; and their spans (in the
+    normalised text)."""
+    normal = norm.text
     suffix = "|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True))
     covered: set[int] = set()
-    for a, b in known_spans:
+    for a, b, _entity in known:
         covered.update(range(a, b))
     counts: Counter[str] = Counter()
     contexts: dict[str, list[str]] = {}
@@ -253,7 +229,8 @@ def candidates(
             continue
         spans.append((start, end))
         counts[name] += 1
-        context = text[max(0, start - 12) : min(len(text), end + 12)].replace("\n", " ")
+        a, b = norm.original_span(start, end)
+        context = text[max(0, a - 12) : min(len(text), b + 12)].replace("\n", " ")
         contexts.setdefault(name, []).append(context)
     return [Candidate(n, c, contexts[n][:3]) for n, c in counts.most_common()], spans
 
@@ -275,3 +252,14 @@ def evaluate(predicted: list[Mention], gold: set[tuple[int, int, str]]) -> Score
     recall = hits / len(gold) if gold else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return Scores(round(precision, 4), round(recall, 4), round(f1, 4), hits, len(found), len(gold))
+
+
+def total(scores: list[Scores]) -> Scores:
+    """Micro-averaged scores over several documents (every mention counts once)."""
+    hits = sum(s.true_positives for s in scores)
+    found = sum(s.predicted for s in scores)
+    gold = sum(s.gold for s in scores)
+    precision = hits / found if found else 1.0
+    recall = hits / gold if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(round(precision, 4), round(recall, 4), round(f1, 4), hits, found, gold)

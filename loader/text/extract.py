@@ -42,7 +42,17 @@ CANDIDATE_SUFFIXES = (
     "乐园",
     "大道",
     "国道",
+    "委",  # 上海市交通委, 嘉善县委: a place beginning an office's name is part of it
+    "宣传部",
+    "研究院",
+    "大会",
+    "大厦",
+    "公司",
 )
+# A road's name does not carry the place it runs in: 嘉善县 before 丁枫公路 is a place of its own.
+ROAD_SUFFIXES = ("公路", "大道", "国道", "铁路")
+ADMIN_ENDS = "省市县区镇"
+BRAND = re.compile("“([^“”]{2,12})”品牌")  # “上海制造”品牌: the quoted term is a brand's name
 BREAKS = set(
     "，。、；：？！,.;:?!“”‘’\"'（）()《》【】—-·的和与及在了将是为对从向把给使到等其这那该并即取让效至"
 )
@@ -87,12 +97,18 @@ class Extraction:
 
 
 def spin_rules(dataset: Dataset) -> dict[str, set[str]]:
-    """Real stretch -> spun stretches, learned from the aliases that spell a name differently."""
+    """Real stretch -> spun stretches, learned from the aliases that spell a name differently and
+    are written so in a spun source (a real variant such as 产城融合样板城区 teaches no spin)."""
+    spun_texts = [
+        source.text
+        for source_id, source in dataset.sources.items()
+        if source_id in dataset.entities and dataset.entities[source_id].properties.get("spun")
+    ]
     rules: dict[str, set[str]] = {}
     for entity in dataset.entities.values():
         name = entity.name
         for alias in entity.properties.get("aliases", []):
-            if len(alias) != len(name) or alias == name:
+            if len(alias) != len(name) or alias == name or not any(alias in t for t in spun_texts):
                 continue
             for real, spun in _differing_stretches(name, alias):
                 rules.setdefault(real, set()).add(spun)
@@ -155,21 +171,30 @@ def _variants(form: str, rules: dict[str, set[str]]) -> set[str]:
 
 
 class Matcher:
-    """Leftmost-longest matching of many surface forms (a length-bucketed dictionary scan)."""
+    """The segmentation into known names that covers the most text, then uses the fewest names
+    (so the longest), then takes the leftmost: 上海金山区 is 上海 + 金山区, not 上海金山 + 区."""
 
     def __init__(self, forms: dict[str, str]) -> None:
         self.forms = forms
         self.lengths = sorted({len(f) for f in forms}, reverse=True)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        hits, i = [], 0
-        while i < len(text):
+        n = len(text)
+        best: list[tuple[int, int]] = [(0, 0)] * (n + 1)  # (characters covered, -names) from i
+        step = [0] * (n + 1)  # the length of the name taken at i, 0 to skip i
+        for i in range(n - 1, -1, -1):
+            best[i] = best[i + 1]
             for length in self.lengths:
-                piece = text[i : i + length]
-                if len(piece) == length and piece in self.forms:
-                    hits.append((i, i + length, self.forms[piece]))
-                    i += length
-                    break
+                if i + length <= n and text[i : i + length] in self.forms:
+                    covered, names = best[i + length]
+                    option = (covered + length, names - 1)
+                    if option > best[i] or (option == best[i] and step[i] == 0):
+                        best[i], step[i] = option, length
+        hits, i = [], 0
+        while i < n:
+            if step[i]:
+                hits.append((i, i + step[i], self.forms[text[i : i + step[i]]]))
+                i += step[i]
             else:
                 i += 1
         return hits
@@ -205,8 +230,11 @@ def candidates(
     normal = norm.text
     suffix = "|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True))
     covered: set[int] = set()
+    places = set()  # where a known administrative place name ends
     for a, b, _entity in known:
         covered.update(range(a, b))
+        if b - a >= 3 and normal[b - 1] in ADMIN_ENDS:
+            places.add(b)
     counts: Counter[str] = Counter()
     contexts: dict[str, list[str]] = {}
     spans: list[tuple[int, int]] = []
@@ -215,11 +243,13 @@ def candidates(
         start = match.start()
         if covered.intersection(range(start, end)):
             continue  # part of a known name
+        road = match.group(0) in ROAD_SUFFIXES
         while (
             start > 0
             and end - start < 12
             and normal[start - 1] not in BREAKS
             and not normal[start - 1].isspace()
+            and not (road and start in places and start < match.start())
         ):
             start -= 1
         while start < match.start() and start in covered and (start - 1) in covered:
@@ -232,6 +262,12 @@ def candidates(
         a, b = norm.original_span(start, end)
         context = text[max(0, a - 12) : min(len(text), b + 12)].replace("\n", " ")
         contexts.setdefault(name, []).append(context)
+    for match in BRAND.finditer(normal):
+        if match.group(1) not in forms:
+            spans.append(match.span(1))
+            counts[match.group(1)] += 1
+            a, b = norm.original_span(*match.span(1))
+            contexts.setdefault(match.group(1), []).append(text[max(0, a - 12) : b + 12])
     return [Candidate(n, c, contexts[n][:3]) for n, c in counts.most_common()], spans
 
 

@@ -114,7 +114,8 @@ def _fold(ch: str) -> str:
 
 
 def _drop_readings(chars: Chars) -> Chars:
-    """Remove pinyin readings that follow a Han character (or another reading)."""
+    """Remove pinyin readings that follow a Han character (or another reading); the character
+    then stands for itself and its readings, so a name ending in 區(qū) has that surface."""
     text = "".join(c for c, _a, _b in chars)
     drop: set[int] = set()
     for match in _READING.finditer(text):
@@ -123,7 +124,13 @@ def _drop_readings(chars: Chars) -> Chars:
             continue
         if _is_reading(match.group(1)):
             drop.update(range(match.start(), match.end()))
-    return [c for i, c in enumerate(chars) if i not in drop]
+    out: Chars = []
+    for i, (ch, a, b) in enumerate(chars):
+        if i not in drop:
+            out.append((ch, a, b))
+        elif out:  # a reading belongs to its character: the character's span covers it
+            out[-1] = (out[-1][0], out[-1][1], b)
+    return out
 
 
 def _last_kept(position: int, drop: set[int]) -> int:

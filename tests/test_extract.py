@@ -17,7 +17,8 @@ from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.target import Target
-from loader.text.extract import Matcher, extract, normalise, spin_rules, surface_forms
+from loader.text.extract import Matcher, extract, spin_rules, surface_forms
+from loader.text.normalise import normalise
 from tests.graph_state import graph_state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,3 +169,39 @@ def test_rdf_export_can_include_the_lexical_graph(tmp_path: Path) -> None:
     mentioned = set(seed_graph.objects(sentence, names.ontology["mentions"]))
     assert names.entity("yexin-road") in mentioned and names.entity("g320") in mentioned
     assert validate_rdf(out, load_schema(), names).conforms
+
+
+@pytest.mark.parametrize(
+    "gold", sorted((ROOT / "data" / "gold").glob("*.mentions.yaml")), ids=lambda p: p.name
+)
+def test_every_gold_file_meets_the_targets(gold: Path) -> None:
+    result = CliRunner().invoke(app, ["extract", "--evaluate", str(gold), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [scores] = json.loads(result.stdout)["evaluations"]
+    assert scores["gold"] >= 20
+    assert scores["precision"] >= 0.95 and scores["recall"] >= 0.95, scores
+
+
+def test_evaluate_takes_a_folder_and_reports_a_total() -> None:
+    result = CliRunner().invoke(
+        app, ["extract", "--evaluate", str(ROOT / "data" / "gold"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    per_document = out["evaluations"]
+    assert len(per_document) == len(list((ROOT / "data" / "gold").glob("*.mentions.yaml")))
+    assert out["evaluation"]["gold"] == sum(s["gold"] for s in per_document)
+
+
+def test_mentions_in_a_page_with_readings_keep_the_original_offsets() -> None:
+    text = "連接上海市金山區(qū)和浙江省嘉善縣的葉新公路,緩解320國(guó)道的壓力。"
+    found = {(m.surface, m.entity_id) for m in extract(text, DATASET, "t", MATCHER).mentions}
+    assert ("金山區(qū)", "jinshan") in found and ("320國(guó)道", "g320") in found
+    for m in extract(text, DATASET, "t", MATCHER).mentions:
+        assert text[m.start : m.end] == m.surface
+
+
+def test_the_best_covering_split_of_qualified_names() -> None:
+    assert [e for _a, _b, e in _ids("上海金山区发布")] == ["shanghai", "jinshan"]
+    assert [e for _a, _b, e in _ids("西起浙江省嘉善县丁枫公路")] == ["zhejiang", "jiashan"]
+    assert _ids("上海市交通委主任表示") == []  # 上海市 begins the commission's name

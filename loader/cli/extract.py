@@ -14,6 +14,7 @@ from loader.neo4j.target import ConnectionOptions
 
 if TYPE_CHECKING:  # the jobs are imported by the commands that run them: `kg --help` stays quick
     from loader.jobs.extract import ExtractReport
+    from loader.text.extract import Scores
 
 MENTION_COLUMNS = ["sentence", "start", "end", "surface", "name", "id"]
 
@@ -21,13 +22,20 @@ MENTION_COLUMNS = ["sentence", "start", "end", "surface", "name", "id"]
 @connection_options
 def extract(
     conn: ConnectionOptions,
-    files: Annotated[list[Path], typer.Argument(help="Text files (UTF-8), Chinese.")],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Text files (UTF-8), Chinese.", show_default=False)
+    ] = None,
     fmt: FormatOpt = Format.table,
     write: Annotated[
         bool, typer.Option("--write", help="Write the lexical graph into Neo4j.")
     ] = False,
-    gold: Annotated[
-        Path | None, typer.Option("--evaluate", help="Gold mentions file: print P, R, F1.")
+    golds: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evaluate",
+            help="Gold mentions file, or a folder of them (repeatable): P, R, F1 per document "
+            "and in total. A gold file's own text is read when it is not among FILES.",
+        ),
     ] = None,
 ) -> None:
     """Sentences and mentions of known entities (robust to spun and Traditional text), and
@@ -35,7 +43,7 @@ def extract(
     from loader.jobs.extract import run_extract
 
     with failures():
-        report = run_extract(conn, files, write, gold)
+        report = run_extract(conn, files or [], write, golds)
     if fmt is Format.json:
         emit_json(as_json(report))
         return
@@ -74,12 +82,18 @@ def extract(
             f"{written.mentions} mentions ({written.nodes_created} nodes and "
             f"{written.relationships_created} relationships created)"
         )
-    if report.scores is not None:
-        s = report.scores
-        (say if fmt is Format.table else note)(
-            f"precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}  "
-            f"({s.true_positives} of {s.predicted} found, {s.gold} in gold)"
-        )
+    show = say if fmt is Format.table else note
+    for document, s in report.evaluations:
+        show(f"{document}: {_scores(s)}")
+    if report.scores is not None and len(report.evaluations) > 1:
+        show(f"total: {_scores(report.scores)}")
+
+
+def _scores(s: Scores) -> str:
+    return (
+        f"precision {s.precision:.4f}  recall {s.recall:.4f}  F1 {s.f1:.4f}  "
+        f"({s.true_positives} of {s.predicted} found, {s.gold} in gold)"
+    )
 
 
 def as_json(report: ExtractReport) -> dict[str, Any]:
@@ -112,6 +126,7 @@ def as_json(report: ExtractReport) -> dict[str, Any]:
     out: dict[str, Any] = {"documents": documents}
     if report.scores is not None:
         out["evaluation"] = report.scores.__dict__
+        out["evaluations"] = [{"document": d, **s.__dict__} for d, s in report.evaluations]
     if report.written:
         out["written"] = [w.__dict__ for w in report.written]
     return out

@@ -15,15 +15,24 @@ from loader.model.validation import load_dataset
 from loader.neo4j.connect import resolve_target
 from loader.neo4j.lexical_store import LexicalResult, write_lexical
 from loader.neo4j.target import ConnectionOptions
-from loader.text.extract import Extraction, Matcher, Scores, evaluate, extract, surface_forms
-from loader.text.gold import read_gold
+from loader.text.extract import (
+    Extraction,
+    Matcher,
+    Scores,
+    evaluate,
+    extract,
+    surface_forms,
+    total,
+)
+from loader.text.gold import Gold, read_gold_file
 
 
 @dataclass
 class ExtractReport:
     extractions: list[Extraction]
     written: list[LexicalResult] = field(default_factory=list)
-    scores: Scores | None = None
+    scores: Scores | None = None  # over every evaluated document
+    evaluations: list[tuple[str, Scores]] = field(default_factory=list)  # per document
 
 
 def document_id(path: Path, dataset: Dataset, data: Path | None = None) -> str:
@@ -44,22 +53,61 @@ def run_extract(
     options: ConnectionOptions,
     files: list[Path],
     write: bool = False,
-    gold: Path | None = None,
+    golds: list[Path] | None = None,
 ) -> ExtractReport:
+    """Extract from `files`; score against each gold file (its own text is read when it is not
+    among `files`); with `write`, store the lexical graphs."""
     schema = load_schema()
     dataset = load_dataset(None, schema)
     matcher = Matcher(surface_forms(dataset, schema))
     report = ExtractReport([])
     for path in files:
-        text, problems = read_text(path, str(path))
-        if text is None:
-            raise ConfigError(str(problems[0]))
-        report.extractions.append(extract(text, dataset, document_id(path, dataset), matcher))
-    if gold is not None:
-        if len(files) != 1:
-            raise ConfigError("--evaluate takes exactly one document")
-        report.scores = evaluate(report.extractions[0].mentions, read_gold(gold))
+        report.extractions.append(
+            extract(_read(path), dataset, document_id(path, dataset), matcher)
+        )
+    for gold_path in _gold_files(golds or []):
+        gold = read_gold_file(gold_path)
+        extraction = _extraction_for(gold, gold_path, report, len(files))
+        if extraction is None:  # the gold's own text, confined to the data folder it lies in
+            text = _read(gold.text or gold_path, gold_path.parent.parent)
+            extraction = extract(text, dataset, gold.document or "", matcher)
+        report.evaluations.append(
+            (extraction.document, evaluate(extraction.mentions, set(gold.mentions)))
+        )
+    if report.evaluations:
+        report.scores = total([s for _d, s in report.evaluations])
     if write:
         target = resolve_target(options, start=True)
         report.written = [write_lexical(x, schema, target) for x in report.extractions]
     return report
+
+
+def _gold_files(paths: list[Path]) -> list[Path]:
+    """The gold files named, a folder standing for every *.mentions.yaml in it."""
+    found: list[Path] = []
+    for path in paths:
+        found.extend(sorted(path.glob("*.mentions.yaml")) if path.is_dir() else [path])
+    if paths and not found:
+        raise ConfigError(f"no gold file (*.mentions.yaml) in {', '.join(map(str, paths))}")
+    return found
+
+
+def _read(path: Path, root: Path | None = None) -> str:
+    text, problems = read_text(path, str(path), root)
+    if text is None:
+        raise ConfigError(str(problems[0]))
+    return text
+
+
+def _extraction_for(gold: Gold, path: Path, report: ExtractReport, files: int) -> Extraction | None:
+    """The extraction a gold file scores: its document's, or the only one; None to read its text."""
+    if gold.document is None:
+        if files != 1:
+            raise ConfigError(f"{path}: names no `document:`, so it scores exactly one text file")
+        return report.extractions[0]
+    for extraction in report.extractions:
+        if extraction.document == gold.document:
+            return extraction
+    if gold.text is None:
+        raise ConfigError(f"{path}: document {gold.document} is not among the files, no `text:`")
+    return None

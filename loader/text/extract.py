@@ -1,26 +1,27 @@
 """From text to graph: sentences, mentions of known entities, and candidate new names.
 
-Text is normalised before matching (Traditional -> Simplified with OpenCC, full-width -> half-width,
-white space), one character for one character, so offsets always point into the original text.
-Surface forms are every name and alias in the graph plus their spun variants, learned from the
-data itself: where an alias has the length of its entity's name, the differing stretches are
-substitutions the spinner made (智能 -> 笨能, 中心 -> 核心 ...), and applying them to other names
-predicts how a spun copy would write those. Matching is leftmost-longest, so a name inside a
-longer known name (金山 in 金山区) is never a separate hit.
+Text is normalised before matching (`normalise`: pinyin readings, entities, invisible and
+full-width characters, broken lines, Traditional script), and every match is mapped back, so
+offsets and surfaces are always those of the original text. Surface forms are every name and
+alias in the graph plus their spun variants, learned from the data itself: where an alias has the
+length of its entity's name, the differing stretches are substitutions the spinner made (智能 ->
+笨能, 中心 -> 核心 ...), and applying them to other names predicts how a spun copy would write
+those. Matching is leftmost-longest, so a name inside a longer known name (金山 in 金山区) is
+never a separate hit.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from loader.model.dataset import Dataset
 from loader.model.schema import Schema
 from loader.model.sources import Sentence, split_sentences
+from loader.text.normalise import Normalised, normalise, normalise_mapped
 
 MIN_NAME = 2
 MAX_VARIANTS = 16
@@ -41,7 +42,17 @@ CANDIDATE_SUFFIXES = (
     "乐园",
     "大道",
     "国道",
+    "委",  # 上海市交通委, 嘉善县委: a place beginning an office's name is part of it
+    "宣传部",
+    "研究院",
+    "大会",
+    "大厦",
+    "公司",
 )
+# A road's name does not carry the place it runs in: 嘉善县 before 丁枫公路 is a place of its own.
+ROAD_SUFFIXES = ("公路", "大道", "国道", "铁路")
+ADMIN_ENDS = "省市县区镇"
+BRAND = re.compile("“([^“”]{2,12})”品牌")  # “上海制造”品牌: the quoted term is a brand's name
 BREAKS = set(
     "，。、；：？！,.;:?!“”‘’\"'（）()《》【】—-·的和与及在了将是为对从向把给使到等其这那该并即取让效至"
 )
@@ -85,33 +96,19 @@ class Extraction:
         return [m for s in self.sentences for m in s.mentions]
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> object:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def normalise(text: str) -> str:
-    """Simplified, half-width, one space for any white space; the same length as `text`."""
-    converted = str(_t2s().convert(text))  # type: ignore[attr-defined]
-    if len(converted) != len(text):  # a phrase rule changed the length: convert char by char
-        converted = "".join(str(_t2s().convert(ch)) or ch for ch in text)  # type: ignore[attr-defined]
-    out = []
-    for ch in converted:
-        half = unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" else ch
-        half = half if len(half) == 1 else ch
-        out.append(" " if half.isspace() else half)
-    return "".join(out)
-
-
 def spin_rules(dataset: Dataset) -> dict[str, set[str]]:
-    """Real stretch -> spun stretches, learned from the aliases that spell a name differently."""
+    """Real stretch -> spun stretches, learned from the aliases that spell a name differently and
+    are written so in a spun source (a real variant such as 产城融合样板城区 teaches no spin)."""
+    spun_texts = [
+        source.text
+        for source_id, source in dataset.sources.items()
+        if source_id in dataset.entities and dataset.entities[source_id].properties.get("spun")
+    ]
     rules: dict[str, set[str]] = {}
     for entity in dataset.entities.values():
         name = entity.name
         for alias in entity.properties.get("aliases", []):
-            if len(alias) != len(name) or alias == name:
+            if len(alias) != len(name) or alias == name or not any(alias in t for t in spun_texts):
                 continue
             for real, spun in _differing_stretches(name, alias):
                 rules.setdefault(real, set()).add(spun)
@@ -174,63 +171,70 @@ def _variants(form: str, rules: dict[str, set[str]]) -> set[str]:
 
 
 class Matcher:
-    """Leftmost-longest matching of many surface forms (a length-bucketed dictionary scan)."""
+    """The segmentation into known names that covers the most text, then uses the fewest names
+    (so the longest), then takes the leftmost: 上海金山区 is 上海 + 金山区, not 上海金山 + 区."""
 
     def __init__(self, forms: dict[str, str]) -> None:
         self.forms = forms
         self.lengths = sorted({len(f) for f in forms}, reverse=True)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        hits, i = [], 0
-        while i < len(text):
+        n = len(text)
+        best: list[tuple[int, int]] = [(0, 0)] * (n + 1)  # (characters covered, -names) from i
+        step = [0] * (n + 1)  # the length of the name taken at i, 0 to skip i
+        for i in range(n - 1, -1, -1):
+            best[i] = best[i + 1]
             for length in self.lengths:
-                piece = text[i : i + length]
-                if len(piece) == length and piece in self.forms:
-                    hits.append((i, i + length, self.forms[piece]))
-                    i += length
-                    break
+                if i + length <= n and text[i : i + length] in self.forms:
+                    covered, names = best[i + length]
+                    option = (covered + length, names - 1)
+                    if option > best[i] or (option == best[i] and step[i] == 0):
+                        best[i], step[i] = option, length
+        hits, i = [], 0
+        while i < n:
+            if step[i]:
+                hits.append((i, i + step[i], self.forms[text[i : i + step[i]]]))
+                i += step[i]
             else:
                 i += 1
         return hits
 
 
 def extract(text: str, dataset: Dataset, document: str, matcher: Matcher) -> Extraction:
-    normal = normalise(text)
-    sentences = []
-    spans = []
-    for sentence in split_sentences(text):
-        found = SentenceMentions(sentence)
-        for start, end, entity_id in matcher.find(normal[sentence.start : sentence.end]):
-            a, b = sentence.start + start, sentence.start + end
-            found.mentions.append(
-                Mention(
-                    sentence.index, a, b, text[a:b], entity_id, dataset.entities[entity_id].name
-                )
+    """Mentions found in the normalised text, reported at their spans of `text`, in the
+    sentence (of `text`) where they begin."""
+    norm = normalise_mapped(text)
+    hits = matcher.find(norm.text)
+    found_candidates, candidate_spans = candidates(text, norm, hits, matcher.forms)
+    sentences = [SentenceMentions(s) for s in split_sentences(text)]
+    starts = [s.sentence.start for s in sentences]
+    for start, end, entity_id in hits:
+        if any(a <= start and end <= b and (a, b) != (start, end) for a, b in candidate_spans):
+            continue  # a known name inside an unknown longer one is no hit
+        a, b = norm.original_span(start, end)
+        place = sentences[max(bisect_right(starts, a) - 1, 0)]
+        place.mentions.append(
+            Mention(
+                place.sentence.index, a, b, text[a:b], entity_id, dataset.entities[entity_id].name
             )
-            spans.append((a, b))
-        sentences.append(found)
-    found_candidates, candidate_spans = candidates(text, normal, spans, matcher.forms)
-    for sentence_mentions in sentences:  # a known name inside an unknown longer one is no hit
-        sentence_mentions.mentions = [
-            m
-            for m in sentence_mentions.mentions
-            if not any(
-                a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
-                for a, b in candidate_spans
-            )
-        ]
+        )
     return Extraction(document, text, sentences, found_candidates)
 
 
 def candidates(
-    text: str, normal: str, known_spans: list[tuple[int, int]], forms: dict[str, str]
+    text: str, norm: Normalised, known: list[tuple[int, int, str]], forms: dict[str, str]
 ) -> tuple[list[Candidate], list[tuple[int, int]]]:
     """Names that look like entities (a known suffix after a run of name characters) but are
-    not in the graph, with counts and where they occur, for curation; and their spans."""
+    not in the graph, with counts and where they occur, for curation; and their spans (in the
+    normalised text)."""
+    normal = norm.text
     suffix = "|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True))
     covered: set[int] = set()
-    for a, b in known_spans:
+    places = set()  # where a known administrative place name ends
+    for a, b, _entity in known:
         covered.update(range(a, b))
+        if b - a >= 3 and normal[b - 1] in ADMIN_ENDS:
+            places.add(b)
     counts: Counter[str] = Counter()
     contexts: dict[str, list[str]] = {}
     spans: list[tuple[int, int]] = []
@@ -239,11 +243,13 @@ def candidates(
         start = match.start()
         if covered.intersection(range(start, end)):
             continue  # part of a known name
+        road = match.group(0) in ROAD_SUFFIXES
         while (
             start > 0
             and end - start < 12
             and normal[start - 1] not in BREAKS
             and not normal[start - 1].isspace()
+            and not (road and start in places and start < match.start())
         ):
             start -= 1
         while start < match.start() and start in covered and (start - 1) in covered:
@@ -253,8 +259,15 @@ def candidates(
             continue
         spans.append((start, end))
         counts[name] += 1
-        context = text[max(0, start - 12) : min(len(text), end + 12)].replace("\n", " ")
+        a, b = norm.original_span(start, end)
+        context = text[max(0, a - 12) : min(len(text), b + 12)].replace("\n", " ")
         contexts.setdefault(name, []).append(context)
+    for match in BRAND.finditer(normal):
+        if match.group(1) not in forms:
+            spans.append(match.span(1))
+            counts[match.group(1)] += 1
+            a, b = norm.original_span(*match.span(1))
+            contexts.setdefault(match.group(1), []).append(text[max(0, a - 12) : b + 12])
     return [Candidate(n, c, contexts[n][:3]) for n, c in counts.most_common()], spans
 
 
@@ -275,3 +288,14 @@ def evaluate(predicted: list[Mention], gold: set[tuple[int, int, str]]) -> Score
     recall = hits / len(gold) if gold else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return Scores(round(precision, 4), round(recall, 4), round(f1, 4), hits, len(found), len(gold))
+
+
+def total(scores: list[Scores]) -> Scores:
+    """Micro-averaged scores over several documents (every mention counts once)."""
+    hits = sum(s.true_positives for s in scores)
+    found = sum(s.predicted for s in scores)
+    gold = sum(s.gold for s in scores)
+    precision = hits / found if found else 1.0
+    recall = hits / gold if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(round(precision, 4), round(recall, 4), round(f1, 4), hits, found, gold)

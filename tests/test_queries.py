@@ -113,6 +113,37 @@ def test_spun_partial_and_english_names_find_the_entity(loaded: Target) -> None:
 
 
 @pytest.mark.neo4j
+def test_held_out_questions_are_answered_with_a_source(loaded: Target) -> None:
+    """How long, how fast, how many lanes, how much, since when, who holds the office now."""
+    holders = get_query("office-holders", QUERIES)
+
+    def held(day: str) -> set[tuple[str, str]]:
+        rows = run_saved(loaded, holders, {"day": day}).rows
+        assert all(r["source"] and r["sentence"] for r in rows)
+        return {(r["role"], r["holder"]) for r in rows}
+
+    assert held("2020-12-31") == {("区委书记", "胡卫国"), ("区长", "刘健")}
+    assert held("2099-12-31") == {("区委书记", "刘健"), ("区长", "袁罡")}
+    assert held("2019-12-31") == set()
+    values = get_query("entity-values", QUERIES)
+    current = {
+        r["property"]: (r["value"], r["unit"], r["source"])
+        for r in run_saved(loaded, values, {"name": "叶新公路"}).rows
+        if r["current"] and r["sentence"]
+    }
+    assert current["length_km"][:2] == ("2.24", "km")
+    assert current["design_speed_kmh"][:2] == ("80", "km/h")
+    assert current["lanes"] == ("6", "lanes", "xinhua-2020-12-28-yexin-road-opening")
+    money = run_saved(loaded, values, {"name": "上海乐高乐园度假区"}).rows
+    assert ("investment_usd", "550000000") in {(r["property"], r["value"]) for r in money}
+    timeline = get_query("entity-timeline", QUERIES)
+    rows = run_saved(loaded, timeline, {"name": "南枫线"}).rows
+    assert ("2023-12-28", "status", "under_construction") in {
+        (r["date"], r["what"], r["value"]) for r in rows
+    }
+
+
+@pytest.mark.neo4j
 def test_cli_run_formats_and_parameters(runner: CliRunner, loaded_env: Target) -> None:
     result = runner.invoke(
         app, ["query", "run", "who-focuses-on", "-p", "industry=细胞医乱", "--format", "json"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import OWL, RDF, XSD
 from typer.testing import CliRunner
 
 from loader.cli.app import app
@@ -24,6 +25,7 @@ from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.target import Target
 from loader.rdf.export import FORMATS, Quad, dataset_quads, write_export
+from loader.rdf.importer import parse_rdf, rdf_to_dataset
 from loader.rdf.ontology import json_ld_context
 from loader.rdf.shacl import validate_graph
 from loader.rdf.vocab import Names
@@ -301,3 +303,40 @@ def test_import_refuses_a_foreign_file(
     assert result.exit_code == 2
     assert "unknown predicate" in result.stderr
     assert graph_state(neo4j_env) == {"nodes": [], "relationships": []}
+
+
+def test_a_confirmed_wikidata_item_is_exported_as_same_as(tmp_path: Path) -> None:
+    """An identifier is an IRI in its namespace (owl:sameAs and schema:sameAs), conforms to the
+    shapes and comes back from an import as the plain value. The item here is made up for the
+    test: the project stores one only where a public source confirms it."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "entities" / "zz.yaml").write_text(
+        "- {type: Region, id: zz-region, name: 测试区域, name_en: test region, wikidata: Q4242}\n",
+        "utf-8",
+    )
+    schema, names = load_schema(), Names()
+    buffer = io.BytesIO()
+    write_export(
+        dataset_quads(load_dataset(data, schema), schema, names),
+        "trig",
+        buffer,
+        names,
+        json_ld_context(schema, names),
+    )
+    store = RdfDataset()
+    store.parse(data=buffer.getvalue(), format="trig")
+    subject, item = names.entity("zz-region"), URIRef("http://www.wikidata.org/entity/Q4242")
+    assert (subject, OWL.sameAs, item) in store
+    assert (subject, URIRef("https://schema.org/sameAs"), item) in store
+    graph = Graph()
+    for s, p, o, _g in store.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    assert validate_graph(graph, schema, names).conforms
+    path = tmp_path / "export.trig"
+    path.write_bytes(buffer.getvalue())
+    back = rdf_to_dataset(parse_rdf(path), schema, names, str(path))
+    assert back.entities["zz-region"].properties["wikidata"] == "Q4242"
+    graph.remove((subject, OWL.sameAs, item))
+    graph.add((subject, OWL.sameAs, Literal("Q4242")))
+    assert not validate_graph(graph, schema, names).conforms

@@ -29,6 +29,7 @@ class PropertyAlignment:
     predicate: str | None = None
     lang: str | None = None
     also: tuple[str, ...] = ()
+    iri: str | None = None  # values are IRIs: this namespace + the value (an identifier)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,9 @@ VOCABULARIES = {
 # `rdf:` keys: how a label or a type relates to the terms it names.
 LABEL_ALIGNMENTS = {"subClassOf": "rdfs:subClassOf"}
 TYPE_ALIGNMENTS = {"subPropertyOf": "rdfs:subPropertyOf", "closeMatch": "skos:closeMatch"}
-PROPERTY_ALIGNMENT_KEYS = ("predicate", "lang", "also")
+PROPERTY_ALIGNMENT_KEYS = ("predicate", "lang", "also", "iri")
+# An identifier's namespace: its values are written as this + the value (an IRI, not a literal).
+IRI_NAMESPACE = re.compile(r"^https?://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?[/#]$")
 # A simple BCP 47 tag: a language, then optionally a script and a region (zh, zh-Hans, en-GB).
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
 
@@ -162,7 +164,16 @@ class AnnotationReader:
             )
         if len(self.problems) > before:
             return PropertyAlignment()
-        aligned = PropertyAlignment(predicate, lang, tuple(also))
+        iri = value.get("iri")
+        if iri is not None and not (isinstance(iri, str) and IRI_NAMESPACE.match(iri)):
+            self._problem(
+                value.line_of("iri"), f"{where}: iri must be an http(s) namespace ending in / or #"
+            )
+        elif iri is not None and (lang is not None or spec.get("type") != "string"):
+            self._problem(value.line_of("iri"), f"{where}: iri is for string identifiers, no lang")
+        if len(self.problems) > before:
+            return PropertyAlignment()
+        aligned = PropertyAlignment(predicate, lang, tuple(also), iri)
         name = where.rpartition(".")[2]
         first = self.declared.setdefault(name, (aligned, line))
         if first[0] != aligned:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph, Literal, URIRef
@@ -174,9 +175,13 @@ def _document(names: Names, source: str) -> URIRef:
 
 def property_literals(
     aligned: Predicate, spec: PropertySpec, value: Any
-) -> Iterator[tuple[URIRef, Literal]]:
+) -> Iterator[tuple[URIRef, Literal | URIRef]]:
     for item in value if isinstance(value, list) else [value]:
-        literal = _literal(spec.type, item, aligned.lang)
+        literal: Literal | URIRef = (
+            URIRef(aligned.namespace + quote(str(item), safe=""))
+            if aligned.namespace
+            else _literal(spec.type, item, aligned.lang)
+        )
         for copy in aligned.also:
             yield copy, literal
         yield aligned.iri, literal

@@ -12,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from rdflib import Dataset as RdfDataset
 from rdflib import Literal, URIRef
@@ -183,6 +184,13 @@ def _entity_props(
                 Problem(origin, 0, f"<{subject}>: unknown predicate <{predicate}> for {label}")
             )
             return None
+        namespace = predicates[name].namespace
+        if namespace is not None:  # an identifier: an IRI in its namespace
+            if not (isinstance(value, URIRef) and str(value).startswith(namespace)):
+                problems.append(Problem(origin, 0, f"<{subject}>: {name} must be <{namespace}…>"))
+                return None
+            raw.setdefault(name, []).append(unquote(str(value)[len(namespace) :]))
+            continue
         raw.setdefault(name, []).append(str(value))
     return _checked(raw, specs, f"<{subject}>", problems, origin)
 

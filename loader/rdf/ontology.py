@@ -9,6 +9,7 @@ restated for RDF data.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -239,11 +240,14 @@ def _property_constraints(
         constraints["maxCount"] = 1
     if language:
         constraints["languageIn"] = [language]
+    elif predicate.namespace:  # an identifier: an IRI in its namespace
+        constraints["nodeKind"] = SH.IRI
+        constraints["pattern"] = "^" + re.escape(predicate.namespace)
     else:
         constraints["datatype"] = XSD_TYPES[spec.type]
     if spec.values:
         constraints["in_"] = list(spec.values)
-    if spec.pattern and not language:
+    if spec.pattern and not language and not predicate.namespace:
         constraints["pattern"] = spec.pattern
     if spec.minimum is not None:
         constraints["minInclusive"] = Literal(spec.minimum, datatype=XSD.decimal)

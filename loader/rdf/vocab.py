@@ -85,11 +85,13 @@ def term(curie: str) -> URIRef:
 
 class Predicate(NamedTuple):
     """How a property's values are written: the predicate, their language (None: typed
-    literals, or IRIs for the source documents) and the predicates that carry a copy."""
+    literals, or IRIs for the source documents), the predicates that carry a copy, and for an
+    identifier the namespace its values are IRIs in (owl:sameAs a Wikidata item)."""
 
     iri: URIRef
     lang: str | None
     also: tuple[URIRef, ...] = ()
+    namespace: str | None = None  # an identifier's values are IRIs in this namespace
 
 
 def property_predicates(schema: Schema, names: Names) -> dict[str, Predicate]:
@@ -100,5 +102,5 @@ def property_predicates(schema: Schema, names: Names) -> dict[str, Predicate]:
         aligned = spec.rdf
         iri = term(aligned.predicate) if aligned.predicate else names.prop(spec.name)
         copies = tuple(term(curie) for curie in aligned.also)
-        out.setdefault(spec.name, Predicate(iri, aligned.lang, copies))
+        out.setdefault(spec.name, Predicate(iri, aligned.lang, copies, aligned.iri))
     return out

@@ -1,13 +1,15 @@
 """The model: what the project folder holds, read and checked, with no server in sight.
 
 - `project`: the project root (kg.toml, found by walking up) and the paths it names.
-- `schema`, `schema_annotations`, `properties`: the graph schema from schema/schema.yaml,
-  the single source of truth (labels, types, properties, styles, roles, RDF alignment).
+- `schema`, `schema_annotations`, `schema_properties`, `schema_patterns`, `properties`: the graph
+  schema from schema/schema.yaml, the single source of truth (labels, types, properties, styles,
+  roles, RDF alignment, which numbers are cited and which facts are timed).
 - `readers`: YAML, CSV and text files read with the line of every value, never crashing; the
   one place user files are opened (regular files only, size-capped, confined to data/).
 - `dataset`: the in-memory curated graph and the walk over data/.
 - `validation`, `property_checks`, `identity_checks`: the data checked against the schema,
-  building the validated `Dataset`; `text_rules`: what a string and a name must be.
+  building the validated `Dataset`; `claims`: numbers and statuses as dated claims with their
+  sentence; `text_rules`: what a string and a name must be.
 - `sources`: source documents, their metadata and sentences.
 - `diagram`: a Mermaid diagram of the model as the data uses it.
 - `outputs`: outputs written atomically where the user asks (a temp file renamed into place).

@@ -1,7 +1,7 @@
 // Projects with their status and dates
 // Projects and parks of a district (located there, linked, planned by it or by a pillar, or
-// signed or opened at an event involving it), with their latest status and since when, and the
-// dated events about them.
+// signed or opened at an event involving it), with their latest status and the earliest day a
+// source gives it, and the dated events about them.
 // @scope curated
 // @param district: id of the district
 // :param district => "jinshan"
@@ -12,7 +12,7 @@ MATCH (x) WHERE (x:Project OR x:Park)
        OR EXISTS { (d)-[:PLANS|HAS_PROJECT]->()-[:PLANS|HAS_PROJECT]->(x) }
        OR EXISTS { (:Pillar)-[:PLANS|HAS_PROJECT]->(x) }
        OR EXISTS { (e:Event)-[:SIGNED|OPENED]->(x) WHERE EXISTS { (e)-[:INVOLVES]->(d) } })
-OPTIONAL MATCH (x)-[:HAS_CLAIM]->(c:Claim {property: 'status', current: true})
+OPTIONAL MATCH (x)-[:HAS_CLAIM]->(c:Claim {property: 'status'}) WHERE c.value = x.status
 WITH x, min(toString(coalesce(c.start_date, c.as_of))) AS status_since
 OPTIONAL MATCH (e:Event)-[:SIGNED|OPENED]->(x)
 WITH x, status_since, e ORDER BY e.date

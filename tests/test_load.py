@@ -106,13 +106,10 @@ def test_one_changed_relation_is_exactly_what_a_sync_applies(
     before = graph_state(neo4j_env)
     facts = data / "facts" / "jinshan-layout-2020-12.yaml"
     text = facts.read_text("utf-8")
-    old = "      - [yexin-road, RELIEVES, g320]\n"
-    assert old in text
+    old = "to: g320, start_date: 2020-12-28,"
+    assert text.count(old) == 1
     facts.write_text(
-        text.replace(
-            old, "      - {from: yexin-road, type: RELIEVES, to: g320, confidence: 0.7}\n"
-        ),
-        "utf-8",
+        text.replace(old, "to: g320, start_date: 2020-12-28, confidence: 0.7,"), "utf-8"
     )
     summary = _load_json(runner, str(data))
     assert summary["relationships_updated"] == 1
@@ -131,7 +128,7 @@ def test_moved_relation_with_prune(runner: CliRunner, neo4j_env: Target, tmp_pat
     facts = data / "facts" / "jinshan-layout-2020-12.yaml"
     text = facts.read_text("utf-8")
     facts.write_text(
-        text.replace("[yexin-road, RELIEVES, g320]", "[yexin-road, RELIEVES, zhufeng-road]"),
+        text.replace("type: RELIEVES, to: g320,", "type: RELIEVES, to: zhufeng-road,"),
         "utf-8",
     )
     summary = _load_json(runner, str(data), "--prune")
@@ -154,22 +151,22 @@ def test_prune_sweeps_only_this_dataset(
     run_cypher(
         neo4j_env,
         "CREATE (f:Entity:Foreign {id: 'foreign-1', name: '外来'}) "
-        "WITH f MATCH (j:Entity {id: 'jinshan'}), (l:Entity {id: 'lego-resort'}) "
+        "WITH f MATCH (j:Entity {id: 'jinshan'}), (l:Entity {id: 'huaping-jinshan-smart-park'}) "
         "CREATE (f)-[:MENTIONS]->(j), (f)-[:MENTIONS]->(l)",
         write=True,
     )
     # Drop two entities from the data: one nothing foreign links to, one a foreign node links to.
     _drop_entity(data, "hongxingyun-shanghai-branch", "parks_projects.yaml")
-    _drop_entity(data, "lego-resort", "parks_projects.yaml")
+    _drop_entity(data, "huaping-jinshan-smart-park", "parks_projects.yaml")
     summary = _load_json(runner, str(data), "--prune")
     assert summary["by_label"]["Project"]["deleted"] == 1
-    assert summary["by_label"]["Project"]["stale"] == 1  # kept: the foreign node still links to it
-    assert summary["relationships_deleted"] == 3  # two for 红星云上海分部, one for 乐高
+    assert summary["by_label"]["Park"]["stale"] == 1  # kept: the foreign node still links to it
+    assert summary["relationships_deleted"] == 3  # two for 红星云上海分部, one for 华平
     ids = {r["id"] for r in run_cypher(neo4j_env, "MATCH (n) RETURN n.id AS id").rows}
     assert "hongxingyun-shanghai-branch" not in ids
-    assert {"foreign-1", "lego-resort", "jinshan"} <= ids
+    assert {"foreign-1", "huaping-jinshan-smart-park", "jinshan"} <= ids
     foreign = run_cypher(neo4j_env, "MATCH (:Foreign)-[r:MENTIONS]->(b) RETURN b.id AS id").rows
-    assert sorted(r["id"] for r in foreign) == ["jinshan", "lego-resort"]
+    assert sorted(r["id"] for r in foreign) == ["huaping-jinshan-smart-park", "jinshan"]
 
 
 def test_dry_run_writes_nothing(runner: CliRunner, neo4j_env: Target) -> None:
@@ -303,15 +300,17 @@ def test_a_changed_label_rewrites_the_node_and_its_relationships(
     _load_json(runner, str(data))
     entities = data / "entities" / "parks_projects.yaml"
     text = entities.read_text("utf-8")
-    old = "- type: Project\n  id: lego-resort\n"
+    old = "- type: Project\n  id: hongxingyun-shanghai-branch\n"
     assert old in text
-    entities.write_text(text.replace(old, "- type: Park\n  id: lego-resort\n"), "utf-8")
+    entities.write_text(
+        text.replace(old, "- type: Park\n  id: hongxingyun-shanghai-branch\n"), "utf-8"
+    )
     summary = _load_json(runner, str(data))
     assert summary["by_label"]["Park"]["updated"] == 1
     assert summary["by_type"]["HAS_PROJECT"]["created"] == 1
     rows = run_cypher(
         neo4j_env,
-        "MATCH (c {id: 'jinshan'})-[:HAS_PROJECT]->(n {id: 'lego-resort'}) "
+        "MATCH (c {id: 'jinshan'})-[:HAS_PROJECT]->(n {id: 'hongxingyun-shanghai-branch'}) "
         "RETURN labels(n) AS labels",
     ).rows
     assert [sorted(r["labels"]) for r in rows] == [["Entity", "Park"]]

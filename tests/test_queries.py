@@ -123,6 +123,7 @@ def test_held_out_questions_are_answered_with_a_source(loaded: Target) -> None:
         return {(r["role"], r["holder"]) for r in rows}
 
     assert held("2020-12-31") == {("区委书记", "胡卫国"), ("区长", "刘健")}
+    assert held("2023-01-01") == {("区委书记", "刘健"), ("区长", "李泽龙")}
     assert held("2099-12-31") == {("区委书记", "刘健"), ("区长", "袁罡")}
     assert held("2019-12-31") == set()
     values = get_query("entity-values", QUERIES)

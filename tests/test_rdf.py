@@ -167,7 +167,11 @@ def test_export_conforms_to_the_shapes(exported: dict[str, bytes]) -> None:
             "RELIEVES is not allowed from a Person",
         ),
         ("kgo:confidence 0.9 ;", "kgo:confidence 1.9 ;", "relation.confidence"),
-        ('"2020-12-28"^^xsd:date', '"2020-12-32"^^xsd:date', "Event.date: required, date"),
+        (
+            'kgo:date "2020-12-28"^^xsd:date',
+            'kgo:date "2020-12-32"^^xsd:date',
+            "Event.date: required, date",
+        ),
         ("kgo:lengthKm 2.24", 'kgo:lengthKm "long"', "Road.length_km: decimal"),
     ],
 )

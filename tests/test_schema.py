@@ -266,3 +266,29 @@ def test_an_unquoted_comma_in_a_description_is_reported(tmp_path: Path) -> None:
     assert load_schema(SCHEMA_FILE).relationship_properties("HOLDS_OFFICE_IN")[
         "role"
     ].description == ("the office, in Chinese")
+
+
+def test_citation_rules_of_the_schema(tmp_path: Path) -> None:
+    """Numbers are cited, a cited label can reach the claims, cited/timed are label-only."""
+    found = _problems(
+        tmp_path,
+        "      - from: [Park, Project, Road, Railway, Target]",
+        "      - from: [Park, Project, Road, Target]",
+    )
+    assert any(
+        "labels.Railway.status: cited, but the claim type has no pattern" in p for p in found
+    )
+    found = _problems(
+        tmp_path,
+        "      lanes: {type: integer, unit: lanes, cited: true, min: 1,",
+        "      lanes: {type: integer, unit: lanes, min: 1,",
+    )
+    assert found == [
+        f"schema.yaml:{_line('version: 1')}: labels.Road.lanes: a number must be `cited: true` (a source states it)"
+    ]
+    found = _problems(
+        tmp_path,
+        "      minutes: {type: integer, description: travel time",
+        "      minutes: {type: integer, cited: true, description: travel time",
+    )
+    assert any("relationships.CONNECTS_TO.minutes: cited/timed apply to label" in p for p in found)

@@ -11,6 +11,7 @@ its latest claim, so `e.length_km` answers at once and the claims answer "says w
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
 from loader.model.dataset import (
@@ -29,6 +30,12 @@ from loader.model.schema import Schema
 
 DATES = ("start_date", "as_of", "end_date")  # the order a claim's date is taken in
 SUBJECT_KEYS = ("entity", "value")  # what a claim record holds besides the claim's properties
+# What a curator may write on a value; the rest of a claim (its id, name, unit, sources,
+# whether it is current) is derived, so a name, an alias or an identifier cannot ride on it.
+WRITTEN = frozenset(
+    {*SUBJECT_KEYS, "property", *DATES, "undated", "qualifier", "note", "confidence",
+     "uncertain", "sentence", "source"}
+)  # fmt: skip
 TIME_HINT = "give as_of, start_date or end_date (ISO dates), or undated: true with a note"
 
 
@@ -105,21 +112,29 @@ def add_claims(
         latest.setdefault((subject, entity.properties["property"]), []).append((day, value, entity))
     for (subject, prop), claims in latest.items():
         claims.sort(key=lambda c: c[0])
+        _rivals(subject, prop, claims, problems)
         day, value, entity = claims[-1]
-        rivals = [c for c in claims if c[0] == day and c[1] != value]
-        if rivals:
-            other = rivals[0][2]
+        dataset.entities[subject].properties[prop] = value
+        for other_day, other_value, other in claims:
+            other.properties["current"] = (other_day, other_value) == (day, value)
+
+
+def _rivals(
+    subject: str, prop: str, claims: list[tuple[str, Any, Entity]], problems: list[Problem]
+) -> None:
+    """Two values of one property on one day (or both undated) cannot both hold."""
+    first: dict[str, tuple[Any, Entity]] = {}
+    for day, value, entity in claims:
+        seen = first.setdefault(day, (value, entity))
+        if seen[0] != value:
             problems.append(
                 Problem(
                     entity.location.file,
                     entity.location.line,
-                    f"{subject} {prop}: {value!r} and {rivals[0][1]!r} ({other.location}) both "
+                    f"{subject} {prop}: {value!r} and {seen[0]!r} ({seen[1].location}) both "
                     f"hold {'on ' + day if day else 'undated'}; date them or drop one",
                 )
             )
-        dataset.entities[subject].properties[prop] = value
-        for other_day, other_value, other in claims:
-            other.properties["current"] = (other_day, other_value) == (day, value)
 
 
 def _claim(
@@ -132,14 +147,14 @@ def _claim(
     """(the claim entity, its subject's id, the typed value), or None with the problems."""
     values, file, line = record.values, record.file, record.values.line
     subject, prop = values.get("entity"), values.get("property")
-    label, rel_type = kinds
+    label = kinds[0]
     if not isinstance(subject, str) or subject not in dataset.entities:
         known = hint(str(subject), dataset.entities)
         problems.append(Problem(file, line, f"value of unknown entity {subject!r}{known}"))
         return None
     subject_label = dataset.label_of(subject)
     spec = schema.node_properties(subject_label).get(str(prop))
-    if spec is None or not spec.cited or not schema.allows(subject_label, rel_type, label):
+    if spec is None or not spec.cited:
         cited = {name: s for name, s in schema.node_properties(subject_label).items() if s.cited}
         problems.append(
             Problem(
@@ -148,6 +163,12 @@ def _claim(
                 f"{subject_label} has no cited property {prop!r}{hint(str(prop), cited)}"
                 + (f" (cited: {', '.join(cited)})" if cited else ""),
             )
+        )
+        return None
+    extra = sorted(str(k) for k in values if k not in WRITTEN)
+    if extra:
+        problems.append(
+            Problem(file, values.line_of(extra[0]), f"a value cannot carry {extra[0]!r}")
         )
         return None
     value, error = spec.coerce(values.get("value"))
@@ -177,6 +198,8 @@ def _claim(
     wrong = sentence_problem({"source": source, "sentence": props["sentence"]}, dataset)
     if wrong is None and spec.timed:
         wrong = time_problem(props, f"{subject} {prop}")
+    if wrong is None and max(str(props.get(k, "")) for k in DATES) > date.today().isoformat():
+        wrong = f"{subject} {prop}: dated after today; a plan is its own value (opening_year …)"
     if wrong is None and claim_id in dataset.entities:
         wrong = f"{subject} {prop} {shown} is cited twice"
     if wrong:

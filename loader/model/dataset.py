@@ -244,8 +244,10 @@ def fact_records(
         items = statement.get(kind)
         if items is None:
             continue
-        if not isinstance(items, LocList):
-            problems.append(Problem(name, statement.line_of(kind), f"`{kind}:` must be a list"))
+        if not isinstance(items, LocList) or not items:
+            problems.append(
+                Problem(name, statement.line_of(kind), f"`{kind}:` must be a non-empty list")
+            )
             continue
         for item, item_line in zip(items, items.item_lines, strict=True):
             values = _fact_values(item, item_line, keys)

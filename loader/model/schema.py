@@ -213,7 +213,7 @@ def load_schema(path: Path | None = None) -> Schema:
     for where, message in citation_problems(
         {lab: spec.properties for lab, spec in labels.items() if "claim" not in spec.roles},
         elsewhere,
-        schema.claims() is not None,
+        _claimable(schema),
     ):
         problems.append(Problem(name, data.line, f"{where}: {message}"))
     for key, identifier in schema.lexical.items():
@@ -242,6 +242,14 @@ def load_schema(path: Path | None = None) -> Schema:
     if problems:
         raise DataInvalid("invalid schema", problems)
     return schema
+
+
+def _claimable(schema: Schema) -> frozenset[str] | None:
+    """The labels the claim type may leave (None: the schema has no claims)."""
+    kinds = schema.claims()
+    if kinds is None:
+        return None
+    return frozenset(a for a, b in schema.relationships[kinds[1]].pairs if b == kinds[0])
 
 
 def _holders(

@@ -155,11 +155,13 @@ def _number(value: Any) -> bool:
 def citation_problems(
     labels: dict[str, dict[str, PropertySpec]],
     elsewhere: dict[str, dict[str, PropertySpec]],
-    has_claims: bool,
+    claimable: frozenset[str] | None,
 ) -> list[tuple[str, str]]:
     """(where, message) for each breach of the citation rules: in a schema with claims, every
     number a label holds is cited (a source states it); `cited`/`timed` belong to label
-    properties only, and need the schema's claim label and type to hold their citations."""
+    properties only, and need the schema's claim label and type to hold their citations (the
+    type allowing the label: `claimable`, None without claims)."""
+    has_claims = claimable is not None
     out = []
     for label, specs in labels.items():
         for spec in specs.values():
@@ -168,6 +170,8 @@ def citation_problems(
                 out.append((where, "a number must be `cited: true` (a source states it)"))
             if spec.cited and not has_claims:
                 out.append((where, "cited properties need a label and a type with role claim"))
+            elif spec.cited and claimable is not None and label not in claimable:
+                out.append((where, "cited, but the claim type has no pattern from this label"))
     for where, specs in elsewhere.items():
         for spec in specs.values():
             if spec.cited or spec.timed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -192,7 +193,14 @@ def _literal(kind: str, item: Any, language: str | None) -> Literal:
     if language:
         return Literal(item, lang=language, normalize=False)
     if kind == "decimal":
-        text = format(item, "f").rstrip("0").rstrip(".") if isinstance(item, float) else str(item)
+        # Exactly the float's shortest decimal, in the canonical form with one digit after the
+        # point (10000000000.0, 0.0000001): what Turtle writes, so the lexical forms agree.
+        text = format(Decimal(repr(item)), "f") if isinstance(item, float) else str(item)
+        if "." not in text:
+            text += ".0"
+        elif text.endswith("0"):
+            text = text.rstrip("0")
+            text = text + "0" if text.endswith(".") else text
         return Literal(text, datatype=XSD.decimal)
     if kind == "integer":
         return Literal(str(item), datatype=XSD.integer)

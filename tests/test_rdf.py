@@ -316,7 +316,8 @@ def test_a_confirmed_wikidata_item_is_exported_as_same_as(tmp_path: Path) -> Non
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     (data / "entities" / "zz.yaml").write_text(
-        "- {type: Region, id: zz-region, name: 测试区域, name_en: test region, wikidata: Q4242}\n",
+        "- {type: Region, id: zz-region, name: 测试区域, name_en: test region, wikidata: Q4242,\n"
+        "   sources: [jinshan-layout-2020-12], note: made up for the test}\n",
         "utf-8",
     )
     schema, names = load_schema(), Names()

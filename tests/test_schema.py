@@ -154,7 +154,7 @@ def test_bad_property_alignments_are_reported(tmp_path: Path) -> None:
     new = "publisher: {type: string, rdf: {predicate: dc:publisher, lang: EN, also: x, as: y}}"
     where = f"schema.yaml:{_line(old)}: labels.Document.publisher"
     assert _problems(tmp_path, old, new) == [
-        f"{where}: unknown rdf key 'as' (known: predicate, lang, also)",
+        f"{where}: unknown rdf key 'as' (known: predicate, lang, also, iri)",
         f"{where}: unknown CURIE prefix 'dc' in 'dc:publisher'",
         f"{where}: 'x' is not a CURIE (prefix:name)",
         f"{where}: lang 'EN' is not a simple BCP 47 tag (such as zh, zh-Hans, en-GB)",
@@ -283,9 +283,8 @@ def test_citation_rules_of_the_schema(tmp_path: Path) -> None:
         "      lanes: {type: integer, unit: lanes, cited: true, min: 1,",
         "      lanes: {type: integer, unit: lanes, min: 1,",
     )
-    assert found == [
-        f"schema.yaml:{_line('version: 1')}: labels.Road.lanes: a number must be `cited: true` (a source states it)"
-    ]
+    rule = "labels.Road.lanes: a number must be `cited: true` (a source states it)"
+    assert found == [f"schema.yaml:{_line('version: 1')}: {rule}"]
     found = _problems(
         tmp_path,
         "      minutes: {type: integer, description: travel time",

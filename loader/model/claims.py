@@ -49,15 +49,19 @@ def sentence_problem(props: dict[str, Any], dataset: Dataset) -> str | None:
     return None
 
 
-def time_problem(props: dict[str, Any], what: str) -> str | None:
-    """Why a timed fact's dates do not stand: none given, or an end before the start."""
+def time_problem(props: dict[str, Any], what: str, timed: bool) -> str | None:
+    """Why a fact's dates do not stand: an end before the start, `undated` with a date or
+    without a note, or (for a timed fact) no date at all."""
     start, end = props.get("start_date"), props.get("end_date")
     if start and end and end < start:
         return f"{what}: end_date {end} is before start_date {start}"
-    if any(props.get(key) for key in DATES):
-        return None
+    dated = any(props.get(key) for key in DATES)
     if props.get("undated") is True:
+        if dated:
+            return f"{what}: undated, yet dated; keep one"
         return None if props.get("note") else f"{what}: undated needs a note saying why"
+    if dated or not timed:
+        return None
     return f"{what} is qualified in time: {TIME_HINT}"
 
 
@@ -196,12 +200,16 @@ def _claim(
     if props is None:
         return None
     wrong = sentence_problem({"source": source, "sentence": props["sentence"]}, dataset)
-    if wrong is None and spec.timed:
-        wrong = time_problem(props, f"{subject} {prop}")
+    if wrong is not None:
+        at = record.sentence_line if "sentence" not in values else values.line_of("sentence")
+        problems.append(Problem(file, at, wrong))
+        return None
+    wrong = time_problem(props, f"{subject} {prop}", spec.timed)
     if wrong is None and max(str(props.get(k, "")) for k in DATES) > date.today().isoformat():
         wrong = f"{subject} {prop}: dated after today; a plan is its own value (opening_year …)"
     if wrong is None and claim_id in dataset.entities:
-        wrong = f"{subject} {prop} {shown} is cited twice"
+        first = dataset.entities[claim_id].location
+        wrong = f"{subject} {prop} {shown} is cited twice (first at {first})"
     if wrong:
         problems.append(Problem(file, line, wrong))
         return None

@@ -8,8 +8,10 @@ real name, not a new entity beside it. Each clash names both places.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from loader.model.dataset import Dataset, Entity, Location
+from loader.model.properties import PropertySpec
 from loader.model.readers import Problem
 from loader.model.text_rules import fold
 
@@ -55,3 +57,13 @@ def unique_names(dataset: Dataset, unnamed: Collection[str], problems: list[Prob
                     "(NFKC, width, zero-width)"
                 )
             problems.append(Problem(entity.location.file, entity.location.line, message))
+
+
+def unconfirmed_identifier(props: dict[str, Any], specs: dict[str, PropertySpec]) -> str | None:
+    """An outside identifier (a property whose values are IRIs: wikidata) says who confirms it:
+    the entity's `sources` name the document that shows it and a `note` says how, so an item
+    is never stored on a guess."""
+    for name, spec in specs.items():
+        if spec.rdf.iri and name in props and not (props.get("sources") and props.get("note")):
+            return f"{name} needs the source that confirms it (sources) and a note saying how"
+    return None

@@ -27,7 +27,7 @@ from loader.model.dataset import (
     statements,
 )
 from loader.model.errors import DataInvalid
-from loader.model.identity_checks import unique_id, unique_names
+from loader.model.identity_checks import unconfirmed_identifier, unique_id, unique_names
 from loader.model.property_checks import checked_properties, hint
 from loader.model.readers import LocDict, Problem, outside, read_text, read_yaml
 from loader.model.schema import Schema, load_schema
@@ -191,6 +191,10 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
         )
         if props is None:
             continue
+        wrong = unconfirmed_identifier(props, specs)
+        if wrong is not None:
+            problems.append(Problem(record.file, record.values.line, wrong))
+            continue
         for source in props.get("sources", []):
             if source not in dataset.sources:
                 problems.append(
@@ -284,9 +288,8 @@ def _relation(
             at = fact.sentence_line if "sentence" not in values else values.line_of("sentence")
         problems.append(Problem(file, at, wrong))
         return None
-    if schema.relationships[rel_type].timed:
-        wrong = time_problem(props, f"{start} {rel_type} {end}")
-        if wrong is not None:
-            problems.append(Problem(file, line, wrong))
-            return None
+    wrong = time_problem(props, f"{start} {rel_type} {end}", schema.relationships[rel_type].timed)
+    if wrong is not None:
+        problems.append(Problem(file, line, wrong))
+        return None
     return Relation(start, rel_type, end, props, fact.location)

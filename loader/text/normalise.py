@@ -120,9 +120,7 @@ def _drop_readings(chars: Chars) -> Chars:
     drop: set[int] = set()
     # A toneless (feng) is a reading only on a page that writes toned ones too: elsewhere
     # 附件(a) or 中心(shanghai) is an enumeration or a gloss, and stays.
-    toned = any(
-        _is_reading(m.group(1)) and _has_tone(m.group(1)) for m in _READING.finditer(text)
-    )
+    toned = any(_is_reading(m.group(1)) and _has_tone(m.group(1)) for m in _READING.finditer(text))
     for match in _READING.finditer(text):
         before = _last_kept(match.start(), drop)  # 區(qu)(qu): a reading after a reading
         if before < 0 or not is_han(text[before]):

@@ -35,7 +35,7 @@ def _original(text: str, normal_piece: str) -> str:
         ("320國(guó)道", "320国道"),
         ("經（jīng）濟", "经济"),  # full-width parentheses
         ("科創(chuàng )中心", "科创中心"),  # a space inside the reading, as news mirrors write it
-        ("楓(feng)(feng)涇", "枫泾"),  # toneless, and one reading after another
+        ("經(jīng)濟 楓(feng)(feng)涇", "经济枫泾"),  # toneless on a toned page, one after another
         ("嘉善(jiā shàn)县", "嘉善县"),
         ("绿(lv4)湾", "绿湾"),  # tone digits, v for ü
         ("女(nǚ)", "女"),
@@ -43,6 +43,15 @@ def _original(text: str, normal_piece: str) -> str:
 )
 def test_pinyin_readings_after_han_characters_are_removed(text: str, normal: str) -> None:
     assert normalise(text) == normal
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["附件(a)说明", "上海中心(shanghai)大厦", "楓(feng)涇"],
+)
+def test_a_toneless_gloss_stays_where_the_page_writes_no_toned_reading(text: str) -> None:
+    assert normalise(text) == normalise(text.replace("(", "（").replace(")", "）"))
+    assert "(" in normalise(text)
 
 
 @pytest.mark.parametrize(

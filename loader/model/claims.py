@@ -117,7 +117,7 @@ def add_claims(
     for (subject, prop), claims in latest.items():
         claims.sort(key=lambda c: c[0])
         _rivals(subject, prop, claims, problems)
-        day, value, entity = claims[-1]
+        day, value, _latest = claims[-1]
         dataset.entities[subject].properties[prop] = value
         for other_day, other_value, other in claims:
             other.properties["current"] = (other_day, other_value) == (day, value)

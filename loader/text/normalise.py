@@ -118,11 +118,14 @@ def _drop_readings(chars: Chars) -> Chars:
     then stands for itself and its readings, so a name ending in 區(qū) has that surface."""
     text = "".join(c for c, _a, _b in chars)
     drop: set[int] = set()
+    # A toneless (feng) is a reading only on a page that writes toned ones too: elsewhere
+    # 附件(a) or 中心(shanghai) is an enumeration or a gloss, and stays.
+    toned = any(_is_reading(m.group(1)) and _has_tone(m.group(1)) for m in _READING.finditer(text))
     for match in _READING.finditer(text):
         before = _last_kept(match.start(), drop)  # 區(qu)(qu): a reading after a reading
         if before < 0 or not is_han(text[before]):
             continue
-        if _is_reading(match.group(1)):
+        if _is_reading(match.group(1)) and (toned or _has_tone(match.group(1))):
             drop.update(range(match.start(), match.end()))
     out: Chars = []
     for i, (ch, a, b) in enumerate(chars):
@@ -146,6 +149,11 @@ def _is_reading(inside: str) -> bool:
     (NYSE) and (中国) are not."""
     words = inside.replace("'", " ").split()
     return bool(words) and all(_syllables(_strip_tone_word(w)) for w in words)
+
+
+def _has_tone(inside: str) -> bool:
+    """A tone mark (jīng) or a tone digit (zhong1)."""
+    return any(ch.isdigit() or _strip_tone(ch) != ch for ch in inside)
 
 
 def _strip_tone(ch: str) -> str:

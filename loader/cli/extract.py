@@ -14,7 +14,7 @@ from loader.neo4j.target import ConnectionOptions
 
 if TYPE_CHECKING:  # the jobs are imported by the commands that run them: `kg --help` stays quick
     from loader.jobs.extract import ExtractReport
-    from loader.text.extract import Scores
+    from loader.text.gold import Scores
 
 MENTION_COLUMNS = ["sentence", "start", "end", "surface", "name", "id"]
 

@@ -15,16 +15,8 @@ from loader.model.validation import load_dataset
 from loader.neo4j.connect import resolve_target
 from loader.neo4j.lexical_store import LexicalResult, write_lexical
 from loader.neo4j.target import ConnectionOptions
-from loader.text.extract import (
-    Extraction,
-    Matcher,
-    Scores,
-    evaluate,
-    extract,
-    surface_forms,
-    total,
-)
-from loader.text.gold import Gold, read_gold_file
+from loader.text.extract import Extraction, Matcher, extract, surface_forms
+from loader.text.gold import Gold, Scores, evaluate, read_gold_file, total
 
 
 @dataclass
@@ -72,7 +64,10 @@ def run_extract(
             text = _read(gold.text or gold_path, gold_path.parent.parent)
             extraction = extract(text, dataset, gold.document or "", matcher)
         report.evaluations.append(
-            (extraction.document, evaluate(extraction.mentions, set(gold.mentions)))
+            (
+                extraction.document,
+                evaluate((m.key() for m in extraction.mentions), set(gold.mentions)),
+            )
         )
     if report.evaluations:
         report.scores = total([s for _d, s in report.evaluations])

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote
 
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph, Literal, URIRef
@@ -23,11 +21,10 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 from loader.model.dataset import Dataset, Entity, Relation
 from loader.model.errors import ConfigError
 from loader.model.outputs import write_all
-from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
 from loader.rdf.ontology import bind_prefixes, ontology_triples
 from loader.rdf.stream import Quad, stream_quads
-from loader.rdf.vocab import Names, Predicate, property_predicates
+from loader.rdf.vocab import Names, Predicate, property_literals, property_predicates
 from loader.text.extract import Extraction
 
 __all__ = ["Quad"]
@@ -172,43 +169,6 @@ def _graph(names: Names, source: str) -> URIRef:
 @lru_cache(maxsize=4096)
 def _document(names: Names, source: str) -> URIRef:
     return names.entity(source)
-
-
-def property_literals(
-    aligned: Predicate, spec: PropertySpec, value: Any
-) -> Iterator[tuple[URIRef, Literal | URIRef]]:
-    for item in value if isinstance(value, list) else [value]:
-        literal: Literal | URIRef = (
-            URIRef(aligned.namespace + quote(str(item), safe=""))
-            if aligned.namespace
-            else _literal(spec.type, item, aligned.lang)
-        )
-        for copy in aligned.also:
-            yield copy, literal
-        yield aligned.iri, literal
-
-
-def _literal(kind: str, item: Any, language: str | None) -> Literal:
-    # A string needs no normalising (rdflib's default would try every Python type on it).
-    if language:
-        return Literal(item, lang=language, normalize=False)
-    if kind == "decimal":
-        # Exactly the float's shortest decimal, in the canonical form with one digit after the
-        # point (10000000000.0, 0.0000001): what Turtle writes, so the lexical forms agree.
-        text = format(Decimal(repr(item)), "f") if isinstance(item, float) else str(item)
-        if "." not in text:
-            text += ".0"
-        elif text.endswith("0"):
-            text = text.rstrip("0")
-            text = text + "0" if text.endswith(".") else text
-        return Literal(text, datatype=XSD.decimal)
-    if kind == "integer":
-        return Literal(str(item), datatype=XSD.integer)
-    if kind == "boolean":
-        return Literal("true" if item else "false", datatype=XSD.boolean)
-    if kind == "date":
-        return Literal(str(item), datatype=XSD.date)
-    return Literal(str(item), normalize=False)  # a simple literal is an xsd:string in RDF 1.1
 
 
 def rdf_format(name: str) -> str:

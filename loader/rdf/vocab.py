@@ -4,7 +4,8 @@ Entities are `<base>id/<id>` (ids are stable ASCII, so IRIs never mix raw and pe
 Chinese); classes and properties live in `<base>ontology#`; each source document's facts go in
 the named graph `<base>graph/<source-id>`; each relation's citation is an `rdf:Statement` at
 `<base>statement/<hash>`. The base is configurable (`--base` or `KG_RDF_BASE`). Each property's
-predicate and language come from its `rdf:` entry in the schema.
+predicate and language come from its `rdf:` entry in the schema, and its values are written
+here: typed literals in canonical form, language-tagged strings, or IRIs for identifiers.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from decimal import Decimal
+from typing import Any, NamedTuple
+from urllib.parse import quote
 
-from rdflib import Namespace, URIRef
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import XSD
 
+from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
 from loader.model.schema_annotations import VOCABULARIES, expand
 
@@ -104,3 +110,41 @@ def property_predicates(schema: Schema, names: Names) -> dict[str, Predicate]:
         copies = tuple(term(curie) for curie in aligned.also)
         out.setdefault(spec.name, Predicate(iri, aligned.lang, copies, aligned.iri))
     return out
+
+
+def property_literals(
+    aligned: Predicate, spec: PropertySpec, value: Any
+) -> Iterator[tuple[URIRef, Literal | URIRef]]:
+    """(predicate, object) for each value of a property and each predicate that carries it."""
+    for item in value if isinstance(value, list) else [value]:
+        literal: Literal | URIRef = (
+            URIRef(aligned.namespace + quote(str(item), safe=""))
+            if aligned.namespace
+            else _literal(spec.type, item, aligned.lang)
+        )
+        for copy in aligned.also:
+            yield copy, literal
+        yield aligned.iri, literal
+
+
+def _literal(kind: str, item: Any, language: str | None) -> Literal:
+    # A string needs no normalising (rdflib's default would try every Python type on it).
+    if language:
+        return Literal(item, lang=language, normalize=False)
+    if kind == "decimal":
+        # Exactly the float's shortest decimal, in the canonical form with one digit after the
+        # point (10000000000.0, 0.0000001): what Turtle writes, so the lexical forms agree.
+        text = format(Decimal(repr(item)), "f") if isinstance(item, float) else str(item)
+        if "." not in text:
+            text += ".0"
+        elif text.endswith("0"):
+            text = text.rstrip("0")
+            text = text + "0" if text.endswith(".") else text
+        return Literal(text, datatype=XSD.decimal)
+    if kind == "integer":
+        return Literal(str(item), datatype=XSD.integer)
+    if kind == "boolean":
+        return Literal("true" if item else "false", datatype=XSD.boolean)
+    if kind == "date":
+        return Literal(str(item), datatype=XSD.date)
+    return Literal(str(item), normalize=False)  # a simple literal is an xsd:string in RDF 1.1

@@ -2,6 +2,6 @@
 
 - `normalise`: web text made matchable (readings, entities, invisible and full-width characters,
   broken lines, Traditional script), with a map back to the original offsets.
-- `extract`: sentences, mentions robust to spun and Traditional text, candidate names, scores.
-- `gold`: the hand-annotated mentions the extraction is evaluated against.
+- `extract`: sentences, mentions robust to spun and Traditional text, candidate names.
+- `gold`: the hand-annotated mentions the extraction is evaluated against, and the scores.
 """

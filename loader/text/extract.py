@@ -269,33 +269,3 @@ def candidates(
             a, b = norm.original_span(*match.span(1))
             contexts.setdefault(match.group(1), []).append(text[max(0, a - 12) : b + 12])
     return [Candidate(n, c, contexts[n][:3]) for n, c in counts.most_common()], spans
-
-
-@dataclass(frozen=True)
-class Scores:
-    precision: float
-    recall: float
-    f1: float
-    true_positives: int
-    predicted: int
-    gold: int
-
-
-def evaluate(predicted: list[Mention], gold: set[tuple[int, int, str]]) -> Scores:
-    found = {m.key() for m in predicted}
-    hits = len(found & gold)
-    precision = hits / len(found) if found else 1.0
-    recall = hits / len(gold) if gold else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Scores(round(precision, 4), round(recall, 4), round(f1, 4), hits, len(found), len(gold))
-
-
-def total(scores: list[Scores]) -> Scores:
-    """Micro-averaged scores over several documents (every mention counts once)."""
-    hits = sum(s.true_positives for s in scores)
-    found = sum(s.predicted for s in scores)
-    gold = sum(s.gold for s in scores)
-    precision = hits / found if found else 1.0
-    recall = hits / gold if gold else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Scores(round(precision, 4), round(recall, 4), round(f1, 4), hits, found, gold)

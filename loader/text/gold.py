@@ -6,6 +6,7 @@ A gold file names its document and its text (`document:`, `text:` relative to th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,3 +52,35 @@ def read_gold_file(path: Path) -> Gold:
 def read_gold(path: Path) -> set[tuple[int, int, str]]:
     """Gold mentions as (start, end, entity id)."""
     return set(read_gold_file(path).mentions)
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    true_positives: int
+    predicted: int
+    gold: int
+
+
+def evaluate(predicted: Iterable[tuple[int, int, str]], gold: set[tuple[int, int, str]]) -> Scores:
+    """Scores of predicted (start, end, entity) mentions against the gold ones."""
+    found = set(predicted)
+    return _scores(len(found & gold), len(found), len(gold))
+
+
+def total(scores: list[Scores]) -> Scores:
+    """Micro-averaged scores over several documents (every mention counts once)."""
+    return _scores(
+        sum(s.true_positives for s in scores),
+        sum(s.predicted for s in scores),
+        sum(s.gold for s in scores),
+    )
+
+
+def _scores(hits: int, found: int, gold: int) -> Scores:
+    precision = hits / found if found else 1.0
+    recall = hits / gold if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(round(precision, 4), round(recall, 4), round(f1, 4), hits, found, gold)

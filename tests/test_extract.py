@@ -205,3 +205,9 @@ def test_the_best_covering_split_of_qualified_names() -> None:
     assert [e for _a, _b, e in _ids("上海金山区发布")] == ["shanghai", "jinshan"]
     assert [e for _a, _b, e in _ids("西起浙江省嘉善县丁枫公路")] == ["zhejiang", "jiashan"]
     assert _ids("上海市交通委主任表示") == []  # 上海市 begins the commission's name
+
+
+def test_nothing_to_extract_is_one_line_and_exit_2() -> None:
+    result = CliRunner().invoke(app, ["extract"])
+    assert result.exit_code == 2
+    assert "give a text file" in result.stderr and len(result.stderr.splitlines()) == 1

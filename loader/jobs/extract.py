@@ -49,6 +49,8 @@ def run_extract(
 ) -> ExtractReport:
     """Extract from `files`; score against each gold file (its own text is read when it is not
     among `files`); with `write`, store the lexical graphs."""
+    if not files and not golds:
+        raise ConfigError("give a text file to extract from, or --evaluate with a gold file")
     schema = load_schema()
     dataset = load_dataset(None, schema)
     matcher = Matcher(surface_forms(dataset, schema))

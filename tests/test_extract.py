@@ -207,7 +207,7 @@ def test_the_best_covering_split_of_qualified_names() -> None:
     assert _ids("上海市交通委主任表示") == []  # 上海市 begins the commission's name
 
 
-def test_nothing_to_extract_is_one_line_and_exit_2() -> None:
+def test_nothing_to_extract_is_one_line_and_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["extract"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # ConfigError: the command's use
     assert "give a text file" in result.stderr and len(result.stderr.splitlines()) == 1

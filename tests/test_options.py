@@ -108,3 +108,20 @@ def test_divisions_from_a_file_with_the_wrong_checksum(
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "SHA-256" in lines[0], lines
+
+
+def test_version_and_shell_completion() -> None:
+    """`kg --version`; completion is installable (`--install-completion`) and its script is
+    printed for a named shell, from the installed `kg` as a user runs it."""
+    import subprocess
+    import sys
+
+    kg = str(Path(sys.executable).parent / "kg")
+    version = subprocess.run([kg, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("kg (jinshan-kg) ")
+    helped = subprocess.run([kg, "--help"], capture_output=True, text=True, check=True)
+    assert "--install-completion" in helped.stdout and "--version" in helped.stdout
+    script = subprocess.run(
+        [kg, "--show-completion", "bash"], capture_output=True, text=True, check=True
+    )
+    assert "_kg_completion" in script.stdout and "complete " in script.stdout

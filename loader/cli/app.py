@@ -32,7 +32,7 @@ app = typer.Typer(
     help="jinshan-kg: the Jinshan development-layout knowledge graph, in a real Neo4j.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion [bash|zsh|fish|powershell]
 )
 app.add_typer(server.app, name="neo4j")
 app.add_typer(queries.app, name="query")
@@ -49,9 +49,26 @@ app.command("extract")(extract.extract)
 app.command("run")(run.run)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"kg (jinshan-kg) {version('jinshan-kg')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("kg (jinshan-kg), not installed: version unknown")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
     project: Annotated[
         Path | None,
         typer.Option(

@@ -246,3 +246,27 @@ def test_literals_escape_quotes() -> None:
 
 def test_stylesheet_is_derived_from_the_schema() -> None:
     assert (QUERIES / "jinshan.grass").read_text("utf-8") == grass(load_schema())
+
+
+@pytest.mark.neo4j
+def test_favorites_zip_holds_every_query_runnable_as_it_is(
+    runner: CliRunner, loaded: Target, tmp_path: Path
+) -> None:
+    """One .zip of `jinshan-kg/<name>.cypher`, titled by the first line, values written in:
+    each favorite runs read-only on the server as Browser would send it."""
+    import zipfile
+
+    out = tmp_path / "favorites.zip"
+    result = runner.invoke(app, ["query", "favorites", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    saved = {q.name: q for q in list_queries(QUERIES)}
+    with zipfile.ZipFile(out) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted(f"jinshan-kg/{name}.cypher" for name in saved)
+        for name in names:
+            text = archive.read(name).decode("utf-8")
+            query = saved[name.split("/")[1].removesuffix(".cypher")]
+            assert text.splitlines()[0] == f"// {query.title}"
+            run_cypher(loaded, text, {})  # no parameter needed: it runs as it is
+    refused = runner.invoke(app, ["query", "favorites", "-o", str(tmp_path / "f.txt")])
+    assert refused.exit_code != 0 and ".zip" in refused.stderr

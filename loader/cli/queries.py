@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from loader.cli.common import emit_json, emit_rows, failures, write_out
+from loader.cli.common import emit_json, emit_rows, failures, say, write_out
 from loader.cli.options import FormatOpt, HomeOpt, ParamOpt, connection_options
 from loader.cli.params import parse_params
 from loader.cli.render import Format
@@ -87,6 +87,22 @@ def browser(
     with failures():
         url = saved_query_link(ConnectionOptions(home=home), name, base_url, queries)
     write_out(url + "\n")
+
+
+@app.command("favorites")
+def favorites(
+    out: Annotated[
+        Path, typer.Option("--output", "-o", help="The .zip to write.", show_default=False)
+    ],
+    queries: QueriesOpt = None,
+) -> None:
+    """Write the saved queries as one .zip of Browser favorites: drop it on Browser's Favorites
+    drawer once; each favorite is titled and runs as it is (example values written in)."""
+    from loader.jobs.queries import write_favorites
+
+    with failures():
+        count = write_favorites(out, queries)
+    say(f"wrote {count} favorites to {out}: drop it on Neo4j Browser's Favorites drawer")
 
 
 @app.command("style")

@@ -7,11 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from loader.model.errors import ConfigError
+from loader.model.outputs import check_output, write_file
 from loader.model.schema import load_schema
 from loader.neo4j.browser_style import style_command
 from loader.neo4j.connect import managed_server, resolve_target
 from loader.neo4j.cypher import QueryResult, run_cypher, split_statements
-from loader.neo4j.saved_queries import SavedQuery, browser_link, get_query, run_saved
+from loader.neo4j.favorites import favorites_zip
+from loader.neo4j.saved_queries import (
+    SavedQuery,
+    browser_link,
+    get_query,
+    list_queries,
+    run_saved,
+)
 from loader.neo4j.target import ConnectionOptions
 
 
@@ -54,3 +62,13 @@ def saved_query_link(
 def browser_style_command() -> str:
     """The `:style` command applying the schema's GRASS stylesheet in Browser."""
     return style_command(load_schema())
+
+
+def write_favorites(out: Path, folder: Path | None = None) -> int:
+    """The saved queries as one Browser favorites archive at `out`; how many it holds."""
+    if out.suffix.lower() != ".zip":
+        raise ConfigError(f"{out}: Browser imports favorites from a .zip; name the file *.zip")
+    target = check_output(out)
+    queries = list_queries(folder)
+    write_file(target, favorites_zip(queries))
+    return len(queries)

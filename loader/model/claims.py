@@ -188,12 +188,11 @@ def _claim(
         problems.append(Problem(file, line, "a value needs its statement's `source`"))
         return None
     fields["sources"] = [source]
-    shown = _shown(value)
+    shown, unit = _shown(value), f" {spec.unit}" if spec.unit else ""
     fields |= {"value": shown, **({"unit": spec.unit} if spec.unit else {})}
     key = "|".join(str(fields.get(k, "")) for k in ("sources", "sentence", "value", *DATES))
     digest = hashlib.blake2b(key.encode(), digest_size=4).hexdigest()
     claim_id = f"claim-{subject}-{str(prop).replace('_', '-')}-{digest}"
-    unit = f" {spec.unit}" if spec.unit else ""
     fields |= {"id": claim_id, "name": f"{dataset.entities[subject].name} {prop} {shown}{unit}"}
     specs = schema.node_properties(label)
     props = checked_properties(Record(values, file), fields, specs, label, problems)

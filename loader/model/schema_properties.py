@@ -83,7 +83,6 @@ def _checked_keys(spec: LocDict, where: str, problem: Any) -> dict[str, Any]:
             spec.line_of(unknown[0]),
             f"{where}: unknown key {unknown[0]!r} (quote a description that holds a comma)",
         )
-    required = spec.get("required", False)
     flags = {key: spec.get(key, False) for key in ("required", "cited", "timed")}
     for key, flag in flags.items():
         if not isinstance(flag, bool):
@@ -122,7 +121,7 @@ def _checked_keys(spec: LocDict, where: str, problem: Any) -> dict[str, Any]:
     if _number(low) and _number(high) and float(low) > float(high):
         problem(spec.line_of("min"), f"{where}: min {low} is above max {high}")
     return {
-        "required": required is True,
+        "required": flags["required"] is True,
         "cited": flags["cited"] is True,
         "timed": flags["timed"] is True,
         "unit": unit,

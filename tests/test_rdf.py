@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, XSD
 from typer.testing import CliRunner
 
 from loader.cli.app import app
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, DataInvalid
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.target import Target
@@ -345,3 +345,27 @@ def test_a_confirmed_wikidata_item_is_exported_as_same_as(tmp_path: Path) -> Non
     graph.remove((subject, OWL.sameAs, item))
     graph.add((subject, OWL.sameAs, Literal("Q4242")))
     assert not validate_graph(graph, schema, names).conforms
+
+
+def test_an_imported_identifier_needs_its_confirming_source_as_validate_does(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "entities" / "zz.yaml").write_text(
+        "- {type: Region, id: zz-region, name: 测试区域, name_en: test region, wikidata: Q4242,\n"
+        "   sources: [jinshan-layout-2020-12], note: made up for the test}\n",
+        "utf-8",
+    )
+    schema, names = load_schema(), Names()
+    graph = Graph()
+    for s, p, o, _g in dataset_quads(load_dataset(data, schema), schema, names):
+        graph.add((s, p, o))
+    graph.remove(
+        (names.entity("zz-region"), URIRef("http://www.w3.org/2004/02/skos/core#note"), None)
+    )
+    path = tmp_path / "export.nt"
+    path.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
+    with pytest.raises(DataInvalid) as caught:
+        rdf_to_dataset(parse_rdf(path), schema, names, str(path))
+    assert any("wikidata needs the source" in str(p) for p in caught.value.problems)

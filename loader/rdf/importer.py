@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, DataInvalid
-from loader.model.identity_checks import unique_names
+from loader.model.identity_checks import unconfirmed_identifier, unique_names
 from loader.model.properties import PropertySpec
 from loader.model.readers import Problem
 from loader.model.schema import Schema
@@ -133,8 +133,11 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
             continue
         props = _entity_props(store, subject, label, schema, names, predicates, problems, origin)
         bad_id = name_problem(entity_id)
+        unconfirmed = props and unconfirmed_identifier(props, schema.node_properties(label))
         if bad_id:
             problems.append(Problem(origin, 0, f"<{subject}>: id: {bad_id}"))
+        elif unconfirmed:  # as `kg validate` refuses it
+            problems.append(Problem(origin, 0, f"<{subject}>: {unconfirmed}"))
         elif props is not None:
             dataset.entities[entity_id] = Entity(entity_id, label, props, at)
 

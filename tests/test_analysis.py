@@ -12,8 +12,10 @@ import matplotlib
 import pytest
 from typer.testing import CliRunner
 
+from loader.analysis.fonts import find_cjk_font
 from loader.analysis.graph import analyze, shortest_paths
-from loader.analysis.viz import find_cjk_font, render_static, write_picture
+from loader.analysis.static_picture import render_static
+from loader.analysis.viz import write_picture
 from loader.cli.app import app
 from loader.jobs.graph import run_analyze
 from loader.model.dataset import Dataset, Entity, Location, Relation

@@ -3,7 +3,9 @@ naming the conflict, before anything is read from a server or written to one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -12,6 +14,7 @@ from loader.cli.app import app
 from loader.cli.params import parse_param
 from loader.model.errors import ConfigError
 from loader.neo4j.cypher import split_statements
+from loader.rdf.vocab import DEFAULT_BASE
 
 REFUSALS = [
     (["load", "--bulk", "--dry-run"], "--bulk cannot be used with --dry-run"),
@@ -125,3 +128,52 @@ def test_version_and_shell_completion() -> None:
         [kg, "--show-completion", "bash"], capture_output=True, text=True, check=True
     )
     assert "_kg_completion" in script.stdout and "complete " in script.stdout
+
+
+NO_DEFAULT = {"file", "param", "rdf", "golds"}  # inputs a user gives, or leaves out: nothing else
+ENVIRONMENT = {
+    "uri": "NEO4J_URI",
+    "username": "NEO4J_USERNAME",
+    "database": "NEO4J_DATABASE",
+    "home": "KG_NEO4J_HOME",
+    "base": "KG_RDF_BASE",
+    "project": "KG_PROJECT",
+    "bolt_port": "KG_NEO4J_BOLT_PORT",
+    "http_port": "KG_NEO4J_HTTP_PORT",
+}
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_every_option_says_its_default_and_environment(runner: CliRunner) -> None:
+    """Each option of each command says its default (unless it is a flag, required, or an input
+    with none) and the environment variable it falls back to; the help as printed shows them
+    (Rich would eat an unescaped `[env: …]`)."""
+    import click
+    import typer
+
+    root = typer.main.get_command(app)
+    missing = []
+    for path, command in _commands(root):
+        context = click.Context(command, info_name=" ".join(path) or "kg")
+        for option in command.params:
+            if option.param_type_name != "option" or option.name in (None, "help"):
+                continue
+            record = option.get_help_record(context)
+            text = record[1] if record else ""
+            flag = getattr(option, "is_flag", False) and not option.default
+            if not (flag or option.required or option.name in NO_DEFAULT or "default" in text):
+                missing.append(f"{' '.join(path)} --{option.name}: no default in {text!r}")
+            wanted = ENVIRONMENT.get(option.name)
+            if wanted and wanted not in text:
+                missing.append(f"{' '.join(path)} --{option.name}: no {wanted} in {text!r}")
+    assert not missing, "\n".join(missing)
+    printed = runner.invoke(app, ["viz", "--help"]).stdout
+    assert "[env: NEO4J_URI;" in printed and "[default: 1]" in printed
+    export = dict(_commands(root))[("export", "rdf")]
+    base = next(o for o in export.params if o.name == "base")
+    assert f"default: {DEFAULT_BASE}]" in (base.help or "")  # the IRI policy's, not a copy

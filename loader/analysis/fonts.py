@@ -38,3 +38,17 @@ def find_cjk_font() -> Path:
         "no CJK font found for pictures: install fonts-noto-cjk "
         "(apt-get install fonts-noto-cjk) or set KG_CJK_FONT"
     )
+
+
+def font_family(path: Path) -> str:
+    """Register the font file with matplotlib and name the family to draw in: Noto Sans CJK SC
+    when the file holds it (a .ttc holds several faces), else the file's first face. SVG output
+    names this family on each `<text>`."""
+    from matplotlib import font_manager
+
+    for face in {path, *path.parent.glob(path.name.replace("Regular", "*"))}:
+        font_manager.fontManager.addfont(str(face))  # the bold face beside the regular one
+    faces = [e.name for e in font_manager.fontManager.ttflist if Path(e.fname) == path]
+    if FONT_FAMILY in faces:
+        return FONT_FAMILY
+    return faces[0] if faces else font_manager.FontProperties(fname=str(path)).get_name()

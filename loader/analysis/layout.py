@@ -3,10 +3,14 @@ and the HTML view, so both show the same structure."""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import networkx as nx
 
 from loader.analysis.graph import SEED, simple_undirected, to_networkx
 from loader.model.dataset import Dataset
+from loader.model.errors import ConfigError
 from loader.model.schema import Schema
 
 SHARED_BY = 3  # a node beside this many pillars is context for all (the district, the layout)
@@ -36,7 +40,8 @@ def pillar_of(graph: nx.MultiDiGraph[str], schema: Schema) -> dict[str, str | No
     simple.remove_nodes_from(shared_context(graph, schema))
     best: dict[str, tuple[int, int, str]] = {}
     for rank, pillar in enumerate(pillars):
-        for node, distance in nx.single_source_shortest_path_length(simple, pillar).items():
+        reach = nx.single_source_shortest_path_length(simple, pillar)
+        for node, distance in reach.items():
             if node in pillars and node != pillar:
                 continue
             candidate = (distance, rank, pillar)
@@ -45,9 +50,105 @@ def pillar_of(graph: nx.MultiDiGraph[str], schema: Schema) -> dict[str, str | No
     return {n: (best[n][2] if n in best else None) for n in graph.nodes}
 
 
-def layout(
-    dataset: Dataset, schema: Schema
-) -> tuple[nx.MultiDiGraph[str], dict[str, tuple[float, float]]]:
+Point = tuple[float, float]
+
+
+def layout(dataset: Dataset, schema: Schema) -> tuple[nx.MultiDiGraph[str], dict[str, Point]]:
+    """The whole graph with a seeded spring layout (the HTML view's start positions)."""
     graph = to_networkx(dataset, schema)
     positions = nx.spring_layout(simple_undirected(graph), seed=SEED, k=0.35, iterations=200)
     return graph, {n: (float(x), float(y)) for n, (x, y) in positions.items()}
+
+
+def focus(graph: nx.MultiDiGraph[str], centre: str, depth: int) -> nx.MultiDiGraph[str]:
+    """The entities within `depth` steps of `centre`, in either direction, and their relations."""
+    if depth < 1:
+        raise ConfigError(f"--depth must be at least 1, not {depth}")
+    near = nx.single_source_shortest_path_length(simple_undirected(graph), centre, cutoff=depth)
+    return graph.subgraph(near).copy()
+
+
+def structured(
+    graph: nx.MultiDiGraph[str], schema: Schema, sizes: dict[str, Point], gap: float
+) -> dict[str, Point]:
+    """Start positions that follow the layout: the shared context (the district, the layout and
+    what only they reach) in the middle around the district, each pillar's members clustered
+    around the pillar, the pillars on a ring around the middle, each given an arc in proportion
+    to its cluster's size.
+
+    `sizes` are the nodes' box sizes (width, height): a cluster gets room for its boxes.
+    """
+    member = pillar_of(graph, schema)
+    core = [n for n in sorted(graph.nodes) if member[n] is None]
+    anchor = _anchor(graph, schema, core, shared_context(graph, schema))
+    positions = _cluster(graph, core, anchor, sizes, gap)
+    core_radius = _radius(core, sizes, gap)
+    clusters = {p: [n for n in graph.nodes if member[n] == p] for p in emphasised(graph, schema)}
+    radii = {a: _radius(nodes, sizes, gap) for a, nodes in clusters.items()}
+    total = sum(radii.values()) or 1.0
+    angle = math.pi / 2
+    for name, nodes in clusters.items():
+        share = 2 * math.pi * radii[name] / total
+        middle = angle - share / 2
+        distance = max(core_radius + radii[name] + gap, radii[name] / max(math.sin(share / 2), 0.3))
+        dx, dy = distance * math.cos(middle), distance * math.sin(middle)
+        cluster = _cluster(graph, nodes, name, sizes, gap)
+        positions.update({n: (x + dx, y + dy) for n, (x, y) in cluster.items()})
+        angle -= share
+    return positions
+
+
+def around(
+    graph: nx.MultiDiGraph[str], centre: str, sizes: dict[str, Point], gap: float
+) -> dict[str, Point]:
+    """Start positions for one entity's neighbourhood: the entity in the middle."""
+    return _cluster(graph, sorted(graph.nodes), centre, sizes, gap)
+
+
+def _anchor(
+    graph: nx.MultiDiGraph[str], schema: Schema, nodes: list[str], shared: set[str]
+) -> str | None:
+    """The node the middle is drawn around: the layout the pillars are pillars of (the schema's
+    `pillar` relation), else the best connected shared node."""
+    pillar_types = set(schema.types_with_role("pillar"))
+    ends = Counter(
+        end
+        for _start, end, data in graph.edges(data=True)
+        if data["type"] in pillar_types and end in nodes
+    )
+    if ends:
+        return min(ends, key=lambda n: (-ends[n], n))
+    candidates = sorted(shared & set(nodes), key=lambda n: (-graph.degree(n), n))
+    return candidates[0] if candidates else None
+
+
+def _radius(nodes: list[str], sizes: dict[str, Point], gap: float) -> float:
+    """A disc with room for the nodes' boxes, loosely packed, and for half of them on its rim
+    (a spring layout puts a star's leaves on a ring)."""
+    area = sum((sizes[n][0] + gap) * (sizes[n][1] + gap) for n in nodes)
+    rim = sum(sizes[n][0] + gap for n in nodes) / (2 * math.pi)
+    return max(math.sqrt(2.5 * area / math.pi), rim / 2)
+
+
+def _cluster(
+    graph: nx.MultiDiGraph[str],
+    nodes: list[str],
+    anchor: str | None,
+    sizes: dict[str, Point],
+    gap: float,
+) -> dict[str, Point]:
+    """A seeded spring layout of one cluster around (0, 0), the anchor fixed in the middle of
+    the square the other nodes start in, scaled to the cluster's disc."""
+    if not nodes:
+        return {}
+    sub = simple_undirected(graph).subgraph(nodes)
+    middle = (0.5, 0.5)
+    start = {anchor: middle} if anchor is not None else None
+    fixed = [anchor] if anchor is not None else None
+    unit = nx.spring_layout(sub, pos=start, fixed=fixed, seed=SEED, iterations=300)
+    if anchor is None:
+        middle = (0.0, 0.0)  # unfixed layouts are centred on the origin
+    shifted = {n: (float(unit[n][0]) - middle[0], float(unit[n][1]) - middle[1]) for n in nodes}
+    spread = max(math.hypot(*xy) for xy in shifted.values()) or 1.0
+    scale = _radius(nodes, sizes, gap) / spread
+    return {n: (x * scale, y * scale) for n, (x, y) in shifted.items()}

@@ -1,19 +1,31 @@
-"""Pictures of the graph: which kind a file name asks for, written atomically.
+"""Pictures of the graph: which kind a file name asks for, what to draw, written atomically.
 
-`static_picture` draws PNG/SVG, `html_view` the self-contained interactive page; both share the
-layout of `layout` and the labels' styles from the schema (as Browser's stylesheet does).
+`static_picture` draws PNG/SVG, `html_view` the self-contained interactive page; both take the
+labels' styles from the schema (as Browser's stylesheet does).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from loader.analysis.graph import resolve, to_networkx
 from loader.analysis.html_view import render_html
+from loader.analysis.layout import focus
 from loader.analysis.static_picture import render_static
 from loader.model.dataset import Dataset
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, UsageError
 from loader.model.outputs import write_file
 from loader.model.schema import Schema
+
+MAX_LABELLED = 1500  # every label is placed without overlap: beyond this, draw a neighbourhood
+
+
+@dataclass(frozen=True)
+class Drawn:
+    path: Path
+    labels: int | None = None  # a static picture's labels, and how many pairs overlap
+    overlaps: int | None = None
 
 
 def picture_kind(path: Path) -> str:
@@ -24,11 +36,41 @@ def picture_kind(path: Path) -> str:
     return kind
 
 
-def write_picture(dataset: Dataset, schema: Schema, path: Path) -> Path:
-    """Draw into `path` (atomically: a failure leaves no partial picture)."""
+def write_picture(
+    dataset: Dataset,
+    schema: Schema,
+    path: Path,
+    centre: str | None = None,
+    depth: int = 1,
+) -> Drawn:
+    """Draw into `path` (atomically: a failure leaves no partial picture); with `centre` (a
+    name, alias or id) only the entities within `depth` steps of it."""
     kind = picture_kind(path)
     if kind == "html":
-        data = render_html(dataset, schema).encode("utf-8")
-    else:
-        data = render_static(dataset, schema, kind)
-    return write_file(path, data)
+        if centre is not None:
+            raise UsageError("--focus draws a PNG or SVG; the HTML view has its own search")
+        return Drawn(write_file(path, render_html(dataset, schema).encode("utf-8")))
+    graph = to_networkx(dataset, schema)
+    subtitle = (
+        f"{graph.number_of_nodes()} 个实体 entities · {graph.number_of_edges()} 条关系 "
+        "relations · 各支柱的成员围绕支柱 each pillar's members around it · "
+        "浅色线: 共同背景的关系 faint lines: links of the shared context"
+    )
+    node = None
+    if centre is not None:
+        node = resolve(dataset, centre)
+        if node not in graph:
+            label = dataset.entities[node].label
+            raise ConfigError(f"{centre!r} is a {label}: pictures draw the graph without them")
+        graph = focus(graph, node, depth)
+        subtitle = (
+            f"焦点 focus: {graph.nodes[node]['name']} · {depth} 步以内 within {depth} "
+            f"step{'s' if depth > 1 else ''} · {graph.number_of_nodes()} 个实体 entities"
+        )
+    if graph.number_of_nodes() > MAX_LABELLED:
+        raise ConfigError(
+            f"{graph.number_of_nodes()} entities are too many to label in one picture "
+            f"(at most {MAX_LABELLED}): draw one neighbourhood with --focus NAME --depth N"
+        )
+    picture = render_static(graph, schema, kind, centre=node, subtitle=subtitle)
+    return Drawn(write_file(path, picture.data), picture.labels, picture.overlaps)

@@ -121,13 +121,25 @@ def viz(
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.html, FILE.png or FILE.svg")],
     source: SourceOpt = None,
     data: DataOpt = None,
+    focus: Annotated[
+        str | None,
+        typer.Option(
+            help="Draw only this entity's neighbourhood (name, alias or id; PNG/SVG) "
+            "\\[default: the whole graph]."
+        ),
+    ] = None,
+    depth: Annotated[int, typer.Option(help="With --focus: how many steps out.")] = 1,
 ) -> None:
     """Draw the graph: interactive self-contained HTML, or a PNG/SVG with CJK labels.
 
+    A PNG/SVG places every label without overlap and says how many overlap (0 expected).
     With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
     """
     from loader.jobs.graph import run_viz
 
     with failures():
-        written = run_viz(conn, output, source, data)
-    note(f"wrote {written}")
+        drawn = run_viz(conn, output, source, data, focus, depth)
+    if drawn.labels is None:
+        note(f"wrote {drawn.path}")
+    else:
+        note(f"wrote {drawn.path}: {drawn.labels} labels, {drawn.overlaps} overlapping")

@@ -69,7 +69,8 @@ def load(
     divisions_from: Annotated[
         Path | None,
         typer.Option(
-            "--divisions-from", help="With --with-divisions: the tarball, fetched before."
+            "--divisions-from",
+            help="With --with-divisions: the tarball \\[default: the cached download, checked].",
         ),
     ] = None,
     lease_wait: LeaseWaitOpt = 10.0,

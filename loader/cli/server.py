@@ -41,7 +41,7 @@ def start(
     bolt_port: Annotated[
         int | None,
         typer.Option(
-            help="Bolt port \\[default 7687].",
+            help="Bolt port \\[default: 7687].",
             envvar="KG_NEO4J_BOLT_PORT",
             min=1,
             max=65535,
@@ -50,7 +50,7 @@ def start(
     http_port: Annotated[
         int | None,
         typer.Option(
-            help="HTTP/Browser port \\[default 7474].",
+            help="HTTP/Browser port \\[default: 7474].",
             envvar="KG_NEO4J_HTTP_PORT",
             min=1,
             max=65535,

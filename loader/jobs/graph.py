@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loader.analysis.graph import Analysis, PathStep, analyze, shortest_paths
-from loader.analysis.viz import picture_kind, write_picture
+from loader.analysis.viz import Drawn, picture_kind, write_picture
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, UsageError
 from loader.model.outputs import check_output
@@ -96,9 +96,15 @@ def run_viz(
     output: Path,
     source: str | None = None,
     data: Path | None = None,
-) -> Path:
-    """Draw the graph into `output` (its name and folder checked before anything is read)."""
+    centre: str | None = None,
+    depth: int = 1,
+) -> Drawn:
+    """Draw the graph, or one entity's neighbourhood, into `output` (its name and folder
+    checked before anything is read)."""
     picture_kind(output)
+    if depth < 1:
+        raise UsageError(f"--depth must be at least 1, not {depth}")
     output = check_output(output)
     schema = load_schema()
-    return write_picture(read_graph(source, data, schema, options), schema, output)
+    dataset = read_graph(source, data, schema, options)
+    return write_picture(dataset, schema, output, centre, depth)

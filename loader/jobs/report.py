@@ -26,6 +26,6 @@ def write_report(dataset: Dataset, schema: Schema, folder: Path, analysis: Analy
         write_file(folder / "analysis.json", summary.encode("utf-8")),
         write_file(folder / "nodes.csv", csv_text(columns, rows).encode("utf-8")),
     ]
-    written.append(write_picture(dataset, schema, folder / "layout.png"))
-    written.append(write_picture(dataset, schema, folder / "layout.html"))
+    written.append(write_picture(dataset, schema, folder / "layout.png").path)
+    written.append(write_picture(dataset, schema, folder / "layout.html").path)
     return written

@@ -24,9 +24,10 @@ TYPE_ROLES = {
     "containment": "lies within: what a division has to its parent division",
     "identity": "is: what links a curated place to its official division",
     "claim": "has claim: what links an entity to the claims that cite its values",
+    "pillar": "is a pillar of: the pictures draw the pillars around the layout it names",
 }
 UNIQUE_ROLES = frozenset({"document", "gazetteer", "containment", "identity"})
-OPTIONAL_ROLES = frozenset({"claim"})  # at most one holder: a schema may do without
+OPTIONAL_ROLES = frozenset({"claim", "pillar"})  # at most one holder: a schema may do without
 
 # The vocabularies alignments may name; the RDF export binds the same prefixes.
 VOCABULARIES = {

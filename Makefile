@@ -10,7 +10,7 @@ DEV_LOCK := requirements-dev.lock
 LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 \
 	--python-platform x86_64-unknown-linux-gnu --custom-compile-command 'make lock'
 
-.PHONY: setup sysdeps run test lint clean bench bench-quick lock
+.PHONY: setup sysdeps run test lint clean bench bench-quick lock docs
 
 # The dev lock holds the runtime, dev and bench dependencies: what CI tested, hash for hash.
 $(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
@@ -28,6 +28,11 @@ sysdeps:
 run: setup
 	bash tools/install-system-packages.sh fonts
 	$(KG) run
+
+# The README's picture, drawn from the curated data; tests/test_pictures.py fails when it is stale.
+docs: setup
+	bash tools/install-system-packages.sh fonts
+	$(KG) viz -o docs/layout.png
 
 lint: setup
 	$(VENV)/bin/ruff check loader tests bench

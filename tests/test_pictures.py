@@ -126,3 +126,25 @@ def test_focus_errors_are_one_line(tmp_path: Path, args: list[str], message: str
     assert result.exit_code != 0
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_readme_picture_is_current(tmp_path: Path) -> None:
+    """docs/layout.png (in the README) is what `make docs` draws from today's data and code:
+    the digest of what is drawn where, kept in the file, equals a fresh drawing's. The fresh
+    one runs under another hash seed, so a drawing that depends on set order fails too."""
+    import os
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    fresh = tmp_path / "layout.png"
+    kg = str(Path(sys.executable).parent / "kg")
+    env = {**os.environ, "PYTHONHASHSEED": "20201229"}
+    subprocess.run([kg, "viz", "-o", str(fresh)], cwd=ROOT, env=env, check=True)
+    with Image.open(ROOT / "docs" / "layout.png") as image:
+        committed = image.info.get("Description", "")
+    with Image.open(fresh) as image:
+        expected = str(image.info["Description"])
+    assert expected.startswith("kg-picture sha256:")
+    assert committed == expected, "docs/layout.png is stale: run `make docs` and commit it"

@@ -46,7 +46,7 @@ def font_family(path: Path) -> str:
     names this family on each `<text>`."""
     from matplotlib import font_manager
 
-    for face in {path, *path.parent.glob(path.name.replace("Regular", "*"))}:
+    for face in sorted({path, *path.parent.glob(path.name.replace("Regular", "*"))}):
         font_manager.fontManager.addfont(str(face))  # the bold face beside the regular one
     faces = [e.name for e in font_manager.fontManager.ttflist if Path(e.fname) == path]
     if FONT_FAMILY in faces:

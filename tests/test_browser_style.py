@@ -1,9 +1,10 @@
 """The Browser stylesheet without a server: captions that read on every fill, circles that hold
-the layout graph's names as Browser fits them. tests/test_browser_e2e.py checks the same in
-Chromium."""
+the layout graph's names as Browser fits them, and the post-connect command the managed server
+hands Browser. tests/test_browser_e2e.py checks the same in Chromium."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,14 @@ from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.browser_style import (
     caption_fits,
+    grass,
+    post_connect_command,
+    project_post_connect_command,
     rules,
+    style_command,
 )
+from loader.neo4j.server import ManagedServer
+from loader.neo4j.server_conf import conf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUT = "layout-five-pillars"
@@ -65,3 +72,29 @@ def test_caption_fits_as_browser_measures(
     text: str, diameter: int, font_size: int, fits: bool
 ) -> None:
     assert caption_fits(text, diameter, font_size) is fits
+
+
+def test_post_connect_command_is_the_stylesheet_on_one_line() -> None:
+    """Browser splits `browser.post_connect_cmd` at `;` and runs each part as `:part`: the
+    command is one `style` with JSON, no `;`, no line break, the same rules as the .grass."""
+    schema = load_schema()
+    command = post_connect_command(schema)
+    assert command.startswith("style {")
+    assert ";" not in command and "\n" not in command
+    assert json.loads(command.removeprefix("style ")) == rules(schema)
+    assert "node.Pillar {\n" in grass(schema) and "node.Pillar {\n" in style_command(schema)
+    conf = conf_text(7687, 7474, post_connect_cmd=command)
+    assert f"browser.post_connect_cmd={command}\n" in conf
+    assert "post_connect_cmd" not in conf_text(7687, 7474)
+
+
+def test_a_server_outside_a_project_starts_unstyled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No schema, no stylesheet: the managed server still gets its neo4j.conf, with a warning."""
+    monkeypatch.setenv("KG_PROJECT", str(tmp_path))
+    assert project_post_connect_command() is None
+    assert "Browser will not be styled on login" in caplog.text
+    assert "post_connect_cmd" not in ManagedServer(tmp_path / "home", 7687, 7474).conf_text()
+    monkeypatch.setenv("KG_PROJECT", str(ROOT))
+    assert project_post_connect_command() == post_connect_command(load_schema())

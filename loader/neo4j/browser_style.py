@@ -1,18 +1,24 @@
 """The Neo4j Browser stylesheet (GRASS), derived from the schema: each label's colour, diameter,
 caption and caption size from its `style`, a caption colour that reads on the fill (WCAG AA),
 emphasised labels (the five pillars) with a thicker border, relationship types as captions.
-The rules go out as CSS: queries/jinshan.grass and the `:style` command.
+The same rules go out as CSS (queries/jinshan.grass, the `:style` command) and as JSON (the
+managed server's post-connect command, which Browser runs on every login).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 import re
 import unicodedata
 
 from loader.model.contrast import caption_colour
-from loader.model.schema import Schema
+from loader.model.errors import ConfigError, DataInvalid
+from loader.model.schema import Schema, load_schema
 from loader.model.schema_annotations import DEFAULT_CAPTION, DEFAULT_FONT_SIZE
+
+log = logging.getLogger(__name__)
 
 DEFAULT_FILL = "#A5ABB6"  # Browser's grey, for a label the schema does not know
 RELATIONSHIP_COLOUR = "#A5ABB6"
@@ -79,6 +85,25 @@ def style_command(schema: Schema) -> str:
     """
     text = re.sub(r"#([0-9A-Fa-f]{6})\b", lambda m: _rgb(m.group(1)), grass(schema))
     return ":style " + text
+
+
+def post_connect_command(schema: Schema) -> str:
+    """The stylesheet as Browser's `browser.post_connect_cmd`: one line, no `;`.
+
+    Browser splits that setting at `;` outside quotes and runs each part as `:part`; GRASS text
+    has a `;` after every property, but Browser's `:style` reads JSON first, and JSON has none.
+    """
+    return "style " + json.dumps(rules(schema), ensure_ascii=False, separators=(",", ":"))
+
+
+def project_post_connect_command() -> str | None:
+    """The project's stylesheet for the managed server's neo4j.conf; None when the schema does
+    not load (outside a project, or invalid): the server then starts all the same, unstyled."""
+    try:
+        return post_connect_command(load_schema())
+    except (ConfigError, DataInvalid) as error:
+        log.warning("Browser will not be styled on login: %s", str(error).splitlines()[0])
+        return None
 
 
 def caption_fits(text: str, diameter: int, font_size: int) -> bool:

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from loader.model.errors import AuthFailed, ServerError, ToolMissing
+from loader.model.schema import load_schema
+from loader.neo4j.browser_style import post_connect_command
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.install import java_binary, pinned_version
 from loader.neo4j.processes import port_in_use as _port_in_use
@@ -77,6 +79,14 @@ def test_conf_is_loopback_only_with_telemetry_off(managed_server: ManagedServer)
     assert settings["dbms.usage_report.enabled"] == "false"
     assert settings["client.allow_telemetry"] == "false"
     assert "--add-opens=java.base/java.nio=ALL-UNNAMED" in conf
+
+
+def test_browser_is_styled_on_login(neo4j: Target) -> None:
+    """Browser reads `browser.post_connect_cmd` through dbms.clientConfig() after a login and
+    runs it (tests/test_browser_e2e.py watches it do so): the project's stylesheet."""
+    query = "CALL dbms.clientConfig() YIELD name, value RETURN name, value"
+    config = {row["name"]: row["value"] for row in run_cypher(neo4j, query, write=True).rows}
+    assert config["browser.post_connect_cmd"] == post_connect_command(load_schema())
 
 
 def test_password_file_is_private_and_auth_is_on(

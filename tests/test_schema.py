@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
+from loader.model.contrast import contrast_ratio
 from loader.model.errors import DataInvalid
 from loader.model.properties import PropertyAlignment
 from loader.model.schema import load_schema
@@ -51,8 +52,8 @@ def test_the_roles_are_held_as_the_modules_expect() -> None:
 
 
 def test_a_bad_colour_is_reported_at_its_line(tmp_path: Path) -> None:
-    old = 'style: {colour: "#17BECF"}'
-    found = _problems(tmp_path, old, 'style: {colour: "#17BECG"}')
+    old = 'style: {colour: "#17BECF",'
+    found = _problems(tmp_path, old, 'style: {colour: "#17BECG",')
     assert found == [
         f"schema.yaml:{_line(old)}: labels.Organization: colour '#17BECG' is not #RRGGBB"
     ]
@@ -67,14 +68,33 @@ def test_a_label_without_a_colour_is_reported(tmp_path: Path) -> None:
 
 
 def test_bad_style_keys_and_values_are_reported(tmp_path: Path) -> None:
-    old = 'style: {colour: "#FF9896", diameter: 65}'
-    new = 'style: {colour: "#FF9896", diameter: 5, caption: title, size: 3}'
+    old = 'style: {colour: "#FF9896", diameter: 140, font_size: 12}'
+    new = 'style: {colour: "#FF9896", diameter: 5, caption: title, size: 3, font_size: 4.5}'
     line = _line(old)
     assert _problems(tmp_path, old, new) == [
         f"schema.yaml:{line}: labels.Strategy: unknown style key 'size'",
         f"schema.yaml:{line}: labels.Strategy: diameter must be 10 to 200 (pixels)",
+        f"schema.yaml:{line}: labels.Strategy: font_size must be 6 to 40 (pixels)",
         f"schema.yaml:{line}: labels.Strategy: caption 'title' is not a property",
     ]
+
+
+def test_every_caption_reads_on_its_fill() -> None:
+    """WCAG AA for normal text: each label's caption colour contrasts 4.5:1 with its fill."""
+    for label, spec in load_schema(SCHEMA_FILE).labels.items():
+        style = spec.style
+        assert contrast_ratio(style.colour, style.caption_colour) >= 4.5, label
+    assert load_schema(SCHEMA_FILE).labels["Pillar"].style.caption_colour == "#FFFFFF"
+    assert load_schema(SCHEMA_FILE).labels["Target"].style.caption_colour == "#000000"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "ratio"),
+    [("#000000", "#FFFFFF", 21.0), ("#777777", "#777777", 1.0), ("#FFFFFF", "#767676", 4.54)],
+)
+def test_contrast_ratio_follows_wcag(first: str, second: str, ratio: float) -> None:
+    assert round(contrast_ratio(first, second), 2) == ratio
+    assert contrast_ratio(second, first) == contrast_ratio(first, second)
 
 
 def test_an_unknown_role_is_reported(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@
   building the validated `Dataset`; `claims`: numbers and statuses as dated claims with their
   sentence; `text_rules`: what a string and a name must be.
 - `sources`: source documents, their metadata and sentences.
+- `contrast`: WCAG contrast, and the caption colour that reads on each label's fill.
 - `diagram`: a Mermaid diagram of the model as the data uses it.
 - `outputs`: outputs written atomically where the user asks (a temp file renamed into place).
 - `safe_text`: text out made safe for terminals, spreadsheets and JSON parsers.

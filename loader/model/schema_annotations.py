@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from loader.model.contrast import caption_colour
 from loader.model.properties import PropertyAlignment
 from loader.model.readers import LocDict, LocList, Problem
 
@@ -54,7 +55,10 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 CURIE = re.compile(r"^([a-z][a-z0-9]*):([A-Za-z_][A-Za-z0-9_.-]*)$")
 DIAMETERS = (10, 200)
+FONT_SIZES = (6, 40)
 DEFAULT_CAPTION = "name"
+DEFAULT_FONT_SIZE = 10  # Browser's own
+STYLE_KEYS = ("colour", "diameter", "caption", "emphasis", "font_size")
 
 Alignment = tuple[tuple[str, str], ...]  # (relation CURIE, term CURIE)
 
@@ -65,6 +69,12 @@ class LabelStyle:
     diameter: int = 50
     caption: str = DEFAULT_CAPTION  # the property shown on the node
     emphasis: bool = False  # drawn larger and bolder, to be spotted first
+    font_size: int = DEFAULT_FONT_SIZE  # of the caption; with the diameter it decides what fits
+
+    @property
+    def caption_colour(self) -> str:
+        """The caption colour that reads on this fill (WCAG AA)."""
+        return caption_colour(self.colour)
 
 
 @dataclass
@@ -99,10 +109,11 @@ class AnnotationReader:
             self._problem(spec.line_of("style"), f"{where}: style.colour (#RRGGBB) is required")
             return LabelStyle("#000000")
         for key in value:
-            if key not in ("colour", "diameter", "caption", "emphasis"):
+            if key not in STYLE_KEYS:
                 self._problem(value.line_of(key), f"{where}: unknown style key {key!r}")
         colour, diameter = value["colour"], value.get("diameter", 50)
         caption, emphasis = value.get("caption", DEFAULT_CAPTION), value.get("emphasis", False)
+        font_size = value.get("font_size", DEFAULT_FONT_SIZE)
         if not isinstance(colour, str) or not COLOUR.match(colour):
             self._problem(value.line_of("colour"), f"{where}: colour {colour!r} is not #RRGGBB")
             colour = "#000000"
@@ -112,13 +123,19 @@ class AnnotationReader:
                 value.line_of("diameter"), f"{where}: diameter must be {low} to {high} (pixels)"
             )
             diameter = 50
+        low, high = FONT_SIZES
+        if not _integer(font_size) or not low <= font_size <= high:
+            self._problem(
+                value.line_of("font_size"), f"{where}: font_size must be {low} to {high} (pixels)"
+            )
+            font_size = DEFAULT_FONT_SIZE
         if not isinstance(caption, str) or caption not in properties:
             self._problem(
                 value.line_of("caption"), f"{where}: caption {caption!r} is not a property"
             )
         if not isinstance(emphasis, bool):
             self._problem(value.line_of("emphasis"), f"{where}: emphasis must be true or false")
-        return LabelStyle(colour, diameter, str(caption), emphasis is True)
+        return LabelStyle(colour, diameter, str(caption), emphasis is True, font_size)
 
     def alignment(self, spec: LocDict, where: str, keys: dict[str, str]) -> Alignment:
         value = spec.get("rdf")

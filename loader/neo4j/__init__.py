@@ -15,6 +15,7 @@
 - `pages`, `read`: the graph read back page by page (exports), and the curated graph into the
   model (`--from neo4j` for analysis).
 - `cypher`, `saved_queries`: ad-hoc and saved queries, read-only unless asked.
-- `browser_style`: the Browser stylesheet derived from the schema.
+- `browser_style`: the Browser stylesheet derived from the schema, as a .grass file, a `:style`
+  command and the managed server's post-connect command.
 - `lexical_store`, `writeback`, `maintenance`: mentions, analysis scores, emptying a database.
 """

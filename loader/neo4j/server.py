@@ -21,6 +21,7 @@ from typing import Any
 
 from loader.model.errors import ServerError
 from loader.model.project import ProjectMissing, current_project
+from loader.neo4j.browser_style import project_post_connect_command
 from loader.neo4j.install import (
     INSTALL_MARKER,
     InstallResult,
@@ -202,7 +203,8 @@ class ManagedServer:
         return install_jars(self.home, self.is_running())
 
     def conf_text(self) -> str:
-        return conf_text(self.bolt_port, self.http_port, os.environ.get(ENV_FILE_URLS) == "1")
+        file_urls = os.environ.get(ENV_FILE_URLS) == "1"
+        return conf_text(self.bolt_port, self.http_port, file_urls, project_post_connect_command())
 
     def _write_conf(self) -> None:
         """The configuration, and the home made private: store, logs and conf are the owner's."""

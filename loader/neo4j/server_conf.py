@@ -26,11 +26,14 @@ JVM_FLAGS = (
 )
 
 
-def conf_text(bolt_port: int, http_port: int, file_urls: bool = False) -> str:
+def conf_text(
+    bolt_port: int, http_port: int, file_urls: bool = False, post_connect_cmd: str | None = None
+) -> str:
     """neo4j.conf for a loopback-only server sized for a 2-core, 24 GiB machine.
 
     LOAD CSV may not read the server's files (`file:///etc/passwd`) unless `file_urls` (the
-    user's opt-in), and then only inside the home's import folder."""
+    user's opt-in), and then only inside the home's import folder. `post_connect_cmd` is what
+    Neo4j Browser runs after each login (the project's stylesheet): one line, Browser's syntax."""
     lines = [
         "# Written by `kg neo4j start`; edits are overwritten at the next start.",
         "server.default_listen_address=127.0.0.1",
@@ -52,5 +55,7 @@ def conf_text(bolt_port: int, http_port: int, file_urls: bool = False) -> str:
         "server.directories.import=import",
         f"dbms.security.allow_csv_import_from_file_urls={'true' if file_urls else 'false'}",
     ]
+    if post_connect_cmd:
+        lines.append(f"browser.post_connect_cmd={post_connect_cmd}")
     lines += [f"server.jvm.additional={flag}" for flag in JVM_FLAGS]
     return "\n".join(lines) + "\n"

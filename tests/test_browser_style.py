@@ -1,0 +1,100 @@
+"""The Browser stylesheet without a server: captions that read on every fill, circles that hold
+the layout graph's names as Browser fits them, and the post-connect command the managed server
+hands Browser. tests/test_browser_e2e.py checks the same in Chromium."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from loader.model.contrast import contrast_ratio
+from loader.model.schema import load_schema
+from loader.model.validation import load_dataset
+from loader.neo4j.browser_style import (
+    caption_fits,
+    grass,
+    post_connect_command,
+    project_post_connect_command,
+    rules,
+    style_command,
+)
+from loader.neo4j.server import ManagedServer
+from loader.neo4j.server_conf import conf_text
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYOUT = "layout-five-pillars"
+MAX_CUT = 4  # the layout graph's positionings of 19 to 24 characters (tests/test_browser_e2e.py)
+
+
+def test_every_caption_of_the_stylesheet_reads_on_its_fill() -> None:
+    """Every rule, the default node's and the relationship's included, reaches WCAG AA."""
+    for selector, props in rules(load_schema()).items():
+        ratio = contrast_ratio(props["color"], props["text-color-internal"])
+        assert ratio >= 4.5, (selector, round(ratio, 2))
+
+
+def test_layout_graph_names_fit_their_circles() -> None:
+    """The nodes `layout-graph` draws, as the data holds them: the layout and its pillars are
+    named in full, and at most MAX_CUT others are cut."""
+    schema = load_schema()
+    dataset = load_dataset(ROOT / "data", schema)
+    pillars = {r.start for r in dataset.relations if r.type == "PILLAR_OF" and r.end == LAYOUT}
+    drawn = {LAYOUT, *pillars} | {
+        r.end
+        for r in dataset.relations
+        if r.start in pillars and dataset.label_of(r.end) != "County"
+    }
+    cut = []
+    for node in sorted(drawn):
+        entity = dataset.entities[node]
+        style = schema.labels[entity.label].style
+        if not caption_fits(entity.name, style.diameter, style.font_size):
+            cut.append(node)
+    assert not set(cut) & {LAYOUT, *pillars}
+    assert len(cut) <= MAX_CUT, [dataset.entities[n].name for n in cut]
+    assert {dataset.label_of(n) for n in cut} <= {"Target"}
+
+
+@pytest.mark.parametrize(
+    ("text", "diameter", "font_size", "fits"),
+    [
+        ("上海湾区科创中心", 90, 14, False),  # a pillar, cut by Browser in the old stylesheet
+        ("上海湾区科创中心", 150, 14, True),  # and whole in this one
+        ("上海湾区科创中心", 84, 10, True),  # 8 em and a space: 83.2px
+        ("上海湾区科创中心", 83, 10, False),
+        ("5G技术", 50, 10, True),
+        ("ab", 10, 10, False),  # more characters than pi r^2 / size^2 = 0
+    ],
+)
+def test_caption_fits_as_browser_measures(
+    text: str, diameter: int, font_size: int, fits: bool
+) -> None:
+    assert caption_fits(text, diameter, font_size) is fits
+
+
+def test_post_connect_command_is_the_stylesheet_on_one_line() -> None:
+    """Browser splits `browser.post_connect_cmd` at `;` and runs each part as `:part`: the
+    command is one `style` with JSON, no `;`, no line break, the same rules as the .grass."""
+    schema = load_schema()
+    command = post_connect_command(schema)
+    assert command.startswith("style {")
+    assert ";" not in command and "\n" not in command
+    assert json.loads(command.removeprefix("style ")) == rules(schema)
+    assert "node.Pillar {\n" in grass(schema) and "node.Pillar {\n" in style_command(schema)
+    conf = conf_text(7687, 7474, post_connect_cmd=command)
+    assert f"browser.post_connect_cmd={command}\n" in conf
+    assert "post_connect_cmd" not in conf_text(7687, 7474)
+
+
+def test_a_server_outside_a_project_starts_unstyled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No schema, no stylesheet: the managed server still gets its neo4j.conf, with a warning."""
+    monkeypatch.setenv("KG_PROJECT", str(tmp_path))
+    assert project_post_connect_command() is None
+    assert "Browser will not be styled on login" in caplog.text
+    assert "post_connect_cmd" not in ManagedServer(tmp_path / "home", 7687, 7474).conf_text()
+    monkeypatch.setenv("KG_PROJECT", str(ROOT))
+    assert project_post_connect_command() == post_connect_command(load_schema())

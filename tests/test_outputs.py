@@ -175,11 +175,18 @@ def test_a_symlink_inside_the_report_folder_is_replaced(tmp_path: Path, victim: 
     folder.mkdir()
     (folder / "nodes.csv").symlink_to(victim)
     (folder / "layout.html").symlink_to(victim)
+    (folder / "favorites.zip").symlink_to(victim)
     schema = load_schema()
     dataset = load_dataset(ROOT / "data", schema)
     write_report(dataset, schema, folder, analyze(dataset, schema))
     assert victim.read_bytes() == VICTIM
-    assert _left(folder) == ["analysis.json", "layout.html", "layout.png", "nodes.csv"]
+    assert _left(folder) == [
+        "analysis.json",
+        "favorites.zip",
+        "layout.html",
+        "layout.png",
+        "nodes.csv",
+    ]
     assert not any(p.is_symlink() for p in folder.iterdir())
 
 

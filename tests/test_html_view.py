@@ -222,6 +222,27 @@ def test_every_label_is_shown_apart_and_readable(page: WebDriver) -> None:
     assert labels["font"] >= 10  # px on screen, at the zoom the page opens with
 
 
+def test_a_small_laptop_window_also_opens_fitted_with_labels_apart(
+    browser: WebDriver, page_file: Path
+) -> None:
+    """The layout is placed for the window the page opens in; labels stay apart at any size
+    (how large they are there: docs/pictures.md)."""
+    browser.set_window_size(1366, 768)
+    try:
+        _open(browser, page_file)
+        labels = _js(browser, LABELS)
+        assert len(labels["boxes"]) == len(view_data(DATASET, SCHEMA)["nodes"])
+        assert _overlaps(labels["boxes"]) == []
+        assert labels["font"] >= 8
+        assert _js(
+            browser,
+            "const d = document.documentElement;"
+            "return d.scrollWidth <= d.clientWidth && d.scrollHeight <= d.clientHeight",
+        )
+    finally:
+        browser.set_window_size(*WINDOW)
+
+
 def _search(driver: WebDriver, text: str) -> str:
     box = driver.find_element(By.ID, "search")
     box.clear()

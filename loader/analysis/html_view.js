@@ -8,7 +8,9 @@
   const labels = new Map(data.labels.map((l) => [l.label, l]));
   const pillarName = new Map(data.pillars.map((p) => [p.id, p.name]));
   const view = (window.kgView = { ready: false });
-  const FONT = 14;
+  const FONT = 14; // px at zoom 1
+  const READABLE = 13; // px on screen: the drawing is squeezed (labels kept apart) towards this
+  const PAD = 16;
 
   function seeded(seed) {
     // mulberry32: the layout starts from the same random positions each time the page opens
@@ -65,9 +67,9 @@
   function fitVisible() {
     cy.resize(); // the header and legend may have changed the container's size
     const shown = cy.nodes().not(".hidden");
-    cy.fit(shown, 16);
-    if (cy.zoom() > 2.5) {
-      cy.zoom(2.5);
+    cy.fit(shown, PAD);
+    if (cy.zoom() > 1.6) { // a few nodes: fitted, their labels would be huge
+      cy.zoom(1.6);
       cy.center(shown);
     }
   }
@@ -101,6 +103,10 @@
   }
 
   function applyFilters(fit) {
+    if (fit) { // a new view: what was selected, or found, may be gone from it
+      clearSelection();
+      say("");
+    }
     cy.batch(() => {
       cy.nodes().forEach((node) => {
         if (passes(byId.get(node.id()))) node.removeClass("hidden");
@@ -208,6 +214,11 @@
   // goes to the next match
   const search = document.getElementById("search");
   const status = document.getElementById("status");
+  const HINT = status.textContent;
+  function say(text, kind) { // nothing to say: the hint comes back
+    status.textContent = text || HINT;
+    status.className = text ? kind || "" : "hint";
+  }
   const names = document.getElementById("names");
   const fold = (s) => (s || "").normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
   const seen = new Set();
@@ -240,16 +251,14 @@
   function find() {
     const query = search.value;
     const found = matches(query);
-    status.className = "";
-    if (!fold(query)) { status.textContent = ""; return; }
+    if (!fold(query)) { say(""); return; }
     if (!found.length) {
-      status.className = "missing";
-      status.textContent = `未找到 Not found: ${query}`;
+      say(`未找到 Not found: ${query}`, "missing");
       return;
     }
     last = { query, index: last.query === query ? (last.index + 1) % found.length : 0 };
     const n = found[last.index];
-    status.textContent = `${n.name} (${last.index + 1}/${found.length})`;
+    say(`${n.name} (${last.index + 1}/${found.length})`);
     focusNode(n.id, true);
   }
 
@@ -261,43 +270,84 @@
   document.getElementById("reset").addEventListener("click", () => {
     showAll();
     clearSelection();
-    status.textContent = "";
+    say("");
     fitVisible();
   });
   window.addEventListener("resize", () => fitVisible());
 
   // Labels apart: the boxes of node and label together (model coordinates), pushed apart in
-  // pairs along the axis that needs the smaller move, until none overlap. fCoSE counts the labels
-  // too, but a compact layout (readable when fitted) still leaves a few touching.
-  function separate(nodes, gap) {
-    const items = nodes.map((n) => {
+  // pairs along the axis that needs the smaller move. fCoSE counts the labels too, but a layout
+  // compact enough to read when fitted still leaves a few touching.
+  function boxes(nodes, gap) {
+    return nodes.map((n) => {
       const b = n.boundingBox({ includeLabels: true, includeOverlays: false });
       const p = n.position();
       return { n, x: p.x, y: p.y, l: b.x1 - p.x - gap, r: b.x2 - p.x + gap,
                t: b.y1 - p.y - gap, b: b.y2 - p.y + gap };
     });
-    let rounds = 0;
-    for (let moved = true; moved && rounds < 500; rounds++) {
-      moved = false;
+  }
+
+  const EPS = 0.01;
+  // `yCost`: how much more a move along y costs than one along x (above 1 when the window's
+  // height limits the fit, so labels part sideways into the room there is).
+  function separate(items, yCost) {
+    for (let round = 0; round < 1000; round++) {
+      let moved = false;
       for (let i = 0; i < items.length; i++) {
         for (let j = i + 1; j < items.length; j++) {
           const a = items[i], c = items[j];
           const ox = Math.min(a.x + a.r, c.x + c.r) - Math.max(a.x + a.l, c.x + c.l);
           const oy = Math.min(a.y + a.b, c.y + c.b) - Math.max(a.y + a.t, c.y + c.t);
-          if (ox <= 0 || oy <= 0) continue;
+          if (ox <= EPS || oy <= EPS) continue; // the gap absorbs what is left
           moved = true;
-          if (ox < oy) {
-            const s = (a.x + (a.l + a.r) / 2 <= c.x + (c.l + c.r) / 2 ? -ox : ox) / 2;
+          if (ox < oy * yCost) {
+            const s = (a.x + (a.l + a.r) / 2 <= c.x + (c.l + c.r) / 2 ? -1 : 1) * (ox / 2 + EPS);
             a.x += s; c.x -= s;
           } else {
-            const s = (a.y + (a.t + a.b) / 2 <= c.y + (c.t + c.b) / 2 ? -oy : oy) / 2;
+            const s = (a.y + (a.t + a.b) / 2 <= c.y + (c.t + c.b) / 2 ? -1 : 1) * (oy / 2 + EPS);
             a.y += s; c.y -= s;
           }
         }
       }
+      if (!moved) return true;
     }
-    cy.batch(() => { for (const it of items) it.n.position({ x: it.x, y: it.y }); });
-    return rounds;
+    return false;
+  }
+
+  function extent(items) {
+    const x1 = Math.min(...items.map((i) => i.x + i.l)), x2 = Math.max(...items.map((i) => i.x + i.r));
+    const y1 = Math.min(...items.map((i) => i.y + i.t)), y2 = Math.max(...items.map((i) => i.y + i.b));
+    const sx = (cy.width() - 2 * PAD) / (x2 - x1), sy = (cy.height() - 2 * PAD) / (y2 - y1);
+    return { zoom: Math.min(sx, sy), wide: sx < sy, cx: (x1 + x2) / 2, cy: (y1 + y2) / 2 };
+  }
+
+  // Apart first; then, while the labels would be small on screen once fitted, squeeze the
+  // drawing along the side that limits the fit and part the labels again, keeping the best.
+  function place(nodes) {
+    const items = boxes(nodes, 1);
+    {
+      // the drawing's shape towards the window's (area kept), so fitting wastes less of it
+      const x1 = Math.min(...items.map((i) => i.x)), x2 = Math.max(...items.map((i) => i.x));
+      const y1 = Math.min(...items.map((i) => i.y)), y2 = Math.max(...items.map((i) => i.y));
+      const k = Math.sqrt((cy.width() / cy.height()) / ((x2 - x1) / (y2 - y1)));
+      for (const i of items) { i.x *= k; i.y /= k; }
+    }
+    const parted = separate(items, 1);
+    let best = items.map((i) => [i.x, i.y]), most = extent(items), squeezes = 0;
+    for (; parted && squeezes < 15 && most.zoom * FONT < READABLE; squeezes++) {
+      const e = extent(items);
+      for (const i of items) {
+        if (e.wide) i.x = e.cx + (i.x - e.cx) * 0.9;
+        else i.y = e.cy + (i.y - e.cy) * 0.9;
+      }
+      if (!separate(items, e.wide ? 1 / 3 : 3)) break;
+      const now = extent(items);
+      if (now.zoom <= most.zoom) break;
+      best = items.map((i) => [i.x, i.y]);
+      most = now;
+    }
+    cy.batch(() => items.forEach((it, k) => it.n.position({ x: best[k][0], y: best[k][1] })));
+    return { parted, squeezes };
   }
 
   // The layout: fCoSE, each label's box counted as part of its node. A hub (the district, beside
@@ -315,7 +365,7 @@
   });
   layout.one("layoutstop", () => {
     Math.random = random;
-    view.separationRounds = separate(cy.nodes(), 1);
+    view.placed = place(cy.nodes());
     fitVisible();
     requestAnimationFrame(() => requestAnimationFrame(() => {
       view.settledMs = performance.now();

@@ -1,17 +1,15 @@
-"""Analytics, paths and pictures: hand-computed metrics, data == Neo4j, write-back, CJK glyphs,
-and the HTML view drawn in headless Chromium."""
+"""Analytics, paths and pictures: hand-computed metrics, data == Neo4j, write-back, CJK glyphs.
+The HTML view has its own file, tests/test_html_view.py."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from loader.analysis.graph import analyze, shortest_paths
-from loader.analysis.viz import write_picture
 from loader.cli.app import app
 from loader.jobs.graph import run_analyze
 from loader.model.dataset import Dataset, Entity, Location, Relation
@@ -177,46 +175,3 @@ def test_viz_cli_writes_each_kind(tmp_path: Path) -> None:
     assert "<svg" in svg
     bad = runner.invoke(app, ["viz", "-o", str(tmp_path / "g.gif")])
     assert bad.exit_code == 1 and "use a .html, .png or .svg" in bad.stderr
-
-
-def test_html_is_self_contained_and_draws_every_node(tmp_path: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-
-    dataset = load_dataset(ROOT / "data")
-    page = write_picture(dataset, load_schema(), tmp_path / "graph.html").path
-    text = page.read_text("utf-8")
-    assert "<script src" not in text and "http://" not in text.replace(
-        "http://www.w3.org/2000/svg", ""
-    )
-    assert "https://" not in text
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(
-        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
-    )
-    try:
-        driver.get(page.as_uri())
-        circles = driver.find_elements(By.CSS_SELECTOR, "circle.node")
-        pillars = driver.find_elements(By.CSS_SELECTOR, "circle.pillar")
-        context = load_schema().labels_with_role("context")  # documents, claims
-        expected = sum(1 for e in dataset.entities.values() if e.label not in context)
-        assert len(circles) == expected
-        assert len(pillars) == 5
-        assert "上海碳谷绿湾产业园" in driver.page_source
-        (ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
-        driver.save_screenshot(str(ROOT / "tests" / "artifacts" / "html-view.png"))
-    finally:
-        driver.quit()

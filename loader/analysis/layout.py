@@ -8,8 +8,7 @@ from collections import Counter
 
 import networkx as nx
 
-from loader.analysis.graph import SEED, simple_undirected, to_networkx
-from loader.model.dataset import Dataset
+from loader.analysis.graph import SEED, simple_undirected
 from loader.model.errors import ConfigError
 from loader.model.schema import Schema
 
@@ -51,13 +50,6 @@ def pillar_of(graph: nx.MultiDiGraph[str], schema: Schema) -> dict[str, str | No
 
 
 Point = tuple[float, float]
-
-
-def layout(dataset: Dataset, schema: Schema) -> tuple[nx.MultiDiGraph[str], dict[str, Point]]:
-    """The whole graph with a seeded spring layout (the HTML view's start positions)."""
-    graph = to_networkx(dataset, schema)
-    positions = nx.spring_layout(simple_undirected(graph), seed=SEED, k=0.35, iterations=200)
-    return graph, {n: (float(x), float(y)) for n, (x, y) in positions.items()}
 
 
 def focus(graph: nx.MultiDiGraph[str], centre: str, depth: int) -> nx.MultiDiGraph[str]:

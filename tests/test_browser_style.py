@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from loader.model.contrast import contrast_ratio
+from loader.model.contrast import AA_NORMAL_TEXT, contrast_ratio
+from loader.model.errors import ConfigError
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.browser_style import (
@@ -32,7 +33,7 @@ def test_every_caption_of_the_stylesheet_reads_on_its_fill() -> None:
     """Every rule, the default node's and the relationship's included, reaches WCAG AA."""
     for selector, props in rules(load_schema()).items():
         ratio = contrast_ratio(props["color"], props["text-color-internal"])
-        assert ratio >= 4.5, (selector, round(ratio, 2))
+        assert ratio >= AA_NORMAL_TEXT, (selector, round(ratio, 2))
 
 
 def test_layout_graph_names_fit_their_circles() -> None:
@@ -83,9 +84,19 @@ def test_post_connect_command_is_the_stylesheet_on_one_line() -> None:
     assert ";" not in command and "\n" not in command
     assert json.loads(command.removeprefix("style ")) == rules(schema)
     assert "node.Pillar {\n" in grass(schema) and "node.Pillar {\n" in style_command(schema)
+    assert command.isascii() and "'" not in command and "\\" not in command
     conf = conf_text(7687, 7474, post_connect_cmd=command)
     assert f"browser.post_connect_cmd={command}\n" in conf
     assert "post_connect_cmd" not in conf_text(7687, 7474)
+
+
+@pytest.mark.parametrize("value", ["style {}\nserver.bolt.listen_address=0.0.0.0", "style 简称"])
+def test_a_conf_value_is_one_line_of_ascii(value: str) -> None:
+    """neo4j.conf is Java properties read as ISO-8859-1: a line break would add a setting, and
+    anything beyond ASCII would reach Browser garbled; both are refused."""
+    with pytest.raises(ConfigError, match="printable ASCII on one line"):
+        conf_text(7687, 7474, post_connect_cmd=value)
+    assert "browser.post_connect_cmd=a\\\\b\n" in conf_text(7687, 7474, post_connect_cmd="a\\b")
 
 
 def test_a_server_outside_a_project_starts_unstyled(

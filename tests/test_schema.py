@@ -79,13 +79,20 @@ def test_bad_style_keys_and_values_are_reported(tmp_path: Path) -> None:
     ]
 
 
-def test_every_caption_reads_on_its_fill() -> None:
-    """WCAG AA for normal text: each label's caption colour contrasts 4.5:1 with its fill."""
-    for label, spec in load_schema(SCHEMA_FILE).labels.items():
-        style = spec.style
-        assert contrast_ratio(style.colour, style.caption_colour) >= 4.5, label
-    assert load_schema(SCHEMA_FILE).labels["Pillar"].style.caption_colour == "#FFFFFF"
-    assert load_schema(SCHEMA_FILE).labels["Target"].style.caption_colour == "#000000"
+def test_names_and_colours_that_could_carry_commands_are_refused(tmp_path: Path) -> None:
+    """A property name is an identifier and a colour exactly #RRGGBB: either flows into Browser's
+    post-connect command and the stylesheet, where a quote, `;` or line break would start
+    another command."""
+    old = "      pillar: {type: string, values: [一谷, 一城, 一区, 一带, 一中心]}"
+    hostile = "      'x\";server disconnect;\"': {type: string}"
+    assert _problems(tmp_path, old, old + "\n" + hostile) == [
+        f'schema.yaml:{_line(old) + 1}: labels.Pillar.x";server disconnect;": a property name '
+        "is letters, digits and _ (a letter first)"
+    ]
+    colour = 'style: {colour: "#17BECF",'
+    assert _problems(tmp_path, colour, 'style: {colour: "#17BECF\\n",') == [
+        f"schema.yaml:{_line(colour)}: labels.Organization: colour '#17BECF\\n' is not #RRGGBB"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from this model.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from loader.model.project import current_project
 from loader.model.properties import PropertySpec
 from loader.model.readers import LocDict, Problem, read_yaml
 from loader.model.schema_annotations import (
+    IDENTIFIER,
     LABEL_ALIGNMENTS,
     LABEL_ROLES,
     TYPE_ALIGNMENTS,
@@ -30,8 +30,6 @@ from loader.model.schema_annotations import (
 )
 from loader.model.schema_patterns import label_pairs, names_list
 from loader.model.schema_properties import citation_problems, read_properties
-
-IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # fullmatch: `$` would allow a newline
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ IRI_NAMESPACE = re.compile(r"^https?://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?[/#]$"
 # A simple BCP 47 tag: a language, then optionally a script and a region (zh, zh-Hans, en-GB).
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
 
-COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")  # fullmatch: `$` would allow a newline
+IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # labels, types, properties: fullmatch
 CURIE = re.compile(r"^([a-z][a-z0-9]*):([A-Za-z_][A-Za-z0-9_.-]*)$")
 DIAMETERS = (10, 200)
 FONT_SIZES = (6, 40)
@@ -114,7 +115,7 @@ class AnnotationReader:
         colour, diameter = value["colour"], value.get("diameter", 50)
         caption, emphasis = value.get("caption", DEFAULT_CAPTION), value.get("emphasis", False)
         font_size = value.get("font_size", DEFAULT_FONT_SIZE)
-        if not isinstance(colour, str) or not COLOUR.match(colour):
+        if not isinstance(colour, str) or not COLOUR.fullmatch(colour):
             self._problem(value.line_of("colour"), f"{where}: colour {colour!r} is not #RRGGBB")
             colour = "#000000"
         low, high = DIAMETERS

@@ -14,7 +14,7 @@ from typing import Any
 
 from loader.model.properties import TYPES, PropertySpec
 from loader.model.readers import LocDict, LocList, Problem
-from loader.model.schema_annotations import AnnotationReader
+from loader.model.schema_annotations import IDENTIFIER, AnnotationReader
 
 PROPERTY_KEYS = frozenset(
     (
@@ -49,6 +49,15 @@ def read_properties(
     out: dict[str, PropertySpec] = {}
     for prop, spec in section.items():
         spec_line = section.line_of(prop)
+        if not IDENTIFIER.fullmatch(str(prop)):
+            problems.append(
+                Problem(
+                    name,
+                    spec_line,
+                    f"{where}.{prop}: a property name is letters, digits and _ (a letter first)",
+                )
+            )
+            continue
         if not isinstance(spec, LocDict) or spec.get("type") not in TYPES:
             problems.append(
                 Problem(name, spec_line, f"{where}.{prop}: type must be one of " + ", ".join(TYPES))

@@ -92,8 +92,13 @@ def post_connect_command(schema: Schema) -> str:
 
     Browser splits that setting at `;` outside quotes and runs each part as `:part`; GRASS text
     has a `;` after every property, but Browser's `:style` reads JSON first, and JSON has none.
+    ASCII only (neo4j.conf is read as ISO-8859-1). A `;` or a quote mark anywhere would let a
+    value end the command and start another, so a stylesheet holding one is refused.
     """
-    return "style " + json.dumps(rules(schema), ensure_ascii=False, separators=(",", ":"))
+    text = "style " + json.dumps(rules(schema), ensure_ascii=True, separators=(",", ":"))
+    if ";" in text or "'" in text or "\\" in text:
+        raise ConfigError("a ; ' or \\ in the stylesheet: it cannot be a post-connect command")
+    return text
 
 
 def project_post_connect_command() -> str | None:

@@ -1,7 +1,6 @@
-"""The managed local Neo4j: a real Community server built from Maven Central jars.
-
-`install` copies the pinned jars of the packaged `pom.xml` into a home folder with Maven; `start`
-writes `neo4j.conf`, sets the initial password once and runs Neo4j's own bootstrapper
+"""The managed local Neo4j, a real Community server from Maven Central jars: `install` copies the
+pinned jars of the packaged `pom.xml` into a home folder with Maven; `start` writes `neo4j.conf`,
+sets the initial password once and runs Neo4j's own bootstrapper
 (`org.neo4j.server.startup.Neo4jCommand`) so pid files, logs and shutdown behave as in the tarball.
 """
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from loader.model.errors import ConfigError
+
 # Carried over from the official tarball's neo4j.conf: without them some features fail on Java 17+.
 JVM_FLAGS = (
     "-XX:+UseG1GC",
@@ -56,6 +58,14 @@ def conf_text(
         f"dbms.security.allow_csv_import_from_file_urls={'true' if file_urls else 'false'}",
     ]
     if post_connect_cmd:
-        lines.append(f"browser.post_connect_cmd={post_connect_cmd}")
+        lines.append(f"browser.post_connect_cmd={_conf_value(post_connect_cmd)}")
     lines += [f"server.jvm.additional={flag}" for flag in JVM_FLAGS]
     return "\n".join(lines) + "\n"
+
+
+def _conf_value(value: str) -> str:
+    """`value` as neo4j.conf reads it back (Java properties: `\\` escapes, one line per setting,
+    ISO-8859-1): printable ASCII only, backslashes doubled."""
+    if not value.isascii() or not value.isprintable():
+        raise ConfigError("a neo4j.conf value must be printable ASCII on one line")
+    return value.replace("\\", "\\\\")

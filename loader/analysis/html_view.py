@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from loader.analysis.graph import to_networkx
-from loader.analysis.layout import emphasised, pillar_of
+from loader.analysis.layout import pillar_of, pillars
 from loader.model.dataset import Dataset
 from loader.model.schema import Schema
 
@@ -27,7 +27,7 @@ def view_data(dataset: Dataset, schema: Schema) -> dict[str, Any]:
     """What the page shows: every node with its names and pillar, every edge with its citing
     sentence and the source's title, the labels present (the legend) and the pillars."""
     graph = to_networkx(dataset, schema)
-    pillars = emphasised(graph, schema)
+    chosen = pillars(graph, schema)
     member_of = pillar_of(graph, schema)
     document = schema.label_for("document")
     sources = {e.id: e for e in dataset.entities.values() if e.label == document}
@@ -39,7 +39,7 @@ def view_data(dataset: Dataset, schema: Schema) -> dict[str, Any]:
             "aliases": list(d["aliases"]),
             "label": d["label"],
             "pillar": member_of[n],
-            "emphasis": n in pillars,
+            "emphasis": n in chosen,
         }
         for n, d in graph.nodes(data=True)
     ]
@@ -69,7 +69,7 @@ def view_data(dataset: Dataset, schema: Schema) -> dict[str, Any]:
         "nodes": nodes,
         "edges": edges,
         "labels": labels,
-        "pillars": [{"id": p, "name": graph.nodes[p]["name"]} for p in pillars],
+        "pillars": [{"id": p, "name": graph.nodes[p]["name"]} for p in chosen],
     }
 
 

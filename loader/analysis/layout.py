@@ -9,39 +9,39 @@ from collections import Counter
 import networkx as nx
 
 from loader.analysis.graph import SEED, simple_undirected
-from loader.model.errors import ConfigError
 from loader.model.schema import Schema
 
 SHARED_BY = 3  # a node beside this many pillars is context for all (the district, the layout)
 
 
-def emphasised(graph: nx.MultiDiGraph[str], schema: Schema) -> list[str]:
-    """The emphasised nodes (the five pillars), in a stable order."""
-    return sorted(n for n, d in graph.nodes(data=True) if schema.labels[d["label"]].style.emphasis)
+def pillars(graph: nx.MultiDiGraph[str], schema: Schema) -> list[str]:
+    """The pillars: what starts a relation of the schema's `pillar` role (PILLAR_OF), sorted."""
+    kinds = set(schema.types_with_role("pillar"))
+    return sorted({s for s, _e, d in graph.edges(data=True) if d["type"] in kinds})
 
 
 def shared_context(graph: nx.MultiDiGraph[str], schema: Schema) -> set[str]:
     """Nodes beside several pillars (the district, the layout): context, not members."""
-    pillars = set(emphasised(graph, schema))
+    chosen = set(pillars(graph, schema))
     simple = simple_undirected(graph)
     return {
         n
         for n in simple.nodes
-        if n not in pillars and len(pillars & set(simple.neighbors(n))) >= SHARED_BY
+        if n not in chosen and len(chosen & set(simple.neighbors(n))) >= SHARED_BY
     }
 
 
 def pillar_of(graph: nx.MultiDiGraph[str], schema: Schema) -> dict[str, str | None]:
     """Each node's nearest pillar, not counting paths through the shared context; ties go to the
     first pillar in order, and a node no pillar reaches gets None."""
-    pillars = emphasised(graph, schema)
+    chosen = pillars(graph, schema)
     simple = simple_undirected(graph)
     simple.remove_nodes_from(shared_context(graph, schema))
     best: dict[str, tuple[int, int, str]] = {}
-    for rank, pillar in enumerate(pillars):
+    for rank, pillar in enumerate(chosen):
         reach = nx.single_source_shortest_path_length(simple, pillar)
         for node, distance in reach.items():
-            if node in pillars and node != pillar:
+            if node in chosen and node != pillar:
                 continue
             candidate = (distance, rank, pillar)
             if node not in best or candidate < best[node]:
@@ -54,8 +54,6 @@ Point = tuple[float, float]
 
 def focus(graph: nx.MultiDiGraph[str], centre: str, depth: int) -> nx.MultiDiGraph[str]:
     """The entities within `depth` steps of `centre`, in either direction, and their relations."""
-    if depth < 1:
-        raise ConfigError(f"--depth must be at least 1, not {depth}")
     near = nx.single_source_shortest_path_length(simple_undirected(graph), centre, cutoff=depth)
     kept: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     kept.add_nodes_from((n, graph.nodes[n]) for n in sorted(near))
@@ -80,7 +78,7 @@ def structured(
     anchor = _anchor(graph, schema, core, shared_context(graph, schema))
     positions = _cluster(graph, core, anchor, sizes, gap)
     core_radius = _radius(core, sizes, gap)
-    clusters = {p: [n for n in graph.nodes if member[n] == p] for p in emphasised(graph, schema)}
+    clusters = {p: [n for n in graph.nodes if member[n] == p] for p in pillars(graph, schema)}
     radii = {a: _radius(nodes, sizes, gap) for a, nodes in clusters.items()}
     total = sum(radii.values()) or 1.0
     angle = math.pi / 2

@@ -1,7 +1,7 @@
 """The static picture (PNG or SVG), drawn with matplotlib in a real CJK font.
 
 The layout follows the structure (`layout.structured`: the pillars' clusters around the shared
-context; `layout.radial` for one entity's neighbourhood). Every label's box is measured in the
+context; `layout.around` for one entity's neighbourhood). Every label's box is measured in the
 font before anything is drawn, the boxes are pushed apart until none overlaps, and the figure
 grows to fit them, so text is never shrunk to make room. After drawing, the rendered label,
 marker, title and legend boxes are measured again and their overlaps counted: that count is
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,8 @@ GAP = 6.0  # pixels between boxes
 MARGIN = 24.0
 TITLE_ROOM = 70.0
 LEGEND_ROOM = 270.0
+TITLE_SIZE, SUBTITLE_SIZE = 17.0, 11.0
+FALLBACK = "DejaVu Sans"  # for scripts the CJK font lacks (Arabic, Hebrew, …): no tofu boxes
 TITLE = "金山区“一谷一城一区一带一中心”知识图谱 · Jinshan layout knowledge graph"
 
 
@@ -38,6 +39,7 @@ class StaticPicture:
     data: bytes
     labels: int
     overlaps: int  # pairs of rendered labels, markers, title and legend that share area
+    cut_off: int  # of those, how many reach past the picture's edge
     positions: dict[str, tuple[float, float]]  # each node's marker, in pixels
     fingerprint: str  # what is drawn where: kept in the file, so a stale copy can be told
 
@@ -64,7 +66,7 @@ def render_static(
     import matplotlib.pyplot as plt
     from matplotlib.font_manager import FontProperties
 
-    family = font_family(font or find_cjk_font())
+    family = [font_family(font or find_cjk_font()), FALLBACK]
     shared = shared_context(graph, schema)
     looks = {n: _look(graph, schema, n, shared, centre) for n in graph.nodes}
     measure = plt.figure(dpi=DPI)
@@ -77,6 +79,12 @@ def render_static(
         )
         half = max(wide / 2 + 2, look.radius)
         boxes[node] = Box(half, half, look.radius + 3 + tall + 2, look.radius)
+    title_width = max(
+        renderer.get_text_width_height_descent(
+            text, FontProperties(family=family, size=size), False
+        )[0]
+        for text, size in ((TITLE, TITLE_SIZE), (subtitle, SUBTITLE_SIZE))
+    )
     plt.close(measure)
     sizes = {n: (b.left + b.right, b.above + b.below) for n, b in boxes.items()}
     start = (
@@ -85,7 +93,7 @@ def render_static(
         else structured(graph, schema, sizes, GAP)
     )
     pos = separate(start, boxes, GAP)
-    return _draw(graph, schema, pos, boxes, looks, family, shared, kind, subtitle)
+    return _draw(graph, schema, pos, boxes, looks, family, shared, kind, subtitle, title_width)
 
 
 def _look(
@@ -109,10 +117,11 @@ def _draw(
     pos: dict[str, tuple[float, float]],
     boxes: dict[str, Box],
     looks: dict[str, _Look],
-    family: str,
+    family: list[str],
     shared: set[str],
     kind: str,
     subtitle: str,
+    title_width: float,
 ) -> StaticPicture:
     import matplotlib
     import matplotlib.pyplot as plt
@@ -123,7 +132,8 @@ def _draw(
     x1 = max(pos[n][0] + b.right for n, b in boxes.items()) + MARGIN
     y0 = min(pos[n][1] - b.below for n, b in boxes.items()) - MARGIN
     y1 = max(pos[n][1] + b.above for n, b in boxes.items()) + MARGIN
-    width, height = x1 - x0 + LEGEND_ROOM, max(y1 - y0, 520.0) + TITLE_ROOM
+    width = max(x1 - x0 + LEGEND_ROOM, title_width + 2 * MARGIN)
+    height = max(y1 - y0, 520.0) + TITLE_ROOM
     figure = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
     axes = figure.add_axes((0.0, 0.0, (x1 - x0) / width, (y1 - y0) / height))
     axes.set_xlim(x0, x1)
@@ -164,6 +174,7 @@ def _draw(
                 va="top",
                 fontproperties=FontProperties(family=family, size=look.size, weight=_weight(look)),
                 zorder=4,
+                parse_math=False,
                 bbox={
                     "boxstyle": "square,pad=0.05",
                     "facecolor": "white",
@@ -172,15 +183,26 @@ def _draw(
                 },
             )
         )
-    title_font = FontProperties(family=family, size=17, weight="bold")
-    title = figure.text(0.01, 1 - 12 / height, TITLE, va="top", fontproperties=title_font)
+    title_font = FontProperties(family=family, size=TITLE_SIZE, weight="bold")
+    title = figure.text(
+        MARGIN / width,
+        1 - 12 / height,
+        TITLE,
+        va="top",
+        fontproperties=title_font,
+        parse_math=False,
+    )
+    heading = [title]
     if subtitle:
-        figure.text(
-            0.01,
-            1 - 44 / height,
-            subtitle,
-            va="top",
-            fontproperties=FontProperties(family=family, size=11),
+        heading.append(
+            figure.text(
+                MARGIN / width,
+                1 - 44 / height,
+                subtitle,
+                va="top",
+                fontproperties=FontProperties(family=family, size=SUBTITLE_SIZE),
+                parse_math=False,
+            )
         )
     used = sorted({d["label"] for _n, d in graph.nodes(data=True)})
     handles = [
@@ -204,31 +226,28 @@ def _draw(
         title="图例 Legend",
         title_fontproperties=FontProperties(family=family, size=11, weight="bold"),
     )
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     figure.canvas.draw()
     renderer: Any = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    extents = [a.get_window_extent(renderer) for a in (*texts, *markers, title, legend)]
+    extents = [a.get_window_extent(renderer) for a in (*texts, *markers, *heading, legend)]
     overlaps = count_overlaps([(e.x0, e.y0, e.x1, e.y1) for e in extents])
-    buffer = io.BytesIO()
-    mark = fingerprint(graph, schema, pos, subtitle)
-    metadata = {"Description": mark} if kind == "png" else {"Description": mark, "Date": None}
+    cut_off = sum(1 for e in extents if e.x0 < 0 or e.y0 < 0 or e.x1 > width or e.y1 > height)
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "jinshan-kg"}):
-        figure.savefig(buffer, format=kind, dpi=DPI, metadata=metadata)
+        mark = "kg-picture sha256:" + hashlib.sha256(_saved(figure, "svg", {})).hexdigest()
+        data = _saved(figure, kind, {"Description": mark})
     plt.close(figure)
-    return StaticPicture(buffer.getvalue(), len(texts), overlaps, pos, mark)
+    return StaticPicture(data, len(texts), overlaps + cut_off, cut_off, pos, mark)
 
 
-def fingerprint(
-    graph: nx.MultiDiGraph[str],
-    schema: Schema,
-    pos: dict[str, tuple[float, float]],
-    subtitle: str,
-) -> str:
-    """A digest of what is drawn where (names, labels, colours, rounded positions, links, the
-    titles): the same data and drawing code give the same digest on any renderer."""
-    nodes = sorted(
-        (n, d["name"], d["label"], schema.labels[d["label"]].style.colour, *map(round, pos[n]))
-        for n, d in graph.nodes(data=True)
+def _saved(figure: Any, kind: str, metadata: dict[str, Any]) -> bytes:
+    """The figure as `kind` bytes; an SVG without its date, so the same drawing gives the same
+    bytes (its digest is the picture's fingerprint: what is drawn, where, in what look)."""
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer,
+        format=kind,
+        dpi=DPI,
+        metadata={**metadata, **({"Date": None} if kind == "svg" else {})},
     )
-    links = sorted(sorted(edge) for edge in simple_undirected(graph).edges())
-    content = json.dumps([TITLE, subtitle, nodes, links], ensure_ascii=False)
-    return "kg-picture sha256:" + hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return buffer.getvalue()

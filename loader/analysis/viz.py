@@ -24,7 +24,7 @@ MAX_LABELLED = 1500  # every label is placed without overlap: beyond this, draw 
 @dataclass(frozen=True)
 class Drawn:
     path: Path
-    labels: int | None = None  # a static picture's labels, and how many pairs overlap
+    labels: int | None = None  # a static picture's labels, and how many overlap or are cut off
     overlaps: int | None = None
 
 

@@ -128,11 +128,14 @@ def viz(
             "\\[default: the whole graph]."
         ),
     ] = None,
-    depth: Annotated[int, typer.Option(help="With --focus: how many steps out.")] = 1,
+    depth: Annotated[
+        int | None, typer.Option(help="With --focus: how many steps out \\[default: 1].")
+    ] = None,
 ) -> None:
     """Draw the graph: interactive self-contained HTML, or a PNG/SVG with CJK labels.
 
-    A PNG/SVG places every label without overlap and says how many overlap (0 expected).
+    A PNG/SVG places every label without overlap and says how many overlap or are cut off
+    (0 expected).
     With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
     """
     from loader.jobs.graph import run_viz
@@ -142,4 +145,4 @@ def viz(
     if drawn.labels is None:
         note(f"wrote {drawn.path}")
     else:
-        note(f"wrote {drawn.path}: {drawn.labels} labels, {drawn.overlaps} overlapping")
+        note(f"wrote {drawn.path}: {drawn.labels} labels, {drawn.overlaps} overlapping or cut off")

@@ -97,14 +97,18 @@ def run_viz(
     source: str | None = None,
     data: Path | None = None,
     centre: str | None = None,
-    depth: int = 1,
+    depth: int | None = None,
 ) -> Drawn:
     """Draw the graph, or one entity's neighbourhood, into `output` (its name and folder
     checked before anything is read)."""
-    picture_kind(output)
-    if depth < 1:
+    kind = picture_kind(output)
+    if depth is not None and centre is None:
+        raise UsageError("--depth says how far --focus reaches: give --focus NAME too")
+    if centre is not None and kind == "html":
+        raise UsageError("--focus draws a PNG or SVG; the HTML view has its own search")
+    if depth is not None and depth < 1:
         raise UsageError(f"--depth must be at least 1, not {depth}")
     output = check_output(output)
     schema = load_schema()
     dataset = read_graph(source, data, schema, options)
-    return write_picture(dataset, schema, output, centre, depth)
+    return write_picture(dataset, schema, output, centre, depth or 1)

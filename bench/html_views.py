@@ -1,7 +1,7 @@
 """The HTML view's graph library, measured: Cytoscape.js with fCoSE (shipped) against vis-network.
 
 Each contender draws the curated graph in the shipped page (same template, data, font and label
-size) in headless Chromium from a file:// URL, at two window sizes. Measured as the page renders:
+size) in headless Chromium from a file:// URL, at three window sizes. Measured as the page renders:
 pairs of intersecting label boxes at the default zoom (fitted on load), the smallest label font
 on screen, the time from navigation to a settled layout, the file's size, scrollbars and how far
 the drawing's centre is from the view's. vis-network comes from the npm registry (`npm pack`,

@@ -9,17 +9,13 @@ tests/artifacts/.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
@@ -30,11 +26,17 @@ from loader.neo4j.cypher import run_cypher
 from loader.neo4j.saved_queries import browser_link, get_query
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.target import Target
+from tests.browser_session import (
+    ARTIFACTS,
+    chromium,
+    log_in,
+    open_connected,
+    page_text,
+    run_editor,
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.neo4j
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 LAYOUT = "layout-five-pillars"
 POST_CONNECT_FRAME = ':style {"node":'
 # The layout graph's captions Browser may cut: its positionings of 19 to 24 characters, which
@@ -76,70 +78,11 @@ frame.querySelector('[title=Fullscreen]').click();
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1600,1100",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = chromium(tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield driver
     finally:
         driver.quit()
-
-
-def _run_editor(driver: WebDriver) -> None:
-    WebDriverWait(driver, 30).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-testid=editor-Run]")
-    )
-    driver.find_elements(By.CSS_SELECTOR, "button[data-testid=editor-Run]")[0].click()
-
-
-def _wait_for_text(driver: WebDriver, *texts: str) -> None:
-    try:
-        WebDriverWait(driver, 60).until(lambda d: all(t in d.page_source for t in texts))
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        driver.save_screenshot(str(ARTIFACTS / "browser-failure.png"))
-        raise
-
-
-def _open(driver: WebDriver, url: str, settings: Target) -> None:
-    """Load a Browser URL and make sure it is connected (it may come back logged out)."""
-    driver.get(url)
-    WebDriverWait(driver, 60).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-testid=editor-Run]")
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        forms = [
-            e
-            for e in driver.find_elements(By.CSS_SELECTOR, "input[data-testid=password]")
-            if e.is_displayed()
-        ]
-        if forms:  # Browser may prefill the last user name: replace, never append
-            username = driver.find_element(By.CSS_SELECTOR, "input[data-testid=username]")
-            username.clear()
-            username.send_keys(settings.username)
-            forms[0].clear()
-            forms[0].send_keys(settings.password)
-            driver.find_element(By.CSS_SELECTOR, "button[data-testid=connect]").click()
-            _wait_for_text(driver, "You are connected as user")
-            return
-        if "You are connected as user" in driver.page_source or "neo4j$" in driver.page_source:
-            return
-        time.sleep(0.5)
 
 
 def _rgb(colour: str) -> str:
@@ -204,24 +147,9 @@ def _check_styled_layout_graph(driver: WebDriver, settings: Target, schema: Sche
     return cut
 
 
-def _page_text(driver: WebDriver) -> str:
-    text: str = driver.execute_script("return document.body.innerText")
-    return text
-
-
 def _stored_grass(driver: WebDriver) -> Any:
     """The stylesheet Browser keeps (in local storage), selector to properties."""
     return json.loads(driver.execute_script("return localStorage.getItem('neo4j.grass')") or "0")
-
-
-def _log_in(driver: WebDriver, settings: Target) -> None:
-    WebDriverWait(driver, 60).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "input[data-testid=password]")
-    )
-    driver.find_element(By.CSS_SELECTOR, "input[data-testid=username]").send_keys(settings.username)
-    driver.find_element(By.CSS_SELECTOR, "input[data-testid=password]").send_keys(settings.password)
-    driver.find_element(By.CSS_SELECTOR, "button[data-testid=connect]").click()
-    _wait_for_text(driver, "You are connected as user")
 
 
 def test_login_styles_browser_and_the_layout_graph_reads(
@@ -232,18 +160,18 @@ def test_login_styles_browser_and_the_layout_graph_reads(
     ARTIFACTS.mkdir(exist_ok=True)
     base = f"http://127.0.0.1:{managed_server.http_port}/browser/"
     browser.get(base)
-    _log_in(browser, loaded)
+    log_in(browser, loaded)
     # The frame of the post-connect command: `:style` with JSON (the deep link's is CSS).
-    WebDriverWait(browser, 30).until(lambda d: POST_CONNECT_FRAME in _page_text(d))
+    WebDriverWait(browser, 30).until(lambda d: POST_CONNECT_FRAME in page_text(d))
     assert "node.Pillar {" in browser.page_source  # the frame shows the stylesheet it applied
     assert "InvalidGrassError" not in browser.page_source
     schema = load_schema()
     # Kept as the JSON of the command was: #RRGGBB, where the `:style` deep link gives rgb().
     WebDriverWait(browser, 30).until(lambda d: _stored_grass(d) == rules(schema))
 
-    _open(browser, browser_link(get_query("layout-graph"), base), loaded)
-    _run_editor(browser)
-    _wait_for_text(browser, "Pillar (5)", "PILLAR_OF (5)")
+    open_connected(browser, browser_link(get_query("layout-graph"), base), loaded)
+    run_editor(browser)
+    wait_for_text(browser, "Pillar (5)", "PILLAR_OF (5)")
     cut = _check_styled_layout_graph(browser, loaded, schema)
     print(f"captions cut: {len(cut)}: {cut}")
     browser.execute_script(FULLSCREEN_GRAPH)
@@ -264,10 +192,10 @@ def test_style_deep_link_and_saved_queries(
     """The `:style` deep link (`kg query style`), for servers without the post-connect command."""
     base = f"http://127.0.0.1:{managed_server.http_port}/browser/"
     style = urllib.parse.quote(style_command(load_schema()), safe="")
-    _open(browser, f"{base}?cmd=edit&arg={style}", loaded)
+    open_connected(browser, f"{base}?cmd=edit&arg={style}", loaded)
     # Browser runs the post-connect command on each page load: let it, then run the deep link.
-    WebDriverWait(browser, 30).until(lambda d: POST_CONNECT_FRAME in _page_text(d))
-    _run_editor(browser)
+    WebDriverWait(browser, 30).until(lambda d: POST_CONNECT_FRAME in page_text(d))
+    run_editor(browser)
     as_css = {
         selector: {key: _rgb(v) if v.startswith("#") else v for key, v in props.items()}
         for selector, props in rules(load_schema()).items()
@@ -275,7 +203,7 @@ def test_style_deep_link_and_saved_queries(
     WebDriverWait(browser, 30).until(lambda d: _stored_grass(d) == as_css)
     assert "InvalidGrassError" not in browser.page_source
 
-    _open(browser, browser_link(get_query("layout-overview"), base), loaded)
-    _run_editor(browser)
-    _wait_for_text(browser, "上海碳谷绿湾产业园", "上海湾区科创中心", "Started streaming 5 records")
+    open_connected(browser, browser_link(get_query("layout-overview"), base), loaded)
+    run_editor(browser)
+    wait_for_text(browser, "上海碳谷绿湾产业园", "上海湾区科创中心", "Started streaming 5 records")
     browser.save_screenshot(str(ARTIFACTS / "browser-layout-overview.png"))

@@ -270,3 +270,11 @@ def test_favorites_zip_holds_every_query_runnable_as_it_is(
             run_cypher(loaded, text, {})  # no parameter needed: it runs as it is
     refused = runner.invoke(app, ["query", "favorites", "-o", str(tmp_path / "f.txt")])
     assert refused.exit_code != 0 and ".zip" in refused.stderr
+
+
+def test_a_query_file_whose_name_is_not_a_query_name_is_refused(tmp_path: Path) -> None:
+    """A name like `..\\evil` would reach the favorites archive as a path: one line, no zip."""
+    shutil.copy(QUERIES / "hubs.cypher", tmp_path / "hubs.cypher")
+    shutil.copy(QUERIES / "hubs.cypher", tmp_path / "..\\evil.cypher")
+    with pytest.raises(ConfigError, match="letters, digits, - and _ only"):
+        list_queries(tmp_path)

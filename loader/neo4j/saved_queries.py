@@ -129,15 +129,24 @@ def _ends_ordered(text: str) -> bool:
     return bool(re.search(r"\bORDER\s+BY\b", clauses[-1], re.IGNORECASE))
 
 
+QUERY_NAME = re.compile(r"[A-Za-z0-9_-]+")  # a file name, a favorite's path, a URL: nothing else
+
+
 def list_queries(folder: Path | None = None) -> list[SavedQuery]:
+    """The saved queries of `folder`; a file whose name is not a query name is refused (it would
+    otherwise reach the favorites archive as a path)."""
     folder = folder or default_queries_path()
-    return [parse_query(path) for path in sorted(folder.glob("*.cypher"))]
+    paths = sorted(folder.glob("*.cypher"))
+    for path in paths:
+        if not QUERY_NAME.fullmatch(path.stem):
+            raise ConfigError(f"{path}: a saved query's name is letters, digits, - and _ only")
+    return [parse_query(path) for path in paths]
 
 
 def get_query(name: str, folder: Path | None = None) -> SavedQuery:
     folder = folder or default_queries_path()
     path = folder / f"{name}.cypher"
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", name) or not path.is_file():
+    if not QUERY_NAME.fullmatch(name) or not path.is_file():
         known = ", ".join(q.name for q in list_queries(folder))
         raise ConfigError(f"no saved query {name!r}; known: {known}")
     return parse_query(path)

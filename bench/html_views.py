@@ -16,7 +16,6 @@ import argparse
 import base64
 import hashlib
 import json
-import shutil
 import statistics
 import subprocess
 import sys
@@ -31,13 +30,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 
 from loader.analysis.html_view import HERE, render_page, vendored_scripts, view_data  # noqa: E402
 from loader.model.schema import load_schema  # noqa: E402
 from loader.model.validation import load_dataset  # noqa: E402
+from tests.browser_session import chromium as browser_at  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 VIS = ("vis-network", "10.1.2", "standalone/umd/vis-network.min.js")
@@ -164,26 +162,8 @@ def pages(folder: Path) -> dict[str, tuple[Path, str]]:
 def chromium(width: int, height: int) -> Iterator[WebDriver]:
     """Debian's headless Chromium, a fresh profile, as the tests run it."""
     profile = Path(tempfile.mkdtemp(prefix="kg-bench-chromium-"))
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        f"--user-data-dir={profile}",
-        f"--window-size={width},{height}",
-    ):
-        options.add_argument(flag)
-    service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
-    driver = webdriver.Chrome(service=service, options=options)
-    try:
+    with browser_at(profile, (width, height)) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def overlaps(boxes: list[list[float]]) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
@@ -20,8 +22,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
-def chromium(profile: Path) -> WebDriver:
-    """A headless Chromium with a fresh profile and nothing reaching out to the network."""
+@contextmanager
+def chromium(profile: Path, window: tuple[int, int] = (1600, 1100)) -> Iterator[WebDriver]:
+    """A headless Chromium with a fresh profile and nothing reaching out to the network, quit
+    when done (the Browser tests, the HTML view's tests and its bench all use this one)."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
@@ -33,11 +37,15 @@ def chromium(profile: Path) -> WebDriver:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=1600,1100",
+        f"--window-size={window[0]},{window[1]}",
         f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 def run_editor(driver: WebDriver) -> None:

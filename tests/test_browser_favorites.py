@@ -37,11 +37,8 @@ for (const kind of ["dragenter", "dragover", "drop"]) {
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    driver = chromium(tmp_path_factory.mktemp("chromium-favorites"))
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-favorites")) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _run_favorite(driver: WebDriver, title: str) -> None:

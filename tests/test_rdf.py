@@ -309,10 +309,8 @@ def test_import_refuses_a_foreign_file(
     assert graph_state(neo4j_env) == {"nodes": [], "relationships": []}
 
 
-def test_a_confirmed_wikidata_item_is_exported_as_same_as(tmp_path: Path) -> None:
-    """An identifier is an IRI in its namespace (owl:sameAs and schema:sameAs), conforms to the
-    shapes and comes back from an import as the plain value. The item here is made up for the
-    test: the project stores one only where a public source confirms it."""
+def _data_with_an_identifier(tmp_path: Path) -> Path:
+    """The curated data and one region with a Wikidata item (made up for the tests)."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     (data / "entities" / "zz.yaml").write_text(
@@ -320,6 +318,14 @@ def test_a_confirmed_wikidata_item_is_exported_as_same_as(tmp_path: Path) -> Non
         "   sources: [jinshan-layout-2020-12], note: made up for the test}\n",
         "utf-8",
     )
+    return data
+
+
+def test_a_confirmed_wikidata_item_is_exported_as_same_as(tmp_path: Path) -> None:
+    """An identifier is an IRI in its namespace (owl:sameAs and schema:sameAs), conforms to the
+    shapes and comes back from an import as the plain value. The item here is made up for the
+    test: the project stores one only where a public source confirms it."""
+    data = _data_with_an_identifier(tmp_path)
     schema, names = load_schema(), Names()
     buffer = io.BytesIO()
     write_export(
@@ -350,13 +356,7 @@ def test_a_confirmed_wikidata_item_is_exported_as_same_as(tmp_path: Path) -> Non
 def test_an_imported_identifier_needs_its_confirming_source_as_validate_does(
     tmp_path: Path,
 ) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    (data / "entities" / "zz.yaml").write_text(
-        "- {type: Region, id: zz-region, name: 测试区域, name_en: test region, wikidata: Q4242,\n"
-        "   sources: [jinshan-layout-2020-12], note: made up for the test}\n",
-        "utf-8",
-    )
+    data = _data_with_an_identifier(tmp_path)
     schema, names = load_schema(), Names()
     graph = Graph()
     for s, p, o, _g in dataset_quads(load_dataset(data, schema), schema, names):

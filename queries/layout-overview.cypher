@@ -2,9 +2,9 @@
 // The five pillars of Jinshan's layout, in the article's order, with the industries each focuses
 // on, what each relies on or is built on, and what each plans or aims for.
 // @scope curated
-// @param layout: id of the layout (a Strategy)
+// @param layout: id of the layout
 // :param layout => "layout-five-pillars"
-MATCH (layout:Strategy {id: $layout})<-[:PILLAR_OF]-(p:Pillar)
+MATCH (layout:Layout {id: $layout})<-[:PILLAR_OF]-(p:Pillar)
 OPTIONAL MATCH (p)-[:FOCUSES_ON]->(i:Industry)
 WITH layout, p, i ORDER BY i.name
 WITH layout, p, collect(DISTINCT i.name) AS focuses_on

@@ -44,7 +44,7 @@ POST_CONNECT_FRAME = ':style {"node":'
 MAX_CUT = 4
 # What the layout-graph query draws, each node with its labels and properties.
 LAYOUT_NODES = """
-MATCH (layout:Strategy {id: $layout})<-[:PILLAR_OF]-(p:Pillar)
+MATCH (layout:Layout {id: $layout})<-[:PILLAR_OF]-(p:Pillar)
 OPTIONAL MATCH (p)-[]->(x) WHERE NOT x:County
 WITH layout, collect(DISTINCT p) + collect(DISTINCT x) AS drawn
 UNWIND [layout] + drawn AS n
@@ -134,8 +134,12 @@ def _check_styled_layout_graph(driver: WebDriver, settings: Target, schema: Sche
             assert expected[label][caption] > 0, f"{caption!r} is no {label} caption"
             expected[label][caption] -= 1
     radii = [(node["r"], by_fill[node["fill"]]) for node in drawn]
+    # The layout is the largest circle, its pillars the next largest.
+    assert min(r for r, lab in radii if lab == "Layout") > max(
+        r for r, lab in radii if lab != "Layout"
+    )
     assert min(r for r, lab in radii if lab == "Pillar") > max(
-        r for r, lab in radii if lab != "Pillar"
+        r for r, lab in radii if lab not in ("Layout", "Pillar")
     )
     layout_name = next(r["props"]["name"] for r in rows if r["props"]["id"] == LAYOUT)
     pillars = [r["props"]["name"] for r in rows if "Pillar" in r["labels"]]

@@ -207,7 +207,7 @@ def test_list_and_show(runner: CliRunner) -> None:
         {
             "name": "layout",
             "example": "layout-five-pillars",
-            "description": "id of the layout (a Strategy)",
+            "description": "id of the layout",
         }
     ]
     shown = runner.invoke(app, ["query", "show", "timeline"])

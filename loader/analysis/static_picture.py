@@ -79,11 +79,12 @@ def render_static(
         )
         half = max(wide / 2 + 2, look.radius)
         boxes[node] = Box(half, half, look.radius + 3 + tall + 2, look.radius)
+    headings = ((TITLE, TITLE_SIZE, "bold"), (subtitle, SUBTITLE_SIZE, "normal"))
     title_width = max(
         renderer.get_text_width_height_descent(
-            text, FontProperties(family=family, size=size), False
+            text, FontProperties(family=family, size=size, weight=weight), False
         )[0]
-        for text, size in ((TITLE, TITLE_SIZE), (subtitle, SUBTITLE_SIZE))
+        for text, size, weight in headings
     )
     plt.close(measure)
     sizes = {n: (b.left + b.right, b.above + b.below) for n, b in boxes.items()}

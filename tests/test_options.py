@@ -172,7 +172,7 @@ def test_every_option_says_its_default_and_environment(runner: CliRunner) -> Non
             if wanted and wanted not in text:
                 missing.append(f"{' '.join(path)} --{option.name}: no {wanted} in {text!r}")
     assert not missing, "\n".join(missing)
-    printed = runner.invoke(app, ["viz", "--help"]).stdout
+    printed = runner.invoke(app, ["viz", "--help"], env={"COLUMNS": "200"}).stdout
     assert "[env: NEO4J_URI;" in printed and "[default: 1]" in printed
     export = dict(_commands(root))[("export", "rdf")]
     base = next(o for o in export.params if o.name == "base")

@@ -38,8 +38,8 @@ TITLE = "金山区“一谷一城一区一带一中心”知识图谱 · Jinshan
 class StaticPicture:
     data: bytes
     labels: int
-    overlaps: int  # pairs of rendered labels, markers, title and legend that share area
-    cut_off: int  # of those, how many reach past the picture's edge
+    overlaps: int  # pairs of rendered boxes (labels, markers, titles, legend) sharing area,
+    # and boxes reaching past the picture's edge
     positions: dict[str, tuple[float, float]]  # each node's marker, in pixels
     fingerprint: str  # what is drawn where: kept in the file, so a stale copy can be told
 
@@ -238,7 +238,7 @@ def _draw(
         mark = "kg-picture sha256:" + hashlib.sha256(_saved(figure, "svg", {})).hexdigest()
         data = _saved(figure, kind, {"Description": mark})
     plt.close(figure)
-    return StaticPicture(data, len(texts), overlaps + cut_off, cut_off, pos, mark)
+    return StaticPicture(data, len(texts), overlaps + cut_off, pos, mark)
 
 
 def _saved(figure: Any, kind: str, metadata: dict[str, Any]) -> bytes:

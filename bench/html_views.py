@@ -33,8 +33,7 @@ sys.path.insert(0, str(ROOT))
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 
 from loader.analysis.html_view import HERE, render_page, vendored_scripts, view_data  # noqa: E402
-from loader.model.schema import load_schema  # noqa: E402
-from loader.model.validation import load_dataset  # noqa: E402
+from loader.model.workspace import Workspace  # noqa: E402
 from tests.browser_session import chromium as browser_at  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -134,7 +133,8 @@ def npm_file(package: str, version: str, member: str, integrity: str) -> str:
 
 def pages(folder: Path) -> dict[str, tuple[Path, str]]:
     """Each contender's page, and the script that reads its label boxes."""
-    data = view_data(load_dataset(None, load_schema()), load_schema())
+    workspace = Workspace.at(ROOT)
+    data = view_data(workspace.dataset, workspace.schema)
     shipped = HERE.joinpath("html_view.js").read_text("utf-8")
     assert SEPARATION in shipped, "the page's separation step moved: update the bench"
     vis = npm_file(*VIS[:2], VIS[2], VIS_INTEGRITY)

@@ -21,12 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from loader.divisions import gazetteer as divisions  # noqa: E402
-from loader.jobs.load import run_divisions_import  # noqa: E402
-from loader.model.schema import load_schema  # noqa: E402
-from loader.model.validation import load_dataset  # noqa: E402
+from loader.jobs.load import DivisionsChoice, run_divisions_import  # noqa: E402
+from loader.model.workspace import Workspace  # noqa: E402
 from loader.neo4j.bulk import DATABASE, admin_import, bulk_load  # noqa: E402
-from loader.neo4j.connect import managed_server, resolve_target  # noqa: E402
+from loader.neo4j.connect import Connection  # noqa: E402
 from loader.neo4j.import_files import dataset_rows  # noqa: E402
+from loader.neo4j.store import SyncOptions  # noqa: E402
 from loader.neo4j.target import ConnectionOptions  # noqa: E402
 
 
@@ -35,29 +35,35 @@ def _codes(args: list[str]) -> list[str] | None:
 
 
 def main(command: str, args: list[str]) -> dict[str, object]:
-    options = ConnectionOptions()
+    workspace = Workspace.at(ROOT)
+    with Connection(workspace, ConnectionOptions()) as connection:
+        return _run(command, args, workspace, connection)
+
+
+def _run(
+    command: str, args: list[str], workspace: Workspace, connection: Connection
+) -> dict[str, object]:
     if command == "bulk":
-        schema = load_schema()
-        curated = load_dataset(None, schema)
-        rows = divisions.import_rows(
-            schema, divisions.fetch(), args[0].split(","), _codes(args[1:])
-        )
+        schema, curated = workspace.schema, workspace.dataset
+        tarball = divisions.fetch(workspace.cache)
+        rows = divisions.import_rows(schema, tarball, args[0].split(","), _codes(args[1:]))
         result = bulk_load(
+            connection,
             itertools.chain(dataset_rows(curated, schema), rows),
-            schema,
-            managed_server(options),
-            lambda: resolve_target(options),
-            f"{curated.name}+{divisions.DATASET}",
-            f"{curated.version}+{divisions.VERSION}",
+            schema=schema,
+            name=f"{curated.name}+{divisions.DATASET}",
+            version=f"{curated.version}+{divisions.VERSION}",
         )
         return result.as_dict()
     if command == "divisions":
         tarball = Path(args[0])
-        with mock.patch.object(divisions, "fetch", lambda _from=None: tarball):
-            done = run_divisions_import(options, args[1].split(","), _codes(args[2:]))
+        choice = DivisionsChoice(args[1].split(","), within=_codes(args[2:]))
+        options = SyncOptions(batch_size=5000, prune=True)
+        with mock.patch.object(divisions, "fetch", lambda _cache, _from=None: tarball):
+            done = run_divisions_import(workspace, connection, choice, options)
         return {**done.load.as_dict(), "linked": done.linked}
     if command == "admin-import":
-        finished = admin_import(managed_server(options), DATABASE, args)
+        finished = admin_import(connection.server(), DATABASE, args)
         if finished.returncode != 0:
             raise SystemExit(f"neo4j-admin import failed: {finished.stderr[-800:]}")
         return {"returncode": finished.returncode}

@@ -24,12 +24,12 @@ sys.path.insert(0, str(ROOT))
 
 from loader.divisions import gazetteer as divisions  # noqa: E402
 from loader.model.dataset import Dataset  # noqa: E402
-from loader.model.schema import Schema, load_schema  # noqa: E402
-from loader.model.validation import load_dataset  # noqa: E402
+from loader.model.schema import Schema  # noqa: E402
+from loader.model.workspace import Workspace  # noqa: E402
 from loader.neo4j.apply import apply_schema  # noqa: E402
 from loader.neo4j.connect import resolve_target  # noqa: E402
 from loader.neo4j.ddl import quoted  # noqa: E402
-from loader.neo4j.driver import open_driver  # noqa: E402
+from loader.neo4j.graph import Graph  # noqa: E402
 from loader.neo4j.target import ConnectionOptions, Target  # noqa: E402
 
 BATCH = 10_000
@@ -67,12 +67,12 @@ def curated_batches(dataset: Dataset) -> Iterator[tuple[str, str, list[Row]]]:
 
 
 def division_batches(
-    schema: Schema, levels: list[str], within: list[str] | None
+    schema: Schema, tarball: Path, levels: list[str], within: list[str] | None
 ) -> Iterator[tuple[str, str, list[Row]]]:
     """Each batch of rows as nodes, then their links to the parents (written before them)."""
     division, located_in = schema.label_for("gazetteer"), schema.type_for("containment")
     order = list(divisions.LEVELS)
-    rows = divisions.read_rows(divisions.fetch(), levels, within)
+    rows = divisions.read_rows(tarball, levels, within)
     while batch := list(itertools.islice(rows, BATCH)):
         nodes = [
             {
@@ -99,8 +99,9 @@ def write(
     settings: Target, schema: Schema, batches: Iterable[tuple[str, str, list[Row]]]
 ) -> dict[str, int]:
     counts = {"nodes": 0, "relationships": 0}
-    with open_driver(settings) as driver:
-        apply_schema(driver, settings, schema)
+    with Graph.open(settings) as graph:  # the same DDL as kg load, then the user's own writes
+        apply_schema(graph, schema)
+        driver = graph.driver
         for kind, group, rows in batches:
             make = node_query if kind == "node" else relationship_query
             query = make(schema.base_label, group)
@@ -114,10 +115,13 @@ def write(
 
 def main(levels: list[str], within: list[str] | None) -> dict[str, float]:
     started = time.monotonic()
-    schema = load_schema()
-    settings = resolve_target(ConnectionOptions())
-    curated = load_dataset(None, schema)
-    batches = itertools.chain(curated_batches(curated), division_batches(schema, levels, within))
+    workspace = Workspace.at(ROOT)
+    schema, curated = workspace.schema, workspace.dataset
+    settings = resolve_target(workspace, ConnectionOptions())
+    tarball = divisions.fetch(workspace.cache)
+    batches = itertools.chain(
+        curated_batches(curated), division_batches(schema, tarball, levels, within)
+    )
     counts = write(settings, schema, batches)
     return {**counts, "seconds": time.monotonic() - started}
 

@@ -25,19 +25,20 @@ from rdflib_neo4j import (  # type: ignore[import-untyped]  # noqa: E402
     Neo4jStoreConfig,
 )
 
+from loader.model.workspace import Workspace  # noqa: E402
 from loader.neo4j.connect import resolve_target  # noqa: E402
-from loader.neo4j.driver import open_driver  # noqa: E402
+from loader.neo4j.graph import Graph as Neo4jGraph  # noqa: E402
 from loader.neo4j.target import ConnectionOptions  # noqa: E402
 
 
 def main(path: Path) -> None:
-    settings = resolve_target(ConnectionOptions())
+    settings = resolve_target(Workspace.at(ROOT), ConnectionOptions())
     started = time.monotonic()
-    with open_driver(settings) as driver, contextlib.redirect_stdout(io.StringIO()):
+    with Neo4jGraph.open(settings) as neo4j, contextlib.redirect_stdout(io.StringIO()):
         config = Neo4jStoreConfig(
             handle_vocab_uri_strategy=HANDLE_VOCAB_URI_STRATEGY.IGNORE, batching=True
         )
-        graph = Graph(store=Neo4jStore(config=config, neo4j_driver=driver))
+        graph = Graph(store=Neo4jStore(config=config, neo4j_driver=neo4j.driver))
         graph.parse(str(path), format="nt")
         graph.close(True)
     print(json.dumps({"seconds": time.monotonic() - started}))

@@ -31,15 +31,17 @@ from bench import measure, targets  # noqa: E402
 from bench.changes import write_changed  # noqa: E402
 from bench.measure import Measured  # noqa: E402
 from loader.divisions import gazetteer as divisions  # noqa: E402
-from loader.model.schema import load_schema  # noqa: E402
-from loader.model.validation import load_dataset  # noqa: E402
+from loader.model.workspace import Workspace  # noqa: E402
+from loader.neo4j.connect import managed_server  # noqa: E402
 from loader.neo4j.import_files import dataset_rows, write_files  # noqa: E402
-from loader.neo4j.server import ManagedServer, default_home  # noqa: E402
+from loader.neo4j.server import ManagedServer  # noqa: E402
+from loader.neo4j.target import ConnectionOptions  # noqa: E402
 
 KG = str(Path(sys.executable).parent / "kg")
 PY = sys.executable
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
+WORKSPACE = Workspace.at(ROOT)
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,10 @@ def export(args: list[str], path: Path) -> dict[str, float]:
 
 def files_ready(mode: Mode, folder: Path) -> tuple[list[str], int, int]:
     """The importer's files for the bench's data, written untimed; their arguments and counts."""
-    schema = load_schema()
+    schema, tarball = WORKSPACE.schema, divisions.fetch(WORKSPACE.cache)
     rows = itertools.chain(
-        dataset_rows(load_dataset(None, schema), schema),
-        divisions.import_rows(schema, divisions.fetch(), mode.levels, mode.within),
+        dataset_rows(WORKSPACE.dataset, schema),
+        divisions.import_rows(schema, tarball, mode.levels, mode.within),
     )
     args, nodes, rels = write_files(rows, schema, folder, "bench")
     return (
@@ -128,7 +130,7 @@ def profile(mode: Mode) -> None:
 
 
 def main(mode: Mode, with_profile: bool) -> dict[str, Any]:
-    server = ManagedServer(default_home())
+    server = managed_server(WORKSPACE, ConnectionOptions())  # KG_NEO4J_HOME, else the project's
     server.install()
     work = server.home / "import" / "bench"
     shutil.rmtree(work, ignore_errors=True)
@@ -156,7 +158,7 @@ def main(mode: Mode, with_profile: bool) -> dict[str, Any]:
         exports[targets.EXPORT_NEO4J] = export(["--from", "neo4j"], nt)
         exports[targets.EXPORT_DATA] = export(["--from", "data"], work / "data.nt")
         changed = work / "changed.tgz"
-        write_changed(divisions.fetch(), changed)
+        write_changed(divisions.fetch(WORKSPACE.cache), changed)
         loads[targets.CHANGED] = row(
             measure.run(
                 [PY, str(BENCH / "inproc.py"), "divisions", str(changed), *mode.positional()]

@@ -1,4 +1,8 @@
-"""Fixtures: the managed Neo4j test server (real, on test ports) and a clean database per test."""
+"""Fixtures: the managed Neo4j test server (real, on test ports) and a clean database per test.
+
+The database fixtures hand out a `Graph`, the one connection a command holds, as the jobs get
+it; `graph.target` names where it connects (for tests that set the environment a user would).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from loader.model.schema import load_schema
-from loader.model.validation import load_dataset
+from loader.model.workspace import Workspace
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
 from loader.neo4j.lexical_store import write_lexical
 from loader.neo4j.maintenance import clear_database
 from loader.neo4j.server import USERNAME, ManagedServer
@@ -41,26 +45,30 @@ def managed_server() -> Iterator[ManagedServer]:
         server.stop()
 
 
-@pytest.fixture
-def neo4j(managed_server: ManagedServer) -> Target:
-    """Settings for the test server, whose database is emptied before the test."""
-    settings = Target(
-        uri=managed_server.bolt_uri,
+def _target(server: ManagedServer) -> Target:
+    return Target(
+        uri=server.bolt_uri,
         username=USERNAME,
-        password=managed_server.password(),
+        password=server.password(),
         database=None,
-        managed_home=managed_server.home,
+        managed_home=server.home,
     )
-    clear_database(settings)
-    return settings
 
 
 @pytest.fixture
-def neo4j_env(neo4j: Target, monkeypatch: pytest.MonkeyPatch) -> Target:
+def neo4j(managed_server: ManagedServer) -> Iterator[Graph]:
+    """The test server's database, emptied before the test, behind one Graph."""
+    with Graph.open(_target(managed_server)) as graph:
+        clear_database(graph)
+        yield graph
+
+
+@pytest.fixture
+def neo4j_env(neo4j: Graph, monkeypatch: pytest.MonkeyPatch) -> Graph:
     """The clean test database, also named in the environment the way a user would name it."""
-    monkeypatch.setenv("NEO4J_URI", neo4j.uri)
-    monkeypatch.setenv("NEO4J_USERNAME", neo4j.username)
-    monkeypatch.setenv("NEO4J_PASSWORD", neo4j.password)
+    monkeypatch.setenv("NEO4J_URI", neo4j.target.uri)
+    monkeypatch.setenv("NEO4J_USERNAME", neo4j.target.username)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j.target.password)
     monkeypatch.delenv("NEO4J_DATABASE", raising=False)
     return neo4j
 
@@ -70,24 +78,29 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+@pytest.fixture(scope="session")
+def workspace() -> Workspace:
+    """This repository's project: its schema and curated data, read once for the session."""
+    return Workspace.at(ROOT)
+
+
 @pytest.fixture(scope="module")
-def loaded(managed_server: ManagedServer) -> Iterator[Target]:
+def loaded(managed_server: ManagedServer, workspace: Workspace) -> Iterator[Graph]:
     """The test server holding exactly the curated graph, loaded once for this module."""
-    settings = Target(managed_server.bolt_uri, USERNAME, managed_server.password())
-    clear_database(settings)
-    schema = load_schema()
-    dataset = load_dataset(ROOT / "data", schema)
-    load(dataset, schema, settings)
-    seed = (ROOT / "data" / "sources" / "jinshan-layout-2020-12.txt").read_text("utf-8")
-    matcher = Matcher(surface_forms(dataset, schema))
-    write_lexical(extract(seed, dataset, "jinshan-layout-2020-12", matcher), schema, settings)
-    run_cypher(settings, "CALL db.awaitIndexes(60)")
-    yield settings
+    with Graph.open(_target(managed_server)) as graph:
+        clear_database(graph)
+        schema, dataset = workspace.schema, workspace.dataset
+        load(graph, dataset, schema)
+        seed = (ROOT / "data" / "sources" / "jinshan-layout-2020-12.txt").read_text("utf-8")
+        matcher = Matcher(surface_forms(dataset, schema))
+        write_lexical(graph, extract(seed, dataset, "jinshan-layout-2020-12", matcher), schema)
+        run_cypher(graph, "CALL db.awaitIndexes(60)")
+        yield graph
 
 
 @pytest.fixture
-def loaded_env(loaded: Target, monkeypatch: pytest.MonkeyPatch) -> Target:
-    monkeypatch.setenv("NEO4J_URI", loaded.uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", loaded.password)
+def loaded_env(loaded: Graph, monkeypatch: pytest.MonkeyPatch) -> Graph:
+    monkeypatch.setenv("NEO4J_URI", loaded.target.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", loaded.target.password)
     monkeypatch.delenv("NEO4J_DATABASE", raising=False)
     return loaded

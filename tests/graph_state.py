@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
 
 NODES = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
 RELS = (
@@ -13,7 +13,7 @@ RELS = (
 )
 
 
-def graph_state(settings: Target, keep_run: bool = False) -> dict[str, Any]:
+def graph_state(settings: Graph, keep_run: bool = False) -> dict[str, Any]:
     def clean(props: dict[str, Any]) -> str:
         items = {k: v for k, v in props.items() if keep_run or k != "kg_run"}
         return repr(sorted(items.items()))
@@ -29,7 +29,7 @@ def graph_state(settings: Target, keep_run: bool = False) -> dict[str, Any]:
     return {"nodes": nodes, "relationships": rels}
 
 
-def schema_objects(settings: Target) -> int:
+def schema_objects(settings: Graph) -> int:
     rows = run_cypher(
         settings, "SHOW INDEXES YIELD type WHERE type <> 'LOOKUP' RETURN count(*) AS n"
     ).rows

@@ -11,17 +11,20 @@ from typer.testing import CliRunner
 
 from loader.analysis.graph import analyze, shortest_paths
 from loader.cli.app import app
-from loader.jobs.graph import run_analyze
+from loader.jobs.graph import GraphSource, run_analyze
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
+from loader.neo4j.connect import Connection
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.target import ConnectionOptions, Target
+from loader.neo4j.graph import Graph
+from loader.neo4j.target import ConnectionOptions
+from tests.project import SCHEMA_FILE, workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Location("test", 0)
-SCHEMA = load_schema()
+SCHEMA = load_schema(SCHEMA_FILE)
 
 
 def _tiny() -> Dataset:
@@ -101,13 +104,15 @@ def test_pagerank_of_a_star_matches_the_closed_form() -> None:
 
 
 def test_communities_are_stable() -> None:
-    first = analyze(load_dataset(ROOT / "data"), SCHEMA).communities
-    assert first == analyze(load_dataset(ROOT / "data"), SCHEMA).communities
+    first = analyze(load_dataset(ROOT / "data", load_schema(SCHEMA_FILE)), SCHEMA).communities
+    assert (
+        first == analyze(load_dataset(ROOT / "data", load_schema(SCHEMA_FILE)), SCHEMA).communities
+    )
     assert len(first) > 3
 
 
 def test_paths_by_any_name() -> None:
-    data = load_dataset(ROOT / "data")
+    data = load_dataset(ROOT / "data", load_schema(SCHEMA_FILE))
     for a, b in (("叶新公路", "姚庄镇"), ("Yexin Road", "姚庄"), ("墨枫公路", "yaozhuang")):
         paths = shortest_paths(data, SCHEMA, a, b)
         assert paths and all(len(p) == len(paths[0]) for p in paths)
@@ -142,11 +147,13 @@ def test_path_and_analyze_cli() -> None:
 
 @pytest.mark.neo4j
 def test_same_results_from_data_and_neo4j_and_write_back(
-    runner: CliRunner, neo4j_env: Target
+    runner: CliRunner, neo4j_env: Graph
 ) -> None:
     assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
-    from_data = run_analyze(ConnectionOptions(), "data").analysis.as_dict()
-    from_neo4j = run_analyze(ConnectionOptions(), "neo4j").analysis.as_dict()
+    ws = workspace()
+    with Connection(ws, ConnectionOptions()) as connection:
+        from_data = run_analyze(ws, connection, GraphSource("data")).analysis.as_dict()
+        from_neo4j = run_analyze(ws, connection, GraphSource("neo4j")).analysis.as_dict()
     assert from_neo4j == from_data
     written = runner.invoke(app, ["analyze", "--write-back"])
     assert written.exit_code == 0, written.output

@@ -23,9 +23,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from loader.model.schema import Schema, load_schema
 from loader.neo4j.browser_style import caption_fits, rules, style_command
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
 from loader.neo4j.saved_queries import browser_link, get_query
 from loader.neo4j.server import ManagedServer
-from loader.neo4j.target import Target
 from tests.browser_session import (
     ARTIFACTS,
     chromium,
@@ -35,6 +35,7 @@ from tests.browser_session import (
     run_editor,
     wait_for_text,
 )
+from tests.project import QUERIES, SCHEMA_FILE
 
 pytestmark = pytest.mark.neo4j
 LAYOUT = "layout-five-pillars"
@@ -98,7 +99,7 @@ def _drawn_nodes(driver: WebDriver, expected: int) -> list[dict[str, Any]]:
     return nodes
 
 
-def _check_styled_layout_graph(driver: WebDriver, settings: Target, schema: Schema) -> list[str]:
+def _check_styled_layout_graph(driver: WebDriver, settings: Graph, schema: Schema) -> list[str]:
     """The layout graph is drawn in the project's style: each circle has its label's fill and
     size, each caption its colour and size; the pillars and the layout are named in full, and
     Browser cut only captions `caption_fits` expects it to cut. Returns the cut captions."""
@@ -154,23 +155,23 @@ def _stored_grass(driver: WebDriver) -> Any:
 
 
 def test_login_styles_browser_and_the_layout_graph_reads(
-    browser: WebDriver, managed_server: ManagedServer, loaded: Target
+    browser: WebDriver, managed_server: ManagedServer, loaded: Graph
 ) -> None:
     """A fresh Browser (a new profile) is styled on login by the server's post-connect command,
     with no deep link and no drop of the .grass file."""
     ARTIFACTS.mkdir(exist_ok=True)
     base = f"http://127.0.0.1:{managed_server.http_port}/browser/"
     browser.get(base)
-    log_in(browser, loaded)
+    log_in(browser, loaded.target)
     # The frame of the post-connect command: `:style` with JSON (the deep link's is CSS).
     WebDriverWait(browser, 30).until(lambda d: POST_CONNECT_FRAME in page_text(d))
     assert "node.Pillar {" in browser.page_source  # the frame shows the stylesheet it applied
     assert "InvalidGrassError" not in browser.page_source
-    schema = load_schema()
+    schema = load_schema(SCHEMA_FILE)
     # Kept as the JSON of the command was: #RRGGBB, where the `:style` deep link gives rgb().
     WebDriverWait(browser, 30).until(lambda d: _stored_grass(d) == rules(schema))
 
-    open_connected(browser, browser_link(get_query("layout-graph"), base), loaded)
+    open_connected(browser, browser_link(get_query("layout-graph", QUERIES), base), loaded.target)
     run_editor(browser)
     wait_for_text(browser, "Pillar (5)", "PILLAR_OF (5)")
     cut = _check_styled_layout_graph(browser, loaded, schema)
@@ -188,23 +189,25 @@ def test_login_styles_browser_and_the_layout_graph_reads(
 
 
 def test_style_deep_link_and_saved_queries(
-    browser: WebDriver, managed_server: ManagedServer, loaded: Target
+    browser: WebDriver, managed_server: ManagedServer, loaded: Graph
 ) -> None:
     """The `:style` deep link (`kg query style`), for servers without the post-connect command."""
     base = f"http://127.0.0.1:{managed_server.http_port}/browser/"
-    style = urllib.parse.quote(style_command(load_schema()), safe="")
-    open_connected(browser, f"{base}?cmd=edit&arg={style}", loaded)
+    style = urllib.parse.quote(style_command(load_schema(SCHEMA_FILE)), safe="")
+    open_connected(browser, f"{base}?cmd=edit&arg={style}", loaded.target)
     # Browser runs the post-connect command on each page load: let it, then run the deep link.
     WebDriverWait(browser, 30).until(lambda d: POST_CONNECT_FRAME in page_text(d))
     run_editor(browser)
     as_css = {
         selector: {key: _rgb(v) if v.startswith("#") else v for key, v in props.items()}
-        for selector, props in rules(load_schema()).items()
+        for selector, props in rules(load_schema(SCHEMA_FILE)).items()
     }
     WebDriverWait(browser, 30).until(lambda d: _stored_grass(d) == as_css)
     assert "InvalidGrassError" not in browser.page_source
 
-    open_connected(browser, browser_link(get_query("layout-overview"), base), loaded)
+    open_connected(
+        browser, browser_link(get_query("layout-overview", QUERIES), base), loaded.target
+    )
     run_editor(browser)
     wait_for_text(browser, "上海碳谷绿湾产业园", "上海湾区科创中心", "Started streaming 5 records")
     browser.save_screenshot(str(ARTIFACTS / "browser-layout-overview.png"))

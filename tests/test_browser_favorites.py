@@ -14,10 +14,11 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from loader.neo4j.favorites import FOLDER, favorites_zip
+from loader.neo4j.graph import Graph
 from loader.neo4j.saved_queries import list_queries
 from loader.neo4j.server import ManagedServer
-from loader.neo4j.target import Target
 from tests.browser_session import ARTIFACTS, chromium, open_connected, page_text
+from tests.project import QUERIES
 
 pytestmark = pytest.mark.neo4j
 
@@ -60,11 +61,11 @@ def _wait_for_answer(driver: WebDriver, expected: str) -> None:
 
 
 def test_one_drop_imports_every_favorite_and_one_click_runs_it(
-    browser: WebDriver, managed_server: ManagedServer, loaded: Target
+    browser: WebDriver, managed_server: ManagedServer, loaded: Graph
 ) -> None:
-    queries = list_queries()
+    queries = list_queries(QUERIES)
     archive = base64.b64encode(favorites_zip(queries)).decode("ascii")
-    open_connected(browser, f"http://127.0.0.1:{managed_server.http_port}/browser/", loaded)
+    open_connected(browser, f"http://127.0.0.1:{managed_server.http_port}/browser/", loaded.target)
     browser.execute_script(DROP, archive, "favorites.zip")
 
     browser.find_element(By.CSS_SELECTOR, "[data-testid=navigationFavorites]").click()

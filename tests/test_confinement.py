@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from loader.cli.app import app
 from loader.model.readers import MAX_BYTES, read_bytes, read_text
+from loader.model.schema import load_schema
 from loader.model.validation import validate
+from tests.project import SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "id: zz-source\ntitle: 特殊文件\ntext: zz.txt\n"
@@ -101,7 +103,10 @@ def test_special_files_are_refused(
     data = tmp_path / "project" / "data"
     shutil.copytree(ROOT / "data", data)
     build(data)
-    found = [str(p).replace(str(data) + "/", "", 1) for p in validate(data).problems]
+    found = [
+        str(p).replace(str(data) + "/", "", 1)
+        for p in validate(data, load_schema(SCHEMA_FILE)).problems
+    ]
     assert len(found) == 1 and found[0].startswith(expected), found
 
 
@@ -129,7 +134,7 @@ def test_an_unlistable_folder_is_one_problem(
         return real_iterdir(self)
 
     monkeypatch.setattr(Path, "iterdir", iterdir)
-    problems = [str(p) for p in validate(data).problems]
+    problems = [str(p) for p in validate(data, load_schema(SCHEMA_FILE)).problems]
     assert problems == [f"{data}/facts:0: cannot list the folder: Permission denied"]
 
 
@@ -139,7 +144,7 @@ def test_an_unreadable_folder_is_one_problem(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "data", data)
     (data / "facts").chmod(0)
     try:
-        problems = [str(p) for p in validate(data).problems]
+        problems = [str(p) for p in validate(data, load_schema(SCHEMA_FILE)).problems]
     finally:
         (data / "facts").chmod(0o755)
     assert problems == [f"{data}/facts:0: cannot list the folder: Permission denied"]

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from loader.cli.app import app
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
 from loader.neo4j.server import ManagedServer
-from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j
 
@@ -30,7 +30,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_write_then_json_rows(runner: CliRunner, neo4j_env: Target) -> None:
+def test_write_then_json_rows(runner: CliRunner, neo4j_env: Graph) -> None:
     created = runner.invoke(app, ["cypher", SEED, "--write"])
     assert created.exit_code == 0, created.output
     assert run_cypher(neo4j_env, "MATCH (p:Place) RETURN p.name AS name").rows == [
@@ -57,7 +57,7 @@ def test_write_then_json_rows(runner: CliRunner, neo4j_env: Target) -> None:
     assert json.loads(result.stdout) == [{"name": "金山区", "r": 5, "t": [1, 2]}]
 
 
-def test_csv_and_table_formats(runner: CliRunner, neo4j_env: Target) -> None:
+def test_csv_and_table_formats(runner: CliRunner, neo4j_env: Graph) -> None:
     run_cypher(neo4j_env, SEED, write=True)
     query = "MATCH (p:Place) RETURN p.id AS id, p.name AS name, [p.rank] AS ranks"
     as_csv = runner.invoke(app, ["cypher", query, "--format", "csv"])
@@ -71,7 +71,7 @@ def test_csv_and_table_formats(runner: CliRunner, neo4j_env: Target) -> None:
     assert "金山区" in as_table.stdout and "jinshan" in as_table.stdout
 
 
-def test_nodes_come_out_as_data(runner: CliRunner, neo4j_env: Target) -> None:
+def test_nodes_come_out_as_data(runner: CliRunner, neo4j_env: Graph) -> None:
     run_cypher(neo4j_env, SEED, write=True)
     result = runner.invoke(app, ["cypher", "MATCH (p:Place) RETURN p", "--format", "json"])
     [row] = json.loads(result.stdout)
@@ -79,14 +79,14 @@ def test_nodes_come_out_as_data(runner: CliRunner, neo4j_env: Target) -> None:
     assert row["p"]["properties"]["name_en"] == "Jinshan District"
 
 
-def test_string_parameter_that_is_not_json(runner: CliRunner, neo4j_env: Target) -> None:
+def test_string_parameter_that_is_not_json(runner: CliRunner, neo4j_env: Graph) -> None:
     result = runner.invoke(
         app, ["cypher", "RETURN $s AS s", "-p", "s=上海湾区", "--format", "json"]
     )
     assert json.loads(result.stdout) == [{"s": "上海湾区"}]
 
 
-def test_reads_cannot_write(runner: CliRunner, neo4j_env: Target) -> None:
+def test_reads_cannot_write(runner: CliRunner, neo4j_env: Graph) -> None:
     result = runner.invoke(app, ["cypher", SEED])
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
@@ -102,18 +102,18 @@ def _assert_one_line_error(result_exit: int, stderr: str, fragment: str) -> None
     assert fragment in stderr
 
 
-def test_syntax_error(runner: CliRunner, neo4j_env: Target) -> None:
+def test_syntax_error(runner: CliRunner, neo4j_env: Graph) -> None:
     result = runner.invoke(app, ["cypher", "MATCH (n RETURN n"])
     _assert_one_line_error(result.exit_code, result.stderr, "Cypher syntax error")
 
 
-def test_unknown_database(runner: CliRunner, neo4j_env: Target) -> None:
+def test_unknown_database(runner: CliRunner, neo4j_env: Graph) -> None:
     result = runner.invoke(app, ["cypher", "RETURN 1", "--database", "nosuchdb"])
     _assert_one_line_error(result.exit_code, result.stderr, "database 'nosuchdb' does not exist")
 
 
 def test_wrong_password(
-    runner: CliRunner, neo4j_env: Target, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, neo4j_env: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEO4J_PASSWORD", "definitely-wrong")
     result = runner.invoke(app, ["cypher", "RETURN 1"])
@@ -138,22 +138,22 @@ def test_unsupported_uri_scheme(runner: CliRunner, monkeypatch: pytest.MonkeyPat
     _assert_one_line_error(result.exit_code, result.stderr, "unsupported Neo4j URI")
 
 
-def test_bad_parameter(runner: CliRunner, neo4j_env: Target) -> None:
+def test_bad_parameter(runner: CliRunner, neo4j_env: Graph) -> None:
     result = runner.invoke(app, ["cypher", "RETURN 1", "-p", "no-equals-sign"])
     _assert_one_line_error(result.exit_code, result.stderr, "not of the form name=value")
 
 
 def test_neo4j_uri_scheme_with_routing(
-    runner: CliRunner, neo4j_env: Target, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, neo4j_env: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NEO4J_URI", neo4j_env.uri.replace("bolt://", "neo4j://"))
+    monkeypatch.setenv("NEO4J_URI", neo4j_env.target.uri.replace("bolt://", "neo4j://"))
     result = runner.invoke(app, ["cypher", "RETURN 2 AS two", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == [{"two": 2}]
 
 
 def test_default_target_is_the_managed_server(
-    managed_server: ManagedServer, neo4j: Target, monkeypatch: pytest.MonkeyPatch
+    managed_server: ManagedServer, neo4j: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With no NEO4J_URI the real `kg` script finds the managed server and its password."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
@@ -182,7 +182,7 @@ def test_managed_server_not_running_is_a_clean_error(tmp_path: Path) -> None:
 
 
 def test_statements_from_a_file_and_stdin_run_in_turn(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
 ) -> None:
     script = tmp_path / "seed.cypher"
     script.write_text(SEED + ";\n// the second one\nMATCH (p:Place) SET p.seen = true;\n", "utf-8")

@@ -8,13 +8,14 @@ import pytest
 from loader.model.schema import load_schema
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.ddl import FULLTEXT_INDEX, schema_statements
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
+from tests.project import SCHEMA_FILE
 
 pytestmark = pytest.mark.neo4j
 
 
 def test_ddl_is_derived_from_every_label() -> None:
-    schema = load_schema()
+    schema = load_schema(SCHEMA_FILE)
     statements = schema_statements(schema)
     for label in [schema.base_label, *schema.labels]:
         assert any(f"FOR (n:`{label}`) REQUIRE n.`id` IS UNIQUE" in s for s in statements)
@@ -22,8 +23,8 @@ def test_ddl_is_derived_from_every_label() -> None:
     assert sum("FULLTEXT" in s for s in statements) == 1
 
 
-def test_ddl_applies_twice_and_the_cjk_index_finds_aliases(neo4j: Target) -> None:
-    schema = load_schema()
+def test_ddl_applies_twice_and_the_cjk_index_finds_aliases(neo4j: Graph) -> None:
+    schema = load_schema(SCHEMA_FILE)
     for _ in range(2):
         for statement in schema_statements(schema):
             run_cypher(neo4j, statement, write=True)

@@ -13,10 +13,11 @@ from loader.cli.app import app
 from loader.divisions import gazetteer as divisions
 from loader.model.errors import ConfigError
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.driver import open_driver
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
+from tests.project import ROOT
 
 pytestmark = pytest.mark.neo4j
+CACHE = ROOT / ".kg" / "cache"  # the project's (kg.toml's default)
 SAMPLE = "310116,330421"  # 金山区 and 嘉善县, with everything above and below them
 
 
@@ -29,12 +30,12 @@ def _import(runner: CliRunner) -> dict[str, object]:
 
 
 def test_import_links_and_walks_from_a_village_to_the_layout(
-    runner: CliRunner, neo4j_env: Target
+    runner: CliRunner, neo4j_env: Graph
 ) -> None:
     assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
     summary = _import(runner)
     expected = list(
-        divisions.read_rows(divisions.fetch(), list(divisions.LEVELS), SAMPLE.split(","))
+        divisions.read_rows(divisions.fetch(CACHE), list(divisions.LEVELS), SAMPLE.split(","))
     )
     assert summary["nodes_created"] == len(expected)
     levels = {
@@ -88,17 +89,16 @@ def test_import_links_and_walks_from_a_village_to_the_layout(
     assert curated["nodes_deleted"] == curated["relationships_deleted"] == 0
 
 
-def test_lookups_by_code_and_name_use_indexes(runner: CliRunner, neo4j_env: Target) -> None:
+def test_lookups_by_code_and_name_use_indexes(runner: CliRunner, neo4j_env: Graph) -> None:
     _import(runner)
     queries = (
         ("MATCH (d:Division {code: $code}) RETURN d", {"code": "310116"}),
         ("MATCH (n:Entity {name: $name}) RETURN n", {"name": "金山区"}),
     )
-    with open_driver(neo4j_env) as driver:
-        for query, params in queries:
-            summary = driver.execute_query("EXPLAIN " + query, params).summary
-            operators = json.dumps(summary.plan)
-            assert "NodeIndexSeek" in operators or "NodeUniqueIndexSeek" in operators, operators
+    for query, params in queries:
+        summary = neo4j_env.execute("EXPLAIN " + query, params, read=True).summary
+        operators = json.dumps(summary.plan)
+        assert "NodeIndexSeek" in operators or "NodeUniqueIndexSeek" in operators, operators
 
 
 def test_bad_level(tmp_path: Path) -> None:

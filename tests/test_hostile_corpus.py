@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from loader.cli.app import app
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
 from tests.graph_state import graph_state
 
 pytestmark = pytest.mark.neo4j
@@ -345,12 +345,12 @@ CLI_CASES: list[tuple[str, list[str], str]] = [
 
 
 @pytest.fixture
-def canary(neo4j_env: Target) -> Target:
+def canary(neo4j_env: Graph) -> Graph:
     run_cypher(neo4j_env, "CREATE (:Canary {id: 'canary', note: 'must survive'})", write=True)
     return neo4j_env
 
 
-def _unchanged(settings: Target) -> None:
+def _unchanged(settings: Graph) -> None:
     state = graph_state(settings, keep_run=True)
     assert state["relationships"] == []
     assert [labels for labels, _props in state["nodes"]] == [("Canary",)]
@@ -360,7 +360,7 @@ def _unchanged(settings: Target) -> None:
     ("case", "name", "content", "message"), DATA_CASES, ids=[c[0] for c in DATA_CASES]
 )
 def test_hostile_data_files_are_refused_before_any_write(
-    canary: Target, tmp_path: Path, case: str, name: str, content: bytes, message: str
+    canary: Graph, tmp_path: Path, case: str, name: str, content: bytes, message: str
 ) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
@@ -375,7 +375,7 @@ def test_hostile_data_files_are_refused_before_any_write(
     ("case", "name", "content", "message"), RDF_CASES, ids=[c[0] for c in RDF_CASES]
 )
 def test_hostile_rdf_files_are_refused_before_any_write(
-    canary: Target, tmp_path: Path, case: str, name: str, content: bytes, message: str
+    canary: Graph, tmp_path: Path, case: str, name: str, content: bytes, message: str
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
@@ -388,7 +388,7 @@ def test_hostile_rdf_files_are_refused_before_any_write(
 
 @pytest.mark.parametrize(("case", "args", "message"), CLI_CASES, ids=[c[0] for c in CLI_CASES])
 def test_hostile_arguments_are_refused(
-    canary: Target, case: str, args: list[str], message: str
+    canary: Graph, case: str, args: list[str], message: str
 ) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code != 0, result.output
@@ -398,7 +398,7 @@ def test_hostile_arguments_are_refused(
     _unchanged(canary)
 
 
-def test_invalid_utf8_in_an_argument_is_one_line(canary: Target) -> None:
+def test_invalid_utf8_in_an_argument_is_one_line(canary: Graph) -> None:
     import os
     import subprocess
     import sys

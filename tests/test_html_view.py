@@ -34,12 +34,13 @@ from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from tests.browser_session import chromium
+from tests.project import DATA, SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 VENDOR = resources.files("loader.analysis").joinpath("vendor")
-SCHEMA = load_schema()
-DATASET = load_dataset(None, SCHEMA)
+SCHEMA = load_schema(SCHEMA_FILE)
+DATASET = load_dataset(DATA, SCHEMA)
 CARBON = "carbon-valley-green-bay"  # 上海碳谷绿湾产业园, a pillar
 WINDOW = (1400, 1000)
 

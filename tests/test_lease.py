@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from loader.cli.app import app
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
 from tests.graph_state import graph_state
 
 pytestmark = pytest.mark.neo4j
@@ -29,17 +29,17 @@ PLANT = (
 )
 
 
-def _plant(settings: Target, holder: str, ttl: int, run: str = "f" * 32) -> None:
+def _plant(settings: Graph, holder: str, ttl: int, run: str = "f" * 32) -> None:
     params = {"dataset": DATASET, "run": run, "holder": holder, "ttl": ttl}
     run_cypher(settings, PLANT, params, write=True)
 
 
-def _leases(settings: Target) -> int:
+def _leases(settings: Graph) -> int:
     return int(run_cypher(settings, "MATCH (l:KgLease) RETURN count(l) AS n").rows[0]["n"])
 
 
 def test_a_live_lease_stops_a_second_load_with_one_line(
-    runner: CliRunner, neo4j_env: Target
+    runner: CliRunner, neo4j_env: Graph
 ) -> None:
     _plant(neo4j_env, "elsewhere:4242", ttl=600)
     result = runner.invoke(app, ["load", "--lease-wait", "0"])
@@ -59,7 +59,7 @@ def test_a_live_lease_stops_a_second_load_with_one_line(
 
 
 def test_an_expired_lease_and_a_dead_local_holder_are_taken_over(
-    runner: CliRunner, neo4j_env: Target
+    runner: CliRunner, neo4j_env: Graph
 ) -> None:
     _plant(neo4j_env, "elsewhere:4242", ttl=-1)
     assert runner.invoke(app, ["load", "--lease-wait", "0"]).exit_code == 0
@@ -75,7 +75,7 @@ def test_an_expired_lease_and_a_dead_local_holder_are_taken_over(
     assert _leases(neo4j_env) == 0
 
 
-def test_two_loads_together_leave_one_of_their_graphs(neo4j_env: Target, tmp_path: Path) -> None:
+def test_two_loads_together_leave_one_of_their_graphs(neo4j_env: Graph, tmp_path: Path) -> None:
     other = tmp_path / "other"
     shutil.copytree(ROOT / "data", other)
     facts = other / "facts" / "jinshan-layout-2020-12.yaml"

@@ -20,14 +20,14 @@ from loader.cli.app import app
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.store import load
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
+from loader.neo4j.store import SyncOptions, load
 from tests.graph_state import graph_state, schema_objects
+from tests.project import DATA, SCHEMA_FILE
 
 pytestmark = pytest.mark.neo4j
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
 KG = str(Path(sys.executable).parent / "kg")
 
 
@@ -56,8 +56,8 @@ def _drop_entity(data: Path, entity_id: str, file: str) -> None:
     facts.write_text("".join(line for line in lines if entity_id not in line), "utf-8")
 
 
-def test_counts_after_load_equal_the_dataset(runner: CliRunner, neo4j_env: Target) -> None:
-    dataset = load_dataset(DATA)
+def test_counts_after_load_equal_the_dataset(runner: CliRunner, neo4j_env: Graph) -> None:
+    dataset = load_dataset(DATA, load_schema(SCHEMA_FILE))
     summary = _load_json(runner, str(DATA))
     assert summary["nodes_created"] == len(dataset.entities)
     assert summary["relationships_created"] == len(dataset.relations)
@@ -87,7 +87,7 @@ def test_counts_after_load_equal_the_dataset(runner: CliRunner, neo4j_env: Targe
     assert event["typed"] is True
 
 
-def test_second_load_is_a_no_op(runner: CliRunner, neo4j_env: Target) -> None:
+def test_second_load_is_a_no_op(runner: CliRunner, neo4j_env: Graph) -> None:
     _load_json(runner, str(DATA))
     before = graph_state(neo4j_env, keep_run=True)
     summary = _load_json(runner, str(DATA))
@@ -99,7 +99,7 @@ def test_second_load_is_a_no_op(runner: CliRunner, neo4j_env: Target) -> None:
 
 
 def test_one_changed_relation_is_exactly_what_a_sync_applies(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
 ) -> None:
     data = _copy_data(tmp_path)
     _load_json(runner, str(data))
@@ -122,7 +122,7 @@ def test_one_changed_relation_is_exactly_what_a_sync_applies(
     assert len(changed) == 2  # the old and the new version of that one relationship
 
 
-def test_moved_relation_with_prune(runner: CliRunner, neo4j_env: Target, tmp_path: Path) -> None:
+def test_moved_relation_with_prune(runner: CliRunner, neo4j_env: Graph, tmp_path: Path) -> None:
     data = _copy_data(tmp_path)
     _load_json(runner, str(data))
     facts = data / "facts" / "jinshan-layout-2020-12.yaml"
@@ -144,7 +144,7 @@ def test_moved_relation_with_prune(runner: CliRunner, neo4j_env: Target, tmp_pat
 
 
 def test_prune_sweeps_only_this_dataset(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
 ) -> None:
     data = _copy_data(tmp_path)
     _load_json(runner, str(data))
@@ -169,17 +169,17 @@ def test_prune_sweeps_only_this_dataset(
     assert sorted(r["id"] for r in foreign) == ["huaping-jinshan-smart-park", "jinshan"]
 
 
-def test_dry_run_writes_nothing(runner: CliRunner, neo4j_env: Target) -> None:
+def test_dry_run_writes_nothing(runner: CliRunner, neo4j_env: Graph) -> None:
     summary = _load_json(runner, str(DATA), "--dry-run")
     assert summary["dry_run"] is True
-    assert summary["nodes_created"] == len(load_dataset(DATA).entities)
+    assert summary["nodes_created"] == len(load_dataset(DATA, load_schema(SCHEMA_FILE)).entities)
     assert graph_state(neo4j_env) == {"nodes": [], "relationships": []}
     assert schema_objects(neo4j_env) == 0
     table = runner.invoke(app, ["load", str(DATA), "--dry-run"])
     assert table.exit_code == 0 and "Dry run" in table.stdout
 
 
-def test_wipe_needs_confirmation(runner: CliRunner, neo4j_env: Target) -> None:
+def test_wipe_needs_confirmation(runner: CliRunner, neo4j_env: Graph) -> None:
     run_cypher(neo4j_env, "CREATE (:Keep {id: 'keep'})", write=True)
     refused = runner.invoke(app, ["load", str(DATA), "--wipe"])
     assert refused.exit_code == 1
@@ -190,7 +190,7 @@ def test_wipe_needs_confirmation(runner: CliRunner, neo4j_env: Target) -> None:
     assert run_cypher(neo4j_env, "MATCH (n:Keep) RETURN count(n) AS n").rows == [{"n": 0}]
 
 
-def test_invalid_data_writes_nothing(runner: CliRunner, neo4j_env: Target, tmp_path: Path) -> None:
+def test_invalid_data_writes_nothing(runner: CliRunner, neo4j_env: Graph, tmp_path: Path) -> None:
     data = _copy_data(tmp_path)
     (data / "entities" / "bad.yaml").write_text("- type: Planet\n  id: mars\n  name: 火星\n")
     result = runner.invoke(app, ["load", str(data)])
@@ -202,7 +202,7 @@ def test_invalid_data_writes_nothing(runner: CliRunner, neo4j_env: Target, tmp_p
 
 
 def test_foreign_id_is_a_clean_error_and_changes_nothing(
-    runner: CliRunner, neo4j_env: Target
+    runner: CliRunner, neo4j_env: Graph
 ) -> None:
     run_cypher(neo4j_env, "CREATE (:Entity:Other {id: 'jinshan', name: '别人的金山'})", write=True)
     before = graph_state(neo4j_env, keep_run=True)
@@ -214,12 +214,12 @@ def test_foreign_id_is_a_clean_error_and_changes_nothing(
 
 
 def test_connection_errors_are_one_line(
-    runner: CliRunner, neo4j_env: Target, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, neo4j_env: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEO4J_PASSWORD", "wrong-password")
     wrong = runner.invoke(app, ["load", str(DATA)])
     assert wrong.exit_code == 1 and "authentication failed" in wrong.stderr
-    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_env.password)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_env.target.password)
     missing = runner.invoke(app, ["load", str(DATA), "--database", "nosuch"])
     assert missing.exit_code == 1 and "database 'nosuch' does not exist" in missing.stderr
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
@@ -229,14 +229,15 @@ def test_connection_errors_are_one_line(
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-def test_batch_size_is_checked(runner: CliRunner, neo4j_env: Target) -> None:
+def test_batch_size_is_checked(runner: CliRunner, neo4j_env: Graph) -> None:
     result = runner.invoke(app, ["load", str(DATA), "--batch-size", "0"])
     assert result.exit_code != 0
     with pytest.raises(Exception, match="batch size"):
-        load(load_dataset(DATA), load_schema(), neo4j_env, batch_size=10**9)
+        schema = load_schema(SCHEMA_FILE)
+        load(neo4j_env, load_dataset(DATA, schema), schema, SyncOptions(batch_size=10**9))
 
 
-def test_killed_load_then_rerun_equals_uninterrupted(neo4j_env: Target, tmp_path: Path) -> None:
+def test_killed_load_then_rerun_equals_uninterrupted(neo4j_env: Graph, tmp_path: Path) -> None:
     env = dict(os.environ)
     subprocess.run(
         [KG, "load", str(DATA), "--format", "json"], env=env, check=True, capture_output=True
@@ -271,7 +272,7 @@ def test_killed_load_then_rerun_equals_uninterrupted(neo4j_env: Target, tmp_path
 
 
 def test_a_dropped_entity_counts_alike_in_a_dry_run_a_kept_run_and_a_pruned_run(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
 ) -> None:
     """红星云上海分部 has one relationship out (PART_OF) and one in (HAS_PROJECT): the one out
     is found by the sweep, the one in by the chunk's plan; every mode counts both."""
@@ -294,7 +295,7 @@ def test_a_dropped_entity_counts_alike_in_a_dry_run_a_kept_run_and_a_pruned_run(
 
 
 def test_a_changed_label_rewrites_the_node_and_its_relationships(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
 ) -> None:
     data = _copy_data(tmp_path)
     _load_json(runner, str(data))

@@ -26,8 +26,8 @@ from loader.model.readers import Problem
 from loader.model.schema import Schema, load_schema
 from loader.model.text_rules import INVISIBLE_CATEGORIES, fold
 from loader.model.validation import Report, validate
+from loader.neo4j.graph import Graph
 from loader.neo4j.read import read_dataset
-from loader.neo4j.target import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = load_schema(ROOT / "schema" / "schema.yaml")
@@ -193,7 +193,7 @@ def test_plain_values_are_accepted(tmp_path: Path) -> None:
 @given(generated=datasets(fit_texts, fit_numbers, fit_integers))
 def test_whatever_validate_accepts_loads_and_reads_back_equal(
     runner: CliRunner,
-    neo4j_env: Target,
+    neo4j_env: Graph,
     tmp_path_factory: pytest.TempPathFactory,
     generated: Generated,
 ) -> None:

@@ -10,18 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
 from loader.neo4j.saved_queries import list_queries
 from loader.neo4j.server import ManagedServer
-from loader.neo4j.target import Target
+from tests.project import QUERIES, SCHEMA_FILE
 
 pytestmark = pytest.mark.neo4j
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_main_job_loads_the_graph_on_the_managed_server(
-    managed_server: ManagedServer, neo4j: Target, tmp_path: Path
+    managed_server: ManagedServer, neo4j: Graph, tmp_path: Path
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env["KG_NEO4J_HOME"] = str(managed_server.home)
@@ -43,7 +45,7 @@ def test_main_job_loads_the_graph_on_the_managed_server(
     assert f"Browser: http://127.0.0.1:{managed_server.http_port}/browser/" in done.stdout
     assert "relationships" in done.stdout
     assert managed_server.password() not in done.stdout + done.stderr
-    dataset = load_dataset(ROOT / "data")
+    dataset = load_dataset(ROOT / "data", load_schema(SCHEMA_FILE))
     rows = run_cypher(neo4j, "MATCH (n:Entity) RETURN count(n) AS n").rows
     assert rows == [{"n": len(dataset.entities)}]
     assert "Layout overview" in done.stdout and "上海碳谷绿湾产业园" in done.stdout
@@ -58,6 +60,6 @@ def test_main_job_loads_the_graph_on_the_managed_server(
     }
     with zipfile.ZipFile(report / "favorites.zip") as favorites:
         names = favorites.namelist()
-    assert "jinshan-kg/layout-overview.cypher" in names and len(names) == len(list_queries())
+    assert "jinshan-kg/layout-overview.cypher" in names and len(names) == len(list_queries(QUERIES))
     scored = run_cypher(neo4j, "MATCH (n:Entity) WHERE n.pagerank IS NOT NULL RETURN count(n) AS n")
     assert scored.rows[0]["n"] > 100

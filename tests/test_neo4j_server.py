@@ -15,19 +15,21 @@ from loader.model.errors import AuthFailed, ServerError, ToolMissing
 from loader.model.schema import load_schema
 from loader.neo4j.browser_style import post_connect_command
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
 from loader.neo4j.install import java_binary, pinned_version
-from loader.neo4j.processes import port_in_use as _port_in_use
 from loader.neo4j.server import ManagedServer
+from loader.neo4j.server import port_in_use as _port_in_use
 from loader.neo4j.target import Target
+from tests.project import SCHEMA_FILE
 
 pytestmark = pytest.mark.neo4j
 
 
-def test_bolt_answers_return_1(neo4j: Target) -> None:
+def test_bolt_answers_return_1(neo4j: Graph) -> None:
     assert run_cypher(neo4j, "RETURN 1 AS one").rows == [{"one": 1}]
 
 
-def test_cjk_fulltext_analyzer_is_available(neo4j: Target) -> None:
+def test_cjk_fulltext_analyzer_is_available(neo4j: Graph) -> None:
     rows = run_cypher(
         neo4j, "CALL db.index.fulltext.listAvailableAnalyzers() YIELD analyzer RETURN analyzer"
     ).rows
@@ -81,16 +83,16 @@ def test_conf_is_loopback_only_with_telemetry_off(managed_server: ManagedServer)
     assert "--add-opens=java.base/java.nio=ALL-UNNAMED" in conf
 
 
-def test_browser_is_styled_on_login(neo4j: Target) -> None:
+def test_browser_is_styled_on_login(neo4j: Graph) -> None:
     """Browser reads `browser.post_connect_cmd` through dbms.clientConfig() after a login and
     runs it (tests/test_browser_e2e.py watches it do so): the project's stylesheet."""
     query = "CALL dbms.clientConfig() YIELD name, value RETURN name, value"
     config = {row["name"]: row["value"] for row in run_cypher(neo4j, query, write=True).rows}
-    assert config["browser.post_connect_cmd"] == post_connect_command(load_schema())
+    assert config["browser.post_connect_cmd"] == post_connect_command(load_schema(SCHEMA_FILE))
 
 
 def test_password_file_is_private_and_auth_is_on(
-    managed_server: ManagedServer, neo4j: Target
+    managed_server: ManagedServer, neo4j: Graph
 ) -> None:
     mode = stat.S_IMODE(managed_server.password_file.stat().st_mode)
     assert mode == 0o600
@@ -104,9 +106,9 @@ def test_password_file_is_private_and_auth_is_on(
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 401
     refused.value.close()
-    wrong = Target(neo4j.uri, neo4j.username, "not-the-password")
-    with pytest.raises(AuthFailed):
-        run_cypher(wrong, "RETURN 1")
+    wrong = Target(neo4j.target.uri, neo4j.target.username, "not-the-password")
+    with pytest.raises(AuthFailed), Graph.open(wrong) as graph:
+        run_cypher(graph, "RETURN 1")
 
 
 def test_start_refuses_a_busy_port(managed_server: ManagedServer, tmp_path: Path) -> None:
@@ -143,7 +145,7 @@ def test_missing_java_and_maven_are_named(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_stop_leaves_no_jvm_and_restart_keeps_data(
-    managed_server: ManagedServer, neo4j: Target
+    managed_server: ManagedServer, neo4j: Graph
 ) -> None:
     run_cypher(neo4j, "CREATE (:Survivor {name: '金山'})", write=True)
     pid = managed_server.status().pid

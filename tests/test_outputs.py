@@ -28,6 +28,7 @@ from loader.cli.render import to_csv, to_json, to_table
 from loader.model.errors import OutputFailed
 from loader.model.outputs import atomic_output, report_folder, write_file
 from loader.rdf.export import FORMATS, rdf_format
+from tests.project import SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).parent / "kg")
@@ -176,9 +177,9 @@ def test_a_symlink_inside_the_report_folder_is_replaced(tmp_path: Path, victim: 
     (folder / "nodes.csv").symlink_to(victim)
     (folder / "layout.html").symlink_to(victim)
     (folder / "favorites.zip").symlink_to(victim)
-    schema = load_schema()
+    schema = load_schema(SCHEMA_FILE)
     dataset = load_dataset(ROOT / "data", schema)
-    write_report(dataset, schema, folder, analyze(dataset, schema))
+    write_report(dataset, schema, folder, analyze(dataset, schema), queries=ROOT / "queries")
     assert victim.read_bytes() == VICTIM
     assert _left(folder) == [
         "analysis.json",
@@ -239,11 +240,12 @@ def test_a_full_disk_while_writing_the_report_leaves_no_file(tmp_path: Path) -> 
         "from loader.analysis.graph import analyze\n"
         "from loader.jobs.report import write_report\n"
         "from loader.model.errors import OutputFailed\n"
-        "from loader.model.schema import load_schema\n"
-        "from loader.model.validation import load_dataset\n"
-        "schema = load_schema(); dataset = load_dataset(None, schema)\n"
+        "from loader.model.workspace import Workspace\n"
+        "workspace = Workspace.at(Path.cwd())\n"
+        "schema, dataset = workspace.schema, workspace.dataset\n"
         "try:\n"
-        f"    write_report(dataset, schema, Path({str(tmp_path)!r}), analyze(dataset, schema))\n"
+        f"    write_report(dataset, schema, Path({str(tmp_path)!r}), analyze(dataset, schema),\n"
+        "                 queries=workspace.queries)\n"
         "except OutputFailed as exc:\n"
         "    print(exc)\n"
     )

@@ -23,10 +23,11 @@ from loader.analysis.viz import write_picture
 from loader.cli.app import app
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
+from tests.project import SCHEMA_FILE
 from tests.test_analysis import _tiny
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = load_schema()
+SCHEMA = load_schema(SCHEMA_FILE)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from loader.model.errors import ConfigError, QueryFailed
 from loader.model.schema import load_schema
 from loader.neo4j.browser_style import grass
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
 from loader.neo4j.saved_queries import (
     browser_link,
     get_query,
@@ -24,7 +25,7 @@ from loader.neo4j.saved_queries import (
     run_saved,
     with_literals,
 )
-from loader.neo4j.target import Target
+from tests.project import SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
@@ -81,7 +82,7 @@ def _key(row: Any) -> str:
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("name", CURATED)
-def test_golden_rows(name: str, loaded: Target) -> None:
+def test_golden_rows(name: str, loaded: Graph) -> None:
     query = get_query(name, QUERIES)
     rows = _rows(run_saved(loaded, query).rows)
     golden = GOLDEN / f"{name}.json"
@@ -100,7 +101,7 @@ def test_golden_rows(name: str, loaded: Target) -> None:
 
 
 @pytest.mark.neo4j
-def test_spun_partial_and_english_names_find_the_entity(loaded: Target) -> None:
+def test_spun_partial_and_english_names_find_the_entity(loaded: Graph) -> None:
     query = get_query("alias-lookup", QUERIES)
     for q, wanted in (
         ("笨能算力核心", "alicloud-east-china-computing-centre"),
@@ -113,7 +114,7 @@ def test_spun_partial_and_english_names_find_the_entity(loaded: Target) -> None:
 
 
 @pytest.mark.neo4j
-def test_held_out_questions_are_answered_with_a_source(loaded: Target) -> None:
+def test_held_out_questions_are_answered_with_a_source(loaded: Graph) -> None:
     """How long, how fast, how many lanes, how much, since when, who holds the office now."""
     holders = get_query("office-holders", QUERIES)
 
@@ -145,7 +146,7 @@ def test_held_out_questions_are_answered_with_a_source(loaded: Target) -> None:
 
 
 @pytest.mark.neo4j
-def test_cli_run_formats_and_parameters(runner: CliRunner, loaded_env: Target) -> None:
+def test_cli_run_formats_and_parameters(runner: CliRunner, loaded_env: Graph) -> None:
     result = runner.invoke(
         app, ["query", "run", "who-focuses-on", "-p", "industry=细胞医乱", "--format", "json"]
     )
@@ -158,7 +159,7 @@ def test_cli_run_formats_and_parameters(runner: CliRunner, loaded_env: Target) -
 
 
 @pytest.mark.neo4j
-def test_unknown_parameter_lists_the_expected(runner: CliRunner, loaded_env: Target) -> None:
+def test_unknown_parameter_lists_the_expected(runner: CliRunner, loaded_env: Graph) -> None:
     result = runner.invoke(app, ["query", "run", "cross-border-links", "-p", "lft=shanghai"])
     assert result.exit_code == 1
     assert "unknown parameter lft for cross-border-links; expected: left, right" in result.stderr
@@ -172,7 +173,7 @@ def test_undeclared_parameter_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.neo4j
 def test_a_query_file_that_writes_is_refused(
-    runner: CliRunner, loaded_env: Target, tmp_path: Path
+    runner: CliRunner, loaded_env: Graph, tmp_path: Path
 ) -> None:
     shutil.copy(QUERIES / "hubs.cypher", tmp_path)
     writes = {
@@ -245,12 +246,12 @@ def test_literals_escape_quotes() -> None:
 
 
 def test_stylesheet_is_derived_from_the_schema() -> None:
-    assert (QUERIES / "jinshan.grass").read_text("utf-8") == grass(load_schema())
+    assert (QUERIES / "jinshan.grass").read_text("utf-8") == grass(load_schema(SCHEMA_FILE))
 
 
 @pytest.mark.neo4j
 def test_favorites_zip_holds_every_query_runnable_as_it_is(
-    runner: CliRunner, loaded: Target, tmp_path: Path
+    runner: CliRunner, loaded: Graph, tmp_path: Path
 ) -> None:
     """One .zip of `jinshan-kg/<name>.cypher`, titled by the first line, values written in:
     each favorite runs read-only on the server as Browser would send it."""

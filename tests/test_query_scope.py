@@ -16,14 +16,17 @@ from typer.testing import CliRunner
 
 from loader.cli.app import app
 from loader.divisions import gazetteer
-from loader.jobs.graph import run_analyze, run_path
-from loader.jobs.load import run_divisions_import
+from loader.jobs.graph import GraphSource, run_analyze, run_path
+from loader.jobs.load import DivisionsChoice, run_divisions_import
 from loader.model.errors import ConfigError
 from loader.model.schema import load_schema
+from loader.neo4j.connect import Connection
 from loader.neo4j.cypher import run_cypher
-from loader.neo4j.driver import open_driver
+from loader.neo4j.graph import Graph
 from loader.neo4j.saved_queries import get_query, list_queries, run_saved
-from loader.neo4j.target import ConnectionOptions, Target
+from loader.neo4j.store import SyncOptions
+from loader.neo4j.target import ConnectionOptions
+from tests.project import SCHEMA_FILE, workspace
 from tests.test_queries import GOLDEN, QUERIES, _key, _rows
 
 SAMPLE = ["310116", "330421"]  # 金山区 and 嘉善县, with everything above and below them
@@ -40,14 +43,21 @@ SEEKS = (
 
 
 @pytest.fixture(scope="module")
-def with_divisions(loaded: Target) -> Iterator[Target]:
+def with_divisions(loaded: Graph) -> Iterator[Graph]:
     """The curated graph with the divisions of the sample loaded and linked to it."""
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("NEO4J_URI", loaded.uri)
-        env.setenv("NEO4J_USERNAME", loaded.username)
-        env.setenv("NEO4J_PASSWORD", loaded.password)
+        env.setenv("NEO4J_URI", loaded.target.uri)
+        env.setenv("NEO4J_USERNAME", loaded.target.username)
+        env.setenv("NEO4J_PASSWORD", loaded.target.password)
         env.delenv("NEO4J_DATABASE", raising=False)
-        done = run_divisions_import(ConnectionOptions(), list(gazetteer.LEVELS), SAMPLE)
+        ws = workspace()
+        with Connection(ws, ConnectionOptions()) as connection:
+            done = run_divisions_import(
+                ws,
+                connection,
+                DivisionsChoice(list(gazetteer.LEVELS), within=SAMPLE),
+                SyncOptions(batch_size=5000, prune=True),
+            )
     assert done.linked >= 4
     run_cypher(loaded, "CALL db.awaitIndexes(60)")
     yield loaded
@@ -68,14 +78,14 @@ def _golden(name: str, rows: list[Any], ordered: bool) -> None:
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("name", CURATED)
-def test_curated_queries_ignore_the_divisions(name: str, with_divisions: Target) -> None:
+def test_curated_queries_ignore_the_divisions(name: str, with_divisions: Graph) -> None:
     """The golden rows of the curated graph alone (tests/test_queries.py), divisions loaded."""
     query = get_query(name, QUERIES)
     _golden(name, _rows(run_saved(with_divisions, query).rows), query.ordered)
 
 
 @pytest.mark.neo4j
-def test_the_divisions_are_there(with_divisions: Target) -> None:
+def test_the_divisions_are_there(with_divisions: Graph) -> None:
     """What the curated queries leave out is loaded: without the scope they would see it."""
     [row] = run_cypher(
         with_divisions,
@@ -93,12 +103,11 @@ def _operators(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("name", GAZETTEER)
-def test_gazetteer_queries_seek_through_indexes(name: str, with_divisions: Target) -> None:
+def test_gazetteer_queries_seek_through_indexes(name: str, with_divisions: Graph) -> None:
     query = get_query(name, QUERIES)
-    division = load_schema().label_for("gazetteer")
+    division = load_schema(SCHEMA_FILE).label_for("gazetteer")
     params = {n: p.example for n, p in query.parameters.items()}
-    with open_driver(with_divisions) as driver:
-        plan = driver.execute_query("EXPLAIN " + query.text, params).summary.plan
+    plan = with_divisions.execute("EXPLAIN " + query.text, params, read=True).summary.plan
     assert plan is not None
     operators = list(_operators(plan))
     kinds = [op["operatorType"].split("@")[0] for op in operators]
@@ -112,7 +121,7 @@ def test_gazetteer_queries_seek_through_indexes(name: str, with_divisions: Targe
 
 
 @pytest.mark.neo4j
-def test_gazetteer_query_rows(with_divisions: Target) -> None:
+def test_gazetteer_query_rows(with_divisions: Graph) -> None:
     def run(name: str, **given: Any) -> list[dict[str, Any]]:
         return run_saved(with_divisions, get_query(name, QUERIES), given).rows
 
@@ -163,21 +172,25 @@ def test_scope_is_declared_validated_and_listed(runner: CliRunner, tmp_path: Pat
 
 @pytest.mark.neo4j
 def test_analyze_path_and_viz_read_the_curated_graph_only(
-    with_divisions: Target,
+    with_divisions: Graph,
     runner: CliRunner,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("NEO4J_URI", with_divisions.uri)
-    monkeypatch.setenv("NEO4J_PASSWORD", with_divisions.password)
+    monkeypatch.setenv("NEO4J_URI", with_divisions.target.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", with_divisions.target.password)
     monkeypatch.delenv("NEO4J_DATABASE", raising=False)
-    from_data = run_analyze(ConnectionOptions(), "data").analysis.as_dict()
-    assert run_analyze(ConnectionOptions(), "neo4j").analysis.as_dict() == from_data
-    # 姚庄镇 names a curated town and its division; only the curated one is found, and no path
-    # runs through the divisions (they would make 金山区 and 嘉善县 two steps apart).
-    assert run_path(ConnectionOptions(), "金山区", "姚庄镇", "neo4j") == run_path(
-        ConnectionOptions(), "金山区", "姚庄镇", "data"
-    )
+    ws = workspace()
+    with Connection(ws, ConnectionOptions()) as connection:
+        from_data = run_analyze(ws, connection, GraphSource("data")).analysis.as_dict()
+        from_neo4j = run_analyze(ws, connection, GraphSource("neo4j")).analysis.as_dict()
+        assert from_neo4j == from_data
+        # 姚庄镇 names a curated town and its division; only the curated one is found, and no
+        # path runs through the divisions (they would make 金山区 and 嘉善县 two steps apart).
+        ends = ("金山区", "姚庄镇")
+        assert run_path(ws, connection, GraphSource("neo4j"), ends) == run_path(
+            ws, connection, GraphSource("data"), ends
+        )
     picture = tmp_path / "graph.html"
     drawn = runner.invoke(app, ["viz", "--from", "neo4j", "-o", str(picture)])
     assert drawn.exit_code == 0, drawn.output

@@ -23,13 +23,14 @@ from loader.cli.app import app
 from loader.model.errors import ConfigError, DataInvalid
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph as Neo4jGraph
 from loader.rdf.export import FORMATS, Quad, dataset_quads, write_export
 from loader.rdf.importer import parse_rdf, rdf_to_dataset
 from loader.rdf.ontology import json_ld_context
 from loader.rdf.shacl import validate_graph
 from loader.rdf.vocab import Names
 from tests.graph_state import graph_state
+from tests.project import SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "export.trig"
@@ -45,7 +46,7 @@ OXI = {
 
 @pytest.fixture(scope="module")
 def exported() -> dict[str, bytes]:
-    schema, names = load_schema(), Names()
+    schema, names = load_schema(SCHEMA_FILE), Names()
     dataset = load_dataset(ROOT / "data", schema)
     out: dict[str, bytes] = {}
     for fmt in FORMATS:
@@ -62,7 +63,7 @@ def exported() -> dict[str, bytes]:
 
 
 def _reference() -> set[tuple[str, str, str]]:
-    schema, names = load_schema(), Names()
+    schema, names = load_schema(SCHEMA_FILE), Names()
     return {
         (s.n3(), p.n3(), o.n3())
         for s, p, o, _g in dataset_quads(load_dataset(ROOT / "data", schema), schema, names)
@@ -100,7 +101,10 @@ def test_named_graph_per_source_document(exported: dict[str, bytes]) -> None:
     store.parse(data=exported["trig"], format="trig")
     names = Names()
     graphs = {str(g.identifier) for g in store.graphs() if len(g)}
-    sources = {r.properties["source"] for r in load_dataset(ROOT / "data").relations}
+    sources = {
+        r.properties["source"]
+        for r in load_dataset(ROOT / "data", load_schema(SCHEMA_FILE)).relations
+    }
     assert {names.graph(s) for s in sources} <= {URIRef(g) for g in graphs}
     yexin = store.graph(names.graph("jinshan-layout-2020-12"))
     assert (names.entity("yexin-road"), names.relation("RELIEVES"), names.entity("g320")) in yexin
@@ -142,7 +146,7 @@ def test_every_relation_keeps_its_citation(exported: dict[str, bytes]) -> None:
     g = Graph().parse(data=exported["turtle"], format="turtle")
     names = Names()
     statements = set(g.subjects(RDF.type, RDF.Statement))
-    assert len(statements) == len(load_dataset(ROOT / "data").relations)
+    assert len(statements) == len(load_dataset(ROOT / "data", load_schema(SCHEMA_FILE)).relations)
     statement = names.statement("fengjing", "CONNECTS_TO", "yaozhuang")
     assert g.value(statement, names.prop("minutes")) == Literal("3", datatype=XSD.integer)
     assert str(g.value(statement, names.prop("sentence"))).startswith("叶新公路的完工通车")
@@ -153,7 +157,7 @@ def test_every_relation_keeps_its_citation(exported: dict[str, bytes]) -> None:
 
 def test_export_conforms_to_the_shapes(exported: dict[str, bytes]) -> None:
     g = Graph().parse(data=exported["turtle"], format="turtle")
-    report = validate_graph(g, load_schema(), Names())
+    report = validate_graph(g, load_schema(SCHEMA_FILE), Names())
     assert report.conforms, report.violations[:5]
 
 
@@ -181,7 +185,7 @@ def test_broken_graphs_do_not_conform(
     text = exported["turtle"].decode("utf-8")
     assert old in text
     g = Graph().parse(data=text.replace(old, new, 1), format="turtle")
-    report = validate_graph(g, load_schema(), Names())
+    report = validate_graph(g, load_schema(SCHEMA_FILE), Names())
     assert not report.conforms
     assert any(message in line for line in report.violations), report.violations[:5]
 
@@ -229,7 +233,7 @@ def test_iri_base_is_configurable() -> None:
 
 def test_shipped_context_is_current() -> None:
     shipped = json.loads((ROOT / "schema" / "context.jsonld").read_text("utf-8"))
-    assert shipped == json_ld_context(load_schema(), Names())
+    assert shipped == json_ld_context(load_schema(SCHEMA_FILE), Names())
 
 
 def test_n_triples_export_streams() -> None:
@@ -256,7 +260,7 @@ def test_n_triples_export_streams() -> None:
 
 @pytest.mark.neo4j
 def test_load_export_wipe_import_round_trip(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+    runner: CliRunner, neo4j_env: Neo4jGraph, tmp_path: Path
 ) -> None:
     assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
     before = graph_state(neo4j_env)
@@ -296,7 +300,7 @@ def test_load_export_wipe_import_round_trip(
 
 @pytest.mark.neo4j
 def test_import_refuses_a_foreign_file(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path
+    runner: CliRunner, neo4j_env: Neo4jGraph, tmp_path: Path
 ) -> None:
     foreign = tmp_path / "foreign.ttl"
     foreign.write_text(
@@ -326,7 +330,7 @@ def test_a_confirmed_wikidata_item_is_exported_as_same_as(tmp_path: Path) -> Non
     shapes and comes back from an import as the plain value. The item here is made up for the
     test: the project stores one only where a public source confirms it."""
     data = _data_with_an_identifier(tmp_path)
-    schema, names = load_schema(), Names()
+    schema, names = load_schema(SCHEMA_FILE), Names()
     buffer = io.BytesIO()
     write_export(
         dataset_quads(load_dataset(data, schema), schema, names),
@@ -357,7 +361,7 @@ def test_an_imported_identifier_needs_its_confirming_source_as_validate_does(
     tmp_path: Path,
 ) -> None:
     data = _data_with_an_identifier(tmp_path)
-    schema, names = load_schema(), Names()
+    schema, names = load_schema(SCHEMA_FILE), Names()
     graph = Graph()
     for s, p, o, _g in dataset_quads(load_dataset(data, schema), schema, names):
         graph.add((s, p, o))

@@ -17,12 +17,13 @@ from typer.testing import CliRunner
 from loader.cli.app import app
 from loader.jobs.export import neo4j_quads
 from loader.model.schema import load_schema
+from loader.neo4j.graph import Graph as Neo4jGraph
 from loader.neo4j.pages import GraphPages
-from loader.neo4j.target import Target
 from loader.rdf.export import Quad, write_export
 from loader.rdf.vocab import Names
+from tests.project import SCHEMA_FILE
 
-SCHEMA = load_schema()
+SCHEMA = load_schema(SCHEMA_FILE)
 
 
 def _invoke(runner: CliRunner, *args: str) -> None:
@@ -78,7 +79,7 @@ def test_a_line_break_in_a_literal_stays_on_its_line() -> None:
 
 @pytest.mark.neo4j
 def test_export_from_neo4j_with_divisions(
-    runner: CliRunner, neo4j_env: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, neo4j_env: Neo4jGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _invoke(runner, "load", "--format", "json")
     _invoke(runner, "divisions", "import", "--within", "310116", "--format", "json")
@@ -116,7 +117,7 @@ def test_export_from_neo4j_with_divisions(
     assert from_data.exit_code == 0, from_data.output  # the curated files are never refused
 
 
-def _export_peak(target: Target) -> tuple[int, int]:
+def _export_peak(target: Neo4jGraph) -> tuple[int, int]:
     """(triples, peak bytes allocated) of an N-Triples export from Neo4j into a sink."""
 
     class Sink(io.RawIOBase):
@@ -133,7 +134,9 @@ def _export_peak(target: Target) -> tuple[int, int]:
 
 
 @pytest.mark.neo4j
-def test_export_memory_does_not_grow_with_the_graph(runner: CliRunner, neo4j_env: Target) -> None:
+def test_export_memory_does_not_grow_with_the_graph(
+    runner: CliRunner, neo4j_env: Neo4jGraph
+) -> None:
     _invoke(runner, "divisions", "import", "--within", "310116", "--format", "json")
     small, small_peak = _export_peak(neo4j_env)
     _invoke(runner, "divisions", "import", "--within", "31", "--format", "json")

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from loader.cli.app import app
 from loader.model.errors import QueryFailed
 from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
 from loader.neo4j.server import ManagedServer
-from loader.neo4j.target import Target
 
 pytestmark = pytest.mark.neo4j
 
@@ -35,7 +35,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("query", "reason"), REFUSED, ids=[q for q, _ in REFUSED])
 def test_refused_without_write(
-    query: str, reason: str, runner: CliRunner, neo4j_env: Target
+    query: str, reason: str, runner: CliRunner, neo4j_env: Graph
 ) -> None:
     result = runner.invoke(app, ["cypher", query])
     assert result.exit_code == 1
@@ -44,13 +44,13 @@ def test_refused_without_write(
     assert run_cypher(neo4j_env, "MATCH (n) RETURN count(n) AS n").rows == [{"n": 0}]
 
 
-def test_reads_and_known_read_procedures_run(neo4j_env: Target) -> None:
+def test_reads_and_known_read_procedures_run(neo4j_env: Graph) -> None:
     assert run_cypher(neo4j_env, "RETURN 1 AS one").rows == [{"one": 1}]
     assert run_cypher(neo4j_env, "CALL db.labels() YIELD label RETURN count(*) AS n").rows
     assert run_cypher(neo4j_env, "SHOW TRANSACTIONS YIELD transactionId RETURN count(*) AS n").rows
 
 
-def test_a_url_is_never_fetched_without_write(runner: CliRunner, neo4j_env: Target) -> None:
+def test_a_url_is_never_fetched_without_write(runner: CliRunner, neo4j_env: Graph) -> None:
     """The plan is refused before anything runs: a listener on loopback hears nothing."""
     heard: list[bytes] = []
     with socket.socket() as listener:
@@ -78,7 +78,7 @@ def test_a_url_is_never_fetched_without_write(runner: CliRunner, neo4j_env: Targ
 
 
 def test_a_saved_query_that_reads_a_file_is_refused(
-    tmp_path: Path, runner: CliRunner, neo4j_env: Target, managed_server: ManagedServer
+    tmp_path: Path, runner: CliRunner, neo4j_env: Graph, managed_server: ManagedServer
 ) -> None:
     folder = tmp_path / "queries"
     folder.mkdir()
@@ -93,7 +93,7 @@ def test_a_saved_query_that_reads_a_file_is_refused(
     assert "saved query 'leak' is not read-only (LOAD CSV reads files or URLs)" in result.stderr
 
 
-def test_file_urls_stay_closed_even_with_write(neo4j_env: Target) -> None:
+def test_file_urls_stay_closed_even_with_write(neo4j_env: Graph) -> None:
     with pytest.raises(QueryFailed, match="allow_csv_import_from_file_urls"):
         run_cypher(neo4j_env, "LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l", write=True)
 

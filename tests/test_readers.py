@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loader.model.readers import Problem, parse_csv, parse_yaml, read_csv, read_yaml
+from loader.model.schema import load_schema
 from loader.model.validation import validate
+from tests.project import SCHEMA_FILE
 
 yaml_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -63,5 +65,5 @@ def test_random_entity_files_give_problems_not_crashes(tmp_path: Path, value: ob
     (data / "sources").mkdir(exist_ok=True)
     (data / "dataset.yaml").write_text("name: t\nversion: '1'\n", "utf-8")
     (data / "entities" / "random.yaml").write_text(yaml.safe_dump(value, allow_unicode=True))
-    report = validate(data)
+    report = validate(data, load_schema(SCHEMA_FILE))
     _clean(report.problems)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from loader.model.errors import AuthFailed
-from loader.neo4j.driver import AUTH_LOCK_SECONDS, verify
+from loader.neo4j.driver import AUTH_LOCK_SECONDS
+from loader.neo4j.graph import Graph
 from loader.neo4j.server import USERNAME, ManagedServer
 from loader.neo4j.target import Target
 
@@ -23,9 +24,9 @@ KG = str(Path(sys.executable).parent / "kg")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _env(settings: Target, **extra: str) -> dict[str, str]:
+def _env(settings: Graph, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    return env | {"NEO4J_URI": settings.uri, "COLUMNS": "200"} | extra
+    return env | {"NEO4J_URI": settings.target.uri, "COLUMNS": "200"} | extra
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -34,7 +35,7 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_password_from_a_prompt_is_not_echoed(neo4j: Target) -> None:
+def test_password_from_a_prompt_is_not_echoed(neo4j: Graph) -> None:
     pid, fd = pty.fork()
     if pid == 0:  # the child: kg on a terminal, no password anywhere but the keyboard
         os.chdir(ROOT)
@@ -54,17 +55,17 @@ def test_password_from_a_prompt_is_not_echoed(neo4j: Target) -> None:
             break
         seen += chunk
         if not answered and b"password for neo4j at" in seen:
-            os.write(fd, neo4j.password.encode() + b"\n")
+            os.write(fd, neo4j.target.password.encode() + b"\n")
             answered = True
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     text = seen.decode("utf-8", "replace")
     assert answered and os.waitstatus_to_exitcode(status) == 0, text
     assert "42" in text
-    assert neo4j.password not in text
+    assert neo4j.target.password not in text
 
 
-def test_no_terminal_no_password_is_one_line(neo4j: Target) -> None:
+def test_no_terminal_no_password_is_one_line(neo4j: Graph) -> None:
     done = subprocess.run(
         [KG, "cypher", "RETURN 1"],
         cwd=ROOT,
@@ -81,21 +82,21 @@ def test_no_terminal_no_password_is_one_line(neo4j: Target) -> None:
     ]
 
 
-def test_password_from_a_file(neo4j: Target, tmp_path: Path) -> None:
+def test_password_from_a_file(neo4j: Graph, tmp_path: Path) -> None:
     secret = tmp_path / "neo4j-password"
-    secret.write_text(neo4j.password + "\n", "utf-8")
+    secret.write_text(neo4j.target.password + "\n", "utf-8")
     done = _run(_env(neo4j, NEO4J_PASSWORD_FILE=str(secret)), "cypher", "RETURN 7 AS n")
     assert done.returncode == 0, done.stderr
-    assert "7" in done.stdout and neo4j.password not in done.stdout + done.stderr
+    assert "7" in done.stdout and neo4j.target.password not in done.stdout + done.stderr
     missing = _run(_env(neo4j, NEO4J_PASSWORD_FILE=str(tmp_path / "nope")), "cypher", "RETURN 1")
     assert missing.returncode != 0 and "cannot read NEO4J_PASSWORD_FILE" in missing.stderr
 
 
-def test_debug_logs_and_errors_never_carry_the_password(neo4j: Target) -> None:
-    done = _run(_env(neo4j, NEO4J_PASSWORD=neo4j.password), "--debug", "cypher", "RETURN 1")
+def test_debug_logs_and_errors_never_carry_the_password(neo4j: Graph) -> None:
+    done = _run(_env(neo4j, NEO4J_PASSWORD=neo4j.target.password), "--debug", "cypher", "RETURN 1")
     assert done.returncode == 0, done.stderr
     assert "DEBUG" in done.stderr  # the driver's wire log was on
-    assert neo4j.password not in done.stdout + done.stderr
+    assert neo4j.target.password not in done.stdout + done.stderr
     wrong = "hunter2-not-the-password"
     refused = _run(_env(neo4j, NEO4J_PASSWORD=wrong), "--debug", "cypher", "RETURN 1")
     assert refused.returncode != 0
@@ -103,9 +104,9 @@ def test_debug_logs_and_errors_never_carry_the_password(neo4j: Target) -> None:
 
 
 def test_process_arguments_and_server_logs_never_carry_the_password(
-    managed_server: ManagedServer, neo4j: Target
+    managed_server: ManagedServer, neo4j: Graph
 ) -> None:
-    env = _env(neo4j, NEO4J_PASSWORD=neo4j.password)
+    env = _env(neo4j, NEO4J_PASSWORD=neo4j.target.password)
     running = subprocess.Popen(
         [KG, "cypher", "UNWIND range(1, 200000000) AS x WITH x WHERE x % 1000003 = 0 RETURN 1"],
         cwd=ROOT,
@@ -118,13 +119,13 @@ def test_process_arguments_and_server_logs_never_carry_the_password(
         pids = [running.pid, managed_server.status().pid]
         for pid in pids:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes()
-            assert argv and neo4j.password.encode() not in argv
+            assert argv and neo4j.target.password.encode() not in argv
     finally:
         running.kill()
         running.wait()
     for log in (managed_server.home / "logs").glob("*"):
         if log.is_file():
-            assert neo4j.password.encode() not in log.read_bytes(), log
+            assert neo4j.target.password.encode() not in log.read_bytes(), log
 
 
 def test_committed_files_hold_no_password(managed_server: ManagedServer) -> None:
@@ -153,8 +154,8 @@ def test_the_auth_rate_limit_is_named_and_waited_out(managed_server: ManagedServ
     messages: list[str] = []
     try:
         for _attempt in range(5):
-            with pytest.raises(AuthFailed) as failed:
-                verify(wrong, run_query=False)
+            with pytest.raises(AuthFailed) as failed, Graph.open(wrong) as graph:
+                graph.verify()
             messages.append(str(failed.value))
         limited = [m for m in messages if "rate limit" in m]
         assert limited, messages
@@ -163,4 +164,5 @@ def test_the_auth_rate_limit_is_named_and_waited_out(managed_server: ManagedServ
     finally:
         time.sleep(AUTH_LOCK_SECONDS + 1)  # the lock must not outlive this test
     right = Target(managed_server.bolt_uri, USERNAME, managed_server.password())
-    verify(right, run_query=False)
+    with Graph.open(right) as graph:
+        graph.verify()

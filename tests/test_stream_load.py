@@ -4,18 +4,20 @@ chunk, on the real test server: first load, a no-op reload, changes, pruning, fo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from loader.model.dataset import Dataset, Entity, Location, Relation
-from loader.model.errors import QueryFailed
+from loader.model.errors import DataConflict
 from loader.model.schema import load_schema
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.ddl import index_statements, key_statements
-from loader.neo4j.store import load, sync
-from loader.neo4j.sync_plan import comparable, digest
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
+from loader.neo4j.store import SyncOptions, load, sync
+from loader.neo4j.sync_plan import digest
 from tests.graph_state import graph_state
+from tests.project import SCHEMA_FILE
 
 pytestmark = pytest.mark.neo4j
 HERE = Location("test", 0)
@@ -47,31 +49,30 @@ def _chunks(tree: dict[str, tuple[str, str, str | None]], size: int) -> Iterator
 
 
 def _load(
-    settings: Target, tree: dict[str, tuple[str, str, str | None]], prune: bool = True
+    settings: Graph, tree: dict[str, tuple[str, str, str | None]], prune: bool = True
 ) -> dict[str, object]:
     result = sync(
-        lambda: _chunks(tree, 3),
-        "stream-test",
-        "1",
-        load_schema(),
         settings,
+        lambda: _chunks(tree, 3),
+        name="stream-test",
+        version="1",
+        schema=load_schema(SCHEMA_FILE),
         label_of=lambda _id: "Division",
-        batch_size=2,
-        prune=prune,
+        options=SyncOptions(batch_size=2, prune=prune),
     )
     return result.as_dict()
 
 
-def _one_chunk(settings: Target, tree: dict[str, tuple[str, str, str | None]]) -> None:
+def _one_chunk(settings: Graph, tree: dict[str, tuple[str, str, str | None]]) -> None:
     whole = Dataset("stream-test", "1")
     for chunk in _chunks(tree, len(tree)):
         whole.entities.update(chunk.entities)
         whole.relations.extend(chunk.relations)
-    load(whole, load_schema(), settings, prune=True)
+    load(settings, whole, load_schema(SCHEMA_FILE), SyncOptions(prune=True))
 
 
 def test_chunked_load_equals_the_one_chunk_load_and_reloads_as_a_no_op(
-    neo4j: Target,
+    neo4j: Graph,
 ) -> None:
     first = _load(neo4j, TREE)
     assert first["nodes_created"] == 7 and first["relationships_created"] == 5
@@ -86,7 +87,7 @@ def test_chunked_load_equals_the_one_chunk_load_and_reloads_as_a_no_op(
     assert graph_state(neo4j, keep_run=True) == before  # not even the run stamp was written
 
 
-def test_changes_and_pruning_touch_only_what_changed(neo4j: Target) -> None:
+def test_changes_and_pruning_touch_only_what_changed(neo4j: Graph) -> None:
     _load(neo4j, TREE)
     run_cypher(  # someone else's node linked to one of ours: it must survive the prune
         neo4j,
@@ -111,15 +112,21 @@ def test_changes_and_pruning_touch_only_what_changed(neo4j: Target) -> None:
     assert city["n"] == "北京市市辖区"
 
 
-def test_a_foreign_id_stops_the_load_before_any_write(neo4j: Target) -> None:
+def test_a_foreign_id_stops_the_load_before_any_write(neo4j: Graph) -> None:
     run_cypher(neo4j, "CREATE (:Entity:County {id: 'cn-310116', name: '别人的'})", write=True)
     before = graph_state(neo4j, keep_run=True)
-    with pytest.raises(QueryFailed, match=r"'cn-310116' already belongs.*nothing was changed"):
+    with pytest.raises(DataConflict, match=r"'cn-310116' already belongs.*nothing was changed"):
         _load(neo4j, TREE)
     assert graph_state(neo4j, keep_run=True) == before
 
 
-def test_every_row_carries_the_digest_of_what_was_written(neo4j: Target) -> None:
+def _as_written(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as the loader digested it: its properties and dataset stamp, without the
+    run id and the digest itself."""
+    return {k: v for k, v in stored.items() if k not in ("kg_run", "kg_hash")}
+
+
+def test_every_row_carries_the_digest_of_what_was_written(neo4j: Graph) -> None:
     _load(neo4j, TREE)
     rows = run_cypher(
         neo4j,
@@ -129,11 +136,11 @@ def test_every_row_carries_the_digest_of_what_was_written(neo4j: Target) -> None
     assert len(rows) == 12
     for row in rows:
         kind = "Division" if "code" in row["props"] else "LOCATED_IN"
-        written = comparable(row["props"])
+        written = _as_written(row["props"])
         assert row["hash"] == digest(kind, written)
 
 
-def test_a_reload_trusts_digests_and_rewrites_rows_without_one(neo4j: Target) -> None:
+def test_a_reload_trusts_digests_and_rewrites_rows_without_one(neo4j: Graph) -> None:
     """A row whose digest differs (or is missing: written by an older loader, or by hand)
     is rewritten; one whose digest matches is not even read."""
     _load(neo4j, TREE)
@@ -152,10 +159,10 @@ def test_a_reload_trusts_digests_and_rewrites_rows_without_one(neo4j: Target) ->
     assert _load(neo4j, TREE)["relationships_unchanged"] == 5
 
 
-def test_a_first_load_builds_the_indexes_after_its_rows(neo4j: Target) -> None:
+def test_a_first_load_builds_the_indexes_after_its_rows(neo4j: Graph) -> None:
     """An empty database: key constraints, the rows, then every secondary index, online when
     the load returns; a reload keeps the order of a plain sync (all DDL first)."""
-    schema = load_schema()
+    schema = load_schema(SCHEMA_FILE)
     phases: list[str] = []
 
     def record(phase: str, _done: int, _total: int) -> None:
@@ -163,13 +170,13 @@ def test_a_first_load_builds_the_indexes_after_its_rows(neo4j: Target) -> None:
 
     def run() -> None:
         sync(
-            lambda: _chunks(TREE, 3),
-            "stream-test",
-            "1",
-            schema,
             neo4j,
+            lambda: _chunks(TREE, 3),
+            name="stream-test",
+            version="1",
+            schema=schema,
             label_of=lambda _id: "Division",
-            progress=record,
+            options=SyncOptions(batch_size=5000, progress=record),
         )
 
     run()
@@ -187,21 +194,22 @@ def test_a_first_load_builds_the_indexes_after_its_rows(neo4j: Target) -> None:
     assert phases == ["schema"] * (keys + indexes)  # unchanged: nothing written
 
 
-def test_a_relation_outside_its_start_chunk_stops_the_load(neo4j: Target) -> None:
+def test_a_relation_outside_its_start_chunk_stops_the_load(neo4j: Graph) -> None:
     """Snapshots are taken ahead of the writes, which is sound only if each relationship comes
     with its start node: a chunk source that breaks this is stopped at that chunk (what came
     before is written, as by a load stopped between chunks)."""
     [first, second] = list(_chunks(TREE, 4))
     moved = first.relations.pop()
     second.relations.append(moved)
-    with pytest.raises(QueryFailed, match="not in the chunk of its start node"):
+    with pytest.raises(DataConflict, match="not in the chunk of its start node"):
         sync(
-            lambda: [first, second],
-            "stream-test",
-            "1",
-            load_schema(),
             neo4j,
+            lambda: [first, second],
+            name="stream-test",
+            version="1",
+            schema=load_schema(SCHEMA_FILE),
             label_of=lambda _id: "Division",
+            options=SyncOptions(batch_size=5000),
         )
     ids = {r["id"] for r in run_cypher(neo4j, "MATCH (n:Division) RETURN n.id AS id").rows}
     assert not ids & set(second.entities)

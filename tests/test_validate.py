@@ -10,10 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from loader.cli.app import app
+from loader.model.schema import load_schema
 from loader.model.validation import load_dataset, validate
+from tests.project import DATA, SCHEMA_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
 CORPUS = Path(__file__).resolve().parent / "corpus" / "broken"
 # A case is a data overlay (`overlay/`, copied over the real data) or a schema (`schema.yaml`).
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "overlay").is_dir())
@@ -26,7 +27,7 @@ def test_the_corpus_covers_at_least_sixty_error_classes() -> None:
 
 
 def test_real_data_is_clean_and_large_enough() -> None:
-    report = validate(DATA)
+    report = validate(DATA, load_schema(SCHEMA_FILE))
     assert report.problems == []
     assert report.dataset is not None
     entities = [e for e in report.dataset.entities.values() if e.label != "Document"]
@@ -35,14 +36,14 @@ def test_real_data_is_clean_and_large_enough() -> None:
 
 
 def test_every_relation_cites_a_sentence_of_its_source() -> None:
-    dataset = load_dataset(DATA)
+    dataset = load_dataset(DATA, load_schema(SCHEMA_FILE))
     for relation in dataset.relations:
         source = dataset.sources[relation.properties["source"]]
         assert relation.properties["sentence"] in source.text
 
 
 def test_canonical_names_are_real_and_spun_forms_are_aliases() -> None:
-    entities = load_dataset(DATA).entities
+    entities = load_dataset(DATA, load_schema(SCHEMA_FILE)).entities
     park = entities["carbon-valley-green-bay"].properties
     assert park["name"] == "上海碳谷绿湾产业园"
     assert "上海碳谷绿湾财产园" in park["aliases"]
@@ -59,7 +60,10 @@ def test_broken_file_is_reported_at_its_line(case: str, tmp_path: Path) -> None:
     shutil.copytree(DATA, data)
     shutil.copytree(CORPUS / case / "overlay", data, dirs_exist_ok=True)
     expected = (CORPUS / case / "expected.txt").read_text("utf-8").splitlines()
-    found = [str(p).replace(str(data) + "/", "", 1) for p in validate(data).problems]
+    found = [
+        str(p).replace(str(data) + "/", "", 1)
+        for p in validate(data, load_schema(SCHEMA_FILE)).problems
+    ]
     assert len(found) == len(expected), found
     for line in expected:
         assert any(f.startswith(line) for f in found), (line, found)
@@ -125,4 +129,6 @@ def test_documented_diagram_is_derived_from_the_data() -> None:
     from loader.model.diagram import mermaid
 
     curation = (ROOT / "docs" / "curation.md").read_text("utf-8")
-    assert "```mermaid\n" + mermaid(load_dataset(DATA)) + "```" in curation
+    assert (
+        "```mermaid\n" + mermaid(load_dataset(DATA, load_schema(SCHEMA_FILE))) + "```" in curation
+    )

@@ -2,6 +2,8 @@
 
 - `app`: the root command, its global options (--debug, --project) and the sub-apps.
 - `common`: consoles, the one-line error mapping, row output in table/JSON/CSV.
+- `context`: what a command works on, built once at its entry: the workspace and the one
+  connection.
 - `options`: options shared by many commands, the connection options declared once.
 - `summaries`: progress bars and the load summary.
 - one module per area: `server` (kg neo4j), `cypher`, `queries` (kg query), `rdf` (export,

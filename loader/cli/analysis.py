@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import emit_json, emit_rows, failures, note, say, write_out
+from loader.cli.context import connection, workspace
 from loader.cli.options import (
     DataOpt,
     FormatOpt,
@@ -37,6 +38,7 @@ METRICS = (
 
 @connection_options
 def analyze(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     source: SourceOpt = None,
     top: Annotated[int, typer.Option("--top", help="Rows per table.", min=1)] = 10,
@@ -50,10 +52,13 @@ def analyze(
 
     With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
     """
-    from loader.jobs.graph import run_analyze
+    from loader.jobs.graph import GraphSource, run_analyze
 
-    with failures():
-        result = run_analyze(conn, source, data, write_back)
+    where = GraphSource(source, data_given=data is not None)
+    with failures(ctx):
+        ws = workspace(ctx, data=data)
+        with connection(conn, ws) as opened:
+            result = run_analyze(ws, opened, where, write_back_scores=write_back)
     analysis = result.analysis
     if fmt is Format.json:
         emit_json(analysis.as_dict(top))
@@ -83,6 +88,7 @@ def analyze(
 
 @connection_options
 def path(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     a: Annotated[str, typer.Argument(help="First entity: Chinese or English name, alias or id.")],
     b: Annotated[str, typer.Argument(help="Second entity.")],
@@ -95,10 +101,13 @@ def path(
 
     With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
     """
-    from loader.jobs.graph import run_path
+    from loader.jobs.graph import GraphSource, run_path
 
-    with failures():
-        paths = run_path(conn, a, b, source, data, limit)
+    where = GraphSource(source, data_given=data is not None)
+    with failures(ctx):
+        ws = workspace(ctx, data=data)
+        with connection(conn, ws) as opened:
+            paths = run_path(ws, opened, where, (a, b), limit=limit)
     rows = [
         {
             "path": i + 1,
@@ -117,6 +126,7 @@ def path(
 
 @connection_options
 def viz(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.html, FILE.png or FILE.svg")],
     source: SourceOpt = None,
@@ -138,10 +148,13 @@ def viz(
     (0 expected).
     With --from neo4j: only the curated graph (no divisions), at most 50,000 nodes.
     """
-    from loader.jobs.graph import run_viz
+    from loader.jobs.graph import Focus, GraphSource, run_viz
 
-    with failures():
-        drawn = run_viz(conn, output, source, data, focus, depth)
+    where = GraphSource(source, data_given=data is not None)
+    with failures(ctx):
+        ws = workspace(ctx, data=data)
+        with connection(conn, ws) as opened:
+            drawn = run_viz(ws, opened, where, output, Focus(focus, depth))
     if drawn.labels is None:
         note(f"wrote {drawn.path}")
     else:

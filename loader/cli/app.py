@@ -24,9 +24,8 @@ from loader.cli import (
     server,
     validate,
 )
-from loader.cli.common import ask_password, state
-from loader.model.project import ENV_PROJECT, use_project
-from loader.neo4j.target import set_password_prompt
+from loader.cli.context import RootOptions, named_project
+from loader.model.project import ENV_PROJECT
 
 app = typer.Typer(
     help="jinshan-kg: the Jinshan development-layout knowledge graph, in a real Neo4j.",
@@ -62,6 +61,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def main(
+    context: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
     _version: Annotated[
         bool,
@@ -80,8 +80,7 @@ def main(
     ] = None,
 ) -> None:
     """jinshan-kg: the Jinshan development-layout knowledge graph, in a real Neo4j."""
-    state["debug"] = debug
-    use_project(project)
+    context.obj = RootOptions(debug=debug, project=named_project(project))
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -89,7 +88,6 @@ def main(
     )
     if not debug:  # the driver logs each failed connection (even as ERROR); kg says it once
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)
-    set_password_prompt(ask_password)
 
 
 if __name__ == "__main__":

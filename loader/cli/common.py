@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
+from loader.cli.context import root_options
 from loader.cli.render import Format, to_csv, to_json, to_table
 from loader.model.errors import KgError
 from loader.model.outputs import write_all
@@ -30,7 +31,6 @@ class _Console(Console):
 
 stdout = _Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
-state = {"debug": False}
 
 
 @contextmanager
@@ -65,12 +65,13 @@ def _stdout_lost(exc: OSError) -> NoReturn:
 
 
 @contextmanager
-def failures() -> Iterator[None]:
-    """Map library failures to one line on stderr and a non-zero exit."""
+def failures(ctx: typer.Context) -> Iterator[None]:
+    """Map library failures to one line on stderr and a non-zero exit (a traceback with the
+    invocation's --debug)."""
     try:
         yield
     except KgError as exc:
-        if state["debug"]:
+        if root_options(ctx).debug:
             raise
         stderr.print(f"kg: error: {terminal_safe(str(exc))}", markup=False, highlight=False)
         raise typer.Exit(exc.exit_code) from None

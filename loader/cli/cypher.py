@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import emit_json, emit_rows, failures
+from loader.cli.context import connection, workspace_for
 from loader.cli.options import FormatOpt, ParamOpt, connection_options
 from loader.cli.params import parse_params
 from loader.cli.render import Format
@@ -19,6 +20,7 @@ from loader.neo4j.target import ConnectionOptions
 
 @connection_options
 def cypher(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     query: Annotated[
         str | None, typer.Argument(help="The Cypher; `-` reads it from stdin.", show_default=False)
@@ -34,10 +36,11 @@ def cypher(
     by `;` run in turn."""
     from loader.jobs.queries import run_statements
 
-    with failures():
+    with failures(ctx):
         text = _query_text(query, file)
         params = parse_params(param or [])
-        results = run_statements(conn, text, params, write=write)
+        with connection(conn, workspace_for(ctx, conn)) as opened:
+            results = run_statements(opened, text, params, write=write)
     if fmt is Format.json and len(results) > 1:
         emit_json([result.rows for result in results])
         return

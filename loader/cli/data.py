@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import failures
+from loader.cli.context import connection, workspace
 from loader.cli.options import (
     BreakLeaseOpt,
     FormatOpt,
@@ -32,6 +33,7 @@ SchemaOpt = Annotated[
 
 @connection_options
 def load(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     path: PathArg = None,
     schema: SchemaOpt = None,
@@ -80,19 +82,21 @@ def load(
     from loader.jobs.load import LoadOptions, check_load_options, run_load
 
     how = LoadOptions(
-        batch_size,
-        prune,
-        dry_run,
-        wipe,
-        bulk,
-        with_divisions,
-        divisions_from,
-        lease_policy(lease_wait, break_lease),
+        batch_size=batch_size,
+        prune=prune,
+        dry_run=dry_run,
+        wipe=wipe,
+        bulk=bulk,
+        with_divisions=with_divisions,
+        divisions_from=divisions_from,
+        lease=lease_policy(lease_wait, break_lease),
     )
-    with failures():
+    with failures(ctx):
         check_load_options(conn, how)
         if wipe and not dry_run and not yes:
             confirm_wipe()
-    with failures(), progress(enabled=fmt is Format.table and not bulk) as tick:
-        result = run_load(conn, how, path, schema, progress=tick)
+    with failures(ctx), progress(enabled=fmt is Format.table and not bulk) as tick:
+        ws = workspace(ctx, data=path, schema=schema)
+        with connection(conn, ws) as opened:
+            result = run_load(ws, opened, how, progress=tick)
     print_load(result, fmt)

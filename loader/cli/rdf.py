@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import failures, note, to_stdout
+from loader.cli.context import connection, workspace
 from loader.cli.options import (
     BaseOpt,
     BreakLeaseOpt,
@@ -31,6 +32,7 @@ import_app = typer.Typer(help="Import a shared graph into Neo4j.", no_args_is_he
 @export_app.command("rdf")
 @connection_options
 def export_rdf(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     fmt: Annotated[
         str | None,
@@ -57,20 +59,15 @@ def export_rdf(
     ] = False,
 ) -> None:
     """Export the graph as RDF (entities, ontology, and a citation for every relation)."""
-    from loader.jobs.export import run_export
+    from loader.jobs.export import ExportChoice, run_export
+    from loader.jobs.graph import GraphSource
 
-    with failures(), to_stdout():
-        result = run_export(
-            conn,
-            fmt,
-            source,
-            output,
-            data,
-            base,
-            ontology,
-            stdout=sys.stdout.buffer,
-            with_mentions=mentions,
-        )
+    where = GraphSource(source, data_given=data is not None)
+    choice = ExportChoice(fmt, base, with_ontology=ontology, with_mentions=mentions)
+    with failures(ctx), to_stdout():
+        ws = workspace(ctx, data=data)
+        with connection(conn, ws) as opened:
+            result = run_export(ws, opened, where, choice, output=output, stdout=sys.stdout.buffer)
     if result.path:
         note(f"wrote {result.triples} statements as {result.format} to {result.path}")
 
@@ -78,6 +75,7 @@ def export_rdf(
 @import_app.command("rdf")
 @connection_options
 def import_rdf(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     path: Annotated[Path, typer.Argument(help="An RDF file written by `kg export rdf`.")],
     rdf_format: Annotated[
@@ -96,19 +94,16 @@ def import_rdf(
 ) -> None:
     """Load an exported RDF file into Neo4j (checked against the schema first)."""
     from loader.jobs.load import run_import
+    from loader.neo4j.store import SyncOptions
 
     if wipe and not yes:
-        with failures():
+        with failures(ctx):
             confirm_wipe()
-    with failures(), progress(enabled=fmt is Format.table) as tick:
-        result = run_import(
-            conn,
-            path,
-            rdf_format,
-            base,
-            prune=prune,
-            wipe=wipe,
-            progress=tick,
-            lease=lease_policy(lease_wait, break_lease),
+    with failures(ctx), progress(enabled=fmt is Format.table) as tick:
+        options = SyncOptions(
+            prune=prune, wipe=wipe, progress=tick, lease=lease_policy(lease_wait, break_lease)
         )
+        ws = workspace(ctx)
+        with connection(conn, ws) as opened:
+            result = run_import(ws, opened, path, fmt=rdf_format, base=base, options=options)
     print_load(result, fmt)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import emit_rows, failures, say
+from loader.cli.context import connection, workspace
 from loader.cli.options import connection_options
 from loader.cli.render import Format
 from loader.cli.summaries import print_load, progress
@@ -16,6 +17,7 @@ from loader.neo4j.target import ConnectionOptions
 
 @connection_options
 def run(
+    ctx: typer.Context,
     conn: ConnectionOptions,
     report_dir: Annotated[
         Path | None,
@@ -26,12 +28,10 @@ def run(
     analyse, write the report folder, and show the layout overview."""
     from loader.jobs.main import run_main_job
 
-    with failures(), progress(enabled=True) as tick:
-        report = run_main_job(
-            conn,
-            progress=tick,
-            report=report_dir,
-        )
+    with failures(ctx), progress(enabled=True) as tick:
+        ws = workspace(ctx)
+        with connection(conn, ws) as opened:
+            report = run_main_job(ws, opened, progress=tick, report=report_dir)
     for step in report.steps:
         say(step)
     say(f"Connected to Neo4j {report.neo4j_version} {report.edition} at {report.uri}")

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from loader.cli.common import emit_json, failures, say, write_out
-from loader.cli.options import FormatOpt, HomeOpt
+from loader.cli.context import workspace_for
+from loader.cli.options import FormatOpt, HomeOpt, connection_settings
 from loader.cli.render import Format, to_csv
 from loader.neo4j.connect import managed_server
 from loader.neo4j.server import ManagedServer
-from loader.neo4j.target import ConnectionOptions
 
 app = typer.Typer(
     help="Install, start, stop and inspect the managed local Neo4j server.",
@@ -21,22 +21,31 @@ app = typer.Typer(
 
 
 def _server(
-    home: Path | None, bolt_port: int | None = None, http_port: int | None = None
+    ctx: typer.Context,
+    home: Path | None,
+    bolt_port: int | None = None,
+    http_port: int | None = None,
 ) -> ManagedServer:
-    return managed_server(ConnectionOptions(home=home), bolt_port, http_port)
+    """The managed server `--home` names, else the project's; a project's server styles
+    Browser from its schema when it starts."""
+    settings = connection_settings(home=home)
+    return managed_server(
+        workspace_for(ctx, settings), settings, bolt_port=bolt_port, http_port=http_port
+    )
 
 
 @app.command("install")
-def install(home: HomeOpt = None) -> None:
+def install(ctx: typer.Context, home: HomeOpt = None) -> None:
     """Build a Neo4j Community home from Maven Central (pinned jars, Browser included)."""
-    with failures():
-        result = _server(home).install()
+    with failures(ctx):
+        result = _server(ctx, home).install()
     state = "already installed" if result.already_installed else "installed"
     say(f"Neo4j {result.version} {state} in {result.home}")
 
 
 @app.command("start")
 def start(
+    ctx: typer.Context,
     home: HomeOpt = None,
     bolt_port: Annotated[
         int | None,
@@ -58,8 +67,8 @@ def start(
     ] = None,
 ) -> None:
     """Start the managed server in the background and wait until Bolt answers."""
-    with failures():
-        result = _server(home, bolt_port, http_port).start()
+    with failures(ctx):
+        result = _server(ctx, home, bolt_port, http_port).start()
     status = result.status
     word = "already running" if result.already_running else "started"
     say(f"Neo4j {status.version} {word} (pid {status.pid})")
@@ -69,18 +78,18 @@ def start(
 
 
 @app.command("stop")
-def stop(home: HomeOpt = None) -> None:
+def stop(ctx: typer.Context, home: HomeOpt = None) -> None:
     """Shut the managed server down cleanly."""
-    with failures():
-        stopped = _server(home).stop()
+    with failures(ctx):
+        stopped = _server(ctx, home).stop()
     say("Neo4j stopped" if stopped else "Neo4j was not running")
 
 
 @app.command("status")
-def status(home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
+def status(ctx: typer.Context, home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Say whether the managed server runs, its version, ports and home (exit 3 if stopped)."""
-    with failures():
-        current = _server(home).status()
+    with failures(ctx):
+        current = _server(ctx, home).status()
     info = current.as_dict()
     if fmt is Format.json:
         emit_json(info)

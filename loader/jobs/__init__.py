@@ -1,4 +1,5 @@
-"""What the CLI calls: each job reads the project, reaches one `Target`, calls the areas.
+"""What the CLI calls: each job gets the workspace and the command's one connection from its
+caller (never looking either up itself), checks its options and data, then calls the areas.
 
 - `load`: curated data, RDF files and the divisions into Neo4j, with the option checks.
 - `main`: the main job (`kg run`): load with pruning, analyse, report, overview.

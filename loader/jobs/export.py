@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from loader.jobs.graph import choose_source
+from loader.jobs.graph import GraphSource, choose_source
+from loader.model.dataset import Dataset
 from loader.model.errors import UsageError
 from loader.model.outputs import atomic_output, check_output
-from loader.model.schema import Schema, load_schema
-from loader.model.validation import load_dataset
-from loader.neo4j.connect import resolve_target
+from loader.model.schema import Schema
+from loader.model.workspace import Workspace
+from loader.neo4j.connect import Connection
 from loader.neo4j.pages import GraphPages
-from loader.neo4j.target import ConnectionOptions
 from loader.rdf.export import (
     IN_MEMORY_NODES,
     STREAMED,
@@ -38,32 +39,46 @@ from loader.rdf.vocab import Names
 from loader.text.extract import Matcher, extract, surface_forms
 
 
+@dataclass(frozen=True)
+class ExportChoice:
+    """What `kg export rdf` writes: the format (None: from the file's name, else Turtle), the
+    base IRI (None: the configured one), and whether the ontology and the source texts'
+    mentions go with the graph."""
+
+    fmt: str | None = None
+    base: str | None = None
+    with_ontology: bool = True
+    with_mentions: bool = False
+
+
 def run_export(
-    options: ConnectionOptions,
-    fmt: str | None,
-    source: str | None = None,
+    workspace: Workspace,
+    connection: Connection,
+    where: GraphSource,
+    choice: ExportChoice,
+    *,
     output: Path | None = None,
-    data: Path | None = None,
-    base: str | None = None,
-    with_ontology: bool = True,
     stdout: IO[bytes] | None = None,
-    with_mentions: bool = False,
 ) -> ExportResult:
-    """Export to `output` (atomically), or to `stdout` when no file is given; the format is
-    `fmt`, else the one the file name's extension says, else Turtle."""
+    """Export to `output` (atomically), or to `stdout` when no file is given."""
     if output is not None:
         output = check_output(output)
-    fmt = export_format(fmt, output)
-    names = Names.configured(base)
-    schema = load_schema()
-    source = choose_source(source, data, options, data_used=with_mentions)  # --data: mentions
+    fmt = export_format(choice.fmt, output)
+    names = Names.configured(choice.base)
+    schema = workspace.schema
+    source = choose_source(  # with mentions, --data names the texts' folder too
+        where.source,
+        connection.options,
+        data_given=where.data_given,
+        data_used=choice.with_mentions,
+    )
     if source == "data":
-        quads = dataset_quads(load_dataset(data, schema), schema, names, with_ontology)
+        quads = dataset_quads(workspace.dataset, schema, names, choice.with_ontology)
     else:
-        pages = _fits(GraphPages(resolve_target(options, start=True), schema), fmt)
-        quads = neo4j_quads(pages, names, with_ontology)
-    if with_mentions:
-        quads = itertools.chain(quads, _source_mentions(data, schema, names))
+        pages = _fits(GraphPages(connection.graph(), schema), fmt)
+        quads = neo4j_quads(pages, names, choice.with_ontology)
+    if choice.with_mentions:  # the data was validated once, whichever the source
+        quads = itertools.chain(quads, _source_mentions(workspace.dataset, schema, names))
     context = json_ld_context(schema, names)
     if output is None:
         assert stdout is not None
@@ -95,9 +110,8 @@ def neo4j_quads(pages: GraphPages, names: Names, with_ontology: bool) -> Iterato
     yield from dataset_meta_quads(names, pages.name, pages.version)
 
 
-def _source_mentions(data: Path | None, schema: Schema, names: Names) -> Iterator[Quad]:
+def _source_mentions(dataset: Dataset, schema: Schema, names: Names) -> Iterator[Quad]:
     """The lexical graph of every source text of the curated data."""
-    dataset = load_dataset(data, schema)
     matcher = Matcher(surface_forms(dataset, schema))
     for source in sorted(dataset.sources.values(), key=lambda s: s.id):
         yield from lexical_quads(extract(source.text, dataset, source.id, matcher), schema, names)

@@ -7,14 +7,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loader.model.dataset import Dataset, default_data_path
+from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError
 from loader.model.readers import read_text
-from loader.model.schema import load_schema
-from loader.model.validation import load_dataset
-from loader.neo4j.connect import resolve_target
+from loader.model.workspace import Workspace
+from loader.neo4j.connect import Connection
 from loader.neo4j.lexical_store import LexicalResult, write_lexical
-from loader.neo4j.target import ConnectionOptions
 from loader.text.extract import Extraction, Matcher, extract, surface_forms
 from loader.text.gold import Gold, Scores, evaluate, read_gold_file, total
 
@@ -27,9 +25,9 @@ class ExtractReport:
     evaluations: list[tuple[str, Scores]] = field(default_factory=list)  # per document
 
 
-def document_id(path: Path, dataset: Dataset, data: Path | None = None) -> str:
-    """A known source's id when the file is its text, else an ASCII id from the file name."""
-    root = data or default_data_path()
+def document_id(path: Path, dataset: Dataset, root: Path) -> str:
+    """A known source's id when the file is its text (in the data folder `root`), else an
+    ASCII id from the file name."""
     for source_id in dataset.sources:
         meta = root / "sources" / f"{source_id}.yaml"
         candidate = root / "sources" / f"{source_id}.txt"
@@ -42,8 +40,10 @@ def document_id(path: Path, dataset: Dataset, data: Path | None = None) -> str:
 
 
 def run_extract(
-    options: ConnectionOptions,
+    workspace: Workspace,
+    connection: Connection,
     files: list[Path],
+    *,
     write: bool = False,
     golds: list[Path] | None = None,
 ) -> ExtractReport:
@@ -51,13 +51,12 @@ def run_extract(
     among `files`); with `write`, store the lexical graphs."""
     if not files and not golds:
         raise ConfigError("give a text file to extract from, or --evaluate with a gold file")
-    schema = load_schema()
-    dataset = load_dataset(None, schema)
+    schema, dataset = workspace.schema, workspace.dataset
     matcher = Matcher(surface_forms(dataset, schema))
     report = ExtractReport([])
     for path in files:
         report.extractions.append(
-            extract(_read(path), dataset, document_id(path, dataset), matcher)
+            extract(_read(path), dataset, document_id(path, dataset, workspace.data_path), matcher)
         )
     for gold_path in _gold_files(golds or []):
         gold = read_gold_file(gold_path)
@@ -74,8 +73,8 @@ def run_extract(
     if report.evaluations:
         report.scores = total([s for _d, s in report.evaluations])
     if write:
-        target = resolve_target(options, start=True)
-        report.written = [write_lexical(x, schema, target) for x in report.extractions]
+        graph = connection.graph()
+        report.written = [write_lexical(graph, x, schema) for x in report.extractions]
     return report
 
 

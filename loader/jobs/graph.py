@@ -10,9 +10,8 @@ from loader.analysis.viz import Drawn, picture_kind, write_picture
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, UsageError
 from loader.model.outputs import check_output
-from loader.model.schema import Schema, load_schema
-from loader.model.validation import load_dataset
-from loader.neo4j.connect import resolve_target
+from loader.model.workspace import Workspace
+from loader.neo4j.connect import Connection
 from loader.neo4j.read import read_dataset
 from loader.neo4j.target import ConnectionOptions
 from loader.neo4j.writeback import write_back
@@ -22,8 +21,9 @@ SOURCES = ("data", "neo4j")
 
 def choose_source(
     source: str | None,
-    data: Path | None,
     options: ConnectionOptions,
+    *,
+    data_given: bool = False,
     needs_neo4j: bool = False,
     data_used: bool = False,
 ) -> str:
@@ -38,21 +38,29 @@ def choose_source(
                 "--write-back stores the scores on the nodes they were computed from: "
                 "use --from neo4j (the default with --write-back)"
             )
-        given = [name for name, value in vars(options).items() if value is not None]
+        given = options.given()
         if given:
             raise UsageError(f"--{given[0]} applies to --from neo4j; --from data uses no server")
-    elif data is not None and not data_used:
+    elif data_given and not data_used:
         raise UsageError("--data applies to --from data; --from neo4j reads the server's graph")
     return chosen
 
 
-def read_graph(
-    source: str | None, data: Path | None, schema: Schema, options: ConnectionOptions
-) -> Dataset:
+@dataclass(frozen=True)
+class GraphSource:
+    """Where a command reads the graph: `--from` (None: the default) and whether `--data`
+    named a data folder (the workspace's then)."""
+
+    source: str | None = None
+    data_given: bool = False
+
+
+def read_graph(workspace: Workspace, connection: Connection, where: GraphSource) -> Dataset:
     """The graph from the curated files (no server) or from Neo4j."""
-    if choose_source(source, data, options) == "data":
-        return load_dataset(data, schema)
-    return read_dataset(resolve_target(options, start=True), schema)
+    chosen = choose_source(where.source, connection.options, data_given=where.data_given)
+    if chosen == "data":
+        return workspace.dataset
+    return read_dataset(connection.graph(), workspace.schema)
 
 
 @dataclass
@@ -62,46 +70,56 @@ class AnalyzeResult:
 
 
 def run_analyze(
-    options: ConnectionOptions,
-    source: str | None = None,
-    data: Path | None = None,
+    workspace: Workspace,
+    connection: Connection,
+    where: GraphSource,
+    *,
     write_back_scores: bool = False,
 ) -> AnalyzeResult:
     """Analyse the graph; with `write_back_scores`, store the scores on the nodes read."""
-    schema = load_schema()
+    schema = workspace.schema
     if not write_back_scores:
-        return AnalyzeResult(analyze(read_graph(source, data, schema, options), schema))
-    choose_source(source, data, options, needs_neo4j=True)
-    target = resolve_target(options, start=True)  # one target: read from and written to
-    result = AnalyzeResult(analyze(read_dataset(target, schema), schema))
-    result.written_back = write_back(result.analysis, target, schema.base_label)
+        return AnalyzeResult(analyze(read_graph(workspace, connection, where), schema))
+    choose_source(where.source, connection.options, data_given=where.data_given, needs_neo4j=True)
+    graph = connection.graph()  # one graph: read from and written to
+    result = AnalyzeResult(analyze(read_dataset(graph, schema), schema))
+    result.written_back = write_back(graph, result.analysis, schema.base_label)
     return result
 
 
 def run_path(
-    options: ConnectionOptions,
-    a: str,
-    b: str,
-    source: str | None = None,
-    data: Path | None = None,
+    workspace: Workspace,
+    connection: Connection,
+    where: GraphSource,
+    ends: tuple[str, str],
+    *,
     limit: int = 5,
 ) -> list[list[PathStep]]:
     """Shortest paths between two entities named by name, alias or id."""
-    schema = load_schema()
-    return shortest_paths(read_graph(source, data, schema, options), schema, a, b, limit)
+    dataset = read_graph(workspace, connection, where)
+    return shortest_paths(dataset, workspace.schema, ends[0], ends[1], limit)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """Draw one entity's neighbourhood (`centre`, named by name, alias or id) `depth` steps out
+    instead of the whole graph; None: not given."""
+
+    centre: str | None = None
+    depth: int | None = None
 
 
 def run_viz(
-    options: ConnectionOptions,
+    workspace: Workspace,
+    connection: Connection,
+    where: GraphSource,
     output: Path,
-    source: str | None = None,
-    data: Path | None = None,
-    centre: str | None = None,
-    depth: int | None = None,
+    focus: Focus | None = None,
 ) -> Drawn:
     """Draw the graph, or one entity's neighbourhood, into `output` (its name and folder
     checked before anything is read)."""
     kind = picture_kind(output)
+    centre, depth = (focus.centre, focus.depth) if focus else (None, None)
     if depth is not None and centre is None:
         raise UsageError("--depth says how far --focus reaches: give --focus NAME too")
     if centre is not None and kind == "html":
@@ -109,6 +127,5 @@ def run_viz(
     if depth is not None and depth < 1:
         raise UsageError(f"--depth must be at least 1, not {depth}")
     output = check_output(output)
-    schema = load_schema()
-    dataset = read_graph(source, data, schema, options)
-    return write_picture(dataset, schema, output, centre, depth or 1)
+    dataset = read_graph(workspace, connection, where)
+    return write_picture(dataset, workspace.schema, output, centre, depth or 1)

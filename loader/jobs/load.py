@@ -1,27 +1,27 @@
 """Loads into Neo4j: the curated data, an exported RDF file, the national divisions.
 
 Every option is honoured or refused: combinations that cannot work stop here, with one line,
-before anything is read from a server or written to one.
+before anything is read from a server or written to one. Each job gets the workspace and the
+command's one connection from its caller and validates before it connects.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from loader.divisions import gazetteer as divisions
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, UsageError
-from loader.model.schema import Schema, load_schema
-from loader.model.validation import load_dataset
+from loader.model.workspace import Workspace
 from loader.neo4j.apply import Progress
 from loader.neo4j.bulk import bulk_load
-from loader.neo4j.connect import managed_server, resolve_target
+from loader.neo4j.connect import Connection
 from loader.neo4j.import_files import Rows, dataset_rows
 from loader.neo4j.lease import LeasePolicy
-from loader.neo4j.store import LoadResult, load, sync
+from loader.neo4j.store import LoadResult, SyncOptions, load, sync
 from loader.neo4j.target import ConnectionOptions
 from loader.rdf.importer import parse_rdf, rdf_to_dataset
 from loader.rdf.vocab import Names
@@ -40,7 +40,7 @@ class LoadOptions:
     bulk: bool = False
     with_divisions: bool = False
     divisions_from: Path | None = None
-    lease: LeasePolicy | None = None
+    lease: LeasePolicy = field(default_factory=LeasePolicy)
 
 
 def check_load_options(options: ConnectionOptions, how: LoadOptions) -> None:
@@ -62,7 +62,7 @@ def check_load_options(options: ConnectionOptions, how: LoadOptions) -> None:
         ("--database", options.database is not None),
         ("NEO4J_DATABASE", options.database is None and options.chosen_database() is not None),
         ("--username", options.username is not None),
-        ("--break-lease", how.lease is not None and how.lease.break_existing),
+        ("--break-lease", how.lease.break_existing),
     ]
     for name, present in conflicts:
         if present:
@@ -73,23 +73,17 @@ def check_load_options(options: ConnectionOptions, how: LoadOptions) -> None:
 
 
 def run_load(
-    options: ConnectionOptions,
+    workspace: Workspace,
+    connection: Connection,
     how: LoadOptions,
-    data: Path | None = None,
-    schema_path: Path | None = None,
     progress: Progress | None = None,
 ) -> LoadResult:
     """Validate the curated data, then sync it into the target (or bulk-import it)."""
-    check_load_options(options, how)
-    schema = load_schema(schema_path)
-    dataset = load_dataset(data, schema)
+    check_load_options(connection.options, how)
+    dataset = workspace.dataset
     if how.bulk:
-        return _bulk(options, dataset, schema, how)
-    target = resolve_target(options, start=True)
-    return load(
-        dataset,
-        schema,
-        target,
+        return _bulk(workspace, connection, dataset, how)
+    options = SyncOptions(
         batch_size=how.batch_size or DEFAULT_BATCH,
         prune=how.prune,
         dry_run=how.dry_run,
@@ -97,13 +91,15 @@ def run_load(
         progress=progress,
         lease=how.lease,
     )
+    return load(connection.graph(), dataset, workspace.schema, options)
 
 
 def _bulk(
-    options: ConnectionOptions, curated: Dataset, schema: Schema, how: LoadOptions
+    workspace: Workspace, connection: Connection, curated: Dataset, how: LoadOptions
 ) -> LoadResult:
     """Fill the managed database with neo4j-admin import (curated data, and divisions): the
     divisions go from the tarball's rows to the importer's files with no dataset between."""
+    schema = workspace.schema
     sources: list[Iterable[Rows]] = [dataset_rows(curated, schema)]
     name, version = curated.name, curated.version
     # The curated places' codes: their divisions' CSV rows cite the SAME_AS links made after.
@@ -111,41 +107,37 @@ def _bulk(
         str(e.properties["code"]): "" for e in curated.entities.values() if "code" in e.properties
     }
     if how.with_divisions:
-        tarball = divisions.fetch(how.divisions_from)
-        sources.append(divisions.import_rows(schema, tarball, list(divisions.LEVELS), None, lines))
+        tarball = divisions.fetch(workspace.cache, how.divisions_from)
+        sources.append(divisions.import_rows(schema, tarball, list(divisions.LEVELS), lines=lines))
         name, version = f"{name}+{divisions.DATASET}", f"{version}+{divisions.VERSION}"
-    server = managed_server(options)
     result = bulk_load(
+        connection,
         itertools.chain.from_iterable(sources),
-        schema,
-        server,
-        lambda: resolve_target(options),
-        name,
-        version,
+        schema=schema,
+        name=name,
+        version=version,
         replace=how.wipe,
     )
     found = {code: line for code, line in lines.items() if line}
     if found:  # as `kg divisions import` does: curated places linked to their divisions
-        divisions.link_curated_places(resolve_target(options), schema, found)
+        divisions.link_curated_places(connection.graph(start=False), schema, found)
     return result
 
 
 def run_import(
-    options: ConnectionOptions,
+    workspace: Workspace,
+    connection: Connection,
     path: Path,
+    *,
     fmt: str | None = None,
     base: str | None = None,
-    prune: bool = False,
-    wipe: bool = False,
-    progress: Progress | None = None,
-    lease: LeasePolicy | None = None,
+    options: SyncOptions | None = None,
 ) -> LoadResult:
     """Load an exported RDF file into Neo4j, through the same checked, incremental loader."""
     names = Names.configured(base)
-    schema = load_schema()
+    schema = workspace.schema
     dataset = rdf_to_dataset(parse_rdf(path, fmt), schema, names, str(path))
-    target = resolve_target(options, start=True)
-    return load(dataset, schema, target, prune=prune, wipe=wipe, progress=progress, lease=lease)
+    return load(connection.graph(), dataset, schema, options)
 
 
 @dataclass
@@ -154,38 +146,43 @@ class DivisionsResult:
     linked: int
 
 
+@dataclass(frozen=True)
+class DivisionsChoice:
+    """Which divisions to import: the levels, the codes they lie under (None: all) and the
+    tarball (None: the cached download, checked)."""
+
+    levels: list[str]
+    within: list[str] | None = None
+    from_file: Path | None = None
+
+
 def run_divisions_import(
-    options: ConnectionOptions,
-    levels: list[str],
-    within: list[str] | None = None,
-    batch_size: int = 5000,
-    prune: bool = True,
-    progress: Progress | None = None,
-    from_file: Path | None = None,
-    lease: LeasePolicy | None = None,
+    workspace: Workspace,
+    connection: Connection,
+    choice: DivisionsChoice,
+    options: SyncOptions,
 ) -> DivisionsResult:
     """Stream the chosen divisions into Neo4j, then link the curated places to them."""
-    schema = load_schema()
+    schema = workspace.schema
     division = schema.label_for("gazetteer")
-    tarball = divisions.fetch(from_file)
+    levels, within = choice.levels, choice.within
+    tarball = divisions.fetch(workspace.cache, choice.from_file)
     # An unknown level or code, or a selection with nothing in it (which would prune every
     # division), fails here, before anything connects.
     if next(divisions.read_rows(tarball, levels, within), None) is None:
         raise ConfigError("no division matches --levels/--within; nothing was changed")
-    target = resolve_target(options, start=True)
-    lines = dict.fromkeys(divisions.curated_codes(target, schema), "")
+    graph = connection.graph()
+    lines = dict.fromkeys(divisions.curated_codes(graph, schema), "")
+    chunk = max(options.batch_size, 1000)
     result = sync(
-        lambda: divisions.chunks(schema, tarball, levels, within, max(batch_size, 1000), lines),
-        divisions.DATASET,
-        divisions.VERSION,
-        schema,
-        target,
+        graph,
+        lambda: divisions.chunks(schema, tarball, levels, within, size=chunk, lines=lines),
+        name=divisions.DATASET,
+        version=divisions.VERSION,
+        schema=schema,
         label_of=lambda _id: division,
-        batch_size=batch_size,
-        prune=prune,
-        progress=progress,
-        lease=lease,
+        options=options,
     )
     found = {code: line for code, line in lines.items() if line}
-    linked = divisions.link_curated_places(target, schema, found)
+    linked = divisions.link_curated_places(graph, schema, found)
     return DivisionsResult(result, linked)

@@ -1,7 +1,8 @@
 """The main job (`kg run`): validate, reach the target, load with pruning, analyse, report.
 
 With no `NEO4J_URI` the target is the managed server, installed and started on demand. Data is
-validated before any connection is made, so invalid data never starts a server.
+validated before any connection is made, so invalid data never starts a server. Every step
+after that uses the command's one connection, so on a cluster each read sees the load before it.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ from pathlib import Path
 from loader.analysis.graph import analyze
 from loader.jobs.report import write_report
 from loader.model.outputs import report_folder
-from loader.model.project import current_project
-from loader.model.schema import load_schema
-from loader.model.validation import load_dataset
+from loader.model.workspace import Workspace
 from loader.neo4j.apply import Progress
-from loader.neo4j.connect import managed_server, resolve_target
+from loader.neo4j.connect import Connection
 from loader.neo4j.cypher import QueryResult, server_components
 from loader.neo4j.saved_queries import browser_link, get_query, run_saved
 from loader.neo4j.server import ServerStatus
-from loader.neo4j.store import LoadResult, load
-from loader.neo4j.target import ConnectionOptions, masked_uri
+from loader.neo4j.store import LoadResult, SyncOptions, load
+from loader.neo4j.target import masked_uri
 from loader.neo4j.writeback import write_back
 
 OVERVIEW_QUERY = "layout-overview"
@@ -42,33 +41,33 @@ class JobReport:
 
 
 def run_main_job(
-    options: ConnectionOptions,
+    workspace: Workspace,
+    connection: Connection,
+    *,
     progress: Progress | None = None,
     report: Path | None = None,
 ) -> JobReport:
     """Load with pruning, write back the scores, write the report folder, run the overview."""
-    report = report_folder(report or current_project().report)
-    schema = load_schema()
-    dataset = load_dataset(None, schema)
-    target = resolve_target(options, start=True)
-    managed = managed_server(options).status() if target.managed_home else None
-    version, edition = server_components(target)
-    result = load(dataset, schema, target, prune=True, progress=progress)
+    folder = report_folder(report or workspace.report)
+    schema, dataset = workspace.schema, workspace.dataset
+    graph = connection.graph()
+    managed = connection.managed_status()
+    version, edition = server_components(graph)
+    result = load(graph, dataset, schema, SyncOptions(prune=True, progress=progress))
     analysis = analyze(dataset, schema)
-    write_back(analysis, target, schema.base_label)
-    files = write_report(dataset, schema, report, analysis)
-    overview = get_query(OVERVIEW_QUERY)
-    rows = run_saved(target, overview)
-    link = browser_link(overview, managed.browser_url) if managed else None
+    write_back(graph, analysis, schema.base_label)
+    files = write_report(dataset, schema, folder, analysis, queries=workspace.queries)
+    overview = get_query(OVERVIEW_QUERY, workspace.queries)
+    rows = run_saved(graph, overview)
     return JobReport(
-        masked_uri(target.uri),
-        version,
-        edition,
-        managed,
-        list(target.steps),
-        result,
-        overview.title,
-        rows,
-        link,
-        files,
+        uri=masked_uri(graph.target.uri),
+        neo4j_version=version,
+        edition=edition,
+        managed=managed,
+        steps=list(graph.target.steps),
+        load=result,
+        overview_title=overview.title,
+        overview=rows,
+        overview_link=browser_link(overview, managed.browser_url) if managed else None,
+        report=files,
     )

@@ -19,9 +19,11 @@ from loader.neo4j.favorites import favorites_zip
 from loader.neo4j.saved_queries import list_queries
 
 
-def write_report(dataset: Dataset, schema: Schema, folder: Path, analysis: Analysis) -> list[Path]:
-    """analysis.json, nodes.csv (by PageRank), layout.png, layout.html and favorites.zip in
-    `folder`."""
+def write_report(
+    dataset: Dataset, schema: Schema, folder: Path, analysis: Analysis, *, queries: Path
+) -> list[Path]:
+    """analysis.json, nodes.csv (by PageRank), layout.png, layout.html and favorites.zip (the
+    saved queries of the `queries` folder) in `folder`."""
     folder = report_folder(folder)
     rows = [s.as_dict() for s in sorted(analysis.nodes, key=lambda s: (-s.pagerank, s.id))]
     columns = list(rows[0]) if rows else ["id"]
@@ -32,5 +34,5 @@ def write_report(dataset: Dataset, schema: Schema, folder: Path, analysis: Analy
     ]
     written.append(write_picture(dataset, schema, folder / "layout.png").path)
     written.append(write_picture(dataset, schema, folder / "layout.html").path)
-    written.append(write_file(folder / "favorites.zip", favorites_zip(list_queries())))
+    written.append(write_file(folder / "favorites.zip", favorites_zip(list_queries(queries))))
     return written

@@ -1,6 +1,8 @@
 """The model: what the project folder holds, read and checked, with no server in sight.
 
 - `project`: the project root (kg.toml, found by walking up) and the paths it names.
+- `workspace`: the project with its schema and validated data, read once on first use: what the
+  command line builds once and hands to every job.
 - `schema`, `schema_annotations`, `schema_properties`, `schema_patterns`, `properties`: the graph
   schema from schema/schema.yaml, the single source of truth (labels, types, properties, styles,
   roles, RDF alignment, which numbers are cited and which facts are timed).

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loader.model.project import current_project
 from loader.model.readers import (
     LocDict,
     LocList,
@@ -108,11 +107,6 @@ class FactRecord:
     @property
     def location(self) -> Location:
         return Location(self.file, self.values.line)
-
-
-def default_data_path() -> Path:
-    """The project's data folder (kg.toml's `data`)."""
-    return current_project().data
 
 
 def data_files(

@@ -46,6 +46,11 @@ class QueryFailed(KgError):
     """The server rejected a query (syntax, semantics, access mode, constraint)."""
 
 
+class DataConflict(KgError):
+    """The data cannot be written as it stands (an id another dataset owns, a relation outside
+    the chunk of its start node, a relabel in a streamed load); nothing was changed."""
+
+
 class LoadBusy(KgError):
     """Another load of the same dataset holds its lease: try again later (EX_TEMPFAIL)."""
 

@@ -2,12 +2,12 @@
 
 `kg.toml` at the root names the data, schema, queries and report folders, the managed server's
 home and the cache; every relative path resolves from the root, so any subfolder works.
-`--project` / `KG_PROJECT` override the walk for scripts.
+`--project` / `KG_PROJECT` override the walk for scripts. The command line finds the project
+once (`find_project`) and hands it down inside the `Workspace`: nothing below it looks it up.
 """
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,14 +41,6 @@ class Project:
     cache: Path
 
 
-_override: list[Path] = []  # set by the CLI's --project
-
-
-def use_project(path: Path | None) -> None:
-    """Pin the project root for this process (the CLI's `--project`); None restores discovery."""
-    _override[:] = [path] if path is not None else []
-
-
 def find_root(start: Path | None = None) -> Path | None:
     """The nearest folder at or above `start` (default: the working directory) holding kg.toml."""
     here = (start or Path.cwd()).resolve()
@@ -58,17 +50,15 @@ def find_root(start: Path | None = None) -> Path | None:
     return None
 
 
-def current_project() -> Project:
-    """The project this command works on: --project, else KG_PROJECT, else the walk up."""
-    explicit = _override[0] if _override else None
-    if explicit is None and os.environ.get(ENV_PROJECT):
-        explicit = Path(os.environ[ENV_PROJECT])
+def find_project(explicit: Path | None = None, start: Path | None = None) -> Project:
+    """The project a command works on: `explicit` (--project or KG_PROJECT) if given, else the
+    nearest folder at or above `start` (default: the working directory) holding kg.toml."""
     if explicit is not None:
         root = explicit.expanduser().resolve()
         if not (root / MARKER).is_file():
             raise ProjectMissing(f"{root} is not a jinshan-kg project: it has no {MARKER}")
         return read_project(root)
-    found = find_root()
+    found = find_root(start)
     if found is None:
         raise ProjectMissing(
             f"not inside a jinshan-kg project (no {MARKER} here or in any parent folder); "

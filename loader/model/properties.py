@@ -1,5 +1,9 @@
 """Typed property values: the types a schema property may have, and how a raw value (from
 YAML, CSV or Neo4j) is checked and turned into its canonical Python form.
+
+The canonical form is what the data, digests and exports use (a date is ISO text); the stored
+form is what Neo4j keeps (a date is a date, so Cypher compares and sorts it). Both directions
+are defined here, once, by the property's type.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from loader.model.text_rules import scalar_problem
 
@@ -30,6 +34,10 @@ class PropertyAlignment:
     lang: str | None = None
     also: tuple[str, ...] = ()
     iri: str | None = None  # values are IRIs: this namespace + the value (an identifier)
+
+
+class _Temporal(Protocol):
+    def iso_format(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,39 @@ class PropertySpec:
         if self.maximum is not None and checked > self.maximum:
             return None, f"{checked} is above the maximum {self.maximum}"
         return checked, None
+
+    @property
+    def stored_apart(self) -> bool:
+        """Whether Neo4j stores this property's values in another form than the canonical."""
+        return self.type == "date"
+
+    def to_store(self, value: Any) -> Any:
+        """A canonical value as Neo4j stores it: an ISO date as a date."""
+        if self.type == "date" and isinstance(value, str):
+            return date.fromisoformat(value)
+        return value
+
+    def from_store(self, value: Any) -> Any:
+        """A stored value in its canonical form again: a Neo4j date as ISO text."""
+        if self.type == "date" and hasattr(value, "iso_format"):
+            temporal: _Temporal = value
+            return temporal.iso_format()
+        return value
+
+
+def to_store(props: dict[str, Any], specs: dict[str, PropertySpec]) -> dict[str, Any]:
+    """`props` as Neo4j stores them (the same dict when none is stored apart)."""
+    apart = [key for key in props if key in specs and specs[key].stored_apart]
+    if not apart:
+        return props
+    return {**props, **{key: specs[key].to_store(props[key]) for key in apart}}
+
+
+def from_store(props: dict[str, Any], specs: dict[str, PropertySpec]) -> dict[str, Any]:
+    """The properties of a stored node or relationship the specs describe, in canonical form;
+    anything else on it (the loader's bookkeeping, analysis scores, a hand-added property) is
+    left out."""
+    return {key: specs[key].from_store(value) for key, value in props.items() if key in specs}
 
 
 def _typed(kind: str, value: Any) -> tuple[Any, str | None]:

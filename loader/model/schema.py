@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from loader.model.errors import DataInvalid
-from loader.model.project import current_project
 from loader.model.properties import PropertySpec
 from loader.model.readers import LocDict, Problem, read_yaml
 from loader.model.schema_annotations import (
@@ -113,9 +112,8 @@ class Schema:
         return (labels[0], types[0]) if labels and types else None
 
 
-def load_schema(path: Path | None = None) -> Schema:
+def load_schema(path: Path) -> Schema:
     """Read and check the schema file; every problem in it is reported at once."""
-    path = path or default_schema_path()
     name = str(path)
     read = read_yaml(path, name)
     problems = list(read.problems)
@@ -271,8 +269,3 @@ def _entry(section: LocDict, key: Any, where: str, problems: list[Problem], name
     empty = LocDict()
     empty.line = section.line_of(key)
     return empty
-
-
-def default_schema_path() -> Path:
-    """The project's schema file (kg.toml's `schema`)."""
-    return current_project().schema

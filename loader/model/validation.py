@@ -20,7 +20,6 @@ from loader.model.dataset import (
     Relation,
     Source,
     Statement,
-    default_data_path,
     entity_records,
     fact_records,
     source_records,
@@ -30,7 +29,7 @@ from loader.model.errors import DataInvalid
 from loader.model.identity_checks import unconfirmed_identifier, unique_id, unique_names
 from loader.model.property_checks import checked_properties, hint
 from loader.model.readers import LocDict, Problem, outside, read_text, read_yaml
-from loader.model.schema import Schema, load_schema
+from loader.model.schema import Schema
 from loader.model.text_rules import NAME_PROPERTIES, scalar_problem
 
 # Keys a source file may carry besides the properties of the schema's document label.
@@ -47,10 +46,8 @@ class Report:
         return not self.problems
 
 
-def validate(data_path: Path | None = None, schema: Schema | None = None) -> Report:
-    """Read and check everything under `data_path`; never touches Neo4j."""
-    root = data_path or default_data_path()
-    schema = schema or load_schema()
+def validate(root: Path, schema: Schema) -> Report:
+    """Read and check everything under the data folder `root`; never touches Neo4j."""
     problems: list[Problem] = []
     if not root.is_dir():
         return Report(None, [Problem(str(root), 0, "not a data folder")])
@@ -66,9 +63,9 @@ def validate(data_path: Path | None = None, schema: Schema | None = None) -> Rep
     return Report(dataset, problems)
 
 
-def load_dataset(data_path: Path | None = None, schema: Schema | None = None) -> Dataset:
+def load_dataset(root: Path, schema: Schema) -> Dataset:
     """The validated dataset, or `DataInvalid` carrying every problem."""
-    report = validate(data_path, schema)
+    report = validate(root, schema)
     if report.problems or report.dataset is None:
         raise DataInvalid("invalid data", report.problems)
     return report.dataset

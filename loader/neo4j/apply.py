@@ -11,14 +11,15 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
+from loader.model.properties import PropertySpec, to_store
 from loader.model.schema import Schema
 from loader.neo4j import cypher_text as q
 from loader.neo4j.ddl import index_statements, key_statements
+from loader.neo4j.graph import Graph, run_in
 from loader.neo4j.sync_plan import Counts, Plan, own_label
-from loader.neo4j.target import Target
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +32,9 @@ INDEX_WAIT_S = 3600
 
 
 def apply_schema(
-    driver: Any,
-    target: Target,
+    graph: Graph,
     schema: Schema,
+    *,
     tick: Progress | None = None,
     keys: bool = True,
     indexes: bool = True,
@@ -45,49 +46,48 @@ def apply_schema(
     statements = (key_statements(schema) if keys else []) + (
         index_statements(schema) if indexes else []
     )
-    with driver.session(database=target.database) as session:
-        for statement in statements:
-            session.execute_write(_run, statement, {})
-            if tick:
-                tick("schema", 1, len(statements))
-        if indexes:
-            session.run("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_S).consume()
+    for statement in statements:
+        graph.write(run_in, statement, {})
+        if tick:
+            tick("schema", 1, len(statements))
+    if indexes:
+        graph.run("CALL db.awaitIndexes($seconds)", {"seconds": INDEX_WAIT_S})
 
 
-def apply_plan(
-    driver: Any,
-    target: Target,
-    name: str,
-    schema: Schema,
-    plan: Plan,
-    run_id: str,
-    batch_size: int,
-    tick: Progress,
-) -> None:
+@dataclass(frozen=True)
+class Batches:
+    """How a load writes: the dataset its rows are stamped with, this run's id, the rows per
+    transaction, and where progress goes."""
+
+    dataset: str
+    run_id: str
+    size: int
+    tick: Progress
+
+
+def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
     """Write a chunk's plan: stale relationships out, relabels, nodes, relationships. The
     batches of one step go to `WRITERS` sessions at once (a server writes two transactions
     faster than one); a step ends before the next starts, so a relationship's ends exist."""
     base = schema.base_label
-    stamp = {q.RUN_PROP: run_id}
-    dates = _Dates(schema)
+    stamp = {q.RUN_PROP: how.run_id}
+    specs = _Specs(schema)
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="kg-write") as pool:
-
-        def one(query: str, params: dict[str, Any]) -> None:
-            with driver.session(database=target.database) as session:
-                session.execute_write(_run, query, params)
 
         def write(
             query: str, rows: Sequence[Any], phase: str, total: int, key: str = "rows"
         ) -> None:
-            batches = list(_batches(rows, batch_size))
+            batches = list(_batches(rows, how.size))
             futures = {
-                pool.submit(one, query, {key: batch, "dataset": name}): len(batch)
+                pool.submit(graph.write, run_in, query, {key: batch, "dataset": how.dataset}): len(
+                    batch
+                )
                 for batch in batches
             }
             try:
                 for future in as_completed(futures):
                     future.result()
-                    tick(phase, futures[future], total)
+                    how.tick(phase, futures[future], total)
             finally:
                 for future in futures:
                     future.cancel()  # after a failure, batches not yet started never start
@@ -113,7 +113,7 @@ def apply_plan(
             )
         node_groups: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         for node in plan.node_upserts:
-            props = _typed(dates.of_label(node.label), node.props) | stamp
+            props = to_store(node.props, specs.of_label(node.label)) | stamp
             node_groups.setdefault((node.label, node.new), []).append(
                 {"id": node.id, "props": props}
             )
@@ -122,7 +122,7 @@ def apply_plan(
             write(query, rows, "nodes", len(plan.node_upserts))
         rel_groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = {}
         for rel in plan.rel_upserts:
-            props = _typed(dates.of_type(rel.type), rel.props) | stamp
+            props = to_store(rel.props, specs.of_type(rel.type)) | stamp
             rel_groups.setdefault((rel.start_label, rel.type, rel.end_label, rel.new), []).append(
                 {"start": rel.start, "end": rel.end, "props": props}
             )
@@ -132,43 +132,32 @@ def apply_plan(
             write(query, rows, "relationships", len(plan.rel_upserts))
 
 
-class _Dates:
-    """The date properties of each label and type (most have none: nothing to convert)."""
+class _Specs:
+    """The property specs of each label and type, looked up once per load (not once a row)."""
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self.labels: dict[str, list[str]] = {}
-        self.types: dict[str, list[str]] = {}
+        self.labels: dict[str, dict[str, PropertySpec]] = {}
+        self.types: dict[str, dict[str, PropertySpec]] = {}
 
-    def of_label(self, label: str) -> list[str]:
+    def of_label(self, label: str) -> dict[str, PropertySpec]:
         if label not in self.labels:
-            specs = self.schema.node_properties(label)
-            self.labels[label] = [k for k, spec in specs.items() if spec.type == "date"]
+            self.labels[label] = self.schema.node_properties(label)
         return self.labels[label]
 
-    def of_type(self, rel_type: str) -> list[str]:
+    def of_type(self, rel_type: str) -> dict[str, PropertySpec]:
         if rel_type not in self.types:
-            specs = self.schema.relationship_properties(rel_type)
-            self.types[rel_type] = [k for k, spec in specs.items() if spec.type == "date"]
+            self.types[rel_type] = self.schema.relationship_properties(rel_type)
         return self.types[rel_type]
 
 
 def count_kept(
-    driver: Any,
-    target: Target,
-    name: str,
-    stale_ids: list[str],
-    nodes: dict[str, Counts],
-    base: str,
+    graph: Graph, dataset: str, stale_ids: list[str], nodes: dict[str, Counts], base: str
 ) -> None:
     """Stale nodes that others still link to were kept: say so in the counts."""
     if not stale_ids:
         return
-    records, _, _ = driver.execute_query(
-        q.labels_of_own_nodes(base),
-        {"ids": stale_ids, "dataset": name},
-        database_=target.database,
-    )
+    records = graph.records(q.labels_of_own_nodes(base), {"ids": stale_ids, "dataset": dataset})
     for record in records:
         label = own_label(record["labels"], base)
         counts = nodes.setdefault(label, Counts())
@@ -177,39 +166,39 @@ def count_kept(
         log.warning("kept a stale %s node: another dataset or tool still links to it", label)
 
 
+@dataclass(frozen=True)
+class Sweep:
+    """What the final sweep looks for and does: the dataset's nodes whose id hash is not in
+    `seen` (sorted), deleted with `prune` (unless `dry_run`), else counted as stale."""
+
+    base: str
+    dataset: str
+    seen: Sequence[int]
+    prune: bool
+    dry_run: bool
+
+
 def sweep(
-    driver: Any,
-    target: Target,
-    base: str,
-    name: str,
-    seen: Sequence[int],
-    prune: bool,
-    dry_run: bool,
-    nodes: dict[str, Counts],
-    relationships: dict[str, Counts],
+    graph: Graph, how: Sweep, nodes: dict[str, Counts], relationships: dict[str, Counts]
 ) -> None:
-    """This dataset's nodes the data no longer has (their id hash is not in `seen`): deleted
-    with `prune`, with the relationships this dataset hung on them, else counted as stale.
-    Pages through the id index. A dry run counts what a real run would delete."""
+    """This dataset's nodes the data no longer has: deleted with `prune`, with the
+    relationships this dataset hung on them, else counted as stale (in `nodes` and
+    `relationships`). Pages through the id index. A dry run counts what a real run would
+    delete."""
+    base, name, prune, dry_run = how.base, how.dataset, how.prune, how.dry_run
     after = ""
     while True:
-        records, _, _ = driver.execute_query(
-            q.own_node_page(base),
-            {"dataset": name, "after": after, "page": SWEEP_PAGE},
-            database_=target.database,
+        records = graph.records(
+            q.own_node_page(base), {"dataset": name, "after": after, "page": SWEEP_PAGE}
         )
         page = [str(i) for i in records[0]["ids"]]
         if not page:
             return
         after = page[-1]
-        absent = [i for i in page if not contains_hash(seen, id_hash(i))]
+        absent = [i for i in page if not contains_hash(how.seen, id_hash(i))]
         if not absent:
             continue
-        gone = driver.execute_query(
-            q.labels_of_own_nodes(base),
-            {"ids": absent, "dataset": name},
-            database_=target.database,
-        ).records
+        gone = graph.records(q.labels_of_own_nodes(base), {"ids": absent, "dataset": name})
         ids = [str(r["id"]) for r in gone]
         params = {"ids": ids, "dataset": name}
         what = "deleted" if prune else "stale"
@@ -218,19 +207,15 @@ def sweep(
             setattr(counts, what, getattr(counts, what) + 1)
         if not prune or dry_run:
             # the relationships starting at these nodes were in no chunk's snapshot
-            for record in driver.execute_query(
-                q.own_relationships_leaving(base), params, database_=target.database
-            ).records:
+            for record in graph.records(q.own_relationships_leaving(base), params):
                 counts = relationships.setdefault(record["type"], Counts())
                 setattr(counts, what, getattr(counts, what) + record["n"])
             continue
-        deleted = driver.execute_query(
-            q.delete_own_relationships_of_nodes(base), params, database_=target.database
-        ).records
+        deleted = graph.records(q.delete_own_relationships_of_nodes(base), params)
         for record in deleted:
             relationships.setdefault(record["type"], Counts()).deleted += record["deleted"]
-        driver.execute_query(q.delete_nodes(base), params, database_=target.database)
-        count_kept(driver, target, name, ids, nodes, base)
+        graph.execute(q.delete_nodes(base), params)
+        count_kept(graph, name, ids, nodes, base)
 
 
 def id_hash(entity_id: str) -> int:
@@ -242,22 +227,6 @@ def id_hash(entity_id: str) -> int:
 def contains_hash(ordered: Sequence[int], value: int) -> bool:
     at = bisect.bisect_left(ordered, value)
     return at < len(ordered) and ordered[at] == value
-
-
-def _run(tx: Any, query: str, params: dict[str, Any]) -> None:
-    tx.run(query, params).consume()
-
-
-def _typed(dates: list[str], props: dict[str, Any]) -> dict[str, Any]:
-    """ISO date strings become Neo4j dates, so Cypher can compare and sort them."""
-    if not any(isinstance(props.get(key), str) for key in dates):
-        return props
-    out = dict(props)
-    for key in dates:
-        value = props.get(key)
-        if isinstance(value, str):
-            out[key] = date.fromisoformat(value)
-    return out
 
 
 def _group(

@@ -12,10 +12,11 @@ import logging
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 
 from loader.model.contrast import caption_colour
 from loader.model.errors import ConfigError, DataInvalid
-from loader.model.schema import Schema, load_schema
+from loader.model.schema import Schema
 from loader.model.schema_annotations import DEFAULT_CAPTION, DEFAULT_FONT_SIZE
 
 log = logging.getLogger(__name__)
@@ -101,11 +102,11 @@ def post_connect_command(schema: Schema) -> str:
     return text
 
 
-def project_post_connect_command() -> str | None:
-    """The project's stylesheet for the managed server's neo4j.conf; None when the schema does
-    not load (outside a project, or invalid): the server then starts all the same, unstyled."""
+def login_style(schema: Callable[[], Schema]) -> str | None:
+    """The post-connect command for the managed server's neo4j.conf, from the schema `schema()`
+    reads; None when it does not load (invalid): the server then starts all the same, unstyled."""
     try:
-        return post_connect_command(load_schema())
+        return post_connect_command(schema())
     except (ConfigError, DataInvalid) as error:
         log.warning("Browser will not be styled on login: %s", str(error).splitlines()[0])
         return None

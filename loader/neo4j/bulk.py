@@ -11,21 +11,19 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from loader.model.errors import ConfigError, ServerError
 from loader.model.schema import Schema
 from loader.neo4j.apply import apply_schema
-from loader.neo4j.cypher_text import (
-    COUNT_NODES,
-)
-from loader.neo4j.driver import open_driver
+from loader.neo4j.connect import Connection
+from loader.neo4j.cypher_text import COUNT_NODES
 from loader.neo4j.import_files import ARRAY_DELIMITER, Rows, write_files
 from loader.neo4j.install import java_binary
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.store import LoadResult
-from loader.neo4j.target import Target, masked_uri
+from loader.neo4j.target import masked_uri
 
 DATABASE = "neo4j"  # --bulk fills the default database only (--database is refused)
 
@@ -58,21 +56,23 @@ def admin_import(
 
 
 def bulk_load(
+    connection: Connection,
     batches: Iterable[Rows],
+    *,
     schema: Schema,
-    server: ManagedServer,
-    connect: Callable[[], Target],
     name: str,
     version: str,
     replace: bool = False,
 ) -> LoadResult:
-    """Import the rows offline; the database must be empty unless `replace` (--wipe) says so.
-    `connect` names the running managed server. The server is started once, at the end: a
-    stopped server with no store is empty without starting it, and a running one stops (a
-    checkpoint) while the files are written."""
+    """Import the rows offline into the connection's managed server; the database must be
+    empty unless `replace` says so. The server is started once, at the end: a stopped server
+    with no store is empty without starting it, and a running one stops (a checkpoint) while
+    the files are written. The connection's one Graph is opened when the server first answers
+    and serves every step after."""
     started = time.monotonic()
+    server = connection.server()
     server.install()
-    if not replace and not _is_empty(server, connect):
+    if not replace and not _is_empty(server, connection):
         raise ConfigError(
             "--bulk needs an empty database (it replaces it whole): "
             "use `kg load --wipe` first, or load without --bulk"
@@ -98,31 +98,27 @@ def bulk_load(
         ]
         reason = next((ln for ln in lines if "Exception" in ln or "rror" in ln), None)
         raise ServerError(f"neo4j-admin import failed: {(reason or (lines or ['?'])[-1])[:300]}")
-    settings = connect()
-    with open_driver(settings) as driver:
-        apply_schema(driver, settings, schema)
+    connection.database_replaced()
+    graph = connection.graph(start=False)
+    apply_schema(graph, schema)
     return LoadResult(
         name,
         version,
         run_id,
-        masked_uri(settings.uri),
-        False,
-        False,
-        True,
-        nodes,
-        rels,
-        time.monotonic() - started,
+        masked_uri(graph.target.uri),
+        wiped=True,
+        nodes=nodes,
+        relationships=rels,
+        elapsed_s=time.monotonic() - started,
     )
 
 
-def _is_empty(server: ManagedServer, connect: Callable[[], Target]) -> bool:
+def _is_empty(server: ManagedServer, connection: Connection) -> bool:
     """No node in the database. A stopped server whose store was never created (or was
     deleted) is empty as it stands; any other store is asked, the server started if need be."""
     if not server.is_running():
         if not (server.home / "data" / "databases" / DATABASE).exists():
             return True
         server.start()
-    settings = connect()
-    with open_driver(settings) as driver:
-        records, _, _ = driver.execute_query(COUNT_NODES, database_=settings.database)
+    records = connection.graph(start=False).records(COUNT_NODES)
     return not records[0]["n"]

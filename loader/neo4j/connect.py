@@ -1,14 +1,22 @@
-"""One function turns options, then the environment, then the managed server into a `Target`.
+"""A command's way to Neo4j: options, then the environment, then the managed server become one
+`Target`, and the one `Graph` to it is opened on first use and closed once, at the command's end.
 
-"Managed server or a URI?" is decided here and nowhere else.
+"Managed server or a URI?" is decided here and nowhere else. The command line makes one
+`Connection` per command and hands it to the job; a job that refuses its options or finds its
+data invalid returns before anything is resolved, so it never starts a server or connects.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
 from loader.model.errors import ConnectionFailed
-from loader.neo4j.server import USERNAME, ManagedServer, default_home
+from loader.model.project import ProjectMissing
+from loader.model.workspace import Workspace
+from loader.neo4j.browser_style import login_style
+from loader.neo4j.graph import Graph
+from loader.neo4j.server import USERNAME, ManagedServer, ServerStatus
 from loader.neo4j.target import (
     ENV_USERNAME,
     ConnectionOptions,
@@ -19,14 +27,29 @@ from loader.neo4j.target import (
 
 
 def managed_server(
-    options: ConnectionOptions, bolt_port: int | None = None, http_port: int | None = None
+    workspace: Workspace | None,
+    options: ConnectionOptions,
+    *,
+    bolt_port: int | None = None,
+    http_port: int | None = None,
 ) -> ManagedServer:
-    """The project's managed server (or the one `--home` names), on the ports given if any."""
-    return ManagedServer(options.home or default_home(), bolt_port=bolt_port, http_port=http_port)
+    """The project's managed server (or the one `--home` names), on the ports given if any,
+    styling Browser from the project's schema when it starts."""
+    home = options.chosen_home()
+    if workspace is None:  # outside a project: the home must be named, and there is no style
+        if home is None:
+            raise ProjectMissing("the managed server is a project's: no project, and no home named")
+        return ManagedServer(home, bolt_port=bolt_port, http_port=http_port)
+    return ManagedServer(
+        workspace.server_home(home),
+        bolt_port=bolt_port,
+        http_port=http_port,
+        style=lambda: login_style(lambda: workspace.schema),
+    )
 
 
 def resolve_target(
-    options: ConnectionOptions, *, start: bool = False, password: str | None = None
+    workspace: Workspace | None, options: ConnectionOptions, *, start: bool = False
 ) -> Target:
     """The Neo4j a command talks to: a named URI, else the managed server.
 
@@ -41,10 +64,10 @@ def resolve_target(
         return Target(
             uri=uri,
             username=username,
-            password=password if password is not None else env_password(uri, username),
+            password=env_password(uri, username, options.prompt),
             database=database,
         )
-    server = managed_server(options)
+    server = managed_server(workspace, options)
     steps: list[str] = []
     if start:
         installed = server.install()
@@ -68,3 +91,51 @@ def resolve_target(
         managed_home=server.home,
         steps=tuple(steps),
     )
+
+
+@dataclass
+class Connection:
+    """The one connection of a command: its target resolved and its `Graph` opened on first use
+    (`graph()`), the same ones on every later use, closed once by `close()`."""
+
+    workspace: Workspace | None
+    options: ConnectionOptions = field(default_factory=ConnectionOptions)
+    _target: Target | None = field(default=None, init=False, repr=False)
+    _graph: Graph | None = field(default=None, init=False, repr=False)
+
+    def target(self, *, start: bool = True) -> Target:
+        """Where the command connects; with `start`, the managed server is started if need be."""
+        if self._target is None:
+            self._target = resolve_target(self.workspace, self.options, start=start)
+        return self._target
+
+    def graph(self, *, start: bool = True) -> Graph:
+        """The command's one Graph, opened the first time it is asked for."""
+        if self._graph is None:
+            self._graph = Graph.open(self.target(start=start))
+        return self._graph
+
+    def database_replaced(self) -> None:
+        """The managed database was replaced offline: what the graph knew of it is void."""
+        if self._graph is not None:
+            self._graph.forget_bookmarks()
+
+    def server(self) -> ManagedServer:
+        """The managed server this command would use (whether or not it connects to it)."""
+        return managed_server(self.workspace, self.options)
+
+    def managed_status(self) -> ServerStatus | None:
+        """The managed server's status, when the command's target is that server."""
+        target = self.target()
+        return self.server().status() if target.managed_home is not None else None
+
+    def close(self) -> None:
+        if self._graph is not None:
+            self._graph.close()
+            self._graph = None
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

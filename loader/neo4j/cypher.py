@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from loader.neo4j import cypher_text as q
-from loader.neo4j.driver import open_driver, text_values
+from loader.neo4j.driver import text_values
+from loader.neo4j.graph import Graph
 from loader.neo4j.read_only import check_read_only
-from loader.neo4j.target import Target
 
 
 @dataclass(frozen=True)
@@ -22,25 +22,20 @@ class QueryResult:
 
 
 def run_cypher(
-    settings: Target,
+    graph: Graph,
     query: str,
     parameters: dict[str, Any] | None = None,
+    *,
     write: bool = False,
     what: str = "the query",
 ) -> QueryResult:
     """Run one statement; without `write`, only once its plan shows it reads the graph only
-    (`what` names it in the refusal). The READ access mode guards as well."""
-    from neo4j import Query, RoutingControl
-
-    with open_driver(settings, text_values(parameters)) as driver:
-        if not write:
-            check_read_only(driver, settings, query, parameters or {}, what)
-        records, _summary, keys = driver.execute_query(
-            Query(query),  # ad-hoc text from the user, by design
-            parameters_=parameters or {},
-            routing_=RoutingControl.WRITE if write else RoutingControl.READ,
-            database_=settings.database,
-        )
+    (`what` names it in the refusal). The READ access mode guards as well. The parameters'
+    text values are blanked from any error (one could be a secret)."""
+    params, secrets = parameters or {}, text_values(parameters)
+    if not write:
+        check_read_only(graph, query, params, what, secrets)
+    records, _summary, keys = graph.execute(query, params, read=not write, secrets=secrets)
     columns = list(keys)
     return QueryResult(columns, [{k: to_plain(record[k]) for k in columns} for record in records])
 
@@ -78,11 +73,9 @@ def _has_code(statement: str) -> bool:
     )
 
 
-def server_components(target: Target) -> tuple[str, str]:
-    """(version, edition) of the server behind `target`."""
-    with open_driver(target) as driver:
-        records, _, _ = driver.execute_query(q.SERVER_COMPONENTS, database_=target.database)
-    for record in records:
+def server_components(graph: Graph) -> tuple[str, str]:
+    """(version, edition) of the server behind `graph`."""
+    for record in graph.records(q.SERVER_COMPONENTS, read=True):
         if record["name"] == "Neo4j Kernel":
             return str(record["versions"][0]), str(record["edition"])
     return "unknown", "unknown"

@@ -13,7 +13,6 @@ DATASET_PROP = "kg_dataset"
 VERSION_PROP = "kg_version"
 RUN_PROP = "kg_run"
 HASH_PROP = "kg_hash"  # a digest of what the load wrote: a reload compares only these
-BOOKKEEPING = (DATASET_PROP, VERSION_PROP, RUN_PROP, HASH_PROP)
 # Scores `kg analyze --write-back` stores on nodes; loads keep them and do not count them.
 ANALYSIS_PROPS = ("pagerank", "betweenness", "degree", "community")
 

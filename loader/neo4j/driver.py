@@ -1,4 +1,4 @@
-"""The official driver, opened for a `Target`, with its failures turned into typed one-liners.
+"""The official driver's failures turned into typed one-liners (`graph.Graph` wraps every call).
 
 No message carries a secret: the URI is shown masked, and the password and any value the caller
 names as secret (the text parameters of a user's query) are blanked out of the server's words.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from loader.model.errors import (
     AuthFailed,
@@ -19,10 +19,6 @@ from loader.model.errors import (
     QueryFailed,
 )
 from loader.neo4j.target import Target, masked_uri, uri_secrets
-
-if TYPE_CHECKING:
-    from neo4j import Driver
-
 
 RATE_LIMIT = "Neo.ClientError.Security.AuthenticationRateLimit"
 AUTH_LOCK_SECONDS = 5  # Neo4j's dbms.security.auth_lock_time, after 3 failed attempts
@@ -77,44 +73,6 @@ def translate(exc: Exception, settings: Target, secrets: Iterable[str] = ()) -> 
     if isinstance(exc, OSError | ValueError):
         return ConnectionFailed(f"cannot use Neo4j at {where}: {line(exc)}")
     return None
-
-
-@contextmanager
-def open_driver(settings: Target, secrets: Iterable[str] = ()) -> Iterator[Driver]:
-    """A driver whose failures, while it is used, come out as typed errors (with `secrets`
-    blanked out of them)."""
-    from neo4j import GraphDatabase
-
-    with translated_errors(settings, list(secrets)):
-        driver = GraphDatabase.driver(
-            settings.uri,
-            auth=(settings.username, settings.password),
-            connection_timeout=10.0,
-            max_transaction_retry_time=15.0,
-        )
-        try:
-            yield driver
-        finally:
-            driver.close()
-
-
-def verify(settings: Target, run_query: bool = True) -> None:
-    """Fail unless the server answers and accepts the credentials (and, by default, a query)."""
-    with open_driver(settings) as driver:
-        driver.verify_connectivity()
-        if run_query:
-            driver.execute_query("RETURN 1", database_=settings.database)
-
-
-def change_initial_password(settings: Target, new_password: str) -> None:
-    """Replace the first-start password; Neo4j allows nothing else until this is done."""
-    with open_driver(settings, [new_password]) as driver:
-        driver.execute_query(
-            "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
-            old=settings.password,
-            new=new_password,
-            database_="system",
-        )
 
 
 def text_values(parameters: dict[str, Any] | None) -> list[str]:

@@ -82,7 +82,7 @@ def dataset_rows(dataset: Dataset, schema: Schema) -> Iterator[Rows]:
     for kind, groups in ((NODES, by_label), (RELATIONSHIPS, by_type)):
         for group, rows in groups.items():
             columns = tuple(_props(schema, kind, group))
-            yield Rows(kind, dataset.name, dataset.version, group, columns, rows)
+            yield Rows(kind, dataset.name, dataset.version, group, columns=columns, rows=rows)
 
 
 def _props(schema: Schema, kind: str, group: str) -> list[str]:

@@ -18,12 +18,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from loader.model.errors import LoadBusy
 from loader.neo4j import cypher_text as q
-from loader.neo4j.processes import pid_alive
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph, records_in
+from loader.neo4j.server import pid_alive
+
+if TYPE_CHECKING:
+    from neo4j import Record
 
 log = logging.getLogger(__name__)
 
@@ -52,33 +55,29 @@ class Held:
 
 
 @contextmanager
-def leased(
-    driver: Any, target: Target, dataset: str, run: str, policy: LeasePolicy
-) -> Iterator[Held]:
+def leased(graph: Graph, dataset: str, run: str, policy: LeasePolicy) -> Iterator[Held]:
     """Hold the dataset's lease while the block runs."""
 
     def constrained_take(wait_s: float) -> None:
-        _write(driver, target, q.LEASE_CONSTRAINT, {})
-        take(driver, target, dataset, run, wait_s)
+        _write(graph, q.LEASE_CONSTRAINT, {})
+        take(graph, dataset, run, wait_s)
 
     if policy.break_existing:
-        _write(driver, target, q.BREAK_LEASE, {"dataset": dataset})
+        _write(graph, q.BREAK_LEASE, {"dataset": dataset})
     constrained_take(policy.wait_s)
     try:
         yield Held(
-            functools.partial(take, driver, target, dataset, run, 0, ours=True),
+            functools.partial(take, graph, dataset, run, 0, ours=True),
             functools.partial(constrained_take, 0),
         )
     finally:
         try:
-            _write(driver, target, q.RELEASE_LEASE, {"dataset": dataset, "run": run})
+            _write(graph, q.RELEASE_LEASE, {"dataset": dataset, "run": run})
         except Exception as exc:  # the server may be gone: the lease then expires by itself
             log.debug("could not release the lease of %s: %s", dataset, exc)
 
 
-def take(
-    driver: Any, target: Target, dataset: str, run: str, wait_s: float, ours: bool = False
-) -> None:
+def take(graph: Graph, dataset: str, run: str, wait_s: float, *, ours: bool = False) -> None:
     """Take (or, `ours`, renew) the lease, waiting up to `wait_s` for another holder to end.
     A renewal looks for no dead holder: the lease is this run's already."""
     deadline = time.monotonic() + wait_s
@@ -88,9 +87,9 @@ def take(
             "run": run,
             "holder": holder_name(),
             "ttl": TTL_S,
-            "breakable": "" if ours else _dead_run(driver, target, dataset),
+            "breakable": "" if ours else _dead_run(graph, dataset),
         }
-        [record] = _write(driver, target, q.TAKE_LEASE, params)
+        [record] = _write(graph, q.TAKE_LEASE, params)
         if record["ours"]:
             return
         if time.monotonic() >= deadline:
@@ -102,11 +101,9 @@ def take(
         time.sleep(POLL_S)
 
 
-def _dead_run(driver: Any, target: Target, dataset: str) -> str:
+def _dead_run(graph: Graph, dataset: str) -> str:
     """The run id of a lease whose holder was a process on this machine that no longer lives."""
-    records, _, _ = driver.execute_query(
-        q.READ_LEASE, {"dataset": dataset}, database_=target.database
-    )
+    records = graph.records(q.READ_LEASE, {"dataset": dataset})
     if not records or not records[0]["holder"]:
         return ""
     host, _, pid = str(records[0]["holder"]).rpartition(":")
@@ -115,11 +112,6 @@ def _dead_run(driver: Any, target: Target, dataset: str) -> str:
     return ""
 
 
-def _write(driver: Any, target: Target, query: str, params: dict[str, Any]) -> list[Any]:
+def _write(graph: Graph, query: str, params: dict[str, object]) -> list[Record]:
     """One retried write transaction of its own (never part of a load's batches)."""
-
-    def work(tx: Any) -> list[Any]:
-        return list(tx.run(query, params))
-
-    with driver.session(database=target.database) as session:
-        return session.execute_write(work)  # type: ignore[no-any-return]
+    return graph.write(records_in, query, params)

@@ -8,12 +8,15 @@ the same document twice changes nothing; what a new extraction no longer finds i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from loader.model.schema import Schema
 from loader.neo4j import cypher_text as q
-from loader.neo4j.driver import open_driver
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph, run_in
 from loader.text.extract import Extraction
+
+if TYPE_CHECKING:
+    from neo4j import ManagedTransaction
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ def sentence_id(document: str, index: int) -> str:
     return f"{document}#{index}"
 
 
-def write_lexical(extraction: Extraction, schema: Schema, settings: Target) -> LexicalResult:
+def write_lexical(graph: Graph, extraction: Extraction, schema: Schema) -> LexicalResult:
     base = schema.base_label
     sentence = schema.lexical["sentence_label"]
     document = schema.label_for("document")
@@ -56,29 +59,34 @@ def write_lexical(extraction: Extraction, schema: Schema, settings: Target) -> L
         for m in extraction.mentions
     ]
     keys = [f"{m['sentence']}|{m['start']}|{m['entity']}" for m in mentions]
-    created = rels = deleted = 0
-    with open_driver(settings) as driver, driver.session(database=settings.database) as session:
+    steps = (
+        (q.merge_document(base, document), {"name": doc}),
+        (
+            q.merge_sentences(base, document, sentence, schema.lexical["has_sentence"]),
+            {"rows": sentences},
+        ),
+        (q.merge_mentions(base, sentence, schema.lexical["mentions"]), {"rows": mentions}),
+        (
+            q.drop_stale_lexical(sentence, schema.lexical["mentions"]),
+            {"sentence_ids": [s["id"] for s in sentences], "mention_keys": keys},
+        ),
+    )
 
-        def work(tx: object) -> tuple[int, int, int]:
-            counts = [0, 0, 0]
-            for query, params in (
-                (q.merge_document(base, document), {"name": doc}),
-                (
-                    q.merge_sentences(base, document, sentence, schema.lexical["has_sentence"]),
-                    {"rows": sentences},
-                ),
-                (q.merge_mentions(base, sentence, schema.lexical["mentions"]), {"rows": mentions}),
-                (
-                    q.drop_stale_lexical(sentence, schema.lexical["mentions"]),
-                    {"sentence_ids": [s["id"] for s in sentences], "mention_keys": keys},
-                ),
-            ):
-                summary = tx.run(query, {"document": doc, **params}).consume()  # type: ignore[attr-defined]
-                counters = summary.counters
-                counts[0] += counters.nodes_created
-                counts[1] += counters.relationships_created
-                counts[2] += counters.relationships_deleted
-            return counts[0], counts[1], counts[2]
+    def work(tx: ManagedTransaction) -> tuple[int, int, int]:
+        counts = [0, 0, 0]
+        for query, params in steps:
+            counters = run_in(tx, query, {"document": doc, **params}).counters
+            counts[0] += counters.nodes_created
+            counts[1] += counters.relationships_created
+            counts[2] += counters.relationships_deleted
+        return counts[0], counts[1], counts[2]
 
-        created, rels, deleted = session.execute_write(work)
-    return LexicalResult(doc, len(sentences), len(mentions), created, rels, deleted)
+    created, rels, deleted = graph.write(work)
+    return LexicalResult(
+        document=doc,
+        sentences=len(sentences),
+        mentions=len(mentions),
+        nodes_created=created,
+        relationships_created=rels,
+        relationships_deleted=deleted,
+    )

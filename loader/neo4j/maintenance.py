@@ -6,8 +6,7 @@ large graph does not need one huge transaction.
 
 from __future__ import annotations
 
-from loader.neo4j.driver import open_driver
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
 
 # Relationships first, then nodes: a node with a million relationships (an RDF class or dataset
 # node, say) would not fit one transaction's memory if DETACH DELETE took them all at once.
@@ -17,17 +16,15 @@ DELETE_BATCHES = (
 )
 
 
-def clear_database(settings: Target, drop_schema: bool = True) -> None:
-    with open_driver(settings) as driver, driver.session(database=settings.database) as session:
-        for statement in DELETE_BATCHES:
-            session.run(statement).consume()
-        if not drop_schema:
-            return
-        for record in list(session.run("SHOW CONSTRAINTS YIELD name RETURN name")):
-            session.run(f"DROP CONSTRAINT {_quoted(record['name'])} IF EXISTS").consume()
-        indexes = session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name")
-        for record in list(indexes):
-            session.run(f"DROP INDEX {_quoted(record['name'])} IF EXISTS").consume()
+def clear_database(graph: Graph, *, drop_schema: bool = True) -> None:
+    for statement in DELETE_BATCHES:
+        graph.run(statement)
+    if not drop_schema:
+        return
+    for record in graph.run("SHOW CONSTRAINTS YIELD name RETURN name"):
+        graph.run(f"DROP CONSTRAINT {_quoted(record['name'])} IF EXISTS")
+    for record in graph.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):
+        graph.run(f"DROP INDEX {_quoted(record['name'])} IF EXISTS")
 
 
 def _quoted(name: str) -> str:

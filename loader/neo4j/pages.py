@@ -5,8 +5,8 @@ id order, then the relationships that leave each page of start nodes, a page per
 (one record: a record per row costs the driver more than the server's work). Nothing but the
 page in hand and the next one is held, so memory stays flat. Only what the schema can describe
 comes back (a node with exactly one schema label and an id; a relationship of a schema type
-with its source); the loader's bookkeeping properties are dropped and Neo4j dates become ISO
-text again.
+with its source; the properties their specs declare, in canonical form: Neo4j dates as ISO
+text); the loader's bookkeeping and the analysis scores are left on the server.
 """
 
 from __future__ import annotations
@@ -19,18 +19,17 @@ from typing import Any
 
 from loader.model.dataset import Entity, Location, Relation
 from loader.model.errors import UsageError
+from loader.model.properties import PropertySpec, from_store
 from loader.model.schema import Schema
 from loader.neo4j.cypher_text import (
-    BOOKKEEPING,
     DATASET_PROP,
     VERSION_PROP,
     count_nodes_of,
     entity_page,
     relation_page,
 )
-from loader.neo4j.driver import open_driver
-from loader.neo4j.sync_plan import comparable
-from loader.neo4j.target import Target, masked_uri
+from loader.neo4j.graph import Graph
+from loader.neo4j.target import masked_uri
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ class GraphPages:
     is none), known once `entities()` has run.
     """
 
-    settings: Target
+    graph: Graph
     schema: Schema
     curated_only: bool = False
     page: int = PAGE
@@ -57,14 +56,16 @@ class GraphPages:
     def __post_init__(self) -> None:
         if not 0 < self.page <= MAX_PAGE:
             raise UsageError(f"the page size must be between 1 and {MAX_PAGE}, not {self.page}")
-        self._where = Location(masked_uri(self.settings.uri), 0)
+        self._where = Location(masked_uri(self.graph.target.uri), 0)
         self._gazetteer = self.schema.label_for("gazetteer")
         self._leave_out = self._gazetteer if self.curated_only else None
         self._stamped = False
+        self._specs: dict[tuple[str, str], dict[str, PropertySpec]] = {}
 
     def count(self) -> int:
         """How many nodes of the base label the reading covers (from the count store)."""
-        rows = self._query(count_nodes_of(self.schema.base_label, self._leave_out), {})
+        query = count_nodes_of(self.schema.base_label, self._leave_out)
+        rows = self.graph.records(query, read=True)
         return int(rows[0]["n"]) if rows else 0
 
     def entities(self) -> Iterator[Entity]:
@@ -86,29 +87,24 @@ class GraphPages:
         }
         for rows in self._pages(query, params):
             for start, rel_type, end, stored in rows:
-                props = {k: v for k, v in comparable(stored).items() if k not in BOOKKEEPING}
+                props = from_store(stored, self._specs_of("type", rel_type))
                 if "source" in props:
                     yield Relation(start, rel_type, end, props, self._where)
 
     def _pages(self, query: str, params: dict[str, Any]) -> Iterator[list[Any]]:
-        """The `rows` of one page after the other, over one driver; a page's `last` id is
-        where the next one starts. The next page is fetched while this one is used (the
-        server works while the caller writes), so at most two pages are held."""
-        from neo4j import Driver, RoutingControl
+        """The `rows` of one page after the other; a page's `last` id is where the next one
+        starts. The next page is fetched while this one is used (the server works while the
+        caller writes), so at most two pages are held."""
 
-        def fetch(driver: Driver, after: str) -> tuple[Any, list[Any]]:
-            records, _, _ = driver.execute_query(
-                query,
-                {**params, "after": after, "page": self.page},
-                database_=self.settings.database,
-                routing_=RoutingControl.READ,
-            )
+        def fetch(after: str) -> tuple[Any, list[Any]]:
+            page = {**params, "after": after, "page": self.page}
+            records = self.graph.records(query, page, read=True)
             return (records[0]["last"], records[0]["rows"]) if records else (None, [])
 
-        with open_driver(self.settings) as driver, ThreadPoolExecutor(1) as ahead:
-            last, rows = fetch(driver, "")
+        with ThreadPoolExecutor(1) as ahead:
+            last, rows = fetch("")
             while last is not None:
-                coming = ahead.submit(fetch, driver, str(last))
+                coming = ahead.submit(fetch, str(last))
                 try:
                     yield rows
                 except GeneratorExit:  # the caller stopped: the page coming is not wanted
@@ -125,10 +121,14 @@ class GraphPages:
             self.name = str(props[DATASET_PROP])
             self.version = str(props.get(VERSION_PROP, self.version))
             self._stamped = known[0] != self._gazetteer  # a curated node's stamp wins
-        clean = {k: v for k, v in comparable(props).items() if k not in BOOKKEEPING}
+        clean = from_store(props, self._specs_of("label", known[0]))
         return Entity(str(node_id), known[0], clean, self._where)
 
-    def _query(self, query: str, params: dict[str, Any]) -> list[Any]:
-        with open_driver(self.settings) as driver:
-            records, _, _ = driver.execute_query(query, params, database_=self.settings.database)
-        return list(records)
+    def _specs_of(self, kind: str, name: str) -> dict[str, PropertySpec]:
+        """The properties a label or type declares, looked up once per reading."""
+        key = (kind, name)
+        if key not in self._specs:
+            schema = self.schema
+            found = schema.node_properties if kind == "label" else schema.relationship_properties
+            self._specs[key] = found(name)
+        return self._specs[key]

@@ -14,22 +14,22 @@ import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from loader.model.dataset import Dataset
-from loader.model.errors import QueryFailed
+from loader.model.errors import DataConflict
+from loader.neo4j.graph import Graph
 from loader.neo4j.snapshot import chunk_snapshot
 from loader.neo4j.sync_plan import Rows, Snapshot, wanted_rows
-from loader.neo4j.target import Target
 
 T = TypeVar("T")
 READERS = 2  # snapshot queries at once: measured in bench/ on the 2-core reference machine
 
 
 def prepared(
-    driver: Any,
-    target: Target,
+    graph: Graph,
     chunks: Iterable[Dataset],
+    *,
     label_of: Callable[[str], str],
     base: str,
     reload: bool,
@@ -44,7 +44,7 @@ def prepared(
         pending: deque[tuple[Dataset, Rows, Future[Snapshot]]] = deque()
         try:
             for chunk, rows in hashed:
-                asked = pool.submit(chunk_snapshot, driver, target, rows, base)
+                asked = pool.submit(chunk_snapshot, graph, rows, base)
                 pending.append((chunk, rows, asked))
                 if len(pending) > READERS:
                     done, done_rows, snapshot = pending.popleft()
@@ -60,7 +60,7 @@ def prepared(
 def _digested(chunk: Dataset, label_of: Callable[[str], str]) -> Rows:
     for relation in chunk.relations:  # validated data and RDF imports always hold
         if relation.start not in chunk.entities:
-            raise QueryFailed(
+            raise DataConflict(
                 f"relation {relation.start} -{relation.type}-> {relation.end} is not in the "
                 "chunk of its start node; the load needs it there"
             )

@@ -11,17 +11,17 @@ from __future__ import annotations
 from loader.model.dataset import Dataset
 from loader.model.errors import UsageError
 from loader.model.schema import Schema
+from loader.neo4j.graph import Graph
 from loader.neo4j.pages import GraphPages
-from loader.neo4j.target import Target
 
 MAX_NODES = 50_000
 
 
-def read_dataset(settings: Target, schema: Schema, limit: int | None = None) -> Dataset:
+def read_dataset(graph: Graph, schema: Schema, limit: int | None = None) -> Dataset:
     """The curated graph (no divisions) as a dataset; more than `limit` nodes (`MAX_NODES`
     unless given) is refused."""
     limit = MAX_NODES if limit is None else limit
-    pages = GraphPages(settings, schema, curated_only=True)
+    pages = GraphPages(graph, schema, curated_only=True)
     size = pages.count()
     if size > limit:
         raise UsageError(

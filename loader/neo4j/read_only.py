@@ -8,11 +8,11 @@ and no procedure but the built-in ones known to read only. `--write` keeps the f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from loader.model.errors import QueryFailed
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
 
 # Operators that leave the graph: what each is, for the message.
 REFUSED_OPERATORS = {
@@ -41,17 +41,11 @@ READ_ONLY_PROCEDURES = frozenset(
 
 
 def check_read_only(
-    driver: Any, target: Target, text: str, params: dict[str, Any], what: str
+    graph: Graph, text: str, params: dict[str, Any], what: str, secrets: Iterable[str] = ()
 ) -> None:
     """Refuse `text` (named `what` in the message) unless its plan only reads the graph."""
-    from neo4j import Query, RoutingControl
-
-    _, summary, _ = driver.execute_query(
-        Query("EXPLAIN " + text),  # nothing runs: the server only plans it
-        parameters_=params,
-        routing_=RoutingControl.READ,
-        database_=target.database,
-    )
+    # nothing runs: the server only plans it
+    _, summary, _ = graph.execute("EXPLAIN " + text, params, read=True, secrets=secrets)
     reason = refusal(str(summary.query_type), summary.plan)
     if reason:
         raise QueryFailed(f"{what} is not read-only ({reason}); refused (use --write to run it)")

@@ -18,9 +18,8 @@ from typing import Any
 from urllib.parse import quote
 
 from loader.model.errors import ConfigError
-from loader.model.project import current_project
 from loader.neo4j.cypher import QueryResult, run_cypher
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
 
 _PARAM_DOC = re.compile(r"^@param\s+([A-Za-z_]\w*)\s*:\s*(.*)$")
 _PARAM_EXAMPLE = re.compile(r"^:param\s+([A-Za-z_]\w*)\s*=>\s*(.+)$")
@@ -61,11 +60,6 @@ class SavedQuery:
         }
 
 
-def default_queries_path() -> Path:
-    """The project's saved-query folder (kg.toml's `queries`)."""
-    return current_project().queries
-
-
 def parse_query(path: Path) -> SavedQuery:
     """One saved query; a malformed header is a `ConfigError` naming the file and line."""
     try:
@@ -104,7 +98,14 @@ def parse_query(path: Path) -> SavedQuery:
         raise ConfigError(f"{path}: the header must declare `// @scope {'|'.join(SCOPES)}`")
     parameters = {name: Parameter(name, examples[name], docs.get(name, "")) for name in examples}
     return SavedQuery(
-        path.stem, title, " ".join(description), parameters, text, path, _ends_ordered(text), scope
+        name=path.stem,
+        title=title,
+        description=" ".join(description),
+        parameters=parameters,
+        text=text,
+        path=path,
+        ordered=_ends_ordered(text),
+        scope=scope,
     )
 
 
@@ -132,10 +133,9 @@ def _ends_ordered(text: str) -> bool:
 QUERY_NAME = re.compile(r"[A-Za-z0-9_-]+")  # a file name, a favorite's path, a URL: nothing else
 
 
-def list_queries(folder: Path | None = None) -> list[SavedQuery]:
+def list_queries(folder: Path) -> list[SavedQuery]:
     """The saved queries of `folder`; a file whose name is not a query name is refused (it would
     otherwise reach the favorites archive as a path)."""
-    folder = folder or default_queries_path()
     paths = sorted(folder.glob("*.cypher"))
     for path in paths:
         if not QUERY_NAME.fullmatch(path.stem):
@@ -143,8 +143,7 @@ def list_queries(folder: Path | None = None) -> list[SavedQuery]:
     return [parse_query(path) for path in paths]
 
 
-def get_query(name: str, folder: Path | None = None) -> SavedQuery:
-    folder = folder or default_queries_path()
+def get_query(name: str, folder: Path) -> SavedQuery:
     path = folder / f"{name}.cypher"
     if not QUERY_NAME.fullmatch(name) or not path.is_file():
         known = ", ".join(q.name for q in list_queries(folder))
@@ -163,12 +162,10 @@ def bind(query: SavedQuery, given: dict[str, Any]) -> dict[str, Any]:
     return {name: given.get(name, p.example) for name, p in query.parameters.items()}
 
 
-def run_saved(
-    settings: Target, query: SavedQuery, given: dict[str, Any] | None = None
-) -> QueryResult:
+def run_saved(graph: Graph, query: SavedQuery, given: dict[str, Any] | None = None) -> QueryResult:
     """Run a saved query read-only: refused unless its plan only reads the graph."""
     params = bind(query, given or {})
-    return run_cypher(settings, query.text, params, what=f"saved query {query.name!r}")
+    return run_cypher(graph, query.text, params, what=f"saved query {query.name!r}")
 
 
 def cypher_literal(value: Any) -> str:

@@ -2,6 +2,8 @@
 pinned jars of the packaged `pom.xml` into a home folder with Maven; `start` writes `neo4j.conf`,
 sets the initial password once and runs Neo4j's own bootstrapper
 (`org.neo4j.server.startup.Neo4jCommand`) so pid files, logs and shutdown behave as in the tarball.
+The probes its life depends on are here too: is a process alive, is a loopback port taken, are
+its files the owner's alone.
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from loader.model.errors import ServerError
-from loader.model.project import ProjectMissing, current_project
-from loader.neo4j.browser_style import project_post_connect_command
+from loader.neo4j.graph import Graph
 from loader.neo4j.install import (
     INSTALL_MARKER,
     InstallResult,
@@ -28,8 +31,8 @@ from loader.neo4j.install import (
     install_jars,
     java_binary,
 )
-from loader.neo4j.processes import make_private, pid_alive, port_in_use
 from loader.neo4j.server_conf import conf_text
+from loader.neo4j.target import Target
 
 log = logging.getLogger(__name__)
 
@@ -81,30 +84,21 @@ class StartResult:
     already_running: bool
 
 
-def default_home() -> Path:
-    """`$KG_NEO4J_HOME` (relative: from the project root, so every subfolder names the same
-    server), else the project's server home (kg.toml's `neo4j_home`)."""
-    if os.environ.get("KG_NEO4J_HOME"):
-        home = Path(os.environ["KG_NEO4J_HOME"]).expanduser()
-        if home.is_absolute():
-            return home
-        try:
-            return current_project().root / home
-        except ProjectMissing:
-            return home.absolute()
-    return current_project().neo4j_home
-
-
 class ManagedServer:
-    """One Neo4j home: its jars, configuration, data, logs and the password the tool set."""
+    """One Neo4j home: its jars, configuration, data, logs and the password the tool set.
+    `style` gives the Browser stylesheet command written into neo4j.conf at start (None: none).
+    """
 
     def __init__(
         self,
         home: Path,
+        *,
         bolt_port: int | None = None,
         http_port: int | None = None,
+        style: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.home = home.absolute()
+        self.style = style
         saved = self._saved_state()
         self.bolt_port = bolt_port or int(saved.get("bolt_port", DEFAULT_BOLT_PORT))
         self.http_port = http_port or int(saved.get("http_port", DEFAULT_HTTP_PORT))
@@ -172,11 +166,13 @@ class ManagedServer:
                 f"Neo4j did not start (exit {done.returncode}): "
                 f"{first_error_line(done.stdout + done.stderr)}; see {self.home / 'logs'}"
             )
-        if first_start:
-            self._wait_for_bolt(INITIAL_PASSWORD, timeout)
-            self._set_password()
+        if first_start:  # one driver waits for Bolt, then replaces the first-start password
+            with Graph.open(Target(self.bolt_uri, USERNAME, INITIAL_PASSWORD, "system")) as graph:
+                self._wait_for_bolt(graph, timeout, query=False)
+                self._set_password(graph)
         else:
-            self._wait_for_bolt(self.password(), timeout)
+            with Graph.open(Target(self.bolt_uri, USERNAME, self.password(), None)) as graph:
+                self._wait_for_bolt(graph, timeout, query=True)
         return StartResult(self.status(), already_running=False)
 
     def stop(self, timeout: float = 120.0) -> bool:
@@ -203,7 +199,7 @@ class ManagedServer:
 
     def conf_text(self) -> str:
         file_urls = os.environ.get(ENV_FILE_URLS) == "1"
-        return conf_text(self.bolt_port, self.http_port, file_urls, project_post_connect_command())
+        return conf_text(self.bolt_port, self.http_port, file_urls, self.style())
 
     def _write_conf(self) -> None:
         """The configuration, and the home made private: store, logs and conf are the owner's."""
@@ -212,14 +208,15 @@ class ManagedServer:
         (conf / "neo4j.conf").write_text(self.conf_text(), "utf-8")
         make_private(self.home, PRIVATE_DIRS)
 
-    def _set_password(self) -> None:
-        """Replace the built-in first-start password through Bolt, so it never sits in argv."""
-        from loader.neo4j.driver import change_initial_password
-        from loader.neo4j.target import Target
-
+    def _set_password(self, graph: Graph) -> None:
+        """Replace the built-in first-start password through Bolt (Neo4j allows nothing else
+        until this is done), so it never sits in argv."""
         password = secrets.token_urlsafe(18)
-        settings = Target(self.bolt_uri, USERNAME, INITIAL_PASSWORD, None)
-        change_initial_password(settings, password)
+        graph.execute(
+            "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
+            {"old": INITIAL_PASSWORD, "new": password},
+            secrets=[password],
+        )
         self.password_file.touch(mode=0o600)
         self.password_file.write_text(password + "\n", "utf-8")
 
@@ -243,18 +240,17 @@ class ManagedServer:
             umask=0o077,  # the JVM's store, logs and pid files are readable by the owner only
         )
 
-    def _wait_for_bolt(self, password: str, timeout: float) -> None:
-        from loader.neo4j.driver import verify
-        from loader.neo4j.target import Target
-
-        settings = Target(self.bolt_uri, USERNAME, password, None)
+    def _wait_for_bolt(self, graph: Graph, timeout: float, *, query: bool) -> None:
+        """Until the server accepts the password (and, with `query`, runs a query)."""
         deadline = time.monotonic() + timeout
         while True:
             if self._live_pid() is None:
                 raise ServerError(f"Neo4j exited during start-up; see {self.home / 'logs'}")
             if port_in_use(self.bolt_port):
                 try:
-                    verify(settings, run_query=password != INITIAL_PASSWORD)
+                    graph.verify()
+                    if query:
+                        graph.records("RETURN 1")
                     return
                 except Exception as exc:  # the server may accept sockets before it can log in
                     log.debug("Bolt not ready yet: %s", exc)
@@ -298,3 +294,40 @@ class ManagedServer:
 
     def _save_state(self, state: dict[str, Any]) -> None:
         (self.home / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n", "utf-8")
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie has exited; only its parent has not reaped it yet
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return True
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def make_private(home: Path, folders: tuple[str, ...]) -> None:
+    """`home` and the given folders in it (with what they hold) closed to other users.
+
+    The JVM runs with umask 077 from now on; this mends what an older start left open."""
+    home.chmod(0o700)
+    for name in folders:
+        top = home / name
+        if not top.is_dir() or top.is_symlink():
+            continue
+        for folder, _dirs, files in os.walk(top):
+            os.chmod(folder, 0o700)
+            for file in files:
+                path = Path(folder) / file
+                if not path.is_symlink():
+                    path.chmod(path.stat().st_mode & 0o700)

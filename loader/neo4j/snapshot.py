@@ -8,19 +8,14 @@ are checked together (one index seek, one expansion).
 
 from __future__ import annotations
 
-from typing import Any
-
 from loader.neo4j import cypher_text as q
+from loader.neo4j.graph import Graph
 from loader.neo4j.sync_plan import RelRow, Rows, Snapshot
-from loader.neo4j.target import Target
 
 
-def chunk_snapshot(driver: Any, target: Target, rows: Rows, base: str) -> Snapshot:
+def chunk_snapshot(graph: Graph, rows: Rows, base: str) -> Snapshot:
     """Which of the chunk's rows the database does not hold as wanted, and the relationships
     of this dataset that start there and are no longer wanted."""
-    from neo4j import RoutingControl
-
-    read = {"database_": target.database, "routing_": RoutingControl.READ}
     name = {"dataset": rows.name}
     starting: dict[str, list[RelRow]] = {n.id: [] for n in rows.nodes}
     for rel in rows.relationships:  # each starts in its chunk (`pipeline` checks)
@@ -33,7 +28,7 @@ def chunk_snapshot(driver: Any, target: Target, rows: Rows, base: str) -> Snapsh
         }
         for n in rows.nodes
     ]
-    records, _, _ = driver.execute_query(q.changed_rows(base), {"rows": node_rows, **name}, **read)
+    records = graph.records(q.changed_rows(base), {"rows": node_rows, **name}, read=True)
     snapshot = Snapshot()
     for node_id, labels, same, held in records[0]["changed"]:
         if labels is None:

@@ -28,20 +28,42 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loader.model.dataset import Dataset
-from loader.model.errors import ConfigError, QueryFailed
+from loader.model.errors import ConfigError, DataConflict
 from loader.model.schema import Schema
 from loader.neo4j import cypher_text as q
-from loader.neo4j.apply import Progress, apply_plan, apply_schema, id_hash, sweep
-from loader.neo4j.driver import open_driver
+from loader.neo4j.apply import (
+    Batches,
+    Progress,
+    Sweep,
+    apply_plan,
+    apply_schema,
+    id_hash,
+    sweep,
+)
+from loader.neo4j.graph import Graph
 from loader.neo4j.lease import LeasePolicy, leased
 from loader.neo4j.maintenance import clear_database
 from loader.neo4j.pipeline import prepared
 from loader.neo4j.sync_plan import Counts, make_plan
-from loader.neo4j.target import Target, masked_uri
+from loader.neo4j.target import masked_uri
 
 Chunks = Callable[[], Iterable[Dataset]]  # each call reads the data again, chunk by chunk
 MAX_BATCH = 100_000
 FOREIGN_IN_MEMORY = 200_000  # more foreign nodes than this are checked in the database instead
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """How a load syncs: rows per transaction, whether it deletes what the data no longer has
+    (`prune`), writes nothing (`dry_run`) or empties the database first (`wipe`), where its
+    progress goes and how it waits for another load of the dataset."""
+
+    batch_size: int = 1000
+    prune: bool = False
+    dry_run: bool = False
+    wipe: bool = False
+    progress: Progress | None = None
+    lease: LeasePolicy = field(default_factory=LeasePolicy)
 
 
 @dataclass
@@ -50,9 +72,9 @@ class LoadResult:
     version: str
     run_id: str
     uri: str
-    dry_run: bool
-    pruned: bool
-    wiped: bool
+    dry_run: bool = False
+    pruned: bool = False
+    wiped: bool = False
     nodes: dict[str, Counts] = field(default_factory=dict)
     relationships: dict[str, Counts] = field(default_factory=dict)
     elapsed_s: float = 0.0
@@ -81,94 +103,81 @@ class LoadResult:
 
 
 def load(
-    dataset: Dataset,
-    schema: Schema,
-    target: Target,
-    batch_size: int = 1000,
-    prune: bool = False,
-    dry_run: bool = False,
-    wipe: bool = False,
-    progress: Progress | None = None,
-    lease: LeasePolicy | None = None,
+    graph: Graph, dataset: Dataset, schema: Schema, options: SyncOptions | None = None
 ) -> LoadResult:
     """A dataset held in memory: the load path with the whole dataset as its one chunk."""
     return sync(
+        graph,
         lambda: [dataset],
-        dataset.name,
-        dataset.version,
-        schema,
-        target,
+        name=dataset.name,
+        version=dataset.version,
+        schema=schema,
         label_of=dataset.label_of,
-        batch_size=batch_size,
-        prune=prune,
-        dry_run=dry_run,
-        wipe=wipe,
-        progress=progress,
+        options=options or SyncOptions(),
         one_chunk=True,
-        lease=lease,
     )
 
 
 def sync(
+    graph: Graph,
     chunks: Chunks,
+    *,
     name: str,
     version: str,
     schema: Schema,
-    target: Target,
     label_of: Callable[[str], str],
-    batch_size: int = 5000,
-    prune: bool = False,
-    dry_run: bool = False,
-    wipe: bool = False,
-    progress: Progress | None = None,
+    options: SyncOptions,
     one_chunk: bool = False,
-    lease: LeasePolicy | None = None,
 ) -> LoadResult:
     """Sync dataset `name`, read from `chunks`, into Neo4j; `label_of` gives a relation end's
-    label when the end is outside the chunk. `dry_run` reads and plans but writes nothing; a
-    real load holds the dataset's lease throughout (`lease` says how long to wait for it)."""
-    if not 1 <= batch_size <= MAX_BATCH:
-        raise ConfigError(f"batch size must be between 1 and {MAX_BATCH}, not {batch_size}")
+    label when the end is outside the chunk. A dry run reads and plans but writes nothing; a
+    real load holds the dataset's lease throughout."""
+    if not 1 <= options.batch_size <= MAX_BATCH:
+        raise ConfigError(f"batch size must be between 1 and {MAX_BATCH}, not {options.batch_size}")
     started = time.monotonic()
-    report = progress or (lambda phase, done, total: None)
+    report = options.progress or (lambda phase, done, total: None)
+    dry_run, wipe, prune = options.dry_run, options.wipe, options.prune
 
     def tick(phase: str, done: int, total: int) -> None:
         report(phase, done, total if one_chunk else 0)  # a chunk's total is not the load's
 
     base = schema.base_label
     result = LoadResult(
-        name, version, uuid.uuid4().hex, masked_uri(target.uri), dry_run, prune, wipe
+        name,
+        version,
+        uuid.uuid4().hex,
+        masked_uri(graph.target.uri),
+        dry_run=dry_run,
+        pruned=prune,
+        wiped=wipe,
     )
-    with open_driver(target) as driver, ExitStack() as stack:
+    with ExitStack() as stack:
         held = None
         if not dry_run:
-            held = stack.enter_context(
-                leased(driver, target, name, result.run_id, lease or LeasePolicy())
-            )
+            held = stack.enter_context(leased(graph, name, result.run_id, options.lease))
         if wipe and held:
-            clear_database(target)
+            clear_database(graph)
             held.restore()  # the wipe took the lease with everything else
         if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
-            _refuse_foreign_ids(driver, target, chunks, base, name, one_chunk)
-        records, _, _ = driver.execute_query(
-            q.any_own_node(base), {"dataset": name}, database_=target.database
-        )
+            _refuse_foreign_ids(graph, chunks, base=base, name=name, one_chunk=one_chunk)
+        records = graph.records(q.any_own_node(base), {"dataset": name})
         reload = bool(records) and not wipe  # a first load has nothing to diff or sweep
         if not dry_run:  # a first load builds the secondary indexes after its rows, once
-            apply_schema(driver, target, schema, tick, indexes=reload)
+            apply_schema(graph, schema, tick=tick, indexes=reload)
         seen = array("q")
+        batches = Batches(name, result.run_id, options.batch_size, tick)
         ready = stack.enter_context(  # closed on any failure: its threads stop at once
-            closing(prepared(driver, target, chunks(), label_of, base, reload))
+            closing(prepared(graph, chunks(), label_of=label_of, base=base, reload=reload))
         )
         for chunk, rows, snapshot in ready:
             plan = make_plan(rows, base, snapshot, prune)
             if plan.relabel_ids and not one_chunk:
-                raise QueryFailed(
+                raise DataConflict(
                     f"node {plan.relabel_ids[0]!r} changed its label; a streamed load does not "
                     "relabel (delete the node, then load again)"
                 )
             if not dry_run:
-                apply_plan(driver, target, name, schema, plan, result.run_id, batch_size, tick)
+                apply_plan(graph, schema, plan, batches)
             for total, part in (
                 (result.nodes, plan.nodes),
                 (result.relationships, plan.relationships),
@@ -180,18 +189,16 @@ def sync(
             if held:
                 held.renew()
         if reload:
-            seen = array("q", sorted(seen))
-            sweep(
-                driver, target, base, name, seen, prune, dry_run, result.nodes, result.relationships
-            )
+            how = Sweep(base, name, array("q", sorted(seen)), prune, dry_run)
+            sweep(graph, how, result.nodes, result.relationships)
         elif not dry_run:
-            apply_schema(driver, target, schema, tick, keys=False)
+            apply_schema(graph, schema, tick=tick, keys=False)
     result.elapsed_s = time.monotonic() - started
     return result
 
 
 def _refuse_foreign_ids(
-    driver: Any, target: Target, chunks: Chunks, base: str, name: str, one_chunk: bool
+    graph: Graph, chunks: Chunks, *, base: str, name: str, one_chunk: bool
 ) -> None:
     """Stop before any write if a node this dataset did not write holds one of its ids.
 
@@ -200,31 +207,25 @@ def _refuse_foreign_ids(
     params = {"dataset": name}
     foreign = 0
     if not one_chunk:
-        records, _, _ = driver.execute_query(
-            q.count_foreign_nodes(base), params, database_=target.database
-        )
+        records = graph.records(q.count_foreign_nodes(base), params)
         foreign = int(records[0]["n"])
         if not foreign:
             return
     taken: list[str] = []
     if 0 < foreign <= FOREIGN_IN_MEMORY:
-        records, _, _ = driver.execute_query(
-            q.foreign_nodes(base), params, database_=target.database
-        )
+        records = graph.records(q.foreign_nodes(base), params)
         held = {str(r["id"]) for r in records}
         for chunk in chunks():
             taken.extend(entity_id for entity_id in chunk.entities if entity_id in held)
     else:
         for chunk in chunks():
-            records, _, _ = driver.execute_query(
-                q.foreign_id_claims(base),
-                {"ids": list(chunk.entities), "dataset": name},
-                database_=target.database,
+            records = graph.records(
+                q.foreign_id_claims(base), {"ids": list(chunk.entities), "dataset": name}
             )
             taken.extend(str(r["id"]) for r in records)
     if taken:
         shown = ", ".join(repr(t) for t in taken[:10])
-        raise QueryFailed(
+        raise DataConflict(
             f"id {shown} already belongs to a node that dataset {name!r} did not write; "
             "nothing was changed"
         )

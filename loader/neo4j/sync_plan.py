@@ -17,10 +17,8 @@ from typing import Any
 
 from loader.model.dataset import Dataset
 from loader.neo4j.cypher_text import (
-    ANALYSIS_PROPS,
     DATASET_PROP,
     HASH_PROP,
-    RUN_PROP,
     VERSION_PROP,
 )
 
@@ -141,22 +139,11 @@ def wanted_rows(dataset: Dataset, label_of: Callable[[str], str] | None = None) 
             relation.start,
             relation.type,
             relation.end,
-            label_at(relation.start),
-            label_at(relation.end),
-            props,
+            start_label=label_at(relation.start),
+            end_label=label_at(relation.end),
+            props=props,
         )
     return Rows(dataset.name, nodes, list(relationships.values()))
-
-
-def comparable(props: dict[str, Any]) -> dict[str, Any]:
-    """Stored properties as the data has them: no run stamp, no digest, no analysis scores,
-    temporal values as ISO text."""
-    out: dict[str, Any] = {}
-    for key, value in props.items():
-        if key in (RUN_PROP, HASH_PROP) or key in ANALYSIS_PROPS:
-            continue
-        out[key] = value.iso_format() if hasattr(value, "iso_format") else value
-    return out
 
 
 def make_plan(rows: Rows, base_label: str, snapshot: Snapshot, prune: bool) -> Plan:

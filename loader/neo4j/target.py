@@ -22,17 +22,26 @@ ENV_URI, ENV_USERNAME, ENV_PASSWORD, ENV_DATABASE = (
     "NEO4J_DATABASE",
 )
 ENV_PASSWORD_FILE = "NEO4J_PASSWORD_FILE"
+ENV_HOME = "KG_NEO4J_HOME"
 SUPPORTED_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+PasswordPrompt = Callable[[str], str | None]
 
 
 @dataclass(frozen=True)
 class ConnectionOptions:
-    """What the user chose on the command line; None means "not said" (the environment decides)."""
+    """What the user chose on the command line; None means "not said" (the environment decides).
+    `prompt` asks for a password none of the settings give (the CLI asks on a terminal)."""
 
     uri: str | None = None
     username: str | None = None
     database: str | None = None
     home: Path | None = None
+    prompt: PasswordPrompt | None = field(default=None, compare=False, repr=False)
+
+    def given(self) -> list[str]:
+        """The options the user gave, by name."""
+        chosen = (("uri", self.uri), ("username", self.username), ("database", self.database))
+        return [name for name, value in (*chosen, ("home", self.home)) if value is not None]
 
     def chosen_uri(self) -> str | None:
         """The URI of a server the user names (option, then NEO4J_URI); None: the managed one."""
@@ -40,6 +49,13 @@ class ConnectionOptions:
 
     def chosen_database(self) -> str | None:
         return self.database or os.environ.get(ENV_DATABASE) or None
+
+    def chosen_home(self) -> Path | None:
+        """The managed server's home named by the option, then KG_NEO4J_HOME; None: the
+        project's. A relative KG_NEO4J_HOME is from the project root."""
+        if self.home is not None:
+            return self.home
+        return Path(os.environ[ENV_HOME]).expanduser() if os.environ.get(ENV_HOME) else None
 
 
 @dataclass(frozen=True)
@@ -96,16 +112,7 @@ def checked_uri(uri: str) -> str:
     return uri
 
 
-PasswordPrompt = Callable[[str], str | None]
-_prompt: list[PasswordPrompt] = []  # set by the CLI: asks on a terminal, never echoes
-
-
-def set_password_prompt(prompt: PasswordPrompt) -> None:
-    """How to ask for a password none of the settings give (the CLI asks on the terminal)."""
-    _prompt[:] = [prompt]
-
-
-def env_password(uri: str, username: str) -> str:
+def env_password(uri: str, username: str, prompt: PasswordPrompt | None = None) -> str:
     """NEO4J_PASSWORD, else NEO4J_PASSWORD_FILE, else the prompt, else a clear error."""
     if ENV_PASSWORD in os.environ:
         return os.environ[ENV_PASSWORD]
@@ -115,7 +122,7 @@ def env_password(uri: str, username: str) -> str:
             return Path(path).read_text("utf-8").strip()
         except OSError as exc:
             raise ConfigError(f"cannot read NEO4J_PASSWORD_FILE {path}: {exc.strerror}") from None
-    for prompt in _prompt:
+    if prompt is not None:
         answer = prompt(f"Neo4j password for {username} at {masked_uri(uri)}: ")
         if answer is not None:
             return answer

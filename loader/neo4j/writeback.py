@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from loader.analysis.graph import Analysis
 from loader.neo4j.cypher_text import write_scores
-from loader.neo4j.driver import open_driver
-from loader.neo4j.target import Target
+from loader.neo4j.graph import Graph
 
 BATCH = 1000
 
 
-def write_back(analysis: Analysis, settings: Target, base_label: str) -> int:
+def write_back(graph: Graph, analysis: Analysis, base_label: str) -> int:
     """Set pagerank, betweenness, degree and community on every analysed node; returns the count."""
     rows = [
         {
@@ -25,9 +24,6 @@ def write_back(analysis: Analysis, settings: Target, base_label: str) -> int:
         for s in analysis.nodes
     ]
     query = write_scores(base_label)
-    with open_driver(settings) as driver:
-        for start in range(0, len(rows), BATCH):
-            driver.execute_query(
-                query, {"rows": rows[start : start + BATCH]}, database_=settings.database
-            )
+    for start in range(0, len(rows), BATCH):
+        graph.execute(query, {"rows": rows[start : start + BATCH]})
     return len(rows)

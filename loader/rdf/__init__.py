@@ -2,7 +2,8 @@
 
 - `vocab`: the IRI policy and the vocabularies the export speaks.
 - `ontology`: the OWL ontology and SHACL shapes derived from the schema.
-- `export`: quads generated one at a time, streamed or written by rdflib.
+- `export`: quads generated one at a time, streamed or written by rdflib; `stream`: N-Triples,
+  N-Quads and TriG written as the quads come, without rdflib's in-memory graph.
 - `importer`: an exported file read back into the model, checked against the schema.
 - `shacl`: an RDF file validated against the derived shapes.
 """

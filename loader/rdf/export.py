@@ -27,7 +27,7 @@ from loader.rdf.stream import Quad, stream_quads
 from loader.rdf.vocab import Names, Predicate, property_literals, property_predicates
 from loader.text.extract import Extraction
 
-__all__ = ["Quad"]
+__all__ = ("Quad",)
 
 FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graphs)
     "turtle": ("turtle", "ttl", False),

@@ -1,0 +1,84 @@
+"""The workspace a command works on: the project, its schema and its validated data.
+
+Built once at the command line's entry (as dbt builds its project before a task runs) and handed
+to the job, which hands it on: no module below the CLI finds the project, reads the schema or
+validates the data on its own. The schema and the data are read on first use and kept, so a
+command that needs them twice (an export with mentions) reads and checks them once, and a
+command that needs neither (a query) never reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from loader.model.dataset import Dataset
+from loader.model.errors import DataInvalid
+from loader.model.project import Project, read_project
+from loader.model.schema import Schema, load_schema
+from loader.model.validation import Report, validate
+
+
+@dataclass
+class Workspace:
+    """A project with the data folder and schema file this command reads (the project's unless
+    the command names others)."""
+
+    project: Project
+    data_path: Path
+    schema_path: Path
+
+    @classmethod
+    def at(cls, root: Path, *, data: Path | None = None, schema: Path | None = None) -> Workspace:
+        """The workspace of the project whose kg.toml is in `root` (for scripts and tests)."""
+        return cls.of(read_project(root), data=data, schema=schema)
+
+    @classmethod
+    def of(
+        cls, project: Project, *, data: Path | None = None, schema: Path | None = None
+    ) -> Workspace:
+        """The project's workspace, with another data folder or schema file if given."""
+        return cls(project, data or project.data, schema or project.schema)
+
+    @property
+    def root(self) -> Path:
+        return self.project.root
+
+    @property
+    def queries(self) -> Path:
+        return self.project.queries
+
+    @property
+    def report(self) -> Path:
+        return self.project.report
+
+    @property
+    def cache(self) -> Path:
+        return self.project.cache
+
+    @cached_property
+    def schema(self) -> Schema:
+        """The schema, read and checked once (`DataInvalid` when it is broken)."""
+        return load_schema(self.schema_path)
+
+    @cached_property
+    def validation(self) -> Report:
+        """The data checked against the schema, once; never touches Neo4j."""
+        return validate(self.data_path, self.schema)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The validated dataset, or `DataInvalid` carrying every problem."""
+        report = self.validation
+        if report.problems or report.dataset is None:
+            raise DataInvalid("invalid data", report.problems)
+        return report.dataset
+
+    def server_home(self, home: Path | None) -> Path:
+        """The managed server's home: `home` (relative: to the project root, so every subfolder
+        names the same server) if given, else the project's (kg.toml's `neo4j_home`)."""
+        if home is None:
+            return self.project.neo4j_home
+        home = home.expanduser()
+        return home if home.is_absolute() else self.root / home

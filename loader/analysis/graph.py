@@ -171,13 +171,13 @@ def analyze(dataset: Dataset, schema: Schema) -> Analysis:
         for node, data in graph.nodes(data=True)
     ]
     return Analysis(
-        nodes,
-        communities,
-        components,
-        articulation,
-        bridges,
-        transport.number_of_nodes(),
-        health(dataset, schema.label_for("document"), graph, components),
+        nodes=nodes,
+        communities=communities,
+        components=components,
+        articulation_points=articulation,
+        bridges=bridges,
+        transport_nodes=transport.number_of_nodes(),
+        health=health(dataset, schema.label_for("document"), graph, components),
     )
 
 
@@ -259,14 +259,14 @@ def _steps(graph: nx.MultiDiGraph[str], path: list[str]) -> list[PathStep]:
         _key, data = sorted(graph.get_edge_data(a, b).items())[0]
         steps.append(
             PathStep(
-                here,
-                graph.nodes[here]["name"],
-                data["type"],
-                forward,
-                there,
-                graph.nodes[there]["name"],
-                data["sentence"],
-                data["source"],
+                start=here,
+                start_name=graph.nodes[here]["name"],
+                type=data["type"],
+                forward=forward,
+                end=there,
+                end_name=graph.nodes[there]["name"],
+                sentence=data["sentence"],
+                source=data["source"],
             )
         )
     return steps

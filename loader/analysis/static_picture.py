@@ -51,10 +51,31 @@ class _Look:
     bold: bool
 
 
+@dataclass(frozen=True)
+class _Placed:
+    """Where each node is drawn, the box its marker and label take, how it looks, and which
+    nodes are the shared context."""
+
+    pos: dict[str, tuple[float, float]]
+    boxes: dict[str, Box]
+    looks: dict[str, _Look]
+    shared: set[str]
+
+
+@dataclass(frozen=True)
+class _Lettering:
+    """The font families, the subtitle, and the width the title and subtitle need."""
+
+    family: list[str]
+    subtitle: str
+    title_width: float
+
+
 def render_static(
     graph: nx.MultiDiGraph[str],
     schema: Schema,
     kind: str = "png",
+    *,
     font: Path | None = None,
     centre: str | None = None,
     subtitle: str = "",
@@ -94,7 +115,8 @@ def render_static(
         else structured(graph, schema, sizes, GAP)
     )
     pos = separate(start, boxes, GAP)
-    return _draw(graph, schema, pos, boxes, looks, family, shared, kind, subtitle, title_width)
+    placed = _Placed(pos, boxes, looks, shared)
+    return _draw(graph, schema, placed, _Lettering(family, subtitle, title_width), kind)
 
 
 def _look(
@@ -115,19 +137,17 @@ def _weight(look: _Look) -> str:
 def _draw(
     graph: nx.MultiDiGraph[str],
     schema: Schema,
-    pos: dict[str, tuple[float, float]],
-    boxes: dict[str, Box],
-    looks: dict[str, _Look],
-    family: list[str],
-    shared: set[str],
+    placed: _Placed,
+    lettering: _Lettering,
     kind: str,
-    subtitle: str,
-    title_width: float,
 ) -> StaticPicture:
     import matplotlib
     import matplotlib.pyplot as plt
     from matplotlib.font_manager import FontProperties
     from matplotlib.lines import Line2D
+
+    pos, boxes, looks, shared = placed.pos, placed.boxes, placed.looks, placed.shared
+    family, subtitle, title_width = lettering.family, lettering.subtitle, lettering.title_width
 
     x0 = min(pos[n][0] - b.left for n, b in boxes.items()) - MARGIN
     x1 = max(pos[n][0] + b.right for n, b in boxes.items()) + MARGIN
@@ -238,7 +258,9 @@ def _draw(
         mark = "kg-picture sha256:" + hashlib.sha256(_saved(figure, "svg", {})).hexdigest()
         data = _saved(figure, kind, {"Description": mark})
     plt.close(figure)
-    return StaticPicture(data, len(texts), overlaps + cut_off, pos, mark)
+    return StaticPicture(
+        data=data, labels=len(texts), overlaps=overlaps + cut_off, positions=pos, fingerprint=mark
+    )
 
 
 def _saved(figure: Any, kind: str, metadata: dict[str, Any]) -> bytes:

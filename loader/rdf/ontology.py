@@ -155,8 +155,10 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
         specs = schema.node_properties(label)
         shared = _shared(specs, predicates)
         for spec in specs.values():
-            predicate = predicates[spec.name]
-            _property_constraints(prop_shape, shape, document, label, spec, predicate, shared)
+            path, message, constraints = _property_constraints(
+                spec, predicates[spec.name], owner=label, document=document, shared=shared
+            )
+            prop_shape(shape, path, message, **constraints)
         for rel_type, rel in schema.relationships.items():
             targets = sorted(b for a, b in rel.pairs if a == label)
             path = names.relation(rel_type)
@@ -200,10 +202,10 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
     shared = _shared(schema.provenance, predicates)
     for spec in schema.provenance.values():
         if spec.name not in CITATION:
-            predicate = predicates[spec.name]
-            _property_constraints(
-                prop_shape, statement, document, "relation", spec, predicate, shared
+            path, message, constraints = _property_constraints(
+                spec, predicates[spec.name], owner="relation", document=document, shared=shared
             )
+            prop_shape(statement, path, message, **constraints)
     return g
 
 
@@ -215,23 +217,17 @@ def _shared(specs: dict[str, PropertySpec], predicates: dict[str, Predicate]) ->
 
 
 def _property_constraints(
-    prop_shape: object,
-    shape: URIRef,
-    document: URIRef,
-    owner: str,
     spec: PropertySpec,
     predicate: Predicate,
+    *,
+    owner: str,
+    document: URIRef,
     shared: set[str],
-) -> None:
-    add = prop_shape  # the closure above; typed loosely to keep this helper small
+) -> tuple[URIRef, str, dict[str, object]]:
+    """The property shape of one property of `owner` (a label, or "relation"): its path, its
+    message and its constraints."""
     if spec.name == "sources":
-        add(
-            shape,
-            predicate.iri,
-            f"{owner} sources must be Documents",  # type: ignore[operator]
-            **{"class": document},
-        )
-        return
+        return predicate.iri, f"{owner} sources must be Documents", {"class": document}
     path, language = predicate.iri, predicate.lang
     constraints: dict[str, object] = {}
     if spec.required:
@@ -256,7 +252,7 @@ def _property_constraints(
     if spec.name in shared:  # one predicate, two languages: count and type elsewhere
         constraints = {"minCount": 1} if spec.required else {}
     message = f"{owner}.{spec.name}: " + ("required, " if spec.required else "") + spec.type
-    add(shape, path, message, **constraints)  # type: ignore[operator]
+    return path, message, constraints
 
 
 def json_ld_context(schema: Schema, names: Names) -> dict[str, object]:

@@ -215,7 +215,12 @@ def extract(text: str, dataset: Dataset, document: str, matcher: Matcher) -> Ext
         place = sentences[max(bisect_right(starts, a) - 1, 0)]
         place.mentions.append(
             Mention(
-                place.sentence.index, a, b, text[a:b], entity_id, dataset.entities[entity_id].name
+                sentence=place.sentence.index,
+                start=a,
+                end=b,
+                surface=text[a:b],
+                entity_id=entity_id,
+                name=dataset.entities[entity_id].name,
             )
         )
     return Extraction(document, text, sentences, found_candidates)

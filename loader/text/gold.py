@@ -83,4 +83,11 @@ def _scores(hits: int, found: int, gold: int) -> Scores:
     precision = hits / found if found else 1.0
     recall = hits / gold if gold else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Scores(round(precision, 4), round(recall, 4), round(f1, 4), hits, found, gold)
+    return Scores(
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(f1, 4),
+        true_positives=hits,
+        predicted=found,
+        gold=gold,
+    )

@@ -9,7 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loader.model.readers import Problem, parse_csv, parse_yaml, read_csv, read_yaml
+from loader.model.problems import Problem
+from loader.model.readers import parse_csv, parse_yaml, read_csv, read_yaml
 from loader.model.validation import validate
 
 yaml_values = st.recursive(

@@ -1,5 +1,5 @@
 """`kg validate`: the real data is clean; each broken file gives its message and code at its
-line; the codes are the catalogue's."""
+line; the codes are the catalogue's, and docs/curation.md lists the catalogue."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from loader.cli.app import app
-from loader.model.problems import CODES, Problem
+from loader.model.problems import CODES, Problem, codes_table
 from loader.model.validation import Report, load_dataset, validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,6 +313,17 @@ def test_a_problem_is_a_value() -> None:
     assert str(late) == "b.yaml:2: z" and late.severity == "error"
     with pytest.raises(TypeError):
         Problem("a.yaml", 1, "bad-value", "positional")  # type: ignore[call-arg]
+
+
+def _documented_table() -> str:
+    curation = (ROOT / "docs" / "curation.md").read_text("utf-8")
+    section = curation.split("\n## Problem codes\n", 1)[1].split("\n## ", 1)[0]
+    return "".join(line + "\n" for line in section.splitlines() if line.startswith("|"))
+
+
+def test_the_documented_codes_are_the_catalogue() -> None:
+    assert _documented_table() == codes_table()
+    assert "`kg validate --format json`" in (ROOT / "docs" / "curation.md").read_text("utf-8")
 
 
 def _codes_in_source() -> set[str]:

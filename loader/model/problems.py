@@ -2,8 +2,8 @@
 
 Readers, validation, the schema loader and the RDF importer build `Problem`s; `kg validate` prints
 them as text, JSON or CSV without parsing anything back. `CODES` is the catalogue of every code:
-a script may match on a code, a person looks it up in docs/curation.md (written from
-`codes_table`). A helper that knows what is wrong but not where returns a `Fault`.
+a script may match on a code, a person looks it up in docs/curation.md, whose table is
+`codes_table()`. A helper that knows what is wrong but not where returns a `Fault`.
 """
 
 from __future__ import annotations
@@ -129,7 +129,8 @@ CODES: dict[str, str] = {
     "schema-citation": "a citation rule is broken: a label's number not `cited: true`, or "
     "cited/timed where they do not apply or without a claim label and type",
 }
-# The codes whose problems are warnings: shown, but `kg validate` still succeeds. None yet.
+# The codes whose problems are warnings (made with severity="warning"): shown, but `kg validate`
+# still succeeds. None yet.
 WARNINGS: frozenset[str] = frozenset()
 
 

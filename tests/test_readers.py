@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loader.model.problems import Problem
+from loader.model.problems import CODES, Problem
 from loader.model.readers import parse_csv, parse_yaml, read_csv, read_yaml
 from loader.model.validation import validate
 
@@ -26,6 +26,7 @@ def _clean(problems: list[Problem]) -> None:
     for problem in problems:
         assert isinstance(problem.line, int) and problem.line >= 0
         assert problem.message and "\n" not in problem.message.strip("\n")
+        assert problem.code in CODES
 
 
 @given(st.binary(max_size=400))
@@ -45,6 +46,13 @@ def test_random_text_as_yaml_never_crashes(text: str) -> None:
 @given(st.text(max_size=400))
 def test_random_text_as_csv_never_crashes(text: str) -> None:
     _clean(parse_csv(text, "input.csv").problems)
+
+
+def test_an_alias_and_a_syntax_error_have_codes_of_their_own() -> None:
+    alias = parse_yaml("a: &x 1\nb: *x\n", "f.yaml").problems
+    assert [(p.line, p.code) for p in alias] == [(2, "yaml-alias")]
+    broken = parse_yaml("a: [1\n", "f.yaml").problems
+    assert [p.code for p in broken] == ["yaml-syntax"]
 
 
 @given(yaml_values)

@@ -117,7 +117,7 @@ def test_a_fifo_through_the_cli_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(data)])
     assert result.exit_code == 2
     assert result.stdout.splitlines() == [
-        f"{data}/entities/zz.yaml:0: refused: a FIFO, not a regular file"
+        f"{data}/entities/zz.yaml:0: refused: a FIFO, not a regular file [not-a-regular-file]"
     ]
 
 

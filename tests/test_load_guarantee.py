@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from loader.cli.app import app
-from loader.model.readers import Problem
+from loader.model.problems import Problem
 from loader.model.schema import Schema, load_schema
 from loader.model.text_rules import INVISIBLE_CATEGORIES, fold
 from loader.model.validation import Report, validate

@@ -9,7 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loader.model.readers import Problem, parse_csv, parse_yaml, read_csv, read_yaml
+from loader.model.problems import CODES, Problem
+from loader.model.readers import parse_csv, parse_yaml, read_csv, read_yaml
 from loader.model.schema import load_schema
 from loader.model.validation import validate
 from tests.project import SCHEMA_FILE
@@ -27,6 +28,7 @@ def _clean(problems: list[Problem]) -> None:
     for problem in problems:
         assert isinstance(problem.line, int) and problem.line >= 0
         assert problem.message and "\n" not in problem.message.strip("\n")
+        assert problem.code in CODES
 
 
 @given(st.binary(max_size=400))
@@ -46,6 +48,13 @@ def test_random_text_as_yaml_never_crashes(text: str) -> None:
 @given(st.text(max_size=400))
 def test_random_text_as_csv_never_crashes(text: str) -> None:
     _clean(parse_csv(text, "input.csv").problems)
+
+
+def test_an_alias_and_a_syntax_error_have_codes_of_their_own() -> None:
+    alias = parse_yaml("a: &x 1\nb: *x\n", "f.yaml").problems
+    assert [(p.line, p.code) for p in alias] == [(2, "yaml-alias")]
+    broken = parse_yaml("a: [1\n", "f.yaml").problems
+    assert [p.code for p in broken] == ["yaml-syntax"]
 
 
 @given(yaml_values)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -14,8 +14,9 @@ from loader.cli.options import BaseOpt, FormatOpt
 from loader.cli.render import Format, to_csv
 from loader.model.dataset import Dataset
 from loader.model.errors import DataInvalid
+from loader.model.problems import Problem
 
-PROBLEM_COLUMNS = ["file", "line", "message"]
+PROBLEM_COLUMNS = ["file", "line", "code", "severity", "message"]
 
 
 def validate(
@@ -28,10 +29,11 @@ def validate(
     base: BaseOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Check the curated data against the schema; report every problem as file:line: message.
+    """Check the curated data against the schema; report every problem with its line and code.
 
+    Each is printed as file:line: message, then its code in brackets (see docs/curation.md).
     With --rdf, check an RDF file against the SHACL shapes derived from the schema.
-    Exit 0 when clean, 2 when anything is wrong. Never touches Neo4j.
+    Exit 0 when clean or with warnings only, 2 on any error. Never touches Neo4j.
     """
     if rdf is not None:
         _validate_rdf(ctx, rdf, schema, base, fmt)
@@ -40,26 +42,28 @@ def validate(
         ws = workspace(ctx, data=path, schema=schema)
         try:
             report = ws.validation
-            problems, dataset = [str(p) for p in report.problems], report.dataset
+            problems, dataset = report.problems, report.dataset
         except DataInvalid as exc:  # the schema itself is broken
-            problems, dataset = [str(p) for p in exc.problems], None
-    rows = [_problem_row(p) for p in problems]
+            problems, dataset = exc.problems, None
+    errors = sum(p.severity == "error" for p in problems)
+    rows = [{column: getattr(p, column) for column in PROBLEM_COLUMNS} for p in problems]
     if fmt is Format.json:
-        emit_json({"ok": not problems, "problems": rows, **_dataset_counts(dataset)})
+        emit_json({"ok": not errors, "problems": rows, **_dataset_counts(dataset)})
     elif fmt is Format.csv:
         write_out(to_csv(PROBLEM_COLUMNS, rows))
     else:
         for problem in problems:
-            say(problem)
-        if problems:
+            say(_problem_line(problem))
+        if errors:
             note(f"kg: {len(problems)} problem(s) found")
         elif dataset is not None:
             counts = _dataset_counts(dataset)
             say(
                 f"ok: {counts['entities']} entities, {counts['relations']} relations, "
                 f"{counts['sources']} sources ({dataset.name} {dataset.version})"
+                + (f", {len(problems)} warning(s)" if problems else "")
             )
-    if problems:
+    if errors:
         raise typer.Exit(2)
 
 
@@ -86,9 +90,9 @@ def _validate_rdf(
         raise typer.Exit(2)
 
 
-def _problem_row(problem: str) -> dict[str, Any]:
-    file, line, message = problem.split(":", 2) if problem.count(":") >= 2 else ("", "0", problem)
-    return {"file": file, "line": int(line) if line.isdigit() else 0, "message": message.strip()}
+def _problem_line(problem: Problem) -> str:
+    warning = "warning: " if problem.severity == "warning" else ""
+    return f"{problem.file}:{problem.line}: {warning}{problem.message} [{problem.code}]"
 
 
 def _dataset_counts(dataset: Dataset | None) -> dict[str, int]:

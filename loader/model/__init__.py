@@ -8,6 +8,8 @@
   roles, RDF alignment, which numbers are cited and which facts are timed).
 - `readers`: YAML, CSV and text files read with the line of every value, never crashing; the
   one place user files are opened (regular files only, size-capped, confined to data/).
+- `problems`: what any check reports, a `Problem` (file, line, code, message, severity), and the
+  catalogue of its stable codes.
 - `dataset`: the in-memory curated graph and the walk over data/.
 - `validation`, `property_checks`, `identity_checks`: the data checked against the schema,
   building the validated `Dataset`; `claims`: numbers and statuses as dated claims with their

@@ -23,9 +23,9 @@ from loader.model.dataset import (
     Statement,
     fact_records,
 )
+from loader.model.problems import Fault, Problem
 from loader.model.properties import PropertySpec
 from loader.model.property_checks import checked_properties, hint
-from loader.model.readers import Problem
 from loader.model.schema import Schema
 
 DATES = ("start_date", "as_of", "end_date")  # the order a claim's date is taken in
@@ -39,30 +39,39 @@ WRITTEN = frozenset(
 TIME_HINT = "give as_of, start_date or end_date (ISO dates), or undated: true with a note"
 
 
-def sentence_problem(props: dict[str, Any], dataset: Dataset) -> str | None:
+def sentence_problem(props: dict[str, Any], dataset: Dataset) -> Fault | None:
     """Why a citation does not stand: an unknown source, or a sentence not in its text."""
     source = dataset.sources.get(props["source"])
     if source is None:
-        return f"unknown source {props['source']!r}"
+        return Fault(code="unknown-source", message=f"unknown source {props['source']!r}")
     if props["sentence"] not in source.text:
-        return f"sentence not found verbatim in source {props['source']!r}"
+        return Fault(
+            code="sentence-not-in-source",
+            message=f"sentence not found verbatim in source {props['source']!r}",
+        )
     return None
 
 
-def time_problem(props: dict[str, Any], what: str, timed: bool) -> str | None:
+def time_problem(props: dict[str, Any], what: str, timed: bool) -> Fault | None:
     """Why a fact's dates do not stand: an end before the start, `undated` with a date or
     without a note, or (for a timed fact) no date at all."""
     start, end = props.get("start_date"), props.get("end_date")
     if start and end and end < start:
-        return f"{what}: end_date {end} is before start_date {start}"
+        return Fault(
+            code="end-before-start", message=f"{what}: end_date {end} is before start_date {start}"
+        )
     dated = any(props.get(key) for key in DATES)
     if props.get("undated") is True:
         if dated:
-            return f"{what}: undated, yet dated; keep one"
-        return None if props.get("note") else f"{what}: undated needs a note saying why"
+            return Fault(code="undated-yet-dated", message=f"{what}: undated, yet dated; keep one")
+        if props.get("note"):
+            return None
+        return Fault(
+            code="undated-without-note", message=f"{what}: undated needs a note saying why"
+        )
     if dated or not timed:
         return None
-    return f"{what} is qualified in time: {TIME_HINT}"
+    return Fault(code="undated-timed-fact", message=f"{what} is qualified in time: {TIME_HINT}")
 
 
 def cited_fields(
@@ -78,8 +87,9 @@ def cited_fields(
                 Problem(
                     record.file,
                     record.values.line_of(key),
-                    f"{key} is a cited property: state it in a facts file under the sentence "
-                    f"that states it (values: [[id, {key}, value]])",
+                    code="cited-property-in-entity",
+                    message=f"{key} is a cited property: state it in a facts file under the "
+                    f"sentence that states it (values: [[id, {key}, value]])",
                 )
             )
         else:
@@ -96,7 +106,12 @@ def add_claims(
     kinds = schema.claims()
     if kinds is None:
         for record in records:
-            problems.append(Problem(record.file, record.values.line, "this schema has no claims"))
+            no_claims = "this schema has no claims"
+            problems.append(
+                Problem(
+                    record.file, record.values.line, code="no-claims-in-schema", message=no_claims
+                )
+            )
         return
     latest: dict[tuple[str, str], list[tuple[str, Any, Entity]]] = {}
     for record in records:
@@ -135,8 +150,9 @@ def _rivals(
                 Problem(
                     entity.location.file,
                     entity.location.line,
-                    f"{subject} {prop}: {value!r} and {seen[0]!r} ({seen[1].location}) both "
-                    f"hold {'on ' + day if day else 'undated'}; date them or drop one",
+                    code="conflicting-values",
+                    message=f"{subject} {prop}: {value!r} and {seen[0]!r} ({seen[1].location}) "
+                    f"both hold {'on ' + day if day else 'undated'}; date them or drop one",
                 )
             )
 
@@ -154,7 +170,8 @@ def _claim(
     label = kinds[0]
     if not isinstance(subject, str) or subject not in dataset.entities:
         known = hint(str(subject), dataset.entities)
-        problems.append(Problem(file, line, f"value of unknown entity {subject!r}{known}"))
+        unknown = f"value of unknown entity {subject!r}{known}"
+        problems.append(Problem(file, line, code="dangling-endpoint", message=unknown))
         return None
     subject_label = dataset.label_of(subject)
     spec = schema.node_properties(subject_label).get(str(prop))
@@ -164,20 +181,25 @@ def _claim(
             Problem(
                 file,
                 values.line_of("property"),
-                f"{subject_label} has no cited property {prop!r}{hint(str(prop), cited)}"
+                code="not-a-cited-property",
+                message=f"{subject_label} has no cited property {prop!r}{hint(str(prop), cited)}"
                 + (f" (cited: {', '.join(cited)})" if cited else ""),
             )
         )
         return None
     extra = sorted(str(k) for k in values if k not in WRITTEN)
     if extra:
+        carried = f"a value cannot carry {extra[0]!r}"
         problems.append(
-            Problem(file, values.line_of(extra[0]), f"a value cannot carry {extra[0]!r}")
+            Problem(file, values.line_of(extra[0]), code="unknown-property", message=carried)
         )
         return None
     value, error = spec.coerce(values.get("value"))
     if error:
-        problems.append(Problem(file, values.line_of("value"), f"{subject} {prop}: {error}"))
+        wrong_value = f"{subject} {prop}: {error}"
+        problems.append(
+            Problem(file, values.line_of("value"), code="bad-value", message=wrong_value)
+        )
         return None
     fields = {k: v for k, v in values.items() if k not in SUBJECT_KEYS}
     fields.setdefault("sentence", record.sentence)
@@ -185,7 +207,8 @@ def _claim(
     fields = {k: v for k, v in fields.items() if v is not None}
     source = fields.pop("source", None)
     if not isinstance(source, str) or not source:
-        problems.append(Problem(file, line, "a value needs its statement's `source`"))
+        unsourced = "a value needs its statement's `source`"
+        problems.append(Problem(file, line, code="missing-property", message=unsourced))
         return None
     fields["sources"] = [source]
     shown, unit = _shown(value), f" {spec.unit}" if spec.unit else ""
@@ -201,16 +224,23 @@ def _claim(
     wrong = sentence_problem({"source": source, "sentence": props["sentence"]}, dataset)
     if wrong is not None:
         at = record.sentence_line if "sentence" not in values else values.line_of("sentence")
-        problems.append(Problem(file, at, wrong))
+        problems.append(wrong.at(file, at))
         return None
     wrong = time_problem(props, f"{subject} {prop}", spec.timed)
     if wrong is None and max(str(props.get(k, "")) for k in DATES) > date.today().isoformat():
-        wrong = f"{subject} {prop}: dated after today; a plan is its own value (opening_year …)"
+        wrong = Fault(
+            code="dated-in-future",
+            message=f"{subject} {prop}: dated after today; a plan is its own value "
+            "(opening_year …)",
+        )
     if wrong is None and claim_id in dataset.entities:
         first = dataset.entities[claim_id].location
-        wrong = f"{subject} {prop} {shown} is cited twice (first at {first})"
-    if wrong:
-        problems.append(Problem(file, line, wrong))
+        wrong = Fault(
+            code="duplicate-value",
+            message=f"{subject} {prop} {shown} is cited twice (first at {first})",
+        )
+    if wrong is not None:
+        problems.append(wrong.at(file, line))
         return None
     return Entity(claim_id, label, props, record.location), subject, value
 

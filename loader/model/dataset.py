@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loader.model.problems import Problem
 from loader.model.readers import (
     LocDict,
     LocList,
-    Problem,
     ReadResult,
     file_kind,
     read_csv,
@@ -118,7 +118,8 @@ def data_files(
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
-        problems.append(Problem(str(folder), 0, f"cannot list the folder: {exc.strerror or exc}"))
+        unlisted = f"cannot list the folder: {exc.strerror or exc}"
+        problems.append(Problem(str(folder), 0, code="cannot-read", message=unlisted))
         return
     for path in entries:
         if path.name.startswith(".") or (suffixes and path.suffix.lower() not in suffixes):
@@ -126,13 +127,14 @@ def data_files(
         try:
             mode = path.stat().st_mode  # never blocks, unlike opening a FIFO
         except OSError as exc:
-            problems.append(Problem(str(path), 0, f"cannot read the file: {exc.strerror or exc}"))
+            unread = f"cannot read the file: {exc.strerror or exc}"
+            problems.append(Problem(str(path), 0, code="cannot-read", message=unread))
             continue
         if stat.S_ISREG(mode):
             yield path
         elif not stat.S_ISDIR(mode):
             refusal = f"refused: {file_kind(mode)}, not a regular file"
-            problems.append(Problem(str(path), 0, refusal))
+            problems.append(Problem(str(path), 0, code="not-a-regular-file", message=refusal))
 
 
 def table_files(folder: Path, problems: list[Problem]) -> Iterator[Path]:
@@ -142,12 +144,9 @@ def table_files(folder: Path, problems: list[Problem]) -> Iterator[Path]:
         if path.suffix.lower() in TABLE_SUFFIXES:
             yield path
         else:
+            unsupported = f"unsupported file type {path.suffix or path.name!r} (use .yaml or .csv)"
             problems.append(
-                Problem(
-                    str(path),
-                    0,
-                    f"unsupported file type {path.suffix or path.name!r} (use .yaml or .csv)",
-                )
+                Problem(str(path), 0, code="unsupported-file-type", message=unsupported)
             )
 
 
@@ -164,13 +163,15 @@ def entity_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
         if read.data is None:
             continue
         if not isinstance(read.data, LocList):
-            problems.append(Problem(str(path), 1, "an entity file must be a list of entities"))
+            not_list = "an entity file must be a list of entities"
+            problems.append(Problem(str(path), 1, code="bad-shape", message=not_list))
             continue
         for item, line in zip(read.data, read.data.item_lines, strict=True):
             if isinstance(item, LocDict):
                 yield Record(item, str(path))
             else:
-                problems.append(Problem(str(path), line, "an entity must be a mapping"))
+                not_mapping = "an entity must be a mapping"
+                problems.append(Problem(str(path), line, code="bad-shape", message=not_mapping))
 
 
 Statement = tuple[str, Any, Any]  # (file, a statement or a CSV file's rows, default source)
@@ -195,16 +196,16 @@ def _statements(root: Path, problems: list[Problem]) -> Iterator[Statement]:
         if not isinstance(read.data, LocDict) or not isinstance(
             read.data.get("statements"), LocList
         ):
-            problems.append(Problem(name, 1, "a facts file must be a mapping with `statements:`"))
+            shape = "a facts file must be a mapping with `statements:`"
+            problems.append(Problem(name, 1, code="bad-shape", message=shape))
             continue
         statements: LocList = read.data["statements"]
         for statement, line in zip(statements, statements.item_lines, strict=True):
             if not isinstance(statement, LocDict) or not any(
                 isinstance(statement.get(key), LocList) for key in STATED
             ):
-                problems.append(
-                    Problem(name, line, "a statement needs `sentence:` and `facts:` or `values:`")
-                )
+                shape = "a statement needs `sentence:` and `facts:` or `values:`"
+                problems.append(Problem(name, line, code="bad-shape", message=shape))
                 continue
             yield name, statement, read.data.get("source")
 
@@ -239,14 +240,13 @@ def fact_records(
         if items is None:
             continue
         if not isinstance(items, LocList) or not items:
-            problems.append(
-                Problem(name, statement.line_of(kind), f"`{kind}:` must be a non-empty list")
-            )
+            empty = f"`{kind}:` must be a non-empty list"
+            problems.append(Problem(name, statement.line_of(kind), code="bad-shape", message=empty))
             continue
         for item, item_line in zip(items, items.item_lines, strict=True):
             values = _fact_values(item, item_line, keys)
             if values is None:
-                problems.append(Problem(name, item_line, shape))
+                problems.append(Problem(name, item_line, code="bad-shape", message=shape))
                 continue
             yield FactRecord(
                 values,
@@ -271,7 +271,8 @@ def _fact_values(fact: Any, line: int, keys: tuple[str, ...]) -> LocDict | None:
 def source_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
     folder = root / "sources"
     if not folder.is_dir():
-        problems.append(Problem(str(folder), 0, "no sources folder: every fact needs a source"))
+        missing = "no sources folder: every fact needs a source"
+        problems.append(Problem(str(folder), 0, code="no-sources-folder", message=missing))
         return
     for path in data_files(folder, problems, (".yaml", ".yml")):  # texts: when named
         read = read_yaml(path, str(path), root)
@@ -279,4 +280,5 @@ def source_records(root: Path, problems: list[Problem]) -> Iterator[Record]:
         if isinstance(read.data, LocDict):
             yield Record(read.data, str(path))
         elif read.data is not None or not read.problems:
-            problems.append(Problem(str(path), 1, "a source file must be a mapping"))
+            not_mapping = "a source file must be a mapping"
+            problems.append(Problem(str(path), 1, code="bad-shape", message=not_mapping))

@@ -5,6 +5,8 @@ Library code raises these; the CLI turns each into one line on stderr and its ex
 
 from collections.abc import Sequence
 
+from loader.model.problems import Problem
+
 
 class KgError(Exception):
     """A failure with a message fit for one line of output."""
@@ -60,13 +62,13 @@ class LoadBusy(KgError):
 class DataInvalid(KgError):
     """Curated data or schema files have problems; nothing was written.
 
-    `problems` holds every `file:line: message` found; the message names the count and the first.
+    `problems` holds every `Problem` found; the message names the count and the first.
     """
 
     exit_code = 2
 
-    def __init__(self, what: str, problems: Sequence[object] = ()) -> None:
-        self.problems = list(problems)
+    def __init__(self, what: str, problems: Sequence[Problem] = ()) -> None:
+        self.problems: list[Problem] = list(problems)
         if self.problems:
             more = len(self.problems) - 1
             what = f"{what}: {self.problems[0]}" + (f" (and {more} more)" if more else "")

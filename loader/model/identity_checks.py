@@ -11,19 +11,16 @@ from collections.abc import Collection
 from typing import Any
 
 from loader.model.dataset import Dataset, Entity, Location
+from loader.model.problems import Fault, Problem
 from loader.model.properties import PropertySpec
-from loader.model.readers import Problem
 from loader.model.text_rules import fold
 
 
 def unique_id(dataset: Dataset, entity_id: str, at: Location, problems: list[Problem]) -> bool:
     first = dataset.entities.get(entity_id)
     if first is not None:
-        problems.append(
-            Problem(
-                at.file, at.line, f"duplicate id {entity_id!r} (first defined at {first.location})"
-            )
-        )
+        twice = f"duplicate id {entity_id!r} (first defined at {first.location})"
+        problems.append(Problem(at.file, at.line, code="duplicate-id", message=twice))
         return False
     return True
 
@@ -56,14 +53,18 @@ def unique_names(dataset: Dataset, unnamed: Collection[str], problems: list[Prob
                     f"{first.id!r} ({first.location}): equal after compatibility folding "
                     "(NFKC, width, zero-width)"
                 )
-            problems.append(Problem(entity.location.file, entity.location.line, message))
+            at = entity.location
+            problems.append(Problem(at.file, at.line, code="duplicate-name", message=message))
 
 
-def unconfirmed_identifier(props: dict[str, Any], specs: dict[str, PropertySpec]) -> str | None:
+def unconfirmed_identifier(props: dict[str, Any], specs: dict[str, PropertySpec]) -> Fault | None:
     """An outside identifier (a property whose values are IRIs: wikidata) says who confirms it:
     the entity's `sources` name the document that shows it and a `note` says how, so an item
     is never stored on a guess."""
     for name, spec in specs.items():
         if spec.rdf.iri and name in props and not (props.get("sources") and props.get("note")):
-            return f"{name} needs the source that confirms it (sources) and a note saying how"
+            return Fault(
+                code="unconfirmed-identifier",
+                message=f"{name} needs the source that confirms it (sources) and a note saying how",
+            )
     return None

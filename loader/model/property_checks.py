@@ -8,8 +8,8 @@ import difflib
 from typing import Any
 
 from loader.model.dataset import Record
+from loader.model.problems import Problem
 from loader.model.properties import PropertySpec
-from loader.model.readers import Problem
 from loader.model.text_rules import name_problem
 
 
@@ -35,17 +35,21 @@ def checked_properties(
                 Problem(
                     record.file,
                     values.line_of(key),
-                    f"unknown property {key!r} for {owner}{hint(str(key), specs)}",
+                    code="unknown-property",
+                    message=f"unknown property {key!r} for {owner}{hint(str(key), specs)}",
                 )
             )
             ok = False
             continue
         value, error = spec.coerce(raw)
+        code = "bad-value"
         if error is None and spec.name in names:
             strings = value if isinstance(value, list) else [value]
             error = next((p for p in map(name_problem, strings) if p), None)
+            code = "bad-name"
         if error:
-            problems.append(Problem(record.file, values.line_of(key), f"property {key!r}: {error}"))
+            wrong = f"property {key!r}: {error}"
+            problems.append(Problem(record.file, values.line_of(key), code=code, message=wrong))
             ok = False
         else:
             out[spec.name] = value
@@ -53,7 +57,10 @@ def checked_properties(
         if spec.required and spec.name not in fields:
             problems.append(
                 Problem(
-                    record.file, values.line, f"missing required property {spec.name!r} for {owner}"
+                    record.file,
+                    values.line,
+                    code="missing-property",
+                    message=f"missing required property {spec.name!r} for {owner}",
                 )
             )
             ok = False

@@ -2,8 +2,8 @@
 
 The one place user files are opened: only regular files up to `MAX_BYTES`, and, given the data
 folder, only files inside it (symlinks followed, then the file opened without following one).
-Every problem comes back as a `Problem` (file, line, message) instead of an exception, so that
-`kg validate` can report all of them at once. YAML dates stay strings (checked later as ISO
+Every problem comes back as a `Problem` (file, line, code, message) instead of an exception, so
+that `kg validate` can report all of them at once. YAML dates stay strings (checked later as ISO
 dates) and duplicate keys, which PyYAML would silently drop, are reported.
 """
 
@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from loader.model.problems import Problem
+
 MAX_BYTES = 16 * 1024 * 1024  # far above any curated file; a /dev/zero never gets this far
 # Open without blocking (a FIFO would wait for a writer) and without following a last symlink.
 _OPEN_FLAGS = (
@@ -27,16 +29,6 @@ _OPEN_FLAGS = (
     | getattr(os, "O_NOFOLLOW", 0)
     | getattr(os, "O_CLOEXEC", 0)
 )
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 class LocDict(dict[Any, Any]):
@@ -62,6 +54,10 @@ class LocList(list[Any]):
         self.item_lines: list[int] = []
 
 
+class _AliasRefused(yaml.composer.ComposerError):
+    """An alias in a curated file: refused, and reported under a code of its own."""
+
+
 class _Loader(yaml.SafeLoader):
     problems: list[Problem]
     filename: str
@@ -71,7 +67,7 @@ class _Loader(yaml.SafeLoader):
         lines expand into billions of values (a "billion laughs" file)."""
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
+            raise _AliasRefused(
                 None, None, "YAML aliases (*name) are not allowed in curated files", mark
             )
         return super().compose_node(parent, index)
@@ -94,10 +90,15 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LocDict:
         try:
             hash(key)
         except TypeError:
-            loader.problems.append(Problem(loader.filename, line, "a mapping key must be a scalar"))
+            scalar = "a mapping key must be a scalar"
+            loader.problems.append(Problem(loader.filename, line, code="bad-shape", message=scalar))
             continue
         if key in result:
-            loader.problems.append(Problem(loader.filename, line, f"duplicate key {key!r}"))
+            loader.problems.append(
+                Problem(
+                    loader.filename, line, code="duplicate-key", message=f"duplicate key {key!r}"
+                )
+            )
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
@@ -147,31 +148,43 @@ def read_bytes(
     """The file's bytes, or the one problem that stops them being read: outside `root`, not a
     regular file, larger than `limit`, or unreadable."""
 
-    def refused(message: str) -> tuple[None, list[Problem]]:
-        return None, [Problem(name, 0, message)]
+    def refused(*, code: str, message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(name, 0, code=code, message=message)]
 
     try:
         real = Path(os.path.realpath(path))
         if root is not None and outside(real, root):
-            return refused("refused: the file lies outside the data folder (a symlink or `..`)")
+            return refused(
+                code="outside-data-folder",
+                message="refused: the file lies outside the data folder (a symlink or `..`)",
+            )
         fd = os.open(real, _OPEN_FLAGS)
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        return refused(f"cannot read the file: {getattr(exc, 'strerror', None) or exc}")
+        reason = getattr(exc, "strerror", None) or exc
+        return refused(code="cannot-read", message=f"cannot read the file: {reason}")
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return refused(f"refused: {file_kind(info.st_mode)}, not a regular file")
+            kind = file_kind(info.st_mode)
+            return refused(
+                code="not-a-regular-file", message=f"refused: {kind}, not a regular file"
+            )
         if info.st_size > limit:
-            return refused(f"refused: {info.st_size:,} bytes, over the limit of {limit:,}")
+            return refused(
+                code="file-too-large",
+                message=f"refused: {info.st_size:,} bytes, over the limit of {limit:,}",
+            )
         chunks, size = [], 0
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # it grew while read
-                return refused(f"refused: over the limit of {limit:,} bytes")
+                return refused(
+                    code="file-too-large", message=f"refused: over the limit of {limit:,} bytes"
+                )
         return b"".join(chunks), []
     except OSError as exc:
-        return refused(f"cannot read the file: {exc.strerror or exc}")
+        return refused(code="cannot-read", message=f"cannot read the file: {exc.strerror or exc}")
     finally:
         os.close(fd)
 
@@ -186,9 +199,12 @@ def read_text(path: Path, name: str, root: Path | None = None) -> tuple[str | No
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(name, line, f"not valid UTF-8 (byte {exc.start})")]
+        return None, [
+            Problem(name, line, code="not-utf8", message=f"not valid UTF-8 (byte {exc.start})")
+        ]
     if "\x00" in text:
-        return None, [Problem(name, text[: text.index("\x00")].count("\n") + 1, "NUL byte in text")]
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, [Problem(name, line, code="nul-byte", message="NUL byte in text")]
     return text.removeprefix("\ufeff"), []
 
 
@@ -204,13 +220,17 @@ def parse_yaml(text: str, name: str) -> ReadResult:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         reason = exc.problem or exc.context or "invalid YAML"
-        return ReadResult(None, [*problems, Problem(name, line, f"YAML syntax: {reason}")])
+        code = "yaml-alias" if isinstance(exc, _AliasRefused) else "yaml-syntax"
+        failed = Problem(name, line, code=code, message=f"YAML syntax: {reason}")
+        return ReadResult(None, [*problems, failed])
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        return ReadResult(None, [*problems, Problem(name, line, f"YAML: {exc.reason}")])
+        failed = Problem(name, line, code="yaml-syntax", message=f"YAML: {exc.reason}")
+        return ReadResult(None, [*problems, failed])
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         detail = " ".join(str(exc).split())[:200]
-        return ReadResult(None, [*problems, Problem(name, 0, f"YAML: {detail}")])
+        failed = Problem(name, 0, code="yaml-syntax", message=f"YAML: {detail}")
+        return ReadResult(None, [*problems, failed])
     finally:
         if loader is not None:
             loader.dispose()
@@ -239,15 +259,13 @@ def parse_csv(text: str, name: str) -> ReadResult:
                 header = [cell.strip() for cell in record]
                 duplicates = {c for c in header if header.count(c) > 1}
                 if duplicates or "" in header:
-                    problems.append(Problem(name, line, "CSV header has empty or repeated columns"))
+                    wrong = "CSV header has empty or repeated columns"
+                    problems.append(Problem(name, line, code="csv-header", message=wrong))
                     return ReadResult(None, problems)
                 continue
             if len(record) != len(header):
-                problems.append(
-                    Problem(
-                        name, line, f"CSV row has {len(record)} cells, header has {len(header)}"
-                    )
-                )
+                cells = f"CSV row has {len(record)} cells, header has {len(header)}"
+                problems.append(Problem(name, line, code="csv-row-width", message=cells))
                 continue
             row = LocDict(
                 (col, cell) for col, cell in zip(header, record, strict=True) if cell != ""
@@ -257,10 +275,10 @@ def parse_csv(text: str, name: str) -> ReadResult:
             rows.append(row)
             rows.item_lines.append(line)
     except csv.Error as exc:
-        problems.append(Problem(name, 0, f"CSV: {exc}"))
+        problems.append(Problem(name, 0, code="csv-syntax", message=f"CSV: {exc}"))
         return ReadResult(None, problems)
     if header is None:
-        problems.append(Problem(name, 1, "CSV file has no header"))
+        problems.append(Problem(name, 1, code="csv-header", message="CSV file has no header"))
         return ReadResult(None, problems)
     return ReadResult(rows, problems)
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from loader.model.errors import DataInvalid
+from loader.model.problems import Problem
 from loader.model.properties import PropertySpec
-from loader.model.readers import LocDict, Problem, read_yaml
+from loader.model.readers import LocDict, read_yaml
 from loader.model.schema_annotations import (
     IDENTIFIER,
     LABEL_ALIGNMENTS,
@@ -119,7 +120,8 @@ def load_schema(path: Path) -> Schema:
     problems = list(read.problems)
     data = read.data
     if not problems and not isinstance(data, LocDict):
-        problems.append(Problem(name, 1, "the schema must be a mapping"))
+        not_mapping = "the schema must be a mapping"
+        problems.append(Problem(name, 1, code="schema-shape", message=not_mapping))
     if problems:
         raise DataInvalid("invalid schema", problems)
     assert isinstance(data, LocDict)
@@ -141,7 +143,8 @@ def load_schema(path: Path) -> Schema:
                     Problem(
                         name,
                         section.line_of(identifier),
-                        f"{identifier!r} is not a plain identifier (A-Z, a-z, 0-9, _)",
+                        code="schema-identifier",
+                        message=f"{identifier!r} is not a plain identifier (A-Z, a-z, 0-9, _)",
                     )
                 )
     for label, spec in declared.items():
@@ -149,8 +152,9 @@ def load_schema(path: Path) -> Schema:
         label_props = props(spec.get("properties"), f"labels.{label}", spec.line)
         indexed = names_list(spec.get("index"))
         if indexed is None:
+            not_list = f"labels.{label}: index must be a list"
             problems.append(
-                Problem(name, spec.line_of("index"), f"labels.{label}: index must be a list")
+                Problem(name, spec.line_of("index"), code="schema-shape", message=not_list)
             )
         for prop in indexed or ():
             if prop not in label_props:
@@ -158,7 +162,8 @@ def load_schema(path: Path) -> Schema:
                     Problem(
                         name,
                         spec.line_of("index"),
-                        f"labels.{label}: index on unknown property {prop!r}",
+                        code="schema-unknown-property",
+                        message=f"labels.{label}: index on unknown property {prop!r}",
                     )
                 )
         where = f"labels.{label}"
@@ -188,7 +193,10 @@ def load_schema(path: Path) -> Schema:
             timed=spec.get("timed") is True,
         )
         if spec.get("timed", False) not in (True, False):
-            problems.append(Problem(name, spec.line_of("timed"), f"{where}: timed must be boolean"))
+            not_flag = f"{where}: timed must be boolean"
+            problems.append(
+                Problem(name, spec.line_of("timed"), code="schema-bad-value", message=not_flag)
+            )
     annotations.unique_roles(_holders(labels, LABEL_ROLES), data.line_of("labels"), "labels")
     annotations.unique_roles(
         _holders(relationships, TYPE_ROLES), data.line_of("relationships"), "relationships"
@@ -211,14 +219,17 @@ def load_schema(path: Path) -> Schema:
         elsewhere,
         _claimable(schema),
     ):
-        problems.append(Problem(name, data.line, f"{where}: {message}"))
+        problems.append(
+            Problem(name, data.line, code="schema-citation", message=f"{where}: {message}")
+        )
     for key, identifier in schema.lexical.items():
         if not IDENTIFIER.fullmatch(identifier) or identifier in labels:
             problems.append(
                 Problem(
                     name,
                     _section(data, "lexical", [], name).line_of(key),
-                    f"lexical.{key} must be a new plain identifier",
+                    code="schema-identifier",
+                    message=f"lexical.{key} must be a new plain identifier",
                 )
             )
     if not IDENTIFIER.fullmatch(schema.base_label) or schema.base_label in labels:
@@ -226,13 +237,17 @@ def load_schema(path: Path) -> Schema:
             Problem(
                 name,
                 data.line_of("base_label"),
-                "base_label must be a plain identifier that is not also a label",
+                code="schema-identifier",
+                message="base_label must be a plain identifier that is not also a label",
             )
         )
     if schema.key not in schema.common or not schema.common[schema.key].required:
         problems.append(
             Problem(
-                name, data.line_of("key"), f"key {schema.key!r} must be a required common property"
+                name,
+                data.line_of("key"),
+                code="schema-bad-value",
+                message=f"key {schema.key!r} must be a required common property",
             )
         )
     if problems:
@@ -257,7 +272,8 @@ def _holders(
 def _section(data: LocDict, key: str, problems: list[Problem], name: str) -> LocDict:
     value = data.get(key)
     if value is not None and not isinstance(value, LocDict):
-        problems.append(Problem(name, data.line_of(key), f"{key} must be a mapping"))
+        not_mapping = f"{key} must be a mapping"
+        problems.append(Problem(name, data.line_of(key), code="schema-shape", message=not_mapping))
     return value if isinstance(value, LocDict) else LocDict()
 
 
@@ -265,7 +281,8 @@ def _entry(section: LocDict, key: Any, where: str, problems: list[Problem], name
     value = section[key]
     if isinstance(value, LocDict):
         return value
-    problems.append(Problem(name, section.line_of(key), f"{where} must be a mapping"))
+    not_mapping = f"{where} must be a mapping"
+    problems.append(Problem(name, section.line_of(key), code="schema-shape", message=not_mapping))
     empty = LocDict()
     empty.line = section.line_of(key)
     return empty

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loader.model.contrast import caption_colour
+from loader.model.problems import Problem
 from loader.model.properties import PropertyAlignment
-from loader.model.readers import LocDict, LocList, Problem
+from loader.model.readers import LocDict, LocList
 
 LABEL_ROLES = {
     "document": "the source documents every fact cites",
@@ -87,55 +88,83 @@ class AnnotationReader:
     # A property name is one term in RDF wherever it is declared: its first alignment and line.
     declared: dict[str, tuple[PropertyAlignment, int]] = field(default_factory=dict)
 
-    def _problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.file, line, message))
+    def problem(self, line: int, *, code: str, message: str) -> None:
+        self.problems.append(Problem(self.file, line, code=code, message=message))
 
     def roles(self, spec: LocDict, where: str, known: dict[str, str]) -> tuple[str, ...]:
         value = spec.get("roles")
         if value is None:
             return ()
         if not isinstance(value, LocList) or not all(isinstance(r, str) for r in value):
-            self._problem(spec.line_of("roles"), f"{where}: roles must be a list of names")
+            self.problem(
+                spec.line_of("roles"),
+                code="schema-shape",
+                message=f"{where}: roles must be a list of names",
+            )
             return ()
         for role, line in zip(value, value.item_lines, strict=True):
             if role not in known:
-                self._problem(
-                    line, f"{where}: unknown role {role!r} (known: {', '.join(sorted(known))})"
+                self.problem(
+                    line,
+                    code="schema-unknown-role",
+                    message=f"{where}: unknown role {role!r} (known: {', '.join(sorted(known))})",
                 )
         return tuple(r for r in dict.fromkeys(value) if r in known)
 
     def style(self, spec: LocDict, where: str, properties: set[str]) -> LabelStyle:
         value = spec.get("style")
         if not isinstance(value, LocDict) or "colour" not in value:
-            self._problem(spec.line_of("style"), f"{where}: style.colour (#RRGGBB) is required")
+            self.problem(
+                spec.line_of("style"),
+                code="schema-bad-value",
+                message=f"{where}: style.colour (#RRGGBB) is required",
+            )
             return LabelStyle("#000000")
         for key in value:
             if key not in STYLE_KEYS:
-                self._problem(value.line_of(key), f"{where}: unknown style key {key!r}")
+                self.problem(
+                    value.line_of(key),
+                    code="schema-unknown-key",
+                    message=f"{where}: unknown style key {key!r}",
+                )
         colour, diameter = value["colour"], value.get("diameter", 50)
         caption, emphasis = value.get("caption", DEFAULT_CAPTION), value.get("emphasis", False)
         font_size = value.get("font_size", DEFAULT_FONT_SIZE)
         if not isinstance(colour, str) or not COLOUR.fullmatch(colour):
-            self._problem(value.line_of("colour"), f"{where}: colour {colour!r} is not #RRGGBB")
+            self.problem(
+                value.line_of("colour"),
+                code="schema-bad-value",
+                message=f"{where}: colour {colour!r} is not #RRGGBB",
+            )
             colour = "#000000"
         low, high = DIAMETERS
         if not _integer(diameter) or not low <= diameter <= high:
-            self._problem(
-                value.line_of("diameter"), f"{where}: diameter must be {low} to {high} (pixels)"
+            self.problem(
+                value.line_of("diameter"),
+                code="schema-bad-value",
+                message=f"{where}: diameter must be {low} to {high} (pixels)",
             )
             diameter = 50
         low, high = FONT_SIZES
         if not _integer(font_size) or not low <= font_size <= high:
-            self._problem(
-                value.line_of("font_size"), f"{where}: font_size must be {low} to {high} (pixels)"
+            self.problem(
+                value.line_of("font_size"),
+                code="schema-bad-value",
+                message=f"{where}: font_size must be {low} to {high} (pixels)",
             )
             font_size = DEFAULT_FONT_SIZE
         if not isinstance(caption, str) or caption not in properties:
-            self._problem(
-                value.line_of("caption"), f"{where}: caption {caption!r} is not a property"
+            self.problem(
+                value.line_of("caption"),
+                code="schema-unknown-property",
+                message=f"{where}: caption {caption!r} is not a property",
             )
         if not isinstance(emphasis, bool):
-            self._problem(value.line_of("emphasis"), f"{where}: emphasis must be true or false")
+            self.problem(
+                value.line_of("emphasis"),
+                code="schema-bad-value",
+                message=f"{where}: emphasis must be true or false",
+            )
         return LabelStyle(colour, diameter, str(caption), emphasis is True, font_size)
 
     def alignment(self, spec: LocDict, where: str, keys: dict[str, str]) -> Alignment:
@@ -143,14 +172,18 @@ class AnnotationReader:
         if value is None:
             return ()
         if not isinstance(value, LocDict):
-            self._problem(spec.line_of("rdf"), f"{where}: rdf must be a mapping")
+            self.problem(
+                spec.line_of("rdf"), code="schema-shape", message=f"{where}: rdf must be a mapping"
+            )
             return ()
         pairs: list[tuple[str, str]] = []
         for key, terms in value.items():
             line = value.line_of(key)
             if key not in keys:
-                self._problem(
-                    line, f"{where}: unknown rdf key {key!r} (known: {', '.join(sorted(keys))})"
+                self.problem(
+                    line,
+                    code="schema-unknown-key",
+                    message=f"{where}: unknown rdf key {key!r} (known: {', '.join(sorted(keys))})",
                 )
                 continue
             for term in terms if isinstance(terms, list) else [terms]:
@@ -162,14 +195,16 @@ class AnnotationReader:
         """A property's `rdf: {predicate: CURIE, lang: tag, also: [CURIE, ...]}`, all optional."""
         value, line = spec.get("rdf"), spec.line_of("rdf")
         if value is not None and not isinstance(value, LocDict):
-            self._problem(line, f"{where}: rdf must be a mapping")
+            self.problem(line, code="schema-shape", message=f"{where}: rdf must be a mapping")
             return PropertyAlignment()
         value, before = value or LocDict(), len(self.problems)
         for key in value:
             if key not in PROPERTY_ALIGNMENT_KEYS:
                 known = ", ".join(PROPERTY_ALIGNMENT_KEYS)
-                self._problem(
-                    value.line_of(key), f"{where}: unknown rdf key {key!r} (known: {known})"
+                self.problem(
+                    value.line_of(key),
+                    code="schema-unknown-key",
+                    message=f"{where}: unknown rdf key {key!r} (known: {known})",
                 )
         predicate, lang = value.get("predicate"), value.get("lang")
         also = value.get("also", [])
@@ -177,37 +212,54 @@ class AnnotationReader:
         for curie in [predicate, *also] if predicate is not None else also:
             self._curie(curie, line, where)
         if lang is not None and not (isinstance(lang, str) and LANGUAGE_TAG.match(lang)):
-            self._problem(
+            self.problem(
                 value.line_of("lang"),
-                f"{where}: lang {lang!r} is not a simple BCP 47 tag (such as zh, zh-Hans, en-GB)",
+                code="schema-bad-value",
+                message=f"{where}: lang {lang!r} is not a simple BCP 47 tag "
+                "(such as zh, zh-Hans, en-GB)",
             )
         if len(self.problems) > before:
             return PropertyAlignment()
         iri = value.get("iri")
         if iri is not None and not (isinstance(iri, str) and IRI_NAMESPACE.match(iri)):
-            self._problem(
-                value.line_of("iri"), f"{where}: iri must be an http(s) namespace ending in / or #"
+            self.problem(
+                value.line_of("iri"),
+                code="schema-bad-value",
+                message=f"{where}: iri must be an http(s) namespace ending in / or #",
             )
         elif iri is not None and (lang is not None or spec.get("type") != "string"):
-            self._problem(value.line_of("iri"), f"{where}: iri is for string identifiers, no lang")
+            self.problem(
+                value.line_of("iri"),
+                code="schema-bad-value",
+                message=f"{where}: iri is for string identifiers, no lang",
+            )
         if len(self.problems) > before:
             return PropertyAlignment()
         aligned = PropertyAlignment(predicate, lang, tuple(also), iri)
         name = where.rpartition(".")[2]
         first = self.declared.setdefault(name, (aligned, line))
         if first[0] != aligned:
-            self._problem(
-                line, f"{where}: rdf differs from that of {name} at line {first[1]} (one RDF term)"
+            self.problem(
+                line,
+                code="schema-rdf-conflict",
+                message=f"{where}: rdf differs from that of {name} at line {first[1]} "
+                "(one RDF term)",
             )
         return aligned
 
     def _curie(self, term: Any, line: int, where: str) -> bool:
         match = CURIE.match(term) if isinstance(term, str) else None
         if match is None:
-            self._problem(line, f"{where}: {term!r} is not a CURIE (prefix:name)")
+            self.problem(
+                line, code="schema-curie", message=f"{where}: {term!r} is not a CURIE (prefix:name)"
+            )
             return False
         if match.group(1) not in VOCABULARIES:
-            self._problem(line, f"{where}: unknown CURIE prefix {match.group(1)!r} in {term!r}")
+            self.problem(
+                line,
+                code="schema-curie",
+                message=f"{where}: unknown CURIE prefix {match.group(1)!r} in {term!r}",
+            )
             return False
         return True
 
@@ -215,11 +267,16 @@ class AnnotationReader:
         """Each unique role of the section is held by exactly one label or type."""
         for role, names in holders.items():
             if role in OPTIONAL_ROLES and len(names) > 1:
-                self._problem(line, f"{section}: at most one may have the role {role!r}")
-            if role in UNIQUE_ROLES and len(names) != 1:
-                self._problem(
+                self.problem(
                     line,
-                    f"{section}: exactly one must have the role {role!r}"
+                    code="schema-role-holders",
+                    message=f"{section}: at most one may have the role {role!r}",
+                )
+            if role in UNIQUE_ROLES and len(names) != 1:
+                self.problem(
+                    line,
+                    code="schema-role-holders",
+                    message=f"{section}: exactly one must have the role {role!r}"
                     + (f" (found {', '.join(names)})" if names else ""),
                 )
 

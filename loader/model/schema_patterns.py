@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from loader.model.readers import LocDict, LocList, Problem
+from loader.model.problems import Problem
+from loader.model.readers import LocDict, LocList
 
 
 def names_list(value: Any) -> tuple[str, ...] | None:
@@ -28,7 +29,7 @@ def label_pairs(
     before = len(problems)
     shape = f"relationship {rel}: patterns must be a list of {{from: [labels], to: [labels]}}"
     if patterns is not None and not isinstance(patterns, LocList):
-        problems.append(Problem(name, spec.line_of("patterns"), shape))
+        problems.append(Problem(name, spec.line_of("patterns"), code="schema-shape", message=shape))
         return frozenset()
     for pattern, line in zip(patterns or (), getattr(patterns, "item_lines", ()), strict=True):
         ends = [
@@ -36,7 +37,7 @@ def label_pairs(
             for end in FROM_TO
         ]
         if not isinstance(pattern, LocDict) or not ends[0] or not ends[1]:
-            problems.append(Problem(name, line, shape))
+            problems.append(Problem(name, line, code="schema-shape", message=shape))
             continue
         for end, end_labels in zip(FROM_TO, ends, strict=True):
             for label in end_labels or ():
@@ -45,10 +46,12 @@ def label_pairs(
                         Problem(
                             name,
                             pattern.line_of(end),
-                            f"relationship {rel} names undefined label {label!r}",
+                            code="schema-undefined-label",
+                            message=f"relationship {rel} names undefined label {label!r}",
                         )
                     )
         pairs |= {(a, b) for a in ends[0] for b in ends[1]}
     if not pairs and len(problems) == before:
-        problems.append(Problem(name, spec.line, f"relationship {rel} allows no (from, to) pair"))
+        none = f"relationship {rel} allows no (from, to) pair"
+        problems.append(Problem(name, spec.line, code="schema-no-pairs", message=none))
     return frozenset(pairs)

@@ -12,8 +12,9 @@ import math
 import re
 from typing import Any
 
+from loader.model.problems import Problem
 from loader.model.properties import TYPES, PropertySpec
-from loader.model.readers import LocDict, LocList, Problem
+from loader.model.readers import LocDict, LocList
 from loader.model.schema_annotations import IDENTIFIER, AnnotationReader
 
 PROPERTY_KEYS = frozenset(
@@ -44,7 +45,8 @@ def read_properties(
     if section is None:
         return {}
     if not isinstance(section, LocDict):
-        problems.append(Problem(name, line, f"{where}: properties must be a mapping"))
+        not_mapping = f"{where}: properties must be a mapping"
+        problems.append(Problem(name, line, code="schema-shape", message=not_mapping))
         return {}
     out: dict[str, PropertySpec] = {}
     for prop, spec in section.items():
@@ -54,18 +56,23 @@ def read_properties(
                 Problem(
                     name,
                     spec_line,
-                    f"{where}.{prop}: a property name is letters, digits and _ (a letter first)",
+                    code="schema-identifier",
+                    message=f"{where}.{prop}: a property name is letters, digits and _ "
+                    "(a letter first)",
                 )
             )
             continue
         if not isinstance(spec, LocDict) or spec.get("type") not in TYPES:
             problems.append(
-                Problem(name, spec_line, f"{where}.{prop}: type must be one of " + ", ".join(TYPES))
+                Problem(
+                    name,
+                    spec_line,
+                    code="schema-property-type",
+                    message=f"{where}.{prop}: type must be one of " + ", ".join(TYPES),
+                )
             )
             continue
-        checked = _checked_keys(
-            spec, f"{where}.{prop}", lambda at, msg: problems.append(Problem(name, at, msg))
-        )
+        checked = _checked_keys(spec, f"{where}.{prop}", annotations.problem)
         alignment = annotations.property_alignment(spec, f"{where}.{prop}")
         out[str(prop)] = PropertySpec(
             name=str(prop),
@@ -86,49 +93,55 @@ def read_properties(
 
 
 def _checked_keys(spec: LocDict, where: str, problem: Any) -> dict[str, Any]:
+    """The declaration's keys checked; each mistake goes to `problem(line, code=, message=)`."""
     unknown = sorted(str(k) for k in spec if str(k) not in PROPERTY_KEYS)
     if unknown:  # e.g. an unquoted comma in a {…} description starts a new key
         problem(
             spec.line_of(unknown[0]),
-            f"{where}: unknown key {unknown[0]!r} (quote a description that holds a comma)",
+            code="schema-unknown-key",
+            message=f"{where}: unknown key {unknown[0]!r} (quote a description that holds a comma)",
         )
+
+    def wrong(line: int, message: str) -> None:
+        problem(line, code="schema-bad-value", message=f"{where}: {message}")
+
     flags = {key: spec.get(key, False) for key in ("required", "cited", "timed")}
     for key, flag in flags.items():
         if not isinstance(flag, bool):
-            problem(spec.line_of(key), f"{where}: {key} must be true or false")
+            wrong(spec.line_of(key), f"{key} must be true or false")
     unit = spec.get("unit")
     if unit is not None and not (isinstance(unit, str) and unit.strip()):
-        problem(spec.line_of("unit"), f"{where}: unit must be a non-empty string")
+        wrong(spec.line_of("unit"), "unit must be a non-empty string")
         unit = None
     values = spec.get("values")
     if values is not None and not (
         isinstance(values, LocList) and values and all(isinstance(v, str) for v in values)
     ):
-        problem(spec.line_of("values"), f"{where}: values must be a non-empty list of strings")
+        wrong(spec.line_of("values"), "values must be a non-empty list of strings")
         values = None
     elif values is not None and spec["type"] != "string":
-        problem(spec.line_of("values"), f"{where}: values applies to type string only")
+        wrong(spec.line_of("values"), "values applies to type string only")
     pattern = spec.get("pattern")
     error = _regex_error(pattern) if pattern is not None else None
     if error:
-        problem(spec.line_of("pattern"), f"{where}: pattern {error}")
+        wrong(spec.line_of("pattern"), f"pattern {error}")
         pattern = None
     max_length = spec.get("max_length")
     if max_length is not None and not (_integer(max_length) and max_length > 0):
-        problem(spec.line_of("max_length"), f"{where}: max_length must be a positive integer")
+        wrong(spec.line_of("max_length"), "max_length must be a positive integer")
         max_length = None
     bounds = {key: spec.get(key) for key in ("min", "max")}
     for key, bound in bounds.items():
         if bound is not None and not _number(bound):
-            problem(spec.line_of(key), f"{where}: {key} must be a finite number")
+            wrong(spec.line_of(key), f"{key} must be a finite number")
             bounds[key] = None
         elif bound is not None and spec["type"] not in ("integer", "decimal"):
-            problem(spec.line_of(key), f"{where}: {key} applies to integer and decimal only")
+            wrong(spec.line_of(key), f"{key} applies to integer and decimal only")
             bounds[key] = None
     low: Any = bounds["min"]
     high: Any = bounds["max"]
     if _number(low) and _number(high) and float(low) > float(high):
-        problem(spec.line_of("min"), f"{where}: min {low} is above max {high}")
+        wrong(spec.line_of("min"), f"min {low} is above max {high}")
     return {
         "required": flags["required"] is True,
         "cited": flags["cited"] is True,

@@ -1,6 +1,6 @@
 """Checking the curated data against the schema, and building the validated `Dataset`.
 
-Every problem is collected as `file:line: message` so that one run reports them all: unknown
+Every problem is collected as a coded `Problem` so that one run reports them all: unknown
 labels, types and properties, wrong types, missing values, duplicate ids and aliases, dangling
 endpoints, pairs the schema forbids, citations not found verbatim in their source, bad dates.
 """
@@ -27,8 +27,9 @@ from loader.model.dataset import (
 )
 from loader.model.errors import DataInvalid
 from loader.model.identity_checks import unconfirmed_identifier, unique_id, unique_names
+from loader.model.problems import Problem
 from loader.model.property_checks import checked_properties, hint
-from loader.model.readers import LocDict, Problem, outside, read_text, read_yaml
+from loader.model.readers import LocDict, outside, read_text, read_yaml
 from loader.model.schema import Schema
 from loader.model.text_rules import NAME_PROPERTIES, scalar_problem
 
@@ -43,14 +44,15 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return all(p.severity != "error" for p in self.problems)  # warnings do not stop a load
 
 
 def validate(root: Path, schema: Schema) -> Report:
     """Read and check everything under the data folder `root`; never touches Neo4j."""
     problems: list[Problem] = []
     if not root.is_dir():
-        return Report(None, [Problem(str(root), 0, "not a data folder")])
+        missing = Problem(str(root), 0, code="not-a-data-folder", message="not a data folder")
+        return Report(None, [missing])
     name, version = _dataset_meta(root, problems)
     dataset = Dataset(name, version)
     _sources(root, schema, dataset, problems)
@@ -66,7 +68,7 @@ def validate(root: Path, schema: Schema) -> Report:
 def load_dataset(root: Path, schema: Schema) -> Dataset:
     """The validated dataset, or `DataInvalid` carrying every problem."""
     report = validate(root, schema)
-    if report.problems or report.dataset is None:
+    if not report.ok or report.dataset is None:
         raise DataInvalid("invalid data", report.problems)
     return report.dataset
 
@@ -77,7 +79,8 @@ def _dataset_meta(root: Path, problems: list[Problem]) -> tuple[str, str]:
     problems.extend(read.problems)
     meta = read.data if isinstance(read.data, LocDict) else LocDict()
     if read.data is not None and not isinstance(read.data, LocDict):
-        problems.append(Problem(str(path), 1, "dataset.yaml must be a mapping"))
+        not_mapping = "dataset.yaml must be a mapping"
+        problems.append(Problem(str(path), 1, code="bad-shape", message=not_mapping))
     values = []
     for key in ("name", "version"):
         value = meta.get(key)
@@ -87,7 +90,8 @@ def _dataset_meta(root: Path, problems: list[Problem]) -> tuple[str, str]:
                     Problem(
                         str(path),
                         meta.line_of(key) or 1,
-                        f"dataset {key} must be a non-empty string of valid Unicode",
+                        code="bad-value",
+                        message=f"dataset {key} must be a non-empty string of valid Unicode",
                     )
                 )
             value = "unnamed" if key == "name" else "0"
@@ -130,10 +134,12 @@ def _text_path(root: Path, record: Record, problems: list[Problem]) -> Path | No
     """The source's text file: a relative path from the source file that stays in `root`."""
     name, line = record.values.get("text"), record.values.line_of("text")
     if not isinstance(name, str) or not name.strip():
-        problems.append(Problem(record.file, line, "a source needs `text:`, its text file"))
+        no_text = "a source needs `text:`, its text file"
+        problems.append(Problem(record.file, line, code="missing-property", message=no_text))
         return None
     if "\x00" in name or scalar_problem(name):
-        problems.append(Problem(record.file, line, "text: not a valid file name"))
+        bad_name = "text: not a valid file name"
+        problems.append(Problem(record.file, line, code="bad-value", message=bad_name))
         return None
     path = Path(record.file).parent / name
     if Path(name).is_absolute() or outside(path, root):
@@ -141,8 +147,9 @@ def _text_path(root: Path, record: Record, problems: list[Problem]) -> Path | No
             Problem(
                 record.file,
                 line,
-                f"text {name!r} leads outside the data folder: name a file beside the source "
-                "(a relative path, no `..` or symlink out)",
+                code="outside-data-folder",
+                message=f"text {name!r} leads outside the data folder: name a file beside the "
+                "source (a relative path, no `..` or symlink out)",
             )
         )
         return None
@@ -154,14 +161,16 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
         label = record.values.get("type")
         if not isinstance(label, str):
             what = "missing `type` (the label)" if label is None else "`type` must be a label name"
-            problems.append(Problem(record.file, record.values.line, what))
+            at = record.values.line
+            problems.append(Problem(record.file, at, code="unknown-label", message=what))
             continue
         if label not in schema.labels:
             problems.append(
                 Problem(
                     record.file,
                     record.values.line_of("type"),
-                    f"unknown label {label!r}{hint(label, schema.labels)}",
+                    code="unknown-label",
+                    message=f"unknown label {label!r}{hint(label, schema.labels)}",
                 )
             )
             continue
@@ -170,7 +179,8 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
                 Problem(
                     record.file,
                     record.values.line_of("type"),
-                    f"{label} entities come from data/sources/, not entity files",
+                    code="document-in-entities",
+                    message=f"{label} entities come from data/sources/, not entity files",
                 )
             )
             continue
@@ -190,15 +200,13 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
             continue
         wrong = unconfirmed_identifier(props, specs)
         if wrong is not None:
-            problems.append(Problem(record.file, record.values.line, wrong))
+            problems.append(wrong.at(record.file, record.values.line))
             continue
         for source in props.get("sources", []):
             if source not in dataset.sources:
-                problems.append(
-                    Problem(
-                        record.file, record.values.line_of("sources"), f"unknown source {source!r}"
-                    )
-                )
+                unknown = f"unknown source {source!r}"
+                at = record.values.line_of("sources")
+                problems.append(Problem(record.file, at, code="unknown-source", message=unknown))
         if unique_id(dataset, props["id"], record.at("id"), problems):
             dataset.entities[props["id"]] = Entity(props["id"], label, props, record.location)
 
@@ -217,7 +225,8 @@ def _relations(
                 Problem(
                     fact.file,
                     fact.values.line,
-                    f"duplicate relation {relation.start} -{relation.type}-> "
+                    code="duplicate-relation",
+                    message=f"duplicate relation {relation.start} -{relation.type}-> "
                     f"{relation.end} (first at {first.location}); cite it once",
                 )
             )
@@ -233,17 +242,13 @@ def _relation(
     start, rel_type, end = values.get("from"), values.get("type"), values.get("to")
     line = values.line
     if not all(isinstance(v, str) and v for v in (start, rel_type, end)):
-        problems.append(Problem(file, line, "a relation needs `from`, `type` and `to`"))
+        shape = "a relation needs `from`, `type` and `to`"
+        problems.append(Problem(file, line, code="bad-shape", message=shape))
         return None
     assert isinstance(start, str) and isinstance(rel_type, str) and isinstance(end, str)
     if rel_type not in schema.relationships:
-        problems.append(
-            Problem(
-                file,
-                values.line_of("type"),
-                f"unknown relationship type {rel_type!r}{hint(rel_type, schema.relationships)}",
-            )
-        )
+        unknown = f"unknown relationship type {rel_type!r}{hint(rel_type, schema.relationships)}"
+        problems.append(Problem(file, values.line_of("type"), code="unknown-type", message=unknown))
         return None
     ok = True
     for end_id in (start, end):
@@ -252,21 +257,20 @@ def _relation(
                 Problem(
                     file,
                     line,
-                    f"relation endpoint {end_id!r} does not exist{hint(end_id, dataset.entities)}",
+                    code="dangling-endpoint",
+                    message=f"relation endpoint {end_id!r} does not exist"
+                    f"{hint(end_id, dataset.entities)}",
                 )
             )
             ok = False
     if ok and start == end:
-        problems.append(Problem(file, line, f"relation from {start!r} to itself"))
+        itself = f"relation from {start!r} to itself"
+        problems.append(Problem(file, line, code="self-relation", message=itself))
         ok = False
     if ok and not schema.allows(dataset.label_of(start), rel_type, dataset.label_of(end)):
-        problems.append(
-            Problem(
-                file,
-                line,
-                f"{rel_type} does not allow ({dataset.label_of(start)})->({dataset.label_of(end)})",
-            )
-        )
+        pair = f"({dataset.label_of(start)})->({dataset.label_of(end)})"
+        forbidden = f"{rel_type} does not allow {pair}"
+        problems.append(Problem(file, line, code="pair-not-allowed", message=forbidden))
         ok = False
     fields = {k: v for k, v in values.items() if k not in ("from", "type", "to")}
     fields.setdefault("sentence", fact.sentence)
@@ -281,12 +285,12 @@ def _relation(
     wrong = sentence_problem(props, dataset)
     if wrong is not None:
         at = line
-        if wrong.startswith("sentence"):
+        if wrong.code == "sentence-not-in-source":
             at = fact.sentence_line if "sentence" not in values else values.line_of("sentence")
-        problems.append(Problem(file, at, wrong))
+        problems.append(wrong.at(file, at))
         return None
     wrong = time_problem(props, f"{start} {rel_type} {end}", schema.relationships[rel_type].timed)
     if wrong is not None:
-        problems.append(Problem(file, line, wrong))
+        problems.append(wrong.at(file, line))
         return None
     return Relation(start, rel_type, end, props, fact.location)

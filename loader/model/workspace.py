@@ -69,9 +69,10 @@ class Workspace:
 
     @property
     def dataset(self) -> Dataset:
-        """The validated dataset, or `DataInvalid` carrying every problem."""
+        """The validated dataset (warnings do not stop it), or `DataInvalid` carrying every
+        problem."""
         report = self.validation
-        if report.problems or report.dataset is None:
+        if not report.ok or report.dataset is None:
             raise DataInvalid("invalid data", report.problems)
         return report.dataset
 

@@ -22,8 +22,8 @@ from rdflib.term import Node
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, DataInvalid
 from loader.model.identity_checks import unconfirmed_identifier, unique_names
+from loader.model.problems import Problem
 from loader.model.properties import PropertySpec
-from loader.model.readers import Problem
 from loader.model.schema import Schema
 from loader.model.text_rules import NAME_PROPERTIES, name_problem
 from loader.rdf.export import FORMATS, format_of, rdf_format
@@ -122,22 +122,26 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
     predicates = property_predicates(schema, names)
     for subject, cls in sorted(store.subject_objects(RDF.type)):
         if cls not in classes and str(cls).startswith(ontology) and cls not in lexical:
-            problems.append(Problem(origin, 0, f"<{subject}>: unknown class <{cls}>"))
+            unknown = f"<{subject}>: unknown class <{cls}>"
+            problems.append(Problem(origin, 0, code="unknown-label", message=unknown))
             continue
         if cls not in classes or not isinstance(subject, URIRef):
             continue
         label = classes[cls]
         entity_id = names.entity_id(str(subject))
         if entity_id is None:
-            problems.append(Problem(origin, 0, f"<{subject}> is outside the base {names.base}"))
+            outside = f"<{subject}> is outside the base {names.base}"
+            problems.append(Problem(origin, 0, code="outside-base", message=outside))
             continue
         props = _entity_props(store, subject, label, schema, names, predicates, problems, origin)
         bad_id = name_problem(entity_id)
         unconfirmed = props and unconfirmed_identifier(props, schema.node_properties(label))
         if bad_id:
-            problems.append(Problem(origin, 0, f"<{subject}>: id: {bad_id}"))
+            wrong = f"<{subject}>: id: {bad_id}"
+            problems.append(Problem(origin, 0, code="bad-name", message=wrong))
         elif unconfirmed:  # as `kg validate` refuses it
-            problems.append(Problem(origin, 0, f"<{subject}>: {unconfirmed}"))
+            wrong = f"<{subject}>: {unconfirmed.message}"
+            problems.append(Problem(origin, 0, code=unconfirmed.code, message=wrong))
         elif props is not None:
             dataset.entities[entity_id] = Entity(entity_id, label, props, at)
 
@@ -149,7 +153,8 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
             dataset.relations.append(relation)
     unique_names(dataset, schema.unnamed(), problems)  # as `kg validate` does
     if not dataset.entities and not problems:
-        problems.append(Problem(origin, 0, f"no entity of a class of the schema (<{ontology}…>)"))
+        none = f"no entity of a class of the schema (<{ontology}…>)"
+        problems.append(Problem(origin, 0, code="no-entities", message=none))
     if problems:
         raise DataInvalid("invalid RDF", problems)
     return dataset
@@ -183,14 +188,14 @@ def _entity_props(
         if name is None:
             if (predicate, lang) in copies:
                 continue  # a copy, such as the rdfs:label@zh of the name
-            problems.append(
-                Problem(origin, 0, f"<{subject}>: unknown predicate <{predicate}> for {label}")
-            )
+            unknown = f"<{subject}>: unknown predicate <{predicate}> for {label}"
+            problems.append(Problem(origin, 0, code="unknown-property", message=unknown))
             return None
         namespace = predicates[name].namespace
         if namespace is not None:  # an identifier: an IRI in its namespace
             if not (isinstance(value, URIRef) and str(value).startswith(namespace)):
-                problems.append(Problem(origin, 0, f"<{subject}>: {name} must be <{namespace}…>"))
+                wrong = f"<{subject}>: {name} must be <{namespace}…>"
+                problems.append(Problem(origin, 0, code="bad-value", message=wrong))
                 return None
             raw.setdefault(name, []).append(unquote(str(value)[len(namespace) :]))
             continue
@@ -217,17 +222,14 @@ def _relation(
     rel_type = relations.get(one(RDF.predicate))
     where = f"statement <{statement}>"
     if rel_type is None or start not in dataset.entities or end not in dataset.entities:
-        problems.append(Problem(origin, 0, f"{where}: unknown relationship or endpoint"))
+        code = "unknown-type" if rel_type is None else "dangling-endpoint"
+        unknown = f"{where}: unknown relationship or endpoint"
+        problems.append(Problem(origin, 0, code=code, message=unknown))
         return None
     if not schema.allows(dataset.label_of(start), rel_type, dataset.label_of(end)):
-        problems.append(
-            Problem(
-                origin,
-                0,
-                f"{where}: {rel_type} does not allow "
-                f"({dataset.label_of(start)})->({dataset.label_of(end)})",
-            )
-        )
+        pair = f"({dataset.label_of(start)})->({dataset.label_of(end)})"
+        forbidden = f"{where}: {rel_type} does not allow {pair}"
+        problems.append(Problem(origin, 0, code="pair-not-allowed", message=forbidden))
         return None
     specs = schema.relationship_properties(rel_type)
     by_predicate, copies = _predicate_index(specs, predicates)
@@ -243,7 +245,8 @@ def _relation(
         if name is None and (predicate, lang) in copies:
             continue
         if name is None:
-            problems.append(Problem(origin, 0, f"{where}: unknown predicate <{predicate}>"))
+            unknown = f"{where}: unknown predicate <{predicate}>"
+            problems.append(Problem(origin, 0, code="unknown-property", message=unknown))
             return None
         raw.setdefault(name, []).append(str(value))
     props = _checked(raw, specs, where, problems, origin)
@@ -280,20 +283,25 @@ def _checked(
         spec = specs[name]
         value: Any = sorted(values) if spec.type == "list[string]" else values[0]
         if spec.type != "list[string]" and len(values) > 1:
-            problems.append(Problem(origin, 0, f"{where}: {name} has {len(values)} values"))
+            several = f"{where}: {name} has {len(values)} values"
+            problems.append(Problem(origin, 0, code="multiple-values", message=several))
             ok = False
             continue
         checked, error = spec.coerce(value)
+        code = "bad-value"
         if not error and name in NAME_PROPERTIES:  # names follow the rules `kg validate` sets
             strings = checked if isinstance(checked, list) else [checked]
             error = next((p for p in map(name_problem, map(str, strings)) if p), None)
+            code = "bad-name"
         if error:
-            problems.append(Problem(origin, 0, f"{where}: {name}: {error}"))
+            wrong = f"{where}: {name}: {error}"
+            problems.append(Problem(origin, 0, code=code, message=wrong))
             ok = False
         else:
             out[name] = checked
     for spec in specs.values():
         if spec.required and spec.name not in out and spec.name not in raw:
-            problems.append(Problem(origin, 0, f"{where}: missing {spec.name}"))
+            missing = f"{where}: missing {spec.name}"
+            problems.append(Problem(origin, 0, code="missing-property", message=missing))
             ok = False
     return out if ok else None

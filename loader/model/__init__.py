@@ -3,7 +3,8 @@
 - `project`: the project root (kg.toml, found by walking up) and the paths it names.
 - `workspace`: the project with its schema and validated data, read once on first use: what the
   command line builds once and hands to every job.
-- `schema`, `schema_annotations`, `schema_properties`, `schema_patterns`, `properties`: the graph
+- `properties`: typed values, their stored form, and a record's fields checked by them.
+- `schema`, `schema_annotations`, `schema_properties`, `schema_patterns`: the graph
   schema from schema/schema.yaml, the single source of truth (labels, types, properties, styles,
   roles, RDF alignment, which numbers are cited and which facts are timed).
 - `readers`: YAML, CSV and text files read with the line of every value, never crashing; the
@@ -11,7 +12,7 @@
 - `problems`: what any check reports, a `Problem` (file, line, code, message, severity), and the
   catalogue of its stable codes.
 - `dataset`: the in-memory curated graph and the walk over data/.
-- `validation`, `property_checks`, `identity_checks`: the data checked against the schema,
+- `validation`, `identity_checks`: the data checked against the schema,
   building the validated `Dataset`; `claims`: numbers and statuses as dated claims with their
   sentence; `text_rules`: what a string and a name must be.
 - `sources`: source documents, their metadata and sentences.

@@ -24,8 +24,7 @@ from loader.model.dataset import (
     fact_records,
 )
 from loader.model.problems import Fault, Problem
-from loader.model.properties import PropertySpec
-from loader.model.property_checks import checked_properties, hint
+from loader.model.properties import PropertySpec, checked_properties, hint
 from loader.model.schema import Schema
 
 DATES = ("start_date", "as_of", "end_date")  # the order a claim's date is taken in
@@ -218,7 +217,7 @@ def _claim(
     claim_id = f"claim-{subject}-{str(prop).replace('_', '-')}-{digest}"
     fields |= {"id": claim_id, "name": f"{dataset.entities[subject].name} {prop} {shown}{unit}"}
     specs = schema.node_properties(label)
-    props = checked_properties(Record(values, file), fields, specs, label, problems)
+    props = checked_properties(Record(values, file), fields, specs, problems, owner=label)
     if props is None:
         return None
     wrong = sentence_problem({"source": source, "sentence": props["sentence"]}, dataset)

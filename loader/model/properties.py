@@ -3,11 +3,13 @@ YAML, CSV or Neo4j) is checked and turned into its canonical Python form.
 
 The canonical form is what the data, digests and exports use (a date is ISO text); the stored
 form is what Neo4j keeps (a date is a date, so Cypher compares and sorts it). Both directions
-are defined here, once, by the property's type.
+are defined here, once, by the property's type. A record's fields are checked by the same specs
+(`checked_properties`), each problem on its line, with a "did you mean" for a misspelt name.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -15,7 +17,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from loader.model.text_rules import scalar_problem
+from loader.model.dataset import Record
+from loader.model.problems import Problem
+from loader.model.text_rules import name_problem, scalar_problem
 
 TYPES = ("string", "integer", "decimal", "boolean", "date", "list[string]")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -190,3 +194,66 @@ def _kind(value: Any) -> str:
         float: "a number",
         str: "a string",
     }.get(type(value), type(value).__name__)
+
+
+def checked_properties(
+    record: Record,
+    fields: dict[Any, Any],
+    specs: dict[str, PropertySpec],
+    problems: list[Problem],
+    *,
+    owner: str,
+    extra: dict[str, Any] | None = None,
+    names: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, Any] | None:
+    """A record's fields checked and coerced by their specs, each problem on the line it is on
+    (named for `owner`, a label or type); None when any is wrong. The properties in `names`
+    (names, aliases, the key) must also be fit to name an entity (`text_rules.name_problem`:
+    NFC, nothing invisible)."""
+    values = record.values
+    fields = {**fields, **{k: v for k, v in (extra or {}).items() if v is not None}}
+    out: dict[str, Any] = {}
+    ok = True
+    for key, raw in fields.items():
+        spec = specs.get(str(key))
+        if spec is None:
+            problems.append(
+                Problem(
+                    record.file,
+                    values.line_of(key),
+                    code="unknown-property",
+                    message=f"unknown property {key!r} for {owner}{hint(str(key), specs)}",
+                )
+            )
+            ok = False
+            continue
+        value, error = spec.coerce(raw)
+        code = "bad-value"
+        if error is None and spec.name in names:
+            strings = value if isinstance(value, list) else [value]
+            error = next((p for p in map(name_problem, strings) if p), None)
+            code = "bad-name"
+        if error:
+            wrong = f"property {key!r}: {error}"
+            problems.append(Problem(record.file, values.line_of(key), code=code, message=wrong))
+            ok = False
+        else:
+            out[spec.name] = value
+    for spec in specs.values():
+        if spec.required and spec.name not in fields:
+            problems.append(
+                Problem(
+                    record.file,
+                    values.line,
+                    code="missing-property",
+                    message=f"missing required property {spec.name!r} for {owner}",
+                )
+            )
+            ok = False
+    return out if ok else None
+
+
+def hint(word: str, known: Any) -> str:
+    """A "did you mean" for a misspelt name, or nothing."""
+    close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

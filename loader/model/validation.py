@@ -28,7 +28,7 @@ from loader.model.dataset import (
 from loader.model.errors import DataInvalid
 from loader.model.identity_checks import unconfirmed_identifier, unique_id, unique_names
 from loader.model.problems import Problem
-from loader.model.property_checks import checked_properties, hint
+from loader.model.properties import checked_properties, hint
 from loader.model.readers import LocDict, outside, read_text, read_yaml
 from loader.model.schema import Schema
 from loader.model.text_rules import NAME_PROPERTIES, scalar_problem
@@ -113,8 +113,8 @@ def _sources(root: Path, schema: Schema, dataset: Dataset, problems: list[Proble
                 if k not in SOURCE_META and not str(k).endswith("_note")
             },
             specs,
-            "source",
             problems,
+            owner="source",
             extra={"id": source_id, "name": values.get("title")},
             names={schema.key, *NAME_PROPERTIES},
         )
@@ -192,8 +192,8 @@ def _entities(root: Path, schema: Schema, dataset: Dataset, problems: list[Probl
             record,
             fields,
             specs,
-            label,
             problems,
+            owner=label,
             names={schema.key, *NAME_PROPERTIES},
         )
         if props is None:
@@ -278,7 +278,7 @@ def _relation(
     fields = {k: v for k, v in fields.items() if v is not None}
     record = Record(values, file)
     props = checked_properties(
-        record, fields, schema.relationship_properties(rel_type), rel_type, problems
+        record, fields, schema.relationship_properties(rel_type), problems, owner=rel_type
     )
     if props is None or not ok:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -120,6 +121,14 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
     ontology = str(names.ontology)
     lexical = {names.cls(name) for name in schema.lexical.values()}  # mentions, not entities
     predicates = property_predicates(schema, names)
+    reading = _Reading(
+        store=store,
+        schema=schema,
+        names=names,
+        predicates=predicates,
+        problems=problems,
+        origin=origin,
+    )
     for subject, cls in sorted(store.subject_objects(RDF.type)):
         if cls not in classes and str(cls).startswith(ontology) and cls not in lexical:
             unknown = f"<{subject}>: unknown class <{cls}>"
@@ -133,7 +142,7 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
             outside = f"<{subject}> is outside the base {names.base}"
             problems.append(Problem(origin, 0, code="outside-base", message=outside))
             continue
-        props = _entity_props(store, subject, label, schema, names, predicates, problems, origin)
+        props = _entity_props(reading, subject, label)
         bad_id = name_problem(entity_id)
         unconfirmed = props and unconfirmed_identifier(props, schema.node_properties(label))
         if bad_id:
@@ -146,9 +155,7 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
             dataset.entities[entity_id] = Entity(entity_id, label, props, at)
 
     for statement in sorted(set(store.subjects(RDF.type, RDF.Statement)), key=str):
-        relation = _relation(
-            store, statement, relations, dataset, schema, names, predicates, problems, origin
-        )
+        relation = _relation(reading, statement, relations, dataset)
         if relation is not None:
             dataset.relations.append(relation)
     unique_names(dataset, schema.unnamed(), problems)  # as `kg validate` does
@@ -160,16 +167,22 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
     return dataset
 
 
-def _entity_props(
-    store: RdfDataset,
-    subject: URIRef,
-    label: str,
-    schema: Schema,
-    names: Names,
-    predicates: dict[str, Predicate],
-    problems: list[Problem],
-    origin: str,
-) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _Reading:
+    """One file being read: its triples, the schema and IRI policy it is read by, the
+    predicate of each property, where the problems go and the file's name for them."""
+
+    store: RdfDataset
+    schema: Schema
+    names: Names
+    predicates: dict[str, Predicate]
+    problems: list[Problem]
+    origin: str
+
+
+def _entity_props(reading: _Reading, subject: URIRef, label: str) -> dict[str, Any] | None:
+    store, schema, names = reading.store, reading.schema, reading.names
+    predicates, problems, origin = reading.predicates, reading.problems, reading.origin
     specs = schema.node_properties(label)
     by_predicate, copies = _predicate_index(specs, predicates)
     sources = predicates["sources"].iri if "sources" in specs else None
@@ -204,16 +217,11 @@ def _entity_props(
 
 
 def _relation(
-    store: RdfDataset,
-    statement: Any,
-    relations: dict[Node, str],
-    dataset: Dataset,
-    schema: Schema,
-    names: Names,
-    predicates: dict[str, Predicate],
-    problems: list[Problem],
-    origin: str,
+    reading: _Reading, statement: Any, relations: dict[Node, str], dataset: Dataset
 ) -> Relation | None:
+    store, schema, names = reading.store, reading.schema, reading.names
+    predicates, problems, origin = reading.predicates, reading.problems, reading.origin
+
     def one(predicate: URIRef) -> Any:
         return store.value(statement, predicate)
 

@@ -8,9 +8,11 @@ The direction of imports (cli → jobs → areas → model) is checked by import
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import grimp
 import networkx as nx
@@ -163,3 +165,54 @@ def test_no_long_positional_lists() -> None:
                 if len(given) > MAX_POSITIONAL:
                     found.append(f"{_name(path)}:{node.lineno}: {_called(node)}({len(given)})")
     assert not found, "long positional lists:\n" + "\n".join(found)
+
+
+LIBRARY = ("model", "neo4j", "rdf", "text", "analysis", "divisions")
+
+
+def _options_and_commands() -> tuple[set[str], set[str]]:
+    """Every option of every command (`--write`, `--from` …) and every command path."""
+    import typer
+
+    from loader.cli.app import app
+
+    options: set[str] = set()
+    commands: set[str] = set()
+    stack: list[tuple[tuple[str, ...], Any]] = [((), typer.main.get_command(app))]
+    while stack:
+        path, command = stack.pop()
+        if path:
+            commands.add("kg " + " ".join(path))
+        for param in command.params:
+            options.update(o for o in getattr(param, "opts", []) if o.startswith("--"))
+        stack.extend(((*path, n), c) for n, c in getattr(command, "commands", {}).items())
+    return options - {"--help"}, commands
+
+
+def test_the_library_names_no_flag_and_no_command() -> None:
+    """What a user can do next is the CLI's to word (`Hint`): no message of the model or the
+    areas names one of the command line's options or commands (docstrings and comments may)."""
+    options, commands = _options_and_commands()
+    wording = [re.compile(rf"(?<![\w-]){re.escape(o)}(?![\w-])") for o in sorted(options)]
+    wording += [re.compile(rf"{re.escape(c)}\b") for c in sorted(commands)]
+    found = []
+    for path in MODULES:
+        if path.relative_to(PACKAGE).parts[0] not in LIBRARY:
+            continue
+        tree = _tree(path)
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) in docstrings:
+                    continue
+                named = [p.pattern for p in wording if p.search(node.value)]
+                if named:
+                    found.append(f"{_name(path)}:{node.lineno}: {node.value[:60]!r}")
+    assert not found, "library text naming a flag or a command:\n" + "\n".join(found)

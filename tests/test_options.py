@@ -178,3 +178,26 @@ def test_every_option_says_its_default_and_environment(runner: CliRunner) -> Non
     base = next(o for o in export.params if o.name == "base")
     # The help holds a copy (--help does not load rdflib): kept equal to the IRI policy's.
     assert f"default: {DEFAULT_BASE}]" in (base.help or "")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["import", "rdf", "{tmp}/graph.data"], "; give --rdf-format"),
+        (["export", "rdf", "-o", "{tmp}/graph.data"], "; give --format"),
+    ],
+    ids=["import", "export"],
+)
+def test_a_hint_is_worded_with_the_flags_of_the_command_that_failed(
+    args: list[str], said: str, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library names the next step (a `Hint`); the CLI words it with the flag of the
+    command at hand: `kg import rdf` names its format with --rdf-format."""
+    monkeypatch.setenv("KG_NEO4J_HOME", "/nonexistent/kg-home")  # refused before connecting
+    (tmp_path / "graph.data").write_text("<a> <b> <c> .\n", "utf-8")
+    result = runner.invoke(app, [a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.exit_code == 1, result.output
+    line = result.stderr.strip()
+    assert line.startswith("kg: error: cannot tell the RDF format of graph.data") and line.endswith(
+        said
+    ), line

@@ -1,7 +1,8 @@
 """What every command shares: the consoles, the one-line error mapping and row output.
 
 Everything printed goes through here: a standard output that cannot be written (a closed pipe,
-a full device) is one line on stderr and exit 1, never a traceback.
+a full device) is one line on stderr and exit 1, never a traceback. A library error names its
+next step as a `Hint`; the words for it, flags and commands, are here and nowhere else.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from rich.console import Console
 
 from loader.cli.context import root_options
 from loader.cli.render import Format, to_csv, to_json, to_table
-from loader.model.errors import KgError
+from loader.model.errors import Hint, KgError
 from loader.model.outputs import write_all
 from loader.model.safe_text import terminal_safe
 
@@ -64,6 +65,40 @@ def _stdout_lost(exc: OSError) -> NoReturn:
     raise typer.Exit(1) from None
 
 
+# The next step each hint names, in the words of the command that failed (its path after `kg`):
+# the flags of `kg import rdf` and `kg load` differ from the others'.
+HINTS: dict[Hint, str] = {
+    Hint.PROJECT: "; run kg from the project folder, or pass --project or set KG_PROJECT",
+    Hint.WRITE: " (use --write to run it)",
+    Hint.BREAK_LEASE: ", or pass --break-lease if that load was killed",
+    Hint.STREAM_EXPORT: "; kg export rdf --from neo4j (N-Triples, N-Quads, TriG) streams it",
+    Hint.WIPE_FIRST: ": use `kg load --wipe` first, or load without --bulk",
+    Hint.START_SERVER: ": start it with `kg neo4j start`, or set NEO4J_URI",
+    Hint.INSTALL_SERVER: ": run `kg neo4j install`",
+    Hint.CREDENTIALS: ", and the user and password in NEO4J_USERNAME (or --username) and "
+    "NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE)",
+    Hint.TARBALL: "; pass --from FILE with the tarball",
+    Hint.RDF_FORMAT: "; give --format",
+    Hint.FOCUS: ": draw one neighbourhood with --focus NAME --depth N",
+}
+COMMAND_HINTS: dict[tuple[tuple[str, ...], Hint], str] = {
+    (("load",), Hint.TARBALL): "; pass --divisions-from FILE with the tarball",
+    (("import", "rdf"), Hint.RDF_FORMAT): "; give --rdf-format",
+}
+
+
+def hint_text(ctx: typer.Context, hint: Hint | None) -> str:
+    """The words for `hint` in the command `ctx` runs ("" for none)."""
+    if hint is None:
+        return ""
+    path: list[str] = []
+    at: Any = ctx
+    while at is not None and at.parent is not None:
+        path.insert(0, str(at.info_name))
+        at = at.parent
+    return COMMAND_HINTS.get((tuple(path), hint), HINTS[hint])
+
+
 @contextmanager
 def failures(ctx: typer.Context) -> Iterator[None]:
     """Map library failures to one line on stderr and a non-zero exit (a traceback with the
@@ -73,7 +108,8 @@ def failures(ctx: typer.Context) -> Iterator[None]:
     except KgError as exc:
         if root_options(ctx).debug:
             raise
-        stderr.print(f"kg: error: {terminal_safe(str(exc))}", markup=False, highlight=False)
+        text = str(exc) + hint_text(ctx, exc.hint)
+        stderr.print(f"kg: error: {terminal_safe(text)}", markup=False, highlight=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         stderr.print("kg: interrupted", markup=False)

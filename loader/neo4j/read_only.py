@@ -1,9 +1,9 @@
 """Read-only means it reads the graph only: decided from the server's plan, not from the text.
 
-A statement run without `--write` (and every saved query) is first EXPLAINed: the server must
+A statement not allowed to write (and every saved query) is first EXPLAINed: the server must
 plan it as a read (query type `r`), and no operator may reach outside the graph: no LOAD CSV
 (files or URLs), no transaction management (TERMINATE TRANSACTIONS), no administration command,
-and no procedure but the built-in ones known to read only. `--write` keeps the full power.
+and no procedure but the built-in ones known to read only. A write keeps the full power.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from loader.model.errors import QueryFailed
+from loader.model.errors import Hint, QueryFailed
 from loader.neo4j.graph import Graph
 
 # Operators that leave the graph: what each is, for the message.
@@ -48,7 +48,7 @@ def check_read_only(
     _, summary, _ = graph.execute("EXPLAIN " + text, params, read=True, secrets=secrets)
     reason = refusal(str(summary.query_type), summary.plan)
     if reason:
-        raise QueryFailed(f"{what} is not read-only ({reason}); refused (use --write to run it)")
+        raise QueryFailed(f"{what} is not read-only ({reason}); refused", hint=Hint.WRITE)
 
 
 def refusal(query_type: str, plan: dict[str, Any] | None) -> str | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loader.model.errors import ServerError
+from loader.model.errors import Hint, ServerError
 from loader.neo4j.graph import Graph
 from loader.neo4j.install import (
     INSTALL_MARKER,
@@ -116,8 +116,8 @@ class ManagedServer:
             return self.password_file.read_text("utf-8").strip()
         except FileNotFoundError:
             raise ServerError(
-                f"no password for the managed server in {self.password_file}: "
-                "start it once with `kg neo4j start`"
+                f"no password for the managed server in {self.password_file}",
+                hint=Hint.START_SERVER,
             ) from None
 
     def is_installed(self) -> bool:
@@ -144,7 +144,7 @@ class ManagedServer:
         if self.is_running():
             return StartResult(self.status(), already_running=True)
         if not self.is_installed():
-            raise ServerError(f"Neo4j is not installed in {self.home}: run `kg neo4j install`")
+            raise ServerError(f"Neo4j is not installed in {self.home}", hint=Hint.INSTALL_SERVER)
         java = java_binary()
         for port in (self.bolt_port, self.http_port):
             if port_in_use(port):

@@ -37,7 +37,7 @@ def conf_text(
     user's opt-in), and then only inside the home's import folder. `post_connect_cmd` is what
     Neo4j Browser runs after each login (the project's stylesheet): one line, Browser's syntax."""
     lines = [
-        "# Written by `kg neo4j start`; edits are overwritten at the next start.",
+        "# Written by jinshan-kg when it starts the managed server; edits are overwritten.",
         "server.default_listen_address=127.0.0.1",
         "server.default_advertised_address=127.0.0.1",
         f"server.bolt.listen_address=127.0.0.1:{bolt_port}",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, Hint
 
 ENV_URI, ENV_USERNAME, ENV_PASSWORD, ENV_DATABASE = (
     "NEO4J_URI",
@@ -105,9 +105,8 @@ def checked_uri(uri: str) -> str:
         )
     if "@" in urlsplit(uri).netloc:
         raise ConfigError(
-            f"the Neo4j URI {masked_uri(uri)[:200]} carries credentials: give the URI without "
-            "them, and the user and password in NEO4J_USERNAME (or --username) and "
-            "NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE)"
+            f"the Neo4j URI {masked_uri(uri)[:200]} carries credentials: give the URI without them",
+            hint=Hint.CREDENTIALS,
         )
     return uri
 

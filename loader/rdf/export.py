@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
 
 from loader.model.dataset import Dataset, Entity, Relation
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, Hint
 from loader.model.outputs import write_all
 from loader.model.schema import Schema
 from loader.rdf.ontology import bind_prefixes, ontology_triples
@@ -196,7 +196,8 @@ def export_format(name: str | None, output: Path | None) -> str:
     if fmt is None:
         raise ConfigError(
             f"cannot tell the RDF format of {output.name} from its extension "
-            "(.ttl .nt .nq .trig .jsonld .rdf .xml); give --format"
+            "(.ttl .nt .nq .trig .jsonld .rdf .xml)",
+            hint=Hint.RDF_FORMAT,
         )
     return fmt
 

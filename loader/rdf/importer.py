@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF
 from rdflib.term import Node
 
 from loader.model.dataset import Dataset, Entity, Location, Relation
-from loader.model.errors import ConfigError, DataInvalid
+from loader.model.errors import ConfigError, DataInvalid, Hint
 from loader.model.identity_checks import unconfirmed_identifier, unique_names
 from loader.model.problems import Problem
 from loader.model.properties import PropertySpec
@@ -34,7 +34,7 @@ from loader.rdf.vocab import Names, Predicate, property_predicates
 def guess_format(path: Path) -> str:
     fmt = format_of(path)
     if fmt is None:
-        raise ConfigError(f"cannot tell the RDF format of {path.name}; give --format")
+        raise ConfigError(f"cannot tell the RDF format of {path.name}", hint=Hint.RDF_FORMAT)
     return fmt
 
 

@@ -10,7 +10,7 @@ DEV_LOCK := requirements-dev.lock
 LOCK_OPTIONS := --quiet --generate-hashes --python-version 3.11 \
 	--python-platform x86_64-unknown-linux-gnu --custom-compile-command 'make lock'
 
-.PHONY: setup sysdeps run test lint clean bench bench-quick lock docs
+.PHONY: setup sysdeps run test lint clean bench bench-quick lock regen
 
 # The dev lock holds the runtime, dev and bench dependencies: what CI tested, hash for hash.
 $(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
@@ -29,16 +29,22 @@ run: setup
 	bash tools/install-system-packages.sh fonts
 	$(KG) run
 
-# The README's picture, drawn from the curated data; tests/test_pictures.py fails when it is stale.
-docs: setup
+# Every file derived from the schema, the data and the saved queries (stylesheet, JSON-LD
+# context, the model diagram and problem codes of docs/curation.md, the README's picture, the
+# goldens), written by the functions the tests compare with (tools/derived.py). The goldens of
+# the saved queries are taken on the test server (started if need be; its database is emptied).
+regen: setup
 	bash tools/install-system-packages.sh fonts
-	$(KG) viz -o docs/layout.png
+	$(VENV)/bin/python -m tools.regen
 
+# The derived files are checked with no server: `make lint` names each stale one.
 lint: setup
-	$(VENV)/bin/ruff check loader tests bench
-	$(VENV)/bin/ruff format --check loader tests bench
+	bash tools/install-system-packages.sh fonts
+	$(VENV)/bin/ruff check loader tests bench tools
+	$(VENV)/bin/ruff format --check loader tests bench tools
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/python -m tools.regen --check
 
 test: lint sysdeps
 	$(VENV)/bin/pytest

@@ -6,38 +6,30 @@ it; `graph.target` names where it connects (for tests that set the environment a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
 from loader.model.workspace import Workspace
-from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
-from loader.neo4j.lexical_store import write_lexical
 from loader.neo4j.maintenance import clear_database
-from loader.neo4j.server import USERNAME, ManagedServer
-from loader.neo4j.store import load
-from loader.neo4j.target import Target
-from loader.text.extract import Matcher, extract, surface_forms
-
-ROOT = Path(__file__).resolve().parent.parent
+from loader.neo4j.server import ManagedServer
+from tests.project import ROOT
+from tools.derived import load_curated, server_target, test_server
 
 # Shared, noisy machines: property tests check behaviour, never speed (the bench measures that).
 settings.register_profile("kg", deadline=None)
 settings.load_profile("kg")
-TEST_HOME = Path(os.environ.get("KG_TEST_NEO4J_HOME") or ROOT / ".kg" / "test-neo4j")
-TEST_BOLT_PORT = int(os.environ.get("KG_TEST_BOLT_PORT", "17687"))
-TEST_HTTP_PORT = int(os.environ.get("KG_TEST_HTTP_PORT", "17474"))
 
 
 @pytest.fixture(scope="session")
 def managed_server() -> Iterator[ManagedServer]:
-    """The real Neo4j the tests use: installed and started once, reused if already running."""
-    server = ManagedServer(TEST_HOME, bolt_port=TEST_BOLT_PORT, http_port=TEST_HTTP_PORT)
+    """The real Neo4j the tests use (tools.derived.test_server: KG_TEST_NEO4J_HOME, ports
+    17687/17474 unless KG_TEST_BOLT_PORT/KG_TEST_HTTP_PORT say otherwise): installed and started
+    once, reused if already running."""
+    server = test_server()
     server.install()
     started = server.start()
     yield server
@@ -45,20 +37,10 @@ def managed_server() -> Iterator[ManagedServer]:
         server.stop()
 
 
-def _target(server: ManagedServer) -> Target:
-    return Target(
-        uri=server.bolt_uri,
-        username=USERNAME,
-        password=server.password(),
-        database=None,
-        managed_home=server.home,
-    )
-
-
 @pytest.fixture
 def neo4j(managed_server: ManagedServer) -> Iterator[Graph]:
     """The test server's database, emptied before the test, behind one Graph."""
-    with Graph.open(_target(managed_server)) as graph:
+    with Graph.open(server_target(managed_server)) as graph:
         clear_database(graph)
         yield graph
 
@@ -86,15 +68,10 @@ def workspace() -> Workspace:
 
 @pytest.fixture(scope="module")
 def loaded(managed_server: ManagedServer, workspace: Workspace) -> Iterator[Graph]:
-    """The test server holding exactly the curated graph, loaded once for this module."""
-    with Graph.open(_target(managed_server)) as graph:
-        clear_database(graph)
-        schema, dataset = workspace.schema, workspace.dataset
-        load(graph, dataset, schema)
-        seed = (ROOT / "data" / "sources" / "jinshan-layout-2020-12.txt").read_text("utf-8")
-        matcher = Matcher(surface_forms(dataset, schema))
-        write_lexical(graph, extract(seed, dataset, "jinshan-layout-2020-12", matcher), schema)
-        run_cypher(graph, "CALL db.awaitIndexes(60)")
+    """The test server holding exactly the curated graph (and the lexical graph of the article),
+    loaded once for this module as `make regen` loads it for the goldens."""
+    with Graph.open(server_target(managed_server)) as graph:
+        load_curated(graph, workspace)
         yield graph
 
 

@@ -39,7 +39,10 @@ def test_bulk_equals_incremental_load(managed_server: ManagedServer, neo4j: Grap
     reference = graph_state(neo4j)
     refused = _kg(managed_server, "load", "--bulk")
     assert refused.returncode == 1
-    assert "--bulk needs an empty database" in refused.stderr
+    assert (
+        "a bulk import needs an empty database (it replaces it whole): use `kg load --wipe`"
+        in refused.stderr
+    )
     run_cypher(neo4j, "MATCH (n) DETACH DELETE n", write=True)
     bulk = _kg(managed_server, "load", "--bulk", "--format", "json")
     assert bulk.returncode == 0, bulk.stderr

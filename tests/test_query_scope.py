@@ -5,7 +5,6 @@ golden rows, the gazetteer queries seek through indexes, and `kg analyze`, `kg p
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,21 +14,17 @@ import pytest
 from typer.testing import CliRunner
 
 from loader.cli.app import app
-from loader.divisions import gazetteer
 from loader.jobs.graph import GraphSource, run_analyze, run_path
-from loader.jobs.load import DivisionsChoice, run_divisions_import
 from loader.model.errors import ConfigError
 from loader.model.schema import load_schema
 from loader.neo4j.connect import Connection
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
-from loader.neo4j.saved_queries import get_query, list_queries, run_saved
-from loader.neo4j.store import SyncOptions
+from loader.neo4j.saved_queries import SavedQuery, get_query, list_queries, run_saved
 from loader.neo4j.target import ConnectionOptions
-from tests.project import SCHEMA_FILE, workspace
-from tests.test_queries import GOLDEN, QUERIES, _key, _rows
+from tests.project import QUERIES, SCHEMA_FILE, workspace
+from tools.derived import golden_path, load_sample, query_inputs, query_rows, same_rows
 
-SAMPLE = ["310116", "330421"]  # 金山区 and 嘉善县, with everything above and below them
 SAVED = list_queries(QUERIES)
 CURATED = [q.name for q in SAVED if q.scope == "curated"]
 GAZETTEER = [q.name for q in SAVED if q.scope != "curated"]
@@ -44,36 +39,18 @@ SEEKS = (
 
 @pytest.fixture(scope="module")
 def with_divisions(loaded: Graph) -> Iterator[Graph]:
-    """The curated graph with the divisions of the sample loaded and linked to it."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("NEO4J_URI", loaded.target.uri)
-        env.setenv("NEO4J_USERNAME", loaded.target.username)
-        env.setenv("NEO4J_PASSWORD", loaded.target.password)
-        env.delenv("NEO4J_DATABASE", raising=False)
-        ws = workspace()
-        with Connection(ws, ConnectionOptions()) as connection:
-            done = run_divisions_import(
-                ws,
-                connection,
-                DivisionsChoice(list(gazetteer.LEVELS), within=SAMPLE),
-                SyncOptions(batch_size=5000, prune=True),
-            )
-    assert done.linked >= 4
-    run_cypher(loaded, "CALL db.awaitIndexes(60)")
+    """The curated graph with the divisions of the sample loaded and linked to it (as `make
+    regen` loads them for the goldens)."""
+    with Connection.to(loaded.target, workspace()) as connection:
+        assert load_sample(workspace(), connection) >= 4
     yield loaded
 
 
-def _golden(name: str, rows: list[Any], ordered: bool) -> None:
-    path = GOLDEN / f"{name}.json"
-    if os.environ.get("KG_UPDATE_GOLDEN") and name in GAZETTEER:
-        data = {"ordered": ordered, "rows": rows}
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    expected = json.loads(path.read_text("utf-8"))
-    assert expected["ordered"] == ordered
-    if ordered:
-        assert rows == expected["rows"]
-    else:
-        assert sorted(map(_key, rows)) == sorted(map(_key, expected["rows"]))
+def _golden(query: SavedQuery, graph: Graph) -> None:
+    expected = json.loads(golden_path(query).read_text("utf-8"))
+    assert expected["inputs"] == query_inputs(workspace(), query), "run `make regen`"
+    assert expected["ordered"] == query.ordered
+    assert same_rows(query, query_rows(graph, query), expected["rows"])
 
 
 @pytest.mark.neo4j
@@ -81,7 +58,7 @@ def _golden(name: str, rows: list[Any], ordered: bool) -> None:
 def test_curated_queries_ignore_the_divisions(name: str, with_divisions: Graph) -> None:
     """The golden rows of the curated graph alone (tests/test_queries.py), divisions loaded."""
     query = get_query(name, QUERIES)
-    _golden(name, _rows(run_saved(with_divisions, query).rows), query.ordered)
+    _golden(query, with_divisions)
 
 
 @pytest.mark.neo4j
@@ -117,7 +94,7 @@ def test_gazetteer_queries_seek_through_indexes(name: str, with_divisions: Graph
     # Stricter than the label: no scan of any kind (a scan of every LOCATED_IN would be as bad).
     assert not [kind for kind in kinds if kind.endswith("Scan")], (name, kinds)
     assert any(kind in SEEKS for kind in kinds), (name, kinds)
-    _golden(name, _rows(run_saved(with_divisions, query).rows), query.ordered)
+    _golden(query, with_divisions)
 
 
 @pytest.mark.neo4j

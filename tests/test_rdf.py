@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import tracemalloc
 from collections.abc import Iterator
@@ -111,8 +110,7 @@ def test_named_graph_per_source_document(exported: dict[str, bytes]) -> None:
 
 
 def test_golden_export_is_isomorphic(exported: dict[str, bytes]) -> None:
-    if os.environ.get("KG_UPDATE_GOLDEN"):  # rewrite on purpose, then review the diff
-        GOLDEN.write_bytes(exported["trig"])
+    """The TriG written here is the golden (`make regen` writes it), graph for graph."""
     expected, actual = RdfDataset(), RdfDataset()
     expected.parse(GOLDEN, format="trig")
     actual.parse(data=exported["trig"], format="trig")
@@ -229,11 +227,6 @@ def test_iri_base_is_configurable() -> None:
     assert names.relation("LOCATED_IN") == URIRef("https://data.example.cn/kg/ontology#locatedIn")
     with pytest.raises(ConfigError, match="must be an http"):
         Names.configured("金山")
-
-
-def test_shipped_context_is_current() -> None:
-    shipped = json.loads((ROOT / "schema" / "context.jsonld").read_text("utf-8"))
-    assert shipped == json_ld_context(load_schema(SCHEMA_FILE), Names())
 
 
 def test_n_triples_export_streams() -> None:

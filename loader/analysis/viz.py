@@ -14,7 +14,7 @@ from loader.analysis.html_view import render_html
 from loader.analysis.layout import focus
 from loader.analysis.static_picture import render_static
 from loader.model.dataset import Dataset
-from loader.model.errors import ConfigError, UsageError
+from loader.model.errors import ConfigError, Hint, UsageError
 from loader.model.outputs import write_file
 from loader.model.schema import Schema
 
@@ -36,20 +36,26 @@ def picture_kind(path: Path) -> str:
     return kind
 
 
-def write_picture(
-    dataset: Dataset,
-    schema: Schema,
-    path: Path,
-    centre: str | None = None,
-    depth: int = 1,
-) -> Drawn:
-    """Draw into `path` (atomically: a failure leaves no partial picture); with `centre` (a
-    name, alias or id) only the entities within `depth` steps of it."""
-    kind = picture_kind(path)
+@dataclass(frozen=True)
+class Picture:
+    """A drawing: its bytes and, for a static picture, its labels, how many overlap or are cut
+    off, and the fingerprint of what is drawn where (kept in the file's metadata)."""
+
+    data: bytes
+    labels: int | None = None
+    overlaps: int | None = None
+    fingerprint: str | None = None
+
+
+def draw(
+    dataset: Dataset, schema: Schema, kind: str, centre: str | None = None, depth: int = 1
+) -> Picture:
+    """The picture of the graph (html, png or svg); with `centre` (a name, alias or id) only
+    the entities within `depth` steps of it."""
     if kind == "html":
         if centre is not None:
-            raise UsageError("--focus draws a PNG or SVG; the HTML view has its own search")
-        return Drawn(write_file(path, render_html(dataset, schema).encode("utf-8")))
+            raise UsageError("a neighbourhood is drawn as PNG or SVG; the HTML view has a search")
+        return Picture(render_html(dataset, schema).encode("utf-8"))
     graph = to_networkx(dataset, schema)
     subtitle = (
         f"{graph.number_of_nodes()} 个实体 entities · {graph.number_of_edges()} 条关系 "
@@ -70,7 +76,17 @@ def write_picture(
     if graph.number_of_nodes() > MAX_LABELLED:
         raise ConfigError(
             f"{graph.number_of_nodes()} entities are too many to label in one picture "
-            f"(at most {MAX_LABELLED}): draw one neighbourhood with --focus NAME --depth N"
+            f"(at most {MAX_LABELLED})",
+            hint=Hint.FOCUS,
         )
-    picture = render_static(graph, schema, kind, centre=node, subtitle=subtitle)
+    drawn = render_static(graph, schema, kind, centre=node, subtitle=subtitle)
+    return Picture(drawn.data, drawn.labels, drawn.overlaps, drawn.fingerprint)
+
+
+def write_picture(
+    dataset: Dataset, schema: Schema, path: Path, centre: str | None = None, depth: int = 1
+) -> Drawn:
+    """Draw into `path` (atomically: a failure leaves no partial picture); with `centre` (a
+    name, alias or id) only the entities within `depth` steps of it."""
+    picture = draw(dataset, schema, picture_kind(path), centre, depth)
     return Drawn(write_file(path, picture.data), picture.labels, picture.overlaps)

@@ -28,6 +28,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 PROJECT_FINDERS = {"find_project", "find_root", "read_project", "Workspace.at", "Workspace.of"}
 FINDERS_HOME = {"model/project.py", "model/workspace.py"}
 MUTABLE = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+MUTABLE_CALLS = {"list", "dict", "set", "defaultdict", "OrderedDict", "Counter", "deque"}
 
 
 def _name(path: Path) -> str:
@@ -92,12 +93,15 @@ def _called(node: ast.Call) -> str:
 def test_only_the_command_line_finds_the_project() -> None:
     """Below the CLI nothing looks the project up behind its caller's back: jobs and areas get
     the workspace from their caller (as dbt's tasks get the project from @requires)."""
-    found = []
+    found: list[str] = []
     for path in MODULES:
         name = _name(path)
         if name.startswith("cli/") or name in FINDERS_HOME:
             continue
         for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.ImportFrom) and node.module == "loader.model.project":
+                imported = {alias.name for alias in node.names} & PROJECT_FINDERS
+                found.extend(f"{name}:{node.lineno}: imports {n}" for n in sorted(imported))
             if not isinstance(node, ast.Call):
                 continue
             called = _called(node)
@@ -107,8 +111,9 @@ def test_only_the_command_line_finds_the_project() -> None:
 
 
 def test_no_module_keeps_state() -> None:
-    """No module-level mutable value (a list, dict or set that is not a constant) and no
-    `global`: what a command works on is passed, so two runs in one process never share it."""
+    """No module-level mutable value (a list, dict or set, written or built, under a name that
+    is not a CONSTANT) and no `global`: what a command works on is passed, so two runs in one
+    process never share it."""
     found = []
     for path in MODULES:
         tree = _tree(path)
@@ -119,7 +124,10 @@ def test_no_module_keeps_state() -> None:
             if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            mutable = isinstance(node.value, MUTABLE)
+            mutable = isinstance(node.value, MUTABLE) or (
+                isinstance(node.value, ast.Call)
+                and _called(node.value).split(".")[-1] in MUTABLE_CALLS
+            )
             for target in targets:
                 if isinstance(target, ast.Name) and mutable and not target.id.isupper():
                     found.append(f"{_name(path)}:{node.lineno}: {target.id}")

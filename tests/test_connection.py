@@ -11,6 +11,7 @@ later one), which a cluster member must have caught up with before it answers.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typer.testing import CliRunner
 
 from loader.cli.app import app
 from loader.neo4j.graph import Graph
+from loader.neo4j.server import ManagedServer
 from tests.project import ROOT
 
 pytestmark = pytest.mark.neo4j
@@ -157,3 +159,50 @@ def test_kg_run_on_a_routing_uri_reads_its_own_writes(
     assert scored[0]["n"] > 100
     report = json.loads((tmp_path / "report" / "analysis.json").read_text("utf-8"))
     assert report["nodes"]
+
+
+def _managed_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    for name in [k for k in os.environ if k.startswith("NEO4J_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("KG_NEO4J_HOME", str(home))
+
+
+def test_a_command_that_starts_the_managed_server_opens_one_driver(
+    managed_server: ManagedServer, opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kg load` on a stopped managed server starts it and waits for it through the command's
+    own Graph: one driver for the start and the load."""
+    _managed_env(monkeypatch, managed_server.home)
+    managed_server.stop()
+    result = CliRunner().invoke(app, ["load", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert managed_server.is_running()
+    assert len(opened.drivers) == 1 and opened.drivers[0]._closed
+
+
+def test_a_first_start_sets_the_password_through_the_commands_driver(
+    managed_server: ManagedServer, opened: Opened, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A never-started home: the command's one driver waits for Bolt, replaces Neo4j's
+    built-in password with the one it logs in with (saved, owner-only), and loads; the next
+    command logs in with the saved password."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "lib").symlink_to(managed_server.home / "lib")  # the jars, installed once
+    ports = {"bolt_port": managed_server.bolt_port + 1, "http_port": managed_server.http_port + 1}
+    (home / "kg-server.json").write_text(json.dumps(ports), "utf-8")
+    _managed_env(monkeypatch, home)
+    server = ManagedServer(home)
+    try:
+        result = CliRunner().invoke(app, ["load", "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["nodes_created"] > 100
+        assert len(opened.drivers) == 1
+        assert oct(server.password_file.stat().st_mode & 0o777) == "0o600"
+        count = CliRunner().invoke(
+            app, ["cypher", "MATCH (n:Entity) RETURN count(n) AS n", "--format", "json"]
+        )
+        assert count.exit_code == 0, count.output
+        assert json.loads(count.stdout)[0]["n"] == json.loads(result.stdout)["nodes_created"]
+    finally:
+        server.stop()

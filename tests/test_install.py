@@ -151,6 +151,27 @@ def test_project_option_and_bad_marker(
     none = runner.invoke(app, ["--project", str(tmp_path), "validate"])
     assert none.exit_code == 1
     assert "has no kg.toml" in none.stderr
+    # a command that names its server needs nothing of the broken project
+    monkeypatch.chdir(project)
+    status = runner.invoke(app, ["neo4j", "status", "--home", str(tmp_path / "none")])
+    assert status.exit_code == 3, status.output
+
+
+def test_named_data_and_schema_need_no_project(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a project, a command given both its data folder and its schema file works on
+    them; given one of them, it says how to name a project."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KG_PROJECT", raising=False)
+    schema = str(ROOT / "schema" / "schema.yaml")
+    both = runner.invoke(
+        app, ["validate", str(ROOT / "data"), "--schema", schema, "--format", "json"]
+    )
+    assert both.exit_code == 0, both.output
+    assert json.loads(both.stdout)["ok"] is True
+    half = runner.invoke(app, ["validate", str(ROOT / "data")])
+    assert half.exit_code == 1 and "not inside a jinshan-kg project" in half.stderr
 
 
 @pytest.mark.neo4j

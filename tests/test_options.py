@@ -3,6 +3,7 @@ naming the conflict, before anything is read from a server or written to one."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -201,3 +202,44 @@ def test_a_hint_is_worded_with_the_flags_of_the_command_that_failed(
     assert line.startswith("kg: error: cannot tell the RDF format of graph.data") and line.endswith(
         said
     ), line
+
+
+def _leaf_commands() -> dict[tuple[str, ...], set[str]]:
+    """Every command that runs, by its words after `kg`, with its options."""
+    import typer
+
+    root = typer.main.get_command(app)
+    found: dict[tuple[str, ...], set[str]] = {}
+    for path, command in _commands(root):
+        if path and not getattr(command, "commands", None):
+            found[path] = {o for p in command.params for o in getattr(p, "opts", [])}
+    return found
+
+
+def test_every_hint_names_only_flags_its_command_has() -> None:
+    """For every command and every hint a library error may carry: a flag in the prose is one
+    of the command's own (or the root's, like --project), and a flag of another command comes
+    in backticks with that command (`kg viz --focus NAME`), which has it."""
+    from loader.cli.common import hint_text
+    from loader.model.errors import Hint
+
+    commands = _leaf_commands()
+    root = {"--project", "--debug", "--version"}
+    wrong = []
+    for path, options in commands.items():
+        for hint in Hint:
+            text = hint_text(path, options, hint)
+            prose = text
+            for quoted in re.findall(r"`(kg [^`]*)`", text):
+                prose = prose.replace(quoted, "")
+                words = quoted.split()[1:]
+                named = next(
+                    (p for p in commands if tuple(words[: len(p)]) == p and len(p) > 0), None
+                )
+                flags = {w for w in words if w.startswith("--")}
+                if named is None or not flags <= commands[named]:
+                    wrong.append(f"kg {' '.join(path)} / {hint}: `{quoted}`")
+            extra = set(re.findall(r"(?<![\w-])--[a-z][\w-]*", prose)) - options - root
+            if extra:
+                wrong.append(f"kg {' '.join(path)} / {hint}: {sorted(extra)} in {text!r}")
+    assert not wrong, "\n".join(wrong)

@@ -52,7 +52,8 @@ def test_golden_rows(name: str, loaded: Graph) -> None:
     expected = json.loads(golden_path(query).read_text("utf-8"))
     assert expected["inputs"] == query_inputs(project.workspace(), query), "run `make regen`"
     assert expected["ordered"] == query.ordered
-    assert same_rows(query, query_rows(loaded, query), expected["rows"])
+    rows = query_rows(loaded, query)
+    assert same_rows(query, rows, expected["rows"]), "rows differ: if meant, run `make regen`"
 
 
 @pytest.mark.neo4j

@@ -50,7 +50,8 @@ def _golden(query: SavedQuery, graph: Graph) -> None:
     expected = json.loads(golden_path(query).read_text("utf-8"))
     assert expected["inputs"] == query_inputs(workspace(), query), "run `make regen`"
     assert expected["ordered"] == query.ordered
-    assert same_rows(query, query_rows(graph, query), expected["rows"])
+    rows = query_rows(graph, query)
+    assert same_rows(query, rows, expected["rows"]), "rows differ: if meant, run `make regen`"
 
 
 @pytest.mark.neo4j

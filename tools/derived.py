@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from loader.analysis.viz import draw
+from loader.cli.validate import ok_line
 from loader.divisions import gazetteer
 from loader.jobs.load import DivisionsChoice, run_divisions_import
 from loader.model.diagram import mermaid
@@ -65,6 +66,7 @@ TEST_BOLT_PORT = int(os.environ.get("KG_TEST_BOLT_PORT", "17687"))
 TEST_HTTP_PORT = int(os.environ.get("KG_TEST_HTTP_PORT", "17474"))
 SEED = "jinshan-layout-2020-12"  # the source whose text the lexical graph is written for
 SAMPLE = ["310116", "330421"]  # 金山区 and 嘉善县, with everything above and below them
+DATA_FILES = (".yaml", ".yml", ".csv", ".txt")  # what validation reads (an editor's backup is not)
 BLOCK = re.compile(r"(<!-- derived: ([a-z-]+) -->\n)(.*?)(<!-- end derived -->)", re.S)
 
 
@@ -119,13 +121,9 @@ def with_blocks(
 def tour(workspace: Workspace) -> str:
     """The README's tour of the commands, with what `kg validate` and `kg query list` say of
     today's data and queries."""
-    data, queries = workspace.dataset, list_queries(workspace.queries)
-    validated = (
-        f"ok: {len(data.entities)} entities, {len(data.relations)} relations, "
-        f"{len(data.sources)} sources ({data.name} {data.version})"
-    )
+    queries = list_queries(workspace.queries)
     lines = (
-        ("kg validate", validated),
+        ("kg validate", ok_line(workspace.dataset)),
         (
             "kg query run who-focuses-on -p industry=生物医药",
             f"a saved query; kg query list shows all {len(queries)}",
@@ -228,8 +226,12 @@ def query_inputs(workspace: Workspace, query: SavedQuery) -> str:
     """The digest of what a query's rows depend on: the query, the schema and the data (and,
     for a query of the gazetteer, the divisions sample)."""
     digest = hashlib.sha256()
-    files = [query.path, workspace.schema_path, *sorted(workspace.data_path.rglob("*"))]
-    for path in files:
+    data = sorted(
+        path
+        for path in workspace.data_path.rglob("*")
+        if path.suffix in DATA_FILES and not any(p.startswith(".") for p in path.parts)
+    )
+    for path in (query.path, workspace.schema_path, *data):
         if path.is_file():
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     if query.scope != "curated":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from loader.cli.common import hint_text
 from loader.model.errors import KgError
 from loader.model.outputs import write_file
 from loader.model.workspace import Workspace
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in regenerate(workspace):
             print(f"wrote {path}")
     except KgError as exc:
-        print(f"regen: error: {exc}", file=sys.stderr)
+        print(f"regen: error: {exc}{hint_text((), (), exc.hint)}", file=sys.stderr)
         return 1
     return 0
 

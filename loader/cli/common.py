@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
@@ -65,38 +65,66 @@ def _stdout_lost(exc: OSError) -> NoReturn:
     raise typer.Exit(1) from None
 
 
-# The next step each hint names, in the words of the command that failed (its path after `kg`):
-# the flags of `kg import rdf` and `kg load` differ from the others'.
+# The next step each hint names, in the words of the command that failed: a flag in the prose
+# is one of that command's own (or the root's), and one of another command comes with it in
+# backticks (`kg viz --focus NAME`); tests/test_options.py holds every command and hint to that.
 HINTS: dict[Hint, str] = {
     Hint.PROJECT: "; run kg from the project folder, or pass --project or set KG_PROJECT",
-    Hint.WRITE: " (use --write to run it)",
-    Hint.BREAK_LEASE: ", or pass --break-lease if that load was killed",
-    Hint.STREAM_EXPORT: "; kg export rdf --from neo4j (N-Triples, N-Quads, TriG) streams it",
-    Hint.WIPE_FIRST: ": use `kg load --wipe` first, or load without --bulk",
+    Hint.WRITE: " (`kg cypher --write` runs it)",
+    Hint.BREAK_LEASE: ", or `kg load --break-lease` if that load was killed",
+    Hint.STREAM_EXPORT: "; `kg export rdf --from neo4j` (N-Triples, N-Quads, TriG) streams it",
+    Hint.WIPE_FIRST: ": empty it first with `kg load --wipe`",
     Hint.START_SERVER: ": start it with `kg neo4j start`, or set NEO4J_URI",
     Hint.INSTALL_SERVER: ": run `kg neo4j install`",
-    Hint.CREDENTIALS: ", and the user and password in NEO4J_USERNAME (or --username) and "
-    "NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE)",
-    Hint.TARBALL: "; pass --from FILE with the tarball",
-    Hint.RDF_FORMAT: "; give --format",
-    Hint.FOCUS: ": draw one neighbourhood with --focus NAME --depth N",
+    Hint.CREDENTIALS: ", and the user and password in NEO4J_USERNAME and NEO4J_PASSWORD (or "
+    "NEO4J_PASSWORD_FILE)",
+    Hint.TARBALL: "; give the tarball with `kg divisions import --from FILE`",
+    Hint.RDF_FORMAT: "; name the file for its format (.ttl .nt .nq .trig .jsonld .rdf)",
+    Hint.FOCUS: ": draw one neighbourhood with `kg viz --focus NAME --depth N`",
 }
+SAVED_ONLY_READ = " (a saved query only reads: `kg cypher --write -f FILE` runs its text)"
+PASS_BREAK_LEASE = ", or pass --break-lease if that load was killed"
 COMMAND_HINTS: dict[tuple[tuple[str, ...], Hint], str] = {
+    (("cypher",), Hint.WRITE): " (use --write to run it)",
+    (("query", "run"), Hint.WRITE): SAVED_ONLY_READ,
+    (("run",), Hint.WRITE): SAVED_ONLY_READ,
+    (("load",), Hint.BREAK_LEASE): PASS_BREAK_LEASE,
+    (("import", "rdf"), Hint.BREAK_LEASE): PASS_BREAK_LEASE,
+    (("divisions", "import"), Hint.BREAK_LEASE): PASS_BREAK_LEASE,
+    (("load",), Hint.WIPE_FIRST): ": use `kg load --wipe` first, or load without --bulk",
     (("load",), Hint.TARBALL): "; pass --divisions-from FILE with the tarball",
+    (("divisions", "import"), Hint.TARBALL): "; pass --from FILE with the tarball",
     (("import", "rdf"), Hint.RDF_FORMAT): "; give --rdf-format",
+    (("export", "rdf"), Hint.RDF_FORMAT): "; give --format",
+    (("viz",), Hint.FOCUS): ": draw one neighbourhood with --focus NAME --depth N",
 }
+WITH_USERNAME = (
+    ", and the user and password in NEO4J_USERNAME (or --username) and NEO4J_PASSWORD (or "
+    "NEO4J_PASSWORD_FILE)"
+)
 
 
-def hint_text(ctx: typer.Context, hint: Hint | None) -> str:
-    """The words for `hint` in the command `ctx` runs ("" for none)."""
-    if hint is None:
-        return ""
+def command_path(ctx: typer.Context) -> tuple[str, ...]:
+    """The command `ctx` runs, as its words after `kg` (`("import", "rdf")`)."""
     path: list[str] = []
     at: Any = ctx
     while at is not None and at.parent is not None:
         path.insert(0, str(at.info_name))
         at = at.parent
-    return COMMAND_HINTS.get((tuple(path), hint), HINTS[hint])
+    return tuple(path)
+
+
+def hint_text(command: tuple[str, ...], options: Collection[str], hint: Hint | None) -> str:
+    """The words for `hint` in `command`, whose options are `options` ("" for no hint)."""
+    if hint is None:
+        return ""
+    if hint is Hint.CREDENTIALS and "--username" in options:
+        return WITH_USERNAME
+    return COMMAND_HINTS.get((command, hint), HINTS[hint])
+
+
+def _options(ctx: typer.Context) -> set[str]:
+    return {o for param in ctx.command.params for o in getattr(param, "opts", [])}
 
 
 @contextmanager
@@ -108,7 +136,7 @@ def failures(ctx: typer.Context) -> Iterator[None]:
     except KgError as exc:
         if root_options(ctx).debug:
             raise
-        text = str(exc) + hint_text(ctx, exc.hint)
+        text = str(exc) + hint_text(command_path(ctx), _options(ctx), exc.hint)
         stderr.print(f"kg: error: {terminal_safe(text)}", markup=False, highlight=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import typer
 
+from loader.model.errors import ConfigError
 from loader.model.project import ENV_PROJECT, ProjectMissing, find_project
 from loader.model.workspace import Workspace
 from loader.neo4j.connect import Connection
@@ -45,8 +46,15 @@ def workspace(
     ctx: typer.Context, *, data: Path | None = None, schema: Path | None = None
 ) -> Workspace:
     """The command's workspace: the project's data and schema unless the command names others.
-    Outside a project, `ProjectMissing` (one line: how to name one)."""
-    project = find_project(root_options(ctx).project)
+    Outside a project, a command that names both works on them alone; any other says how to
+    name a project (`ProjectMissing`)."""
+    named = root_options(ctx).project
+    try:
+        project = find_project(named)
+    except ProjectMissing:
+        if named is None and data is not None and schema is not None:
+            return Workspace.detached(data, schema)
+        raise
     return Workspace.of(project, data=data, schema=schema)
 
 
@@ -59,11 +67,12 @@ def optional_workspace(ctx: typer.Context) -> Workspace | None:
 
 
 def workspace_for(ctx: typer.Context, options: ConnectionOptions) -> Workspace | None:
-    """The workspace; outside a project, None when the command can do without one (it names a
-    server by URI or a managed server's home), else `ProjectMissing`."""
+    """The workspace; None when the command can do without one (it names a server by URI or
+    a managed server's home) and there is no project, or its kg.toml cannot be read; else the
+    failure (`ProjectMissing` outside a project)."""
     try:
         return workspace(ctx)
-    except ProjectMissing:
+    except ConfigError:
         if options.chosen_uri() or options.chosen_home():
             return None
         raise

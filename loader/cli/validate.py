@@ -57,12 +57,7 @@ def validate(
         if errors:
             note(f"kg: {len(problems)} problem(s) found")
         elif dataset is not None:
-            counts = _dataset_counts(dataset)
-            say(
-                f"ok: {counts['entities']} entities, {counts['relations']} relations, "
-                f"{counts['sources']} sources ({dataset.name} {dataset.version})"
-                + (f", {len(problems)} warning(s)" if problems else "")
-            )
+            say(ok_line(dataset) + (f", {len(problems)} warning(s)" if problems else ""))
     if errors:
         raise typer.Exit(2)
 
@@ -93,6 +88,15 @@ def _validate_rdf(
 def _problem_line(problem: Problem) -> str:
     warning = "warning: " if problem.severity == "warning" else ""
     return f"{problem.file}:{problem.line}: {warning}{problem.message} [{problem.code}]"
+
+
+def ok_line(dataset: Dataset) -> str:
+    """What `kg validate` says of valid data (the README's tour quotes it)."""
+    counts = _dataset_counts(dataset)
+    return (
+        f"ok: {counts['entities']} entities, {counts['relations']} relations, "
+        f"{counts['sources']} sources ({dataset.name} {dataset.version})"
+    )
 
 
 def _dataset_counts(dataset: Dataset | None) -> dict[str, int]:

@@ -69,7 +69,7 @@ def _batches(
     if within is not None:
         bad = [code for code in within if not CODE.fullmatch(code)]
         if bad or not within:
-            raise ConfigError(f"a division code is 2 to 12 digits, not {bad!r}")
+            raise ConfigError(f"division codes are 2 to 12 digits, not {bad!r}")
     with tarfile.open(tarball, "r:gz") as archive:
         for level in LEVELS:
             if level not in levels:

@@ -1,10 +1,11 @@
 """Typed failures a user can act on.
 
 Library code raises these; the CLI turns each into one line on stderr and its exit code. Each
-keeps its kind (`kind`: the data, a query, the connection, the server, the settings, an output,
-another load), so a caller can tell a data conflict from a query the server refused. What the
-user can do next is named by a `Hint`, never worded with a flag: options and commands are the
-command line's, and the CLI alone turns a hint into words.
+class is a kind (the data: `DataInvalid`, `DataConflict`; a query: `QueryFailed`; the
+connection: `ConnectionFailed`, `AuthFailed`, `DatabaseMissing`; the server: `ServerError`,
+`ToolMissing`; settings, outputs, another load), so a caller tells a data conflict from a query
+the server refused. What the user can do next is named by a `Hint`, never worded with a flag:
+options and commands are the command line's, and the CLI alone turns a hint into words.
 """
 
 from collections.abc import Sequence
@@ -33,7 +34,6 @@ class KgError(Exception):
     """A failure with a message fit for one line of output, and perhaps a next step."""
 
     exit_code = 1
-    kind = "settings"
 
     def __init__(self, message: str = "", *, hint: Hint | None = None) -> None:
         super().__init__(message)
@@ -53,51 +53,36 @@ class UsageError(ConfigError):
 class ToolMissing(KgError):
     """A program the managed server needs (Java 17+, Maven) is not installed."""
 
-    kind = "server"
-
 
 class ServerError(KgError):
     """The managed Neo4j server could not be installed, started or stopped."""
-
-    kind = "server"
 
 
 class ConnectionFailed(KgError):
     """No Neo4j server answers at the configured address."""
 
-    kind = "connection"
-
 
 class AuthFailed(KgError):
     """The server refused the credentials."""
-
-    kind = "connection"
 
 
 class DatabaseMissing(KgError):
     """The configured database does not exist on the server."""
 
-    kind = "connection"
-
 
 class QueryFailed(KgError):
     """The server rejected a query (syntax, semantics, access mode, constraint)."""
-
-    kind = "query"
 
 
 class DataConflict(KgError):
     """The data cannot be written as it stands (an id another dataset owns, a relation outside
     the chunk of its start node, a relabel in a streamed load); nothing was changed."""
 
-    kind = "data"
-
 
 class LoadBusy(KgError):
     """Another load of the same dataset holds its lease: try again later (EX_TEMPFAIL)."""
 
     exit_code = 75
-    kind = "busy"
 
 
 class DataInvalid(KgError):
@@ -107,7 +92,6 @@ class DataInvalid(KgError):
     """
 
     exit_code = 2
-    kind = "data"
 
     def __init__(self, what: str, problems: Sequence[Problem] = ()) -> None:
         self.problems: list[Problem] = list(problems)
@@ -119,5 +103,3 @@ class DataInvalid(KgError):
 
 class OutputFailed(KgError):
     """An output could not be written (missing folder, permission, full disk); none was left."""
-
-    kind = "output"

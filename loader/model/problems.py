@@ -23,6 +23,10 @@ class Problem:
     message: str
     severity: Severity = "error"
 
+    def __post_init__(self) -> None:
+        if self.code not in CODES:  # a code made up at the call site would never be documented
+            raise ValueError(f"problem code {self.code!r} is not in the catalogue")
+
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
 

@@ -67,7 +67,11 @@ def validate(root: Path, schema: Schema) -> Report:
 
 def load_dataset(root: Path, schema: Schema) -> Dataset:
     """The validated dataset, or `DataInvalid` carrying every problem."""
-    report = validate(root, schema)
+    return checked_dataset(validate(root, schema))
+
+
+def checked_dataset(report: Report) -> Dataset:
+    """The dataset of a validation that found no error, or `DataInvalid` with every problem."""
     if not report.ok or report.dataset is None:
         raise DataInvalid("invalid data", report.problems)
     return report.dataset

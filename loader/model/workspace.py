@@ -14,18 +14,20 @@ from functools import cached_property
 from pathlib import Path
 
 from loader.model.dataset import Dataset
-from loader.model.errors import DataInvalid
-from loader.model.project import Project, read_project
+from loader.model.errors import Hint
+from loader.model.project import Project, ProjectMissing, read_project
 from loader.model.schema import Schema, load_schema
-from loader.model.validation import Report, validate
+from loader.model.validation import Report, checked_dataset, validate
 
 
 @dataclass
 class Workspace:
     """A project with the data folder and schema file this command reads (the project's unless
-    the command names others)."""
+    the command names others). Outside a project, a command that names both its data folder
+    and its schema file still has a workspace (`detached`): asked for what only a project has
+    (its queries, report folder, cache, server), it says there is no project."""
 
-    project: Project
+    project: Project | None
     data_path: Path
     schema_path: Path
 
@@ -41,21 +43,35 @@ class Workspace:
         """The project's workspace, with another data folder or schema file if given."""
         return cls(project, data or project.data, schema or project.schema)
 
+    @classmethod
+    def detached(cls, data: Path, schema: Path) -> Workspace:
+        """A data folder and a schema file with no project around them."""
+        return cls(None, data, schema)
+
     @property
     def root(self) -> Path:
-        return self.project.root
+        return self._project().root
 
     @property
     def queries(self) -> Path:
-        return self.project.queries
+        return self._project().queries
 
     @property
     def report(self) -> Path:
-        return self.project.report
+        return self._project().report
 
     @property
     def cache(self) -> Path:
-        return self.project.cache
+        return self._project().cache
+
+    def _project(self) -> Project:
+        if self.project is None:
+            raise ProjectMissing(
+                f"{self.data_path} and {self.schema_path} are not in a jinshan-kg project "
+                "(no kg.toml around them)",
+                hint=Hint.PROJECT,
+            )
+        return self.project
 
     @cached_property
     def schema(self) -> Schema:
@@ -71,15 +87,14 @@ class Workspace:
     def dataset(self) -> Dataset:
         """The validated dataset (warnings do not stop it), or `DataInvalid` carrying every
         problem."""
-        report = self.validation
-        if not report.ok or report.dataset is None:
-            raise DataInvalid("invalid data", report.problems)
-        return report.dataset
+        return checked_dataset(self.validation)
 
     def server_home(self, home: Path | None) -> Path:
         """The managed server's home: `home` (relative: to the project root, so every subfolder
         names the same server) if given, else the project's (kg.toml's `neo4j_home`)."""
         if home is None:
-            return self.project.neo4j_home
+            return self._project().neo4j_home
         home = home.expanduser()
-        return home if home.is_absolute() else self.root / home
+        if home.is_absolute():
+            return home
+        return (self.project.root if self.project else Path.cwd()) / home

@@ -86,8 +86,9 @@ def bulk_load(
             finally:
                 stopping.result()
         done = admin_import(server, DATABASE, args)
+        connection.database_replaced()  # before the start: its wait runs a query
     finally:
-        server.start()
+        connection.start_server()
         shutil.rmtree(folder, ignore_errors=True)
     if done.returncode != 0:
         lines = [
@@ -97,7 +98,6 @@ def bulk_load(
         ]
         reason = next((ln for ln in lines if "Exception" in ln or "rror" in ln), None)
         raise ServerError(f"neo4j-admin import failed: {(reason or (lines or ['?'])[-1])[:300]}")
-    connection.database_replaced()
     graph = connection.graph(start=False)
     apply_schema(graph, schema)
     return LoadResult(
@@ -115,9 +115,7 @@ def bulk_load(
 def _is_empty(server: ManagedServer, connection: Connection) -> bool:
     """No node in the database. A stopped server whose store was never created (or was
     deleted) is empty as it stands; any other store is asked, the server started if need be."""
-    if not server.is_running():
-        if not (server.home / "data" / "databases" / DATABASE).exists():
-            return True
-        server.start()
-    records = connection.graph(start=False).records(COUNT_NODES)
+    if not server.is_running() and not (server.home / "data" / "databases" / DATABASE).exists():
+        return True
+    records = connection.graph(start=True).records(COUNT_NODES)  # started if need be
     return not records[0]["n"]

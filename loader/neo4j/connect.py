@@ -9,14 +9,15 @@ data invalid returns before anything is resolved, so it never starts a server or
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from loader.model.errors import ConnectionFailed, Hint
 from loader.model.project import ProjectMissing
 from loader.model.workspace import Workspace
 from loader.neo4j.browser_style import login_style
 from loader.neo4j.graph import Graph
-from loader.neo4j.server import USERNAME, ManagedServer, ServerStatus
+from loader.neo4j.install import InstallResult
+from loader.neo4j.server import USERNAME, ManagedServer, ServerStatus, StartResult
 from loader.neo4j.target import (
     ENV_USERNAME,
     ConnectionOptions,
@@ -38,7 +39,9 @@ def managed_server(
     home = options.chosen_home()
     if workspace is None:  # outside a project: the home must be named, and there is no style
         if home is None:
-            raise ProjectMissing("the managed server is a project's: no project, and no home named")
+            raise ProjectMissing(
+                "the managed server is a project's, and there is no project", hint=Hint.PROJECT
+            )
         return ManagedServer(home, bolt_port=bolt_port, http_port=http_port)
     return ManagedServer(
         workspace.server_home(home),
@@ -70,14 +73,8 @@ def resolve_target(
     server = managed_server(workspace, options)
     steps: list[str] = []
     if start:
-        installed = server.install()
-        steps.append(
-            f"Neo4j {installed.version} "
-            + ("already installed" if installed.already_installed else "installed")
-            + f" in {installed.home}"
-        )
-        started = server.start()
-        steps.append("server already running" if started.already_running else "server started")
+        steps.append(_installed(server.install()))
+        steps.append(_started(server.start()))
     elif not server.is_running():
         raise ConnectionFailed(
             f"the managed Neo4j server in {server.home} is not running", hint=Hint.START_SERVER
@@ -90,6 +87,15 @@ def resolve_target(
         managed_home=server.home,
         steps=tuple(steps),
     )
+
+
+def _installed(installed: InstallResult) -> str:
+    state = "already installed" if installed.already_installed else "installed"
+    return f"Neo4j {installed.version} {state} in {installed.home}"
+
+
+def _started(started: StartResult) -> str:
+    return "server already running" if started.already_running else "server started"
 
 
 @dataclass
@@ -116,10 +122,30 @@ class Connection:
         return self._target
 
     def graph(self, *, start: bool = True) -> Graph:
-        """The command's one Graph, opened the first time it is asked for."""
+        """The command's one Graph, opened the first time it is asked for. With `start`, a
+        managed server that is not running is installed and started through this Graph (its
+        wait, and on a first start its password change), so the command opens one driver."""
         if self._graph is None:
-            self._graph = Graph.open(self.target(start=start))
+            if start and self._target is None and not self.options.chosen_uri():
+                self._graph = self._start_managed()
+            else:
+                self._graph = Graph.open(self.target(start=start))
         return self._graph
+
+    def start_server(self) -> None:
+        """Start the managed server again (after an offline import) through the command's Graph;
+        a no-op when it runs."""
+        graph = self.graph(start=True)
+        self.server().start(graph=graph)
+
+    def _start_managed(self) -> Graph:
+        server = self.server()
+        installed = _installed(server.install())
+        target = server.login_target(self.options.chosen_database())
+        graph = Graph.open(replace(target, steps=(installed,)))
+        started = _started(server.start(graph=graph))
+        graph.target = self._target = replace(target, steps=(installed, started))
+        return graph
 
     def database_replaced(self) -> None:
         """The managed database was replaced offline: what the graph knew of it is void."""
@@ -131,8 +157,9 @@ class Connection:
         return managed_server(self.workspace, self.options)
 
     def managed_status(self) -> ServerStatus | None:
-        """The managed server's status, when the command's target is that server."""
-        target = self.target()
+        """The managed server's status, when the command's target is that server (never
+        starting it)."""
+        target = self._target or self.target(start=False)
         return self.server().status() if target.managed_home is not None else None
 
     def close(self) -> None:

@@ -76,9 +76,13 @@ class Graph:
         *,
         read: bool = False,
         secrets: Iterable[str] = (),
+        auth: tuple[str, str] | None = None,
+        database: str | None = None,
     ) -> EagerResult:
         """One query in its own retried transaction (records, summary, keys); `read` routes it
-        to a reader and lets the server refuse a write. `secrets` are blanked from errors."""
+        to a reader and lets the server refuse a write. `secrets` are blanked from errors.
+        `auth` and `database` run it as another login or in another database than the
+        graph's (the managed server's first start: the password change, in `system`)."""
         from neo4j import RoutingControl
 
         with translated_errors(self.target, secrets):
@@ -86,8 +90,9 @@ class Graph:
                 query,  # our query module's text, or the user's (by design)
                 parameters_=params or {},
                 routing_=RoutingControl.READ if read else RoutingControl.WRITE,
-                database_=self.database,
+                database_=database or self.database,
                 bookmark_manager_=self.bookmarks,
+                auth_=auth,
             )
 
     def records(
@@ -107,16 +112,6 @@ class Graph:
         with translated_errors(self.target), self._session(read=False) as session:
             return session.execute_write(work, *args, **kwargs)
 
-    def read(
-        self,
-        work: Callable[Concatenate[ManagedTransaction, P], T],
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        """`work(tx, …)` in a retried read transaction of a session of its own."""
-        with translated_errors(self.target), self._session(read=True) as session:
-            return session.execute_read(work, *args, **kwargs)
-
     def run(self, query: str, params: dict[str, Any] | None = None) -> list[Record]:
         """One auto-commit query: for what cannot run in a transaction function (`CALL { … }
         IN TRANSACTIONS`, index waits, schema commands). Not retried."""
@@ -130,6 +125,12 @@ class Graph:
         from neo4j import GraphDatabase
 
         self.bookmarks = GraphDatabase.bookmark_manager()
+
+    def accepts(self, username: str, password: str) -> bool:
+        """Whether the server accepts this login (False for wrong or expired credentials); a
+        server that does not answer raises."""
+        with translated_errors(self.target, [password]):
+            return self.driver.verify_authentication(auth=(username, password))
 
     def verify(self) -> None:
         """Fail unless the server answers and accepts the credentials."""

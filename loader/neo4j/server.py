@@ -99,6 +99,7 @@ class ManagedServer:
     ) -> None:
         self.home = home.absolute()
         self.style = style
+        self._pending: str | None = None  # the password a first start will set
         saved = self._saved_state()
         self.bolt_port = bolt_port or int(saved.get("bolt_port", DEFAULT_BOLT_PORT))
         self.http_port = http_port or int(saved.get("http_port", DEFAULT_HTTP_PORT))
@@ -139,8 +140,12 @@ class ManagedServer:
     def is_running(self) -> bool:
         return self._live_pid() is not None
 
-    def start(self, timeout: float = 180.0) -> StartResult:
-        """Start in the background and wait until Bolt accepts the password; no-op if running."""
+    def start(self, timeout: float = 180.0, *, graph: Graph | None = None) -> StartResult:
+        """Start in the background and wait until Bolt accepts the password; no-op if running.
+
+        The wait (and, on the first start, the change of Neo4j's built-in password to the one
+        `login_target` names) goes through `graph`, a command's one connection opened on
+        `login_target()`, or through a driver of its own when none is given."""
         if self.is_running():
             return StartResult(self.status(), already_running=True)
         if not self.is_installed():
@@ -166,14 +171,22 @@ class ManagedServer:
                 f"Neo4j did not start (exit {done.returncode}): "
                 f"{first_error_line(done.stdout + done.stderr)}; see {self.home / 'logs'}"
             )
-        if first_start:  # one driver waits for Bolt, then replaces the first-start password
-            with Graph.open(Target(self.bolt_uri, USERNAME, INITIAL_PASSWORD, "system")) as graph:
-                self._wait_for_bolt(graph, timeout, query=False)
-                self._set_password(graph)
+        if graph is not None:
+            self._wait_for_bolt(graph, timeout, first_start=first_start)
         else:
-            with Graph.open(Target(self.bolt_uri, USERNAME, self.password(), None)) as graph:
-                self._wait_for_bolt(graph, timeout, query=True)
+            with Graph.open(self.login_target()) as own:
+                self._wait_for_bolt(own, timeout, first_start=first_start)
         return StartResult(self.status(), already_running=False)
+
+    def login_target(self, database: str | None = None) -> Target:
+        """Where the server is reached, as the tool's user with the password it set (before the
+        first start: the password that start will set)."""
+        if self.password_file.exists():
+            password = self.password()
+        else:
+            self._pending = self._pending or secrets.token_urlsafe(18)
+            password = self._pending
+        return Target(self.bolt_uri, USERNAME, password, database, managed_home=self.home)
 
     def stop(self, timeout: float = 120.0) -> bool:
         """Shut down cleanly; returns False when it was not running. Never leaves a JVM behind."""
@@ -209,16 +222,19 @@ class ManagedServer:
         make_private(self.home, PRIVATE_DIRS)
 
     def _set_password(self, graph: Graph) -> None:
-        """Replace the built-in first-start password through Bolt (Neo4j allows nothing else
-        until this is done), so it never sits in argv."""
-        password = secrets.token_urlsafe(18)
+        """Replace the built-in first-start password by the graph's, through Bolt (Neo4j allows
+        nothing else until this is done), so it never sits in argv; then keep it, owner-only."""
+        password = graph.target.password
         graph.execute(
             "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
             {"old": INITIAL_PASSWORD, "new": password},
             secrets=[password],
+            auth=(USERNAME, INITIAL_PASSWORD),
+            database="system",
         )
         self.password_file.touch(mode=0o600)
         self.password_file.write_text(password + "\n", "utf-8")
+        self._pending = None
 
     def _bootstrap(
         self, java: str, command: str, env: dict[str, str] | None = None
@@ -240,17 +256,21 @@ class ManagedServer:
             umask=0o077,  # the JVM's store, logs and pid files are readable by the owner only
         )
 
-    def _wait_for_bolt(self, graph: Graph, timeout: float, *, query: bool) -> None:
-        """Until the server accepts the password (and, with `query`, runs a query)."""
+    def _wait_for_bolt(self, graph: Graph, timeout: float, *, first_start: bool) -> None:
+        """Until the server answers, accepts the graph's password and runs a query; on the first
+        start, once it answers, its built-in password is replaced by the graph's."""
         deadline = time.monotonic() + timeout
         while True:
             if self._live_pid() is None:
                 raise ServerError(f"Neo4j exited during start-up; see {self.home / 'logs'}")
             if port_in_use(self.bolt_port):
                 try:
+                    if first_start:
+                        graph.accepts(USERNAME, INITIAL_PASSWORD)  # raises until Bolt answers
+                        self._set_password(graph)
+                        first_start = False
                     graph.verify()
-                    if query:
-                        graph.records("RETURN 1")
+                    graph.records("RETURN 1")
                     return
                 except Exception as exc:  # the server may accept sockets before it can log in
                     log.debug("Bolt not ready yet: %s", exc)

@@ -17,7 +17,7 @@ from loader.neo4j.graph import Graph
 from loader.neo4j.maintenance import clear_database
 from loader.neo4j.server import ManagedServer
 from tests.project import ROOT
-from tools.derived import load_curated, server_target, test_server
+from tools.derived import load_curated, test_server
 
 # Shared, noisy machines: property tests check behaviour, never speed (the bench measures that).
 settings.register_profile("kg", deadline=None)
@@ -40,7 +40,7 @@ def managed_server() -> Iterator[ManagedServer]:
 @pytest.fixture
 def neo4j(managed_server: ManagedServer) -> Iterator[Graph]:
     """The test server's database, emptied before the test, behind one Graph."""
-    with Graph.open(server_target(managed_server)) as graph:
+    with Graph.open(managed_server.login_target()) as graph:
         clear_database(graph)
         yield graph
 
@@ -70,7 +70,7 @@ def workspace() -> Workspace:
 def loaded(managed_server: ManagedServer, workspace: Workspace) -> Iterator[Graph]:
     """The test server holding exactly the curated graph (and the lexical graph of the article),
     loaded once for this module as `make regen` loads it for the goldens."""
-    with Graph.open(server_target(managed_server)) as graph:
+    with Graph.open(managed_server.login_target()) as graph:
         load_curated(graph, workspace)
         yield graph
 

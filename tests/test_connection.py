@@ -96,32 +96,30 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[Opened]:
     yield seen
 
 
-COMMANDS = {
-    "run": ["run", "--report", "{tmp}/report"],
+COMMANDS = {  # in this order: the first loads the graph the others work on
     "load": ["load", "--format", "json"],
-    "analyze --write-back": ["analyze", "--write-back", "--format", "json"],
-    "export --from neo4j": ["export", "rdf", "--from", "neo4j", "-o", "{tmp}/graph.nt"],
     "query run": ["query", "run", "layout-overview", "--format", "json"],
     "cypher": ["cypher", "CREATE (:Scratch); MATCH (n:Scratch) RETURN count(n) AS n", "--write"],
+    "analyze --write-back": ["analyze", "--write-back", "--format", "json"],
+    "export --from neo4j": ["export", "rdf", "--from", "neo4j", "-o", "{tmp}/graph.nt"],
     "extract --write": ["extract", str(SEED), "--write", "--format", "json"],
     "divisions import": ["divisions", "import", "--within", "310116", "--format", "json"],
+    "import rdf": ["import", "rdf", "{tmp}/graph.nt", "--format", "json"],
+    "run": ["run", "--report", "{tmp}/report"],
 }
 
 
-@pytest.mark.parametrize("name", COMMANDS, ids=list(COMMANDS))
-def test_a_command_opens_one_driver_and_closes_it(
-    name: str, neo4j_env: Graph, opened: Opened, tmp_path: Path
+def test_each_command_opens_one_driver_and_closes_it(
+    neo4j_env: Graph, opened: Opened, tmp_path: Path
 ) -> None:
     runner = CliRunner()
-    if name not in ("run", "load"):  # the others work on a loaded graph
-        assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
+    counted = {}
+    for name, args in COMMANDS.items():
         opened.drivers.clear()
-        opened.given.clear()
-    args = [a.replace("{tmp}", str(tmp_path)) for a in COMMANDS[name]]
-    result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.output
-    assert len(opened.drivers) == 1, f"{name} opened {len(opened.drivers)} drivers"
-    assert opened.drivers[0]._closed, f"{name} left its driver open"
+        result = runner.invoke(app, [a.replace("{tmp}", str(tmp_path)) for a in args])
+        assert result.exit_code == 0, (name, result.output)
+        counted[name] = (len(opened.drivers), all(d._closed for d in opened.drivers))
+    assert counted == dict.fromkeys(COMMANDS, (1, True))
 
 
 def test_kg_run_on_a_routing_uri_reads_its_own_writes(
@@ -168,24 +166,12 @@ def _managed_env(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
 
 
 def test_a_command_that_starts_the_managed_server_opens_one_driver(
-    managed_server: ManagedServer, opened: Opened, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`kg load` on a stopped managed server starts it and waits for it through the command's
-    own Graph: one driver for the start and the load."""
-    _managed_env(monkeypatch, managed_server.home)
-    managed_server.stop()
-    result = CliRunner().invoke(app, ["load", "--format", "json"])
-    assert result.exit_code == 0, result.output
-    assert managed_server.is_running()
-    assert len(opened.drivers) == 1 and opened.drivers[0]._closed
-
-
-def test_a_first_start_sets_the_password_through_the_commands_driver(
     managed_server: ManagedServer, opened: Opened, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A never-started home: the command's one driver waits for Bolt, replaces Neo4j's
-    built-in password with the one it logs in with (saved, owner-only), and loads; the next
-    command logs in with the saved password."""
+    """A never-started home: `kg load`'s one driver waits for Bolt, replaces Neo4j's built-in
+    password with the one it logs in with (saved, owner-only), and loads; the next command logs
+    in with the saved password; stopped, the server is started again by `kg load`, again
+    through its one driver."""
     home = tmp_path / "home"
     home.mkdir()
     (home / "lib").symlink_to(managed_server.home / "lib")  # the jars, installed once
@@ -204,5 +190,11 @@ def test_a_first_start_sets_the_password_through_the_commands_driver(
         )
         assert count.exit_code == 0, count.output
         assert json.loads(count.stdout)[0]["n"] == json.loads(result.stdout)["nodes_created"]
+        server.stop()
+        opened.drivers.clear()
+        again = CliRunner().invoke(app, ["load", "--format", "json"])
+        assert again.exit_code == 0, again.output
+        assert server.is_running() and json.loads(again.stdout)["nodes_unchanged"] > 100
+        assert len(opened.drivers) == 1 and opened.drivers[0]._closed
     finally:
         server.stop()

@@ -49,9 +49,8 @@ from loader.neo4j.graph import Graph
 from loader.neo4j.lexical_store import write_lexical
 from loader.neo4j.maintenance import clear_database
 from loader.neo4j.saved_queries import SavedQuery, list_queries, run_saved
-from loader.neo4j.server import USERNAME, ManagedServer
+from loader.neo4j.server import ManagedServer
 from loader.neo4j.store import SyncOptions, load
-from loader.neo4j.target import Target
 from loader.rdf.export import dataset_quads, write_export
 from loader.rdf.ontology import json_ld_context
 from loader.rdf.vocab import Names
@@ -296,17 +295,6 @@ def _normal(value: Any, ids: dict[str, str]) -> Any:
 def test_server() -> ManagedServer:
     """The test server (not started)."""
     return ManagedServer(TEST_HOME, bolt_port=TEST_BOLT_PORT, http_port=TEST_HTTP_PORT)
-
-
-def server_target(server: ManagedServer) -> Target:
-    """Where a running managed server is reached, with the password the tool set."""
-    return Target(
-        uri=server.bolt_uri,
-        username=USERNAME,
-        password=server.password(),
-        database=None,
-        managed_home=server.home,
-    )
 
 
 def load_curated(graph: Graph, workspace: Workspace) -> None:

@@ -18,7 +18,7 @@ from loader.model.errors import KgError
 from loader.model.outputs import write_file
 from loader.model.workspace import Workspace
 from loader.neo4j.connect import Connection
-from tools.derived import OFFLINE, ROOT, query_goldens, server_target, stale_files, test_server
+from tools.derived import OFFLINE, ROOT, query_goldens, stale_files, test_server
 
 
 def regenerate(workspace: Workspace) -> list[str]:
@@ -32,7 +32,7 @@ def regenerate(workspace: Workspace) -> list[str]:
     server = test_server()
     server.install()
     server.start()
-    with Connection.to(server_target(server), workspace) as connection:
+    with Connection.to(server.login_target(), workspace) as connection:
         for path, content in query_goldens(workspace, connection):
             if not path.is_file() or path.read_bytes() != content:
                 write_file(path, content)

@@ -17,7 +17,7 @@ from loader.model.workspace import Workspace
 from loader.neo4j.browser_style import login_style
 from loader.neo4j.graph import Graph
 from loader.neo4j.install import InstallResult
-from loader.neo4j.server import USERNAME, ManagedServer, ServerStatus, StartResult
+from loader.neo4j.server import ManagedServer, ServerStatus, StartResult
 from loader.neo4j.target import (
     ENV_USERNAME,
     ConnectionOptions,
@@ -79,14 +79,7 @@ def resolve_target(
         raise ConnectionFailed(
             f"the managed Neo4j server in {server.home} is not running", hint=Hint.START_SERVER
         )
-    return Target(
-        uri=server.bolt_uri,
-        username=USERNAME,
-        password=server.password(),
-        database=database,
-        managed_home=server.home,
-        steps=tuple(steps),
-    )
+    return replace(server.login_target(database), steps=tuple(steps))
 
 
 def _installed(installed: InstallResult) -> str:

@@ -181,8 +181,8 @@ class ManagedServer:
     def login_target(self, database: str | None = None) -> Target:
         """Where the server is reached, as the tool's user with the password it set (before the
         first start: the password that start will set)."""
-        if self.password_file.exists():
-            password = self.password()
+        if self.password_file.exists() or self.is_running():
+            password = self.password()  # a running server without one: say so, do not guess
         else:
             self._pending = self._pending or secrets.token_urlsafe(18)
             password = self._pending

@@ -123,18 +123,6 @@ def test_kill_9_of_the_server_mid_load_then_rerun_equals_a_clean_load(
     assert duplicates == [{"n": 0}]
 
 
-def test_a_stopped_managed_server_is_started_by_the_load(
-    managed_server: ManagedServer, neo4j: Graph
-) -> None:
-    managed_server.stop()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env["KG_NEO4J_HOME"] = str(managed_server.home)
-    done = _kg(env, "load", "--format", "json")
-    assert done.returncode == 0, done.stderr
-    assert managed_server.is_running()
-    assert json.loads(done.stdout)["nodes_created"] > 100
-
-
 def test_a_server_that_is_not_there_is_one_line_and_changes_nothing(
     neo4j: Graph,
 ) -> None:

@@ -18,6 +18,7 @@ from loader.cli.options import (
 )
 from loader.cli.params import parse_params
 from loader.cli.render import Format
+from loader.model.workspace import Workspace
 from loader.neo4j.saved_queries import get_query, list_queries
 from loader.neo4j.target import ConnectionOptions
 
@@ -35,6 +36,17 @@ NameArg = Annotated[str, typer.Argument(help="Query name.")]
 def _folder(ctx: typer.Context, queries: Path | None) -> Path:
     """The folder named by --queries, else the project's."""
     return queries if queries is not None else workspace(ctx).queries
+
+
+def _workspace_and_folder(
+    ctx: typer.Context, queries: Path | None, elsewhere: Workspace | None
+) -> tuple[Workspace | None, Path]:
+    """The workspace and the saved queries' folder: the project's, or with --queries, that
+    folder and `elsewhere` (the workspace if there is one where the command needs none)."""
+    if queries is None:
+        ws = workspace(ctx)
+        return ws, ws.queries
+    return elsewhere, queries
 
 
 @app.command("list")
@@ -81,9 +93,9 @@ def run(
 
     with failures(ctx):
         params = parse_params(param or [])
-        ws = workspace_for(ctx, conn) if queries is not None else workspace(ctx)
+        ws, folder = _workspace_and_folder(ctx, queries, workspace_for(ctx, conn))
         with connection(conn, ws) as opened:
-            done = run_saved_query(opened, name, params, folder=_folder(ctx, queries))
+            done = run_saved_query(opened, name, params, folder=folder)
     emit_rows(done.result.columns, done.result.rows, fmt, title=done.query.title)
 
 
@@ -103,9 +115,9 @@ def browser(
 
     with failures(ctx):
         settings = connection_settings(home=home)
-        ws = workspace(ctx) if queries is None else optional_workspace(ctx)
+        ws, folder = _workspace_and_folder(ctx, queries, optional_workspace(ctx))
         with connection(settings, ws) as opened:
-            url = saved_query_link(opened, name, base_url, folder=_folder(ctx, queries))
+            url = saved_query_link(opened, name, base_url, folder=folder)
     write_out(url + "\n")
 
 

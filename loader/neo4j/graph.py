@@ -109,13 +109,13 @@ class Graph:
     ) -> T:
         """`work(tx, …)` in a retried write transaction of a session of its own (safe from any
         thread: sessions are not shared, the bookmark manager is)."""
-        with translated_errors(self.target), self._session(read=False) as session:
+        with translated_errors(self.target), self._session() as session:
             return session.execute_write(work, *args, **kwargs)
 
     def run(self, query: str, params: dict[str, Any] | None = None) -> list[Record]:
         """One auto-commit query: for what cannot run in a transaction function (`CALL { … }
         IN TRANSACTIONS`, index waits, schema commands). Not retried."""
-        with translated_errors(self.target), self._session(read=False) as session:
+        with translated_errors(self.target), self._session() as session:
             return list(session.run(query, params or {}))
 
     def forget_bookmarks(self) -> None:
@@ -137,14 +137,8 @@ class Graph:
         with translated_errors(self.target):
             self.driver.verify_connectivity()
 
-    def _session(self, *, read: bool) -> Session:
-        from neo4j import READ_ACCESS, WRITE_ACCESS
-
-        return self.driver.session(
-            database=self.database,
-            bookmark_manager=self.bookmarks,
-            default_access_mode=READ_ACCESS if read else WRITE_ACCESS,
-        )
+    def _session(self) -> Session:
+        return self.driver.session(database=self.database, bookmark_manager=self.bookmarks)
 
 
 def run_in(tx: ManagedTransaction, query: str, params: dict[str, Any]) -> ResultSummary:

@@ -221,18 +221,27 @@ OFFLINE = (
 # Saved queries' golden rows: written against Neo4j, checked by their inputs' digest.
 
 
-def query_inputs(workspace: Workspace, query: SavedQuery) -> str:
-    """The digest of what a query's rows depend on: the query, the schema and the data (and,
-    for a query of the gazetteer, the divisions sample)."""
+def project_inputs(workspace: Workspace) -> bytes:
+    """The digest of the schema and of the data files validation reads (an editor's backup
+    or a hidden file is not one): what every query's rows depend on."""
     digest = hashlib.sha256()
     data = sorted(
         path
         for path in workspace.data_path.rglob("*")
         if path.suffix in DATA_FILES and not any(p.startswith(".") for p in path.parts)
     )
-    for path in (query.path, workspace.schema_path, *data):
+    for path in (workspace.schema_path, *data):
         if path.is_file():
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def query_inputs(workspace: Workspace, query: SavedQuery, project: bytes | None = None) -> str:
+    """The digest of what a query's rows depend on: the query, the schema and the data (its
+    `project_inputs`, computed here unless given) and, for a query of the gazetteer, the
+    divisions sample."""
+    digest = hashlib.sha256(project or project_inputs(workspace))
+    digest.update(query.path.read_bytes())
     if query.scope != "curated":
         digest.update(f"{gazetteer.PACKAGE} {gazetteer.VERSION} {SAMPLE}".encode())
     return "sha256:" + digest.hexdigest()
@@ -242,12 +251,13 @@ def golden_path(query: SavedQuery) -> Path:
     return GOLDEN / "queries" / f"{query.name}.json"
 
 
-def golden(workspace: Workspace, query: SavedQuery, rows: list[Any]) -> bytes:
+def golden(workspace: Workspace, query: SavedQuery, rows: list[Any], project: bytes) -> bytes:
     """A golden file: whether the rows are ordered, the rows as data (sorted, when the query
     leaves their order to the server, so a rewrite changes nothing), and the inputs' digest."""
     if not query.ordered:
         rows = sorted(rows, key=_canonical)
-    data = {"ordered": query.ordered, "inputs": query_inputs(workspace, query), "rows": rows}
+    inputs = query_inputs(workspace, query, project)
+    data = {"ordered": query.ordered, "inputs": inputs, "rows": rows}
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -327,26 +337,28 @@ def query_goldens(workspace: Workspace, connection: Connection) -> Iterator[tupl
     """Every saved query's golden file, taken on the server `connection` reaches (its database
     is emptied first): the curated queries on the curated graph, then the others with the
     divisions sample loaded."""
+    project = project_inputs(workspace)
     queries = list_queries(workspace.queries)
     graph = connection.graph()
     load_curated(graph, workspace)
     for query in (q for q in queries if q.scope == "curated"):
-        yield golden_path(query), golden(workspace, query, query_rows(graph, query))
+        yield golden_path(query), golden(workspace, query, query_rows(graph, query), project)
     load_sample(workspace, connection)
     for query in (q for q in queries if q.scope != "curated"):
-        yield golden_path(query), golden(workspace, query, query_rows(graph, query))
+        yield golden_path(query), golden(workspace, query, query_rows(graph, query), project)
 
 
 def stale_goldens(workspace: Workspace) -> list[str]:
     """The golden files whose inputs changed since they were written (or that are missing)."""
     stale = []
+    project = project_inputs(workspace)
     for query in list_queries(workspace.queries):
         path = golden_path(query)
         try:
             recorded = json.loads(path.read_text("utf-8")).get("inputs")
         except (OSError, ValueError):
             recorded = None
-        if recorded != query_inputs(workspace, query):
+        if recorded != query_inputs(workspace, query, project):
             stale.append(str(path.relative_to(ROOT)))
     return stale
 

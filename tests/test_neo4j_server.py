@@ -159,3 +159,24 @@ def test_stop_leaves_no_jvm_and_restart_keeps_data(
     managed_server.start()
     rows = run_cypher(neo4j, "MATCH (n:Survivor) RETURN n.name AS name").rows
     assert rows == [{"name": "金山"}]
+
+
+def test_a_first_start_sets_a_password_of_its_own(
+    managed_server: ManagedServer, tmp_path: Path
+) -> None:
+    """`kg neo4j start` on a never-started home (the tests' own server on a fresh checkout):
+    the built-in password is replaced by a random one, kept owner-only, which then logs in."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "lib").symlink_to(managed_server.home / "lib")  # the jars, installed once
+    fresh = ManagedServer(
+        home, bolt_port=managed_server.bolt_port + 2, http_port=managed_server.http_port + 2
+    )
+    try:
+        assert not fresh.start().already_running
+        assert stat.S_IMODE(fresh.password_file.stat().st_mode) == 0o600
+        assert fresh.password() != "neo4j"
+        with Graph.open(fresh.login_target()) as graph:
+            assert run_cypher(graph, "RETURN 1 AS one").rows == [{"one": 1}]
+    finally:
+        fresh.stop()

@@ -161,6 +161,7 @@ class ManagedServer:
                 f"{self.password_file} is missing but the server has been started before; "
                 f"delete {self.home / 'data'} to start afresh"
             )
+        login = self.login_target()  # before the launch: after it, a first start has no password
         version = self._lib_version()
         self._save_state(
             {"bolt_port": self.bolt_port, "http_port": self.http_port, "version": version}
@@ -174,7 +175,7 @@ class ManagedServer:
         if graph is not None:
             self._wait_for_bolt(graph, timeout, first_start=first_start)
         else:
-            with Graph.open(self.login_target()) as own:
+            with Graph.open(login) as own:
                 self._wait_for_bolt(own, timeout, first_start=first_start)
         return StartResult(self.status(), already_running=False)
 

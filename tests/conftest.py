@@ -25,11 +25,11 @@ settings.load_profile("kg")
 
 
 @pytest.fixture(scope="session")
-def managed_server() -> Iterator[ManagedServer]:
+def managed_server(workspace: Workspace) -> Iterator[ManagedServer]:
     """The real Neo4j the tests use (tools.derived.test_server: KG_TEST_NEO4J_HOME, ports
     17687/17474 unless KG_TEST_BOLT_PORT/KG_TEST_HTTP_PORT say otherwise): installed and started
-    once, reused if already running."""
-    server = test_server()
+    once, reused if already running. Browser is styled on login from this project's schema."""
+    server = test_server(workspace)
     server.install()
     started = server.start()
     yield server

@@ -42,7 +42,7 @@ from loader.model.diagram import mermaid
 from loader.model.errors import ConfigError
 from loader.model.problems import codes_table
 from loader.model.workspace import Workspace
-from loader.neo4j.browser_style import grass
+from loader.neo4j.browser_style import grass, login_style
 from loader.neo4j.connect import Connection
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
@@ -302,9 +302,15 @@ def _normal(value: Any, ids: dict[str, str]) -> Any:
     return value
 
 
-def test_server() -> ManagedServer:
-    """The test server (not started)."""
-    return ManagedServer(TEST_HOME, bolt_port=TEST_BOLT_PORT, http_port=TEST_HTTP_PORT)
+def test_server(workspace: Workspace) -> ManagedServer:
+    """The test server (not started), styling Browser from the workspace's schema on login as
+    the project's managed server does (tests/test_browser_e2e.py watches it)."""
+    return ManagedServer(
+        TEST_HOME,
+        bolt_port=TEST_BOLT_PORT,
+        http_port=TEST_HTTP_PORT,
+        style=lambda: login_style(lambda: workspace.schema),
+    )
 
 
 def load_curated(graph: Graph, workspace: Workspace) -> None:

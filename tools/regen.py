@@ -29,7 +29,7 @@ def regenerate(workspace: Workspace) -> list[str]:
         if not path.is_file() or not derived.same(path.read_bytes(), wanted):
             write_file(path, wanted)
             written.append(derived.path)
-    server = test_server()
+    server = test_server(workspace)
     server.install()
     server.start()
     with Connection.to(server.login_target(), workspace) as connection:

@@ -6,6 +6,7 @@ named for what it divides and says whether higher is better; every target says m
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,8 @@ CHANGED = "1%-changed reload (kg divisions import, 1% of names changed)"
 EXPORT_NEO4J = "kg export rdf --from neo4j --format n-triples"
 EXPORT_DATA = "kg export rdf --from data --format n-triples"
 LOADERS = (FIRST_LOAD, BULK, UNCHANGED, CHANGED)  # the kg processes whose own RSS is the target's
+# The loads timed at every size, for the growth of time with rows (the divisions alone).
+GROWING = ("kg divisions import (first load)", "unchanged reload", "1%-changed reload")
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,27 @@ TARGETS = [
     ),
     Target("export from Neo4j peak RSS <= 300 MB", "export_neo4j_rss_mb", 300.0, False),
     Target("kg --help <= 0.3 s", "kg_help_seconds", 0.3, False),
+    Target(
+        "time grows at most as rows^1.1 (first load and reloads)", "growth_exponent", 1.1, False
+    ),
 ]
+
+
+def exponent(points: list[tuple[float, float]]) -> float | None:
+    """The slope of log(seconds) against log(rows), least squares: 1 is linear growth. None
+    with fewer than two sizes."""
+    if len({rows for rows, _s in points}) < 2:
+        return None
+    xs = [math.log(rows) for rows, _s in points]
+    ys = [math.log(seconds) for _r, seconds in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def growth_exponents(growth: dict[str, list[tuple[float, float]]]) -> dict[str, float | None]:
+    """Each growing load's exponent, from its (rows, seconds) at every size measured."""
+    return {name: exponent(points) for name, points in growth.items()}
 
 
 def ratios(loads: dict[str, dict[str, float]]) -> dict[str, dict[str, Any]]:
@@ -89,10 +112,15 @@ def metrics(
     exports: dict[str, dict[str, float]],
     rss_by_size: dict[str, float],
     help_seconds: float,
+    exponents: dict[str, float | None] | None = None,
 ) -> dict[str, float]:
-    """The single numbers the non-ratio targets judge."""
+    """The single numbers the non-ratio targets judge (the growth target: the largest
+    exponent, when every growing load has one)."""
     own = [loads[name]["own_rss_mb"] for name in LOADERS if name in loads]
     found = {"loader_peak_rss_mb": max([*own, *rss_by_size.values()], default=0.0)}
+    slopes = list((exponents or {}).values())
+    if slopes and all(s is not None for s in slopes):
+        found["growth_exponent"] = max(s for s in slopes if s is not None)
     if EXPORT_NEO4J in exports:
         found["export_neo4j_triples_per_s"] = exports[EXPORT_NEO4J]["triples_per_s"]
         found["export_neo4j_rss_mb"] = exports[EXPORT_NEO4J]["own_rss_mb"]
@@ -114,6 +142,20 @@ def check(found_ratios: dict[str, dict[str, Any]], found: dict[str, float]) -> d
             "limit": target.limit,
             "at_least": target.at_least,
             "met": met,
+        }
+    return judged
+
+
+def both(latest: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The targets of two full runs: met when both runs meet it (a target the previous run did
+    not measure is not met)."""
+    judged: dict[str, Any] = {}
+    for name, target in latest.items():
+        before = (previous or {}).get(name)
+        judged[name] = {
+            "value": target["value"],
+            "previous": before["value"] if before else None,
+            "met": bool(target["met"] and before and before["met"]),
         }
     return judged
 
@@ -149,8 +191,29 @@ def markdown(report: dict[str, Any]) -> str:
     for name, target in report["targets"].items():
         value = "—" if target["value"] is None else f"{target['value']:,.2f}"
         lines.append(f"| {name} | {value} | {'yes' if target['met'] else 'no'} |")
+    if report.get("both_runs"):
+        lines += [
+            "",
+            f"Both full runs (this one and the previous, finished {report['previous_finished']}):",
+            "",
+            "| target | this run | previous run | met in both |",
+            "| --- | ---: | ---: | :---: |",
+        ]
+        for name, target in report["both_runs"].items():
+            now, then = (
+                "—" if v is None else f"{v:,.2f}" for v in (target["value"], target["previous"])
+            )
+            lines.append(f"| {name} | {now} | {then} | {'yes' if target['met'] else 'no'} |")
     sizes = ", ".join(f"{k}: {v:.0f} MB" for k, v in report["loader_peak_rss_mb_by_size"].items())
     if sizes:
         lines += ["", f"Loader peak RSS as the data grows (kg divisions import): {sizes}."]
+    growth = report.get("growth", {})
+    if growth:
+        lines += ["", "| load (divisions) | rows: seconds at each size | exponent |"]
+        lines.append("| --- | --- | ---: |")
+        for name, points in growth.items():
+            shown = ", ".join(f"{rows:,.0f}: {sec:.1f}" for rows, sec in points)
+            slope = report["growth_exponents"].get(name)
+            lines.append(f"| {name} | {shown} | {'—' if slope is None else f'{slope:.2f}'} |")
     lines.append(f"`kg --help`: {report['kg_help_seconds']:.2f} s (best of 5).")
     return "\n".join(lines) + "\n"

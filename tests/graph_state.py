@@ -7,16 +7,19 @@ from typing import Any
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
 
-NODES = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
+# The graph, without the loader's bookkeeping nodes (the lease, the load records).
+NODES = (
+    "MATCH (n) WHERE NOT n:KgLoad AND NOT n:KgLease "
+    "RETURN labels(n) AS labels, properties(n) AS props"
+)
 RELS = (
     "MATCH (a)-[r]->(b) RETURN a.id AS start, type(r) AS type, b.id AS end, properties(r) AS props"
 )
 
 
-def graph_state(settings: Graph, keep_run: bool = False) -> dict[str, Any]:
+def graph_state(settings: Graph) -> dict[str, Any]:
     def clean(props: dict[str, Any]) -> str:
-        items = {k: v for k, v in props.items() if keep_run or k != "kg_run"}
-        return repr(sorted(items.items()))
+        return repr(sorted(props.items()))
 
     nodes = sorted(
         (tuple(sorted(row["labels"])), clean(row["props"]))

@@ -84,6 +84,7 @@ def test_targets_say_met_or_not() -> None:
         "1%-changed reload <= 0.25x the first load",  # 0.3
         "kg load >= 1.5x faster than plain batched MERGE",  # 1.2
         "loader peak RSS <= 300 MB at every size",  # the changed reload's 320 MB
+        "time grows at most as rows^1.1 (first load and reloads)",  # not measured
     }
     assert judged["loader peak RSS <= 300 MB at every size"]["value"] == 320.0
     unmeasured = targets.check({}, {})
@@ -125,3 +126,28 @@ def test_the_own_peak_rss_leaves_the_childrens_out() -> None:
     assert done.stdout == "done\n"
     assert 40 < done.own_rss_mb < 150  # the parent's 40 MB, not its child's 200
     assert done.tree_rss_mb > 200
+
+
+def test_the_growth_exponent_is_the_slope_on_log_log() -> None:
+    linear = [(1_000.0, 2.0), (10_000.0, 20.0), (100_000.0, 200.0)]
+    assert abs((targets.exponent(linear) or 0) - 1.0) < 1e-9
+    square = [(10.0, 1.0), (100.0, 100.0)]
+    assert abs((targets.exponent(square) or 0) - 2.0) < 1e-9
+    assert targets.exponent([(10.0, 1.0)]) is None
+    exponents = targets.growth_exponents({"a": linear, "b": square})
+    found = targets.metrics(LOADS, EXPORTS, {}, 0.25, exponents)
+    assert abs(found["growth_exponent"] - 2.0) < 1e-9  # the worst load's
+    assert "growth_exponent" not in targets.metrics(LOADS, EXPORTS, {}, 0.25, {"a": None})
+
+
+def test_a_target_is_met_when_both_full_runs_meet_it() -> None:
+    found_ratios = targets.ratios(LOADS)
+    latest = targets.check(found_ratios, targets.metrics(LOADS, EXPORTS, {}, 0.25))
+    slower = {**LOADS, targets.FIRST_LOAD: load(130.0, 150.0)}
+    previous = targets.check(targets.ratios(slower), targets.metrics(slower, EXPORTS, {}, 0.25))
+    judged = targets.both(latest, previous)
+    rdflib = "kg load >= 5x faster than rdflib-neo4j"
+    assert latest[rdflib]["met"] and not previous[rdflib]["met"]  # 6x, then 4.6x
+    assert judged[rdflib] == {"value": 6.0, "previous": 600.0 / 130.0, "met": False}
+    assert judged["kg --help <= 0.3 s"]["met"]
+    assert not any(t["met"] for t in targets.both(latest, None).values())

@@ -26,6 +26,8 @@ from loader.neo4j.cypher_text import HASH_PROP
 from loader.neo4j.graph import Graph
 from loader.neo4j.import_files import (
     ARRAY_DELIMITER,
+    NODES,
+    RELATIONSHIPS,
     STAMP,
     _cell,
     _column,
@@ -39,7 +41,7 @@ from tests.fake_divisions import fake_tarball
 from tests.project import DATA, SCHEMA_FILE
 
 
-def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -> dict[str, Any]:
+def reference_files(sources: list[list[Dataset]], schema: Schema) -> dict[str, Any]:
     """What write_files wrote from datasets, entity by entity, before the rows streamed, with
     the digest the load path (`wanted_rows`) stores on each row."""
     files: dict[tuple[str, str, str], tuple[str, list[list[str]], list[str]]] = {}
@@ -64,7 +66,7 @@ def reference_files(sources: list[list[Dataset]], schema: Schema, run_id: str) -
         return out, props
 
     for chunk in itertools.chain.from_iterable(sources):
-        tail = [chunk.name, chunk.version, run_id]
+        tail = [chunk.name]
         loaded = wanted_rows(chunk, lambda _id: "")  # the ends' labels are not compared
         marks = {n.id: str(n.props[HASH_PROP]) for n in loaded.nodes}
         links = {r.key: str(r.props[HASH_PROP]) for r in loaded.relationships}
@@ -105,13 +107,14 @@ def test_streamed_rows_write_the_files_the_datasets_wrote(
     schema = load_schema(SCHEMA_FILE)
     curated = load_dataset(DATA, schema)
     tarball = fake_tarball(tmp_path / "fake.tgz")
-    chunks = divisions.chunks(schema, tarball, levels, within, size=7)
-    expected = reference_files([[curated], list(chunks)], schema, "run-1")
+    chunks = [c.parse() for c in divisions.source_chunks(schema, tarball, levels, within, size=7)]
+    expected = reference_files([[curated], chunks], schema)
     streamed = itertools.chain(
         dataset_rows(curated, schema), divisions.import_rows(schema, tarball, levels, within)
     )
-    args, nodes, rels = write_files(streamed, schema, tmp_path / "out", "run-1")
-    assert written(tmp_path / "out", args) == expected
+    done = write_files(streamed, schema, tmp_path / "out")
+    nodes, rels = done.total(NODES), done.total(RELATIONSHIPS)
+    assert written(tmp_path / "out", done.args) == expected
     division = schema.label_for("gazetteer")
     division_rows = sum(len(rows) - 1 for name, rows in expected.items() if division in name)
     assert nodes[division].created == division_rows > 0

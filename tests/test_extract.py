@@ -131,13 +131,13 @@ def test_write_is_idempotent_and_queryable(runner: CliRunner, neo4j_env: Graph) 
     assert first.exit_code == 0, first.output
     written = json.loads(first.stdout)["written"][0]
     assert written["nodes_created"] == written["sentences"] > 30
-    before = graph_state(neo4j_env, keep_run=True)
+    before = graph_state(neo4j_env)
     again = json.loads(
         runner.invoke(app, ["extract", str(SEED), "--write", "--format", "json"]).stdout
     )["written"][0]
     assert again["nodes_created"] == again["relationships_created"] == 0
     assert again["relationships_deleted"] == 0
-    assert graph_state(neo4j_env, keep_run=True) == before
+    assert graph_state(neo4j_env) == before
     rows = run_cypher(
         neo4j_env,
         "MATCH (:Document {id: 'jinshan-layout-2020-12'})-[:HAS_SENTENCE]->(s:Sentence)"

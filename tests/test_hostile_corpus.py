@@ -351,7 +351,7 @@ def canary(neo4j_env: Graph) -> Graph:
 
 
 def _unchanged(settings: Graph) -> None:
-    state = graph_state(settings, keep_run=True)
+    state = graph_state(settings)
     assert state["relationships"] == []
     assert [labels for labels, _props in state["nodes"]] == [("Canary",)]
 

@@ -89,13 +89,13 @@ def test_counts_after_load_equal_the_dataset(runner: CliRunner, neo4j_env: Graph
 
 def test_second_load_is_a_no_op(runner: CliRunner, neo4j_env: Graph) -> None:
     _load_json(runner, str(DATA))
-    before = graph_state(neo4j_env, keep_run=True)
+    before = graph_state(neo4j_env)
     summary = _load_json(runner, str(DATA))
     for section in ("nodes", "relationships"):
         for what in ("created", "updated", "deleted"):
             assert summary[f"{section}_{what}"] == 0
     assert summary["nodes_unchanged"] == len(before["nodes"])
-    assert graph_state(neo4j_env, keep_run=True) == before  # not even the run stamp moved
+    assert graph_state(neo4j_env) == before  # no row was written (only the load record)
 
 
 def test_one_changed_relation_is_exactly_what_a_sync_applies(
@@ -205,12 +205,12 @@ def test_foreign_id_is_a_clean_error_and_changes_nothing(
     runner: CliRunner, neo4j_env: Graph
 ) -> None:
     run_cypher(neo4j_env, "CREATE (:Entity:Other {id: 'jinshan', name: '别人的金山'})", write=True)
-    before = graph_state(neo4j_env, keep_run=True)
+    before = graph_state(neo4j_env)
     result = runner.invoke(app, ["load", str(DATA)])
     assert result.exit_code == 1
     assert "id 'jinshan' already belongs to a node" in result.stderr
     assert result.stderr.count("\n") == 1
-    assert graph_state(neo4j_env, keep_run=True) == before
+    assert graph_state(neo4j_env) == before
 
 
 def test_connection_errors_are_one_line(
@@ -279,14 +279,14 @@ def test_a_dropped_entity_counts_alike_in_a_dry_run_a_kept_run_and_a_pruned_run(
     data = _copy_data(tmp_path)
     _load_json(runner, str(data))
     _drop_entity(data, "hongxingyun-shanghai-branch", "parks_projects.yaml")
-    before = graph_state(neo4j_env, keep_run=True)
+    before = graph_state(neo4j_env)
     dry = _load_json(runner, str(data), "--prune", "--dry-run")
     assert (dry["nodes_deleted"], dry["relationships_deleted"]) == (1, 2)
-    assert graph_state(neo4j_env, keep_run=True) == before
+    assert graph_state(neo4j_env) == before
     kept = _load_json(runner, str(data))
     assert (kept["nodes_stale"], kept["relationships_stale"]) == (1, 2)
     assert kept["nodes_deleted"] == kept["relationships_deleted"] == 0
-    assert graph_state(neo4j_env, keep_run=True) == before  # nothing else changed
+    assert graph_state(neo4j_env) == before  # nothing else changed
     pruned = _load_json(runner, str(data), "--prune")
     assert (pruned["nodes_deleted"], pruned["relationships_deleted"]) == (1, 2)
     assert pruned["nodes_stale"] == pruned["relationships_stale"] == 0

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from loader.model.chunks import in_memory
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import DataConflict
 from loader.model.schema import load_schema
@@ -53,7 +54,7 @@ def _load(
 ) -> dict[str, object]:
     result = sync(
         settings,
-        lambda: _chunks(tree, 3),
+        lambda: in_memory(_chunks(tree, 3)),
         name="stream-test",
         version="1",
         schema=load_schema(SCHEMA_FILE),
@@ -80,11 +81,11 @@ def test_chunked_load_equals_the_one_chunk_load_and_reloads_as_a_no_op(
     run_cypher(neo4j, "MATCH (n) DETACH DELETE n", write=True)
     _one_chunk(neo4j, TREE)
     assert graph_state(neo4j) == streamed
-    before = graph_state(neo4j, keep_run=True)
+    before = graph_state(neo4j)
     again = _load(neo4j, TREE)
     assert again["nodes_unchanged"] == 7 and again["relationships_unchanged"] == 5
     assert again["nodes_created"] == again["nodes_updated"] == again["nodes_deleted"] == 0
-    assert graph_state(neo4j, keep_run=True) == before  # not even the run stamp was written
+    assert graph_state(neo4j) == before  # no row was written (only the load record)
 
 
 def test_changes_and_pruning_touch_only_what_changed(neo4j: Graph) -> None:
@@ -114,16 +115,16 @@ def test_changes_and_pruning_touch_only_what_changed(neo4j: Graph) -> None:
 
 def test_a_foreign_id_stops_the_load_before_any_write(neo4j: Graph) -> None:
     run_cypher(neo4j, "CREATE (:Entity:County {id: 'cn-310116', name: '别人的'})", write=True)
-    before = graph_state(neo4j, keep_run=True)
+    before = graph_state(neo4j)
     with pytest.raises(DataConflict, match=r"'cn-310116' already belongs.*nothing was changed"):
         _load(neo4j, TREE)
-    assert graph_state(neo4j, keep_run=True) == before
+    assert graph_state(neo4j) == before
 
 
 def _as_written(stored: dict[str, Any]) -> dict[str, Any]:
-    """A stored row as the loader digested it: its properties and dataset stamp, without the
-    run id and the digest itself."""
-    return {k: v for k, v in stored.items() if k not in ("kg_run", "kg_hash")}
+    """A stored row as the loader digested it: its properties and dataset, without the digest
+    itself."""
+    return {k: v for k, v in stored.items() if k != "kg_hash"}
 
 
 def test_every_row_carries_the_digest_of_what_was_written(neo4j: Graph) -> None:
@@ -171,7 +172,7 @@ def test_a_first_load_builds_the_indexes_after_its_rows(neo4j: Graph) -> None:
     def run() -> None:
         sync(
             neo4j,
-            lambda: _chunks(TREE, 3),
+            lambda: in_memory(_chunks(TREE, 3)),
             name="stream-test",
             version="1",
             schema=schema,
@@ -204,7 +205,7 @@ def test_a_relation_outside_its_start_chunk_stops_the_load(neo4j: Graph) -> None
     with pytest.raises(DataConflict, match="not in the chunk of its start node"):
         sync(
             neo4j,
-            lambda: [first, second],
+            lambda: in_memory([first, second]),
             name="stream-test",
             version="1",
             schema=load_schema(SCHEMA_FILE),

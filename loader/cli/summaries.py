@@ -85,4 +85,7 @@ def print_load(result: LoadResult, fmt: Format, extra: dict[str, Any] | None = N
     table.add_row("[b]nodes[/b]", *(str(summary[f"nodes_{k}"]) for k in COUNTERS))
     table.add_row("[b]relationships[/b]", *(str(summary[f"relationships_{k}"]) for k in COUNTERS))
     print_out(table)
-    say(f"{result.uri}; run {result.run_id}; {result.elapsed_s:.2f} s")
+    skipped = ""
+    if result.chunks_skipped:
+        skipped = f"; {result.chunks_skipped} chunks unchanged at the source"
+    say(f"{result.uri}; run {result.run_id}; {result.elapsed_s:.2f} s{skipped}")

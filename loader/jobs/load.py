@@ -173,15 +173,15 @@ def run_divisions_import(
         raise ConfigError("no division matches --levels/--within; nothing was changed")
     graph = connection.graph()
     lines = dict.fromkeys(divisions.curated_codes(graph, schema), "")
-    chunk = max(options.batch_size, 1000)
     result = sync(
         graph,
-        lambda: divisions.chunks(schema, tarball, levels, within, size=chunk, lines=lines),
+        lambda: divisions.source_chunks(schema, tarball, levels, within, lines=lines),
         name=divisions.DATASET,
         version=divisions.VERSION,
         schema=schema,
         label_of=lambda _id: division,
         options=options,
+        id_prefix=divisions.ID_PREFIX,
     )
     found = {code: line for code, line in lines.items() if line}
     linked = divisions.link_curated_places(graph, schema, found)

@@ -12,6 +12,7 @@
 - `problems`: what any check reports, a `Problem` (file, line, code, message, severity), and the
   catalogue of its stable codes.
 - `dataset`: the in-memory curated graph and the walk over data/.
+- `chunks`: a chunk of a streamed source, keyed and digested before it is parsed.
 - `validation`, `identity_checks`: the data checked against the schema,
   building the validated `Dataset`; `claims`: numbers and statuses as dated claims with their
   sentence; `text_rules`: what a string and a name must be.

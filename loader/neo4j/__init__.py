@@ -20,6 +20,8 @@
 - `cypher`, `saved_queries`, `read_only`: ad-hoc and saved queries, read-only unless asked
   (decided from the server's plan); `favorites`: the saved queries as a Browser archive.
 - `lease`: one load of a dataset at a time.
+- `load_record`: one `KgLoad` node per load (run, version, counts, chunk digests), in place of
+  a run stamp on every row.
 - `browser_style`: the Browser stylesheet derived from the schema, as a .grass file, a `:style`
   command and the managed server's post-connect command.
 - `lexical_store`, `writeback`, `maintenance`: mentions, analysis scores, emptying a database.

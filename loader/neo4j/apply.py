@@ -1,7 +1,8 @@
 """Writing one chunk's plan, and the final sweep: the write side of the load path.
 
-Each batch is one driver-managed transaction (transient errors are retried); every written row is
-stamped with the dataset, its version and the run id. Deletions touch only this dataset's rows.
+Each batch is one driver-managed transaction (transient errors are retried); every written row
+carries its dataset's name and digest (the run is the load record's). Deletions touch only this
+dataset's rows.
 """
 
 from __future__ import annotations
@@ -56,11 +57,10 @@ def apply_schema(
 
 @dataclass(frozen=True)
 class Batches:
-    """How a load writes: the dataset its rows are stamped with, this run's id, the rows per
-    transaction, and where progress goes."""
+    """How a load writes: the dataset whose rows it writes, the rows per transaction, and
+    where progress goes."""
 
     dataset: str
-    run_id: str
     size: int
     tick: Progress
 
@@ -70,7 +70,6 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
     batches of one step go to `WRITERS` sessions at once (a server writes two transactions
     faster than one); a step ends before the next starts, so a relationship's ends exist."""
     base = schema.base_label
-    stamp = {q.RUN_PROP: how.run_id}
     specs = _Specs(schema)
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="kg-write") as pool:
 
@@ -113,7 +112,7 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
             )
         node_groups: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         for node in plan.node_upserts:
-            props = to_store(node.props, specs.of_label(node.label)) | stamp
+            props = to_store(node.props, specs.of_label(node.label))
             node_groups.setdefault((node.label, node.new), []).append(
                 {"id": node.id, "props": props}
             )
@@ -122,7 +121,7 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
             write(query, rows, "nodes", len(plan.node_upserts))
         rel_groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = {}
         for rel in plan.rel_upserts:
-            props = to_store(rel.props, specs.of_type(rel.type)) | stamp
+            props = to_store(rel.props, specs.of_type(rel.type))
             rel_groups.setdefault((rel.start_label, rel.type, rel.end_label, rel.new), []).append(
                 {"start": rel.start, "end": rel.end, "props": props}
             )

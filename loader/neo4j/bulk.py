@@ -19,8 +19,16 @@ from loader.model.schema import Schema
 from loader.neo4j.apply import apply_schema
 from loader.neo4j.connect import Connection
 from loader.neo4j.cypher_text import COUNT_NODES
-from loader.neo4j.import_files import ARRAY_DELIMITER, Rows, write_files
+from loader.neo4j.import_files import (
+    ARRAY_DELIMITER,
+    NODES,
+    RELATIONSHIPS,
+    Rows,
+    Written,
+    write_files,
+)
 from loader.neo4j.install import java_binary
+from loader.neo4j.load_record import finish_record, start_record
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.store import LoadResult
 from loader.neo4j.target import masked_uri
@@ -82,10 +90,10 @@ def bulk_load(
         with ThreadPoolExecutor(1) as pool:
             stopping = pool.submit(server.stop)
             try:
-                args, nodes, rels = write_files(batches, schema, folder, run_id)
+                written = write_files(batches, schema, folder)
             finally:
                 stopping.result()
-        done = admin_import(server, DATABASE, args)
+        done = admin_import(server, DATABASE, written.args)
         connection.database_replaced()  # before the start: its wait runs a query
     finally:
         connection.start_server()
@@ -100,16 +108,28 @@ def bulk_load(
         raise ServerError(f"neo4j-admin import failed: {(reason or (lines or ['?'])[-1])[:300]}")
     graph = connection.graph(start=False)
     apply_schema(graph, schema)
+    _record(connection, written, run_id)
     return LoadResult(
         name,
         version,
         run_id,
         masked_uri(graph.target.uri),
         wiped=True,
-        nodes=nodes,
-        relationships=rels,
+        nodes=written.total(NODES),
+        relationships=written.total(RELATIONSHIPS),
         elapsed_s=time.monotonic() - started,
     )
+
+
+def _record(connection: Connection, written: Written, run_id: str) -> None:
+    """A load record for each dataset imported, as a load leaves: a later load of it finds
+    its version there (its chunks it compares row by row: the import recorded none)."""
+    graph = connection.graph(start=False)
+    for dataset, version in written.versions.items():
+        start_record(graph, run_id, dataset, version)
+        counts = written.counts[dataset]
+        sections = {"nodes": counts[NODES], "relationships": counts[RELATIONSHIPS]}
+        finish_record(graph, run_id, dataset, sections, {})
 
 
 def _is_empty(server: ManagedServer, connection: Connection) -> bool:

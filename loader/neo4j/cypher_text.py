@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from loader.neo4j.ddl import quoted
 
-# Bookkeeping properties that stamp what a load wrote (mark and sweep works on them).
+# Bookkeeping properties on every row a load writes: whose it is, and a digest of what was
+# written (a reload compares only these). The run, the version and the times are the load
+# record's (`KgLoad`), once per load.
 DATASET_PROP = "kg_dataset"
-VERSION_PROP = "kg_version"
-RUN_PROP = "kg_run"
-HASH_PROP = "kg_hash"  # a digest of what the load wrote: a reload compares only these
+HASH_PROP = "kg_hash"
+# What loaders before the load record stamped on every row: moved off by the next load.
+LEGACY_STAMPS = ("kg_version", "kg_run")
 # Scores `kg analyze --write-back` stores on nodes; loads keep them and do not count them.
 ANALYSIS_PROPS = ("pagerank", "betweenness", "degree", "community")
 
@@ -232,6 +234,68 @@ TAKE_LEASE = (
 )
 RELEASE_LEASE = "MATCH (l:KgLease {dataset: $dataset, run: $run}) DELETE l"
 BREAK_LEASE = "MATCH (l:KgLease {dataset: $dataset}) DELETE l"
+
+
+# The load record: one `KgLoad` node per load, outside the graph's labels (like the lease).
+# Written when the load starts (no `ended`) and completed at its end; a record with no `ended`
+# is a load that stopped half-way.
+START_LOAD = (
+    "CREATE (l:KgLoad {run: $run, dataset: $dataset, version: $version, holder: $holder, "
+    "started: datetime()})"
+)
+END_LOAD = (
+    "MATCH (l:KgLoad {run: $run, dataset: $dataset}) SET l.ended = datetime(), l += $totals, "
+    "l.held = $held, l.chunk_keys = $keys, l.chunk_digests = $digests"
+)
+# The dataset's newest load, and whether a load that stopped half-way came after its newest
+# complete one (the rows may then hold what no complete record describes).
+LAST_LOADS = (
+    "MATCH (l:KgLoad {dataset: $dataset}) WITH l ORDER BY l.started DESC "
+    "WITH collect(l) AS loads "
+    "WITH loads, [x IN loads WHERE x.ended IS NOT NULL][0] AS done "
+    "RETURN done.run AS run, done.version AS version, done.held AS held, "
+    "done.chunk_keys AS keys, done.chunk_digests AS digests, "
+    "toString(done.ended) AS ended, "
+    "size([x IN loads WHERE x.ended IS NULL AND (done IS NULL OR x.started > done.started)]) "
+    "AS broken"
+)
+DATASET_VERSIONS = (
+    "MATCH (l:KgLoad) WHERE l.ended IS NOT NULL WITH l ORDER BY l.ended DESC "
+    "RETURN l.dataset AS dataset, collect(l.version)[0] AS version"
+)
+
+
+def unstamp_nodes(base: str) -> str:
+    """The per-row run stamps of an older loader, off this dataset's nodes."""
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset = $dataset "
+        "AND (n.kg_run IS NOT NULL OR n.kg_version IS NOT NULL) "
+        "CALL (n) { REMOVE n.kg_run, n.kg_version } IN TRANSACTIONS OF 10000 ROWS"
+    )
+
+
+UNSTAMP_RELATIONSHIPS = (
+    "MATCH ()-[r]->() WHERE r.kg_dataset = $dataset "
+    "AND (r.kg_run IS NOT NULL OR r.kg_version IS NOT NULL) "
+    "CALL (r) { REMOVE r.kg_run, r.kg_version } IN TRANSACTIONS OF 10000 ROWS"
+)
+
+
+def stamped_node(base: str) -> str:
+    """A node of this dataset that still carries an older loader's run stamp."""
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset = $dataset AND n.kg_run IS NOT NULL "
+        "RETURN n.id AS id LIMIT 1"
+    )
+
+
+def foreign_under_prefix(base: str) -> str:
+    """Nodes another dataset or tool wrote whose ids start as this dataset's all do: one range
+    seek on the id index, where checking every id would read the source twice."""
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.id STARTS WITH $prefix "
+        "AND (n.kg_dataset IS NULL OR n.kg_dataset <> $dataset) RETURN n.id AS id LIMIT $limit"
+    )
 
 
 # Reading the graph back in pages (keyset paging on the id index: memory stays flat however

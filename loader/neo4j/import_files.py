@@ -1,16 +1,16 @@
 """The neo4j-admin import CSV files of `kg load --bulk`: one per dataset and label or type.
 
-Typed headers from the schema's properties; each row stamped like a load's rows (dataset,
-version, run) and carrying the load path's digest, so a `kg load` after the import finds every
-row unchanged. Rows arrive in batches (`Rows`): the curated dataset's (`dataset_rows`) or the
-divisions streamed from their tarball with no model objects (`gazetteer.import_rows`).
+Typed headers from the schema's properties; each row carries its dataset's name and the load
+path's digest, as a load's rows do, so a `kg load` after the import finds every row unchanged.
+Rows arrive in batches (`Rows`): the curated dataset's (`dataset_rows`) or the divisions
+streamed from their tarball with no model objects (`gazetteer.import_rows`).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -18,7 +18,7 @@ from typing import IO, Any
 from loader.model.dataset import Dataset
 from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
-from loader.neo4j.cypher_text import DATASET_PROP, HASH_PROP, RUN_PROP, VERSION_PROP
+from loader.neo4j.cypher_text import DATASET_PROP, HASH_PROP
 from loader.neo4j.sync_plan import Counts, row_digest
 
 ARRAY_DELIMITER = "\x1f"  # unit separator: never inside a curated value
@@ -45,7 +45,7 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-STAMP = [DATASET_PROP, VERSION_PROP, RUN_PROP]
+STAMP = [DATASET_PROP]
 NODES, RELATIONSHIPS = "nodes", "relationships"
 
 
@@ -71,13 +71,13 @@ def dataset_rows(dataset: Dataset, schema: Schema) -> Iterator[Rows]:
     for entity in dataset.entities.values():
         props = _props(schema, NODES, entity.label)
         cells = (_cell(entity.properties.get(p)) for p in props)
-        mark = str(row_digest(entity.label, entity.properties, dataset.name, dataset.version))
+        mark = str(row_digest(entity.label, entity.properties, dataset.name))
         by_label.setdefault(entity.label, []).append((entity.id, *cells, mark))
     by_type: dict[str, list[tuple[str, ...]]] = {}
     for relation in dataset.relations:
         props = _props(schema, RELATIONSHIPS, relation.type)
         cells = (_cell(relation.properties.get(p)) for p in props)
-        mark = str(row_digest(relation.type, relation.properties, dataset.name, dataset.version))
+        mark = str(row_digest(relation.type, relation.properties, dataset.name))
         by_type.setdefault(relation.type, []).append((relation.start, relation.end, *cells, mark))
     for kind, groups in ((NODES, by_label), (RELATIONSHIPS, by_type)):
         for group, rows in groups.items():
@@ -124,7 +124,7 @@ class _Files:
 
     def layout(self, batch: Rows, props: list[str]) -> Callable[[tuple[str, ...]], Any]:
         """Picks a file row out of a batch row (keys, cells, digest) followed by ("", label or
-        type, stamp...)."""
+        type, dataset)."""
         cached = self.layouts.get((batch.kind, batch.group, batch.columns))
         if cached is None:
             keys = 1 if batch.kind == NODES else 2
@@ -162,14 +162,30 @@ def csv_text(rows: Sequence[tuple[str, ...]]) -> str:
     return "".join([",".join(cells) + "\r\n" for cells in zip(*columns, strict=True)])
 
 
-def write_files(
-    batches: Iterable[Rows], schema: Schema, folder: Path, run_id: str
-) -> tuple[list[str], dict[str, Counts], dict[str, Counts]]:
-    """The importer's CSV files, written in one pass over the batches; returns the importer's
-    arguments and counts. Columns are the schema's properties: an empty cell is no property."""
+@dataclass
+class Written:
+    """What `write_files` wrote: the importer's arguments, and the rows of each dataset (its
+    version, and its counts by label and by type), for the load records."""
+
+    args: list[str]
+    versions: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, dict[str, dict[str, Counts]]] = field(default_factory=dict)
+
+    def total(self, kind: str) -> dict[str, Counts]:
+        """Every dataset's rows of `kind` (NODES or RELATIONSHIPS), by label or type."""
+        found: dict[str, Counts] = {}
+        for sections in self.counts.values():
+            for group, counts in sections[kind].items():
+                found.setdefault(group, Counts()).add(counts)
+        return found
+
+
+def write_files(batches: Iterable[Rows], schema: Schema, folder: Path) -> Written:
+    """The importer's CSV files, written in one pass over the batches. Columns are the schema's
+    properties: an empty cell is no property."""
     folder.mkdir(parents=True, exist_ok=True)
     files = _Files(folder, schema)
-    counts: dict[str, dict[str, Counts]] = {NODES: {}, RELATIONSHIPS: {}}
+    written = Written(files.args)
     try:
         for batch in batches:
             handle, props = files.writer(batch.kind, batch.dataset, batch.group)
@@ -177,9 +193,11 @@ def write_files(
             group = batch.group
             if batch.kind == NODES:
                 group = f"{schema.base_label}{ARRAY_DELIMITER}{group}"
-            tail = ("", group, batch.dataset, batch.version, run_id)
+            tail = ("", group, batch.dataset)
             handle.write(csv_text([pick(row + tail) for row in batch.rows]))
-            counts[batch.kind].setdefault(batch.group, Counts()).created += len(batch.rows)
+            written.versions[batch.dataset] = batch.version
+            sections = written.counts.setdefault(batch.dataset, {NODES: {}, RELATIONSHIPS: {}})
+            sections[batch.kind].setdefault(batch.group, Counts()).created += len(batch.rows)
     finally:
         files.close()
-    return files.args, counts[NODES], counts[RELATIONSHIPS]
+    return written

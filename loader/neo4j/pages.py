@@ -23,7 +23,7 @@ from loader.model.properties import PropertySpec, from_store
 from loader.model.schema import Schema
 from loader.neo4j.cypher_text import (
     DATASET_PROP,
-    VERSION_PROP,
+    DATASET_VERSIONS,
     count_nodes_of,
     entity_page,
     relation_page,
@@ -41,8 +41,8 @@ MAX_PAGE = 50_000
 class GraphPages:
     """One reading of the graph; `curated_only` leaves the gazetteer (the divisions) out.
 
-    `name` and `version` are the dataset stamp of the curated nodes read (of any node if there
-    is none), known once `entities()` has run.
+    `name` is the dataset of the curated nodes read (of any node if there is none) and
+    `version` the version its last complete load recorded, known once `entities()` has run.
     """
 
     graph: Graph
@@ -60,6 +60,7 @@ class GraphPages:
         self._gazetteer = self.schema.label_for("gazetteer")
         self._leave_out = self._gazetteer if self.curated_only else None
         self._stamped = False
+        self._versions: dict[str, str] | None = None
         self._specs: dict[tuple[str, str], dict[str, PropertySpec]] = {}
 
     def count(self) -> int:
@@ -119,10 +120,17 @@ class GraphPages:
             return None
         if not self._stamped and DATASET_PROP in props:
             self.name = str(props[DATASET_PROP])
-            self.version = str(props.get(VERSION_PROP, self.version))
+            self.version = self._version_of(self.name)
             self._stamped = known[0] != self._gazetteer  # a curated node's stamp wins
         clean = from_store(props, self._specs_of("label", known[0]))
         return Entity(str(node_id), known[0], clean, self._where)
+
+    def _version_of(self, dataset: str) -> str:
+        """The version the dataset's last complete load recorded (asked once per reading)."""
+        if self._versions is None:
+            records = self.graph.records(DATASET_VERSIONS, read=True)
+            self._versions = {str(r["dataset"]): str(r["version"]) for r in records}
+        return self._versions.get(dataset, self.version)
 
     def _specs_of(self, kind: str, name: str) -> dict[str, PropertySpec]:
         """The properties a label or type declares, looked up once per reading."""

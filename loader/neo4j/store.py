@@ -1,14 +1,18 @@
 """The one load path: a dataset synced into Neo4j chunk by chunk, whatever its size.
 
 A curated dataset held in memory is one chunk (`load`); China's 665k divisions arrive as chunks
-from a source read twice (`sync`). For each chunk: ask what this dataset holds of its rows
-(`snapshot`, digests compared on the server, made ready ahead by `pipeline`), plan the
-difference (`sync_plan`), write only that (`apply`). Memory is bounded by the chunk size plus
-8 bytes per row (a hash of each id, for the final sweep). The guarantees:
+of their source (`sync`), each known by a key and a digest of its raw bytes before it is parsed
+(`SourceChunk`). Each load leaves a record (`load_record`): when every chunk has the digest the
+dataset's last complete load recorded, the reload is done without parsing anything. Otherwise,
+for each chunk: ask what this dataset holds of its rows (`snapshot`, digests compared on the
+server, made ready ahead by `pipeline`), plan the difference (`sync_plan`), write only that
+(`apply`); a chunk unchanged at the source is only read for its ids (the sweep needs them).
+Memory is bounded by the chunk size plus 8 bytes per row (a hash of each id, for the final
+sweep). The guarantees:
 
-- an id that another dataset or tool owns stops the load before any write (a first, read-only
-  pass over the ids);
-- rows already as wanted are not written, so an unchanged reload writes nothing;
+- an id that another dataset or tool owns stops the load before any write (one seek under the
+  dataset's id prefix, or a read-only pass over the ids);
+- rows already as wanted are not written, so an unchanged reload writes nothing but its record;
 - with `prune`, this dataset's nodes and relationships the data no longer has are deleted, and
   nothing anyone else wrote; a load killed between batches is completed by the next run.
 
@@ -19,14 +23,16 @@ chunk, and refused in a streamed load.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from typing import Any
 
+from loader.model.chunks import SourceChunk, in_memory
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, DataConflict
 from loader.model.schema import Schema
@@ -42,13 +48,15 @@ from loader.neo4j.apply import (
 )
 from loader.neo4j.graph import Graph
 from loader.neo4j.lease import LeasePolicy, leased
+from loader.neo4j.load_record import LastLoad, finish_record, last_load, start_record
 from loader.neo4j.maintenance import clear_database
 from loader.neo4j.pipeline import prepared
 from loader.neo4j.sync_plan import Counts, make_plan
 from loader.neo4j.target import masked_uri
 
-Chunks = Callable[[], Iterable[Dataset]]  # each call reads the data again, chunk by chunk
+Chunks = Callable[[], Iterable[SourceChunk]]  # each call reads the source again, chunk by chunk
 MAX_BATCH = 100_000
+log = logging.getLogger(__name__)
 FOREIGN_IN_MEMORY = 200_000  # more foreign nodes than this are checked in the database instead
 
 
@@ -78,6 +86,8 @@ class LoadResult:
     nodes: dict[str, Counts] = field(default_factory=dict)
     relationships: dict[str, Counts] = field(default_factory=dict)
     elapsed_s: float = 0.0
+    chunks_skipped: int = 0  # unchanged at the source: not parsed, digested or compared
+    migrated: bool = False  # the dataset's per-row run stamps moved to the load record
 
     def total(self, section: str, what: str) -> int:
         groups = self.nodes if section == "nodes" else self.relationships
@@ -93,6 +103,8 @@ class LoadResult:
             "pruned": self.pruned,
             "wiped": self.wiped,
             "elapsed_s": round(self.elapsed_s, 3),
+            "chunks_skipped": self.chunks_skipped,
+            "migrated": self.migrated,
         }
         for section in ("nodes", "relationships"):
             for what in ("created", "updated", "deleted", "unchanged", "stale"):
@@ -108,7 +120,7 @@ def load(
     """A dataset held in memory: the load path with the whole dataset as its one chunk."""
     return sync(
         graph,
-        lambda: [dataset],
+        lambda: in_memory([dataset]),
         name=dataset.name,
         version=dataset.version,
         schema=schema,
@@ -128,10 +140,13 @@ def sync(
     label_of: Callable[[str], str],
     options: SyncOptions,
     one_chunk: bool = False,
+    id_prefix: str | None = None,
 ) -> LoadResult:
     """Sync dataset `name`, read from `chunks`, into Neo4j; `label_of` gives a relation end's
-    label when the end is outside the chunk. A dry run reads and plans but writes nothing; a
-    real load holds the dataset's lease throughout."""
+    label when the end is outside the chunk; `id_prefix`, when given, starts every id of the
+    dataset (the foreign-id check is then one seek on the id index). A dry run reads and plans
+    but writes nothing; a real load holds the dataset's lease throughout and leaves a load
+    record."""
     if not 1 <= options.batch_size <= MAX_BATCH:
         raise ConfigError(f"batch size must be between 1 and {MAX_BATCH}, not {options.batch_size}")
     started = time.monotonic()
@@ -158,18 +173,42 @@ def sync(
         if wipe and held:
             clear_database(graph)
             held.restore()  # the wipe took the lease with everything else
-        if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
-            _refuse_foreign_ids(graph, chunks, base=base, name=name, one_chunk=one_chunk)
         records = graph.records(q.any_own_node(base), {"dataset": name})
         reload = bool(records) and not wipe  # a first load has nothing to diff or sweep
+        last = last_load(graph, name) if reload else LastLoad()
+        result.migrated = reload and last.run is None and _stamped(graph, base, name)
+        if result.migrated:
+            log.warning(
+                "%s %s loaded by an older kg (a run stamp on every row): this load moves the "
+                "stamps to a load record, rewriting every row once",
+                name,
+                "was" if not dry_run else "was; a real",
+            )
+        trusted = last.trusted_chunks() if reload and not result.migrated else {}
+        read = _read_chunks(chunks(), trusted)
+        if trusted and read.unchanged_all(trusted):  # nothing to parse, write or sweep
+            _counted_unchanged(result, last)
+            result.chunks_skipped = len(trusted)
+            if held:
+                apply_schema(graph, schema, tick=tick)  # the schema may have new indexes
+                start_record(graph, result.run_id, name, version)
+                finish_record(graph, result.run_id, name, _sections(result), read.digests)
+            result.elapsed_s = time.monotonic() - started
+            return result
+        if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
+            _refuse_foreign_ids(graph, chunks, _Owner(base, name, one_chunk, id_prefix))
         if not dry_run:  # a first load builds the secondary indexes after its rows, once
             apply_schema(graph, schema, tick=tick, indexes=reload)
+            start_record(graph, result.run_id, name, version)
         seen = array("q")
-        batches = Batches(name, result.run_id, options.batch_size, tick)
+        batches = Batches(name, options.batch_size, tick)
+        source = _Skipping(chunks(), trusted)
         ready = stack.enter_context(  # closed on any failure: its threads stop at once
-            closing(prepared(graph, chunks(), label_of=label_of, base=base, reload=reload))
+            closing(prepared(graph, source, label_of=label_of, base=base, reload=reload))
         )
         for chunk, rows, snapshot in ready:
+            if id_prefix is not None:
+                _check_prefix(chunk, id_prefix)
             plan = make_plan(rows, base, snapshot, prune)
             if plan.relabel_ids and not one_chunk:
                 raise DataConflict(
@@ -188,39 +227,144 @@ def sync(
                 seen.extend(id_hash(entity_id) for entity_id in chunk.entities)
             if held:
                 held.renew()
+        source.counted_into(result)
         if reload:
+            seen.extend(source.seen)
             how = Sweep(base, name, array("q", sorted(seen)), prune, dry_run)
             sweep(graph, how, result.nodes, result.relationships)
         elif not dry_run:
             apply_schema(graph, schema, tick=tick, keys=False)
+        if result.migrated and not dry_run:  # rows the data no longer has kept their stamps
+            graph.run(q.unstamp_nodes(base), {"dataset": name})
+            graph.run(q.UNSTAMP_RELATIONSHIPS, {"dataset": name})
+        if held:
+            finish_record(graph, result.run_id, name, _sections(result), source.digests)
     result.elapsed_s = time.monotonic() - started
     return result
 
 
-def _refuse_foreign_ids(
-    graph: Graph, chunks: Chunks, *, base: str, name: str, one_chunk: bool
-) -> None:
+def _sections(result: LoadResult) -> dict[str, dict[str, Counts]]:
+    return {"nodes": result.nodes, "relationships": result.relationships}
+
+
+def _counted_unchanged(result: LoadResult, last: LastLoad) -> None:
+    """A reload that found every chunk unchanged: what the last load left, counted unchanged
+    (its stale rows stay stale)."""
+    for section, into in (("nodes", result.nodes), ("relationships", result.relationships)):
+        for key, was in last.counts.get(section, {}).items():
+            into[key] = Counts(unchanged=was.created + was.updated + was.unchanged, stale=was.stale)
+
+
+def _stamped(graph: Graph, base: str, name: str) -> bool:
+    return bool(graph.records(q.stamped_node(base), {"dataset": name}))
+
+
+def _check_prefix(chunk: Dataset, prefix: str) -> None:
+    for entity_id in chunk.entities:
+        if not entity_id.startswith(prefix):
+            raise DataConflict(f"id {entity_id!r} does not start with {prefix!r}, as promised")
+
+
+@dataclass
+class _ChunkDigests:
+    """The key and source digest of every chunk, read without parsing any."""
+
+    digests: dict[str, str]
+    undigested: int  # chunks whose source gives no digest
+
+    def unchanged_all(self, trusted: dict[str, str]) -> bool:
+        return not self.undigested and self.digests == trusted
+
+
+def _read_chunks(sources: Iterable[SourceChunk], trusted: dict[str, str]) -> _ChunkDigests:
+    """With trusted digests, one pass over the source that parses nothing; else none."""
+    if not trusted:
+        return _ChunkDigests({}, 1)
+    digests: dict[str, str] = {}
+    undigested = 0
+    for source in sources:
+        if source.digest is None:
+            undigested += 1
+        else:
+            digests[source.key] = source.digest
+    return _ChunkDigests(digests, undigested)
+
+
+class _Skipping:
+    """The chunks of a load, parsed; those whose source digest the last complete load recorded
+    are counted unchanged and handed on with no rows (their ids still go to the sweep)."""
+
+    def __init__(self, sources: Iterable[SourceChunk], trusted: dict[str, str]) -> None:
+        self.sources = sources
+        self.trusted = trusted
+        self.digests: dict[str, str] = {}
+        self.seen = array("q")
+        self.skipped = LoadResult("", "", "", "")  # counted apart: this runs on the reader
+
+    def __iter__(self) -> Iterator[Dataset]:
+        for source in self.sources:
+            if source.digest is not None:
+                self.digests[source.key] = source.digest
+            chunk = source.parse()
+            if source.digest is None or self.trusted.get(source.key) != source.digest:
+                yield chunk
+                continue
+            self.skipped.chunks_skipped += 1
+            for entity in chunk.entities.values():
+                self.skipped.nodes.setdefault(entity.label, Counts()).unchanged += 1
+            for relation in chunk.relations:
+                self.skipped.relationships.setdefault(relation.type, Counts()).unchanged += 1
+            self.seen.extend(id_hash(entity_id) for entity_id in chunk.entities)
+
+    def counted_into(self, result: LoadResult) -> None:
+        result.chunks_skipped += self.skipped.chunks_skipped
+        for into, part in (
+            (result.nodes, self.skipped.nodes),
+            (result.relationships, self.skipped.relationships),
+        ):
+            for key, counts in part.items():
+                into.setdefault(key, Counts()).add(counts)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    base: str
+    name: str
+    one_chunk: bool
+    id_prefix: str | None
+
+
+def _refuse_foreign_ids(graph: Graph, chunks: Chunks, owner: _Owner) -> None:
     """Stop before any write if a node this dataset did not write holds one of its ids.
 
-    A small dataset asks the id index about its own ids; a streamed one, when few nodes are
-    foreign, compares against them in memory instead of asking chunk by chunk."""
-    params = {"dataset": name}
+    A small dataset asks the id index about its own ids; a streamed one asks how many nodes are
+    foreign (under its id prefix: one seek) and, when there are few, compares against them in
+    memory instead of asking chunk by chunk."""
+    base, name = owner.base, owner.name
+    params: dict[str, Any] = {"dataset": name}
     foreign = 0
-    if not one_chunk:
+    held: set[str] = set()
+    if owner.id_prefix is not None:
+        limit = {"prefix": owner.id_prefix, "limit": FOREIGN_IN_MEMORY + 1}
+        held = {str(r["id"]) for r in graph.records(q.foreign_under_prefix(base), params | limit)}
+        foreign = len(held)
+        if not foreign:
+            return
+    elif not owner.one_chunk:
         records = graph.records(q.count_foreign_nodes(base), params)
         foreign = int(records[0]["n"])
         if not foreign:
             return
     taken: list[str] = []
     if 0 < foreign <= FOREIGN_IN_MEMORY:
-        records = graph.records(q.foreign_nodes(base), params)
-        held = {str(r["id"]) for r in records}
-        for chunk in chunks():
-            taken.extend(entity_id for entity_id in chunk.entities if entity_id in held)
+        if not held:
+            held = {str(r["id"]) for r in graph.records(q.foreign_nodes(base), params)}
+        for source in chunks():
+            taken.extend(entity_id for entity_id in source.parse().entities if entity_id in held)
     else:
-        for chunk in chunks():
+        for source in chunks():
             records = graph.records(
-                q.foreign_id_claims(base), {"ids": list(chunk.entities), "dataset": name}
+                q.foreign_id_claims(base), {"ids": list(source.parse().entities), **params}
             )
             taken.extend(str(r["id"]) for r in records)
     if taken:

@@ -16,11 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loader.model.dataset import Dataset
-from loader.neo4j.cypher_text import (
-    DATASET_PROP,
-    HASH_PROP,
-    VERSION_PROP,
-)
+from loader.neo4j.cypher_text import DATASET_PROP, HASH_PROP
 
 RelKey = tuple[str, str, str]
 
@@ -50,7 +46,7 @@ def own_label(labels: frozenset[str] | list[str], base_label: str) -> str:
 class NodeRow:
     id: str
     label: str
-    props: dict[str, Any]  # as written: the data's, the dataset stamp and the digest
+    props: dict[str, Any]  # as written: the data's, the dataset's name and the digest
     new: bool = False  # known not to exist: created without a lookup
 
 
@@ -101,7 +97,9 @@ class Plan:
 
 
 def desired_node_props(props: dict[str, Any], dataset: Dataset) -> dict[str, Any]:
-    return {**props, DATASET_PROP: dataset.name, VERSION_PROP: dataset.version}
+    """A row as written: its properties and its dataset's name. The version and the run are
+    the load record's, so a new version of unchanged data rewrites nothing."""
+    return {**props, DATASET_PROP: dataset.name}
 
 
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -116,10 +114,10 @@ def digest(kind: str, props: dict[str, Any]) -> int:
     return int.from_bytes(value, "big", signed=True)
 
 
-def row_digest(kind: str, props: dict[str, Any], dataset: str, version: str) -> int:
+def row_digest(kind: str, props: dict[str, Any], dataset: str) -> int:
     """The digest a load stores on a row of `dataset` (what `wanted_rows` writes), for writers
     that hold no Dataset (the bulk importer's files)."""
-    return digest(kind, {**props, DATASET_PROP: dataset, VERSION_PROP: version})
+    return digest(kind, {**props, DATASET_PROP: dataset})
 
 
 def wanted_rows(dataset: Dataset, label_of: Callable[[str], str] | None = None) -> Rows:

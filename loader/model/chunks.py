@@ -1,0 +1,34 @@
+"""A chunk of a streamed source, known before it is parsed: what lets a reload skip it.
+
+A source hands out its chunks with a stable key (the file and row range) and a digest of the
+raw bytes and of whatever else shapes the rows made of them; parsing waits until asked. A
+reload whose chunk has the digest the last complete load recorded for that key need not parse,
+digest or compare it: its rows are as that load wrote them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from loader.model.dataset import Dataset
+
+
+@dataclass(frozen=True)
+class SourceChunk:
+    """One chunk: `key` names it in the load record, `digest` (None: not known, so never
+    skipped) says whether it changed, `parse` makes its dataset."""
+
+    key: str
+    digest: str | None
+    parse: Callable[[], Dataset]
+
+
+def in_memory(datasets: Iterable[Dataset]) -> Iterator[SourceChunk]:
+    """Datasets already parsed, as chunks with no source digest (always compared row by row)."""
+    for index, dataset in enumerate(datasets):
+        yield SourceChunk(f"chunk-{index}", None, _given(dataset))
+
+
+def _given(dataset: Dataset) -> Callable[[], Dataset]:
+    return lambda: dataset

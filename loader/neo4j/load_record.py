@@ -1,0 +1,96 @@
+"""The load record: one `KgLoad` node per load, where the run used to be stamped on every row.
+
+A load writes its record when it starts (run id, dataset, version, holder, start time) and
+completes it at its end (end time, counts, and the key and source digest of every chunk it read).
+A record with no end time is a load that stopped half-way. A reload trusts the chunk digests of
+the dataset's newest complete record only when no half-way load came after it: such a load may
+have written rows that no complete record describes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from loader.neo4j import cypher_text as q
+from loader.neo4j.graph import Graph
+from loader.neo4j.lease import holder_name
+from loader.neo4j.sync_plan import Counts
+
+
+@dataclass(frozen=True)
+class LastLoad:
+    """What the dataset's newest complete load recorded; `run` None: there is none."""
+
+    run: str | None = None
+    version: str | None = None
+    counts: dict[str, dict[str, Counts]] = field(default_factory=dict)  # nodes/relationships
+    chunks: dict[str, str] = field(default_factory=dict)  # chunk key -> source digest
+    broken: bool = False  # a load stopped half-way after it
+
+    def trusted_chunks(self) -> dict[str, str]:
+        """The chunk digests a reload may skip by: none after a half-way load."""
+        return {} if self.broken else self.chunks
+
+
+def last_load(graph: Graph, dataset: str) -> LastLoad:
+    records = graph.records(q.LAST_LOADS, {"dataset": dataset})
+    if not records:
+        return LastLoad()
+    found = records[0]
+    keys, digests = found["keys"] or [], found["digests"] or []
+    return LastLoad(
+        run=found["run"],
+        version=found["version"],
+        counts=_counts(found["held"]),
+        chunks=dict(zip(keys, digests, strict=True)),
+        broken=bool(found["broken"]),
+    )
+
+
+def start_record(graph: Graph, run: str, dataset: str, version: str) -> None:
+    params = {"run": run, "dataset": dataset, "version": version, "holder": holder_name()}
+    graph.execute(q.START_LOAD, params)
+
+
+def finish_record(
+    graph: Graph,
+    run: str,
+    dataset: str,
+    counts: dict[str, dict[str, Counts]],
+    chunks: dict[str, str],
+) -> None:
+    """The end of the load: its counts (`nodes`/`relationships`, by label or type) and the
+    chunks it read (key -> source digest; a chunk with no digest is not recorded)."""
+    totals = {
+        f"{section}_{what}": sum(getattr(c, what) for c in groups.values())
+        for section, groups in counts.items()
+        for what in ("created", "updated", "deleted", "unchanged", "stale")
+    }
+    held = {
+        section: {name: c.as_dict() for name, c in sorted(groups.items())}
+        for section, groups in counts.items()
+    }
+    params: dict[str, Any] = {
+        "run": run,
+        "dataset": dataset,
+        "totals": totals,
+        "held": json.dumps(held, sort_keys=True, ensure_ascii=False),
+        "keys": list(chunks),
+        "digests": list(chunks.values()),
+    }
+    graph.execute(q.END_LOAD, params)
+
+
+def _counts(held: str | None) -> dict[str, dict[str, Counts]]:
+    if not held:
+        return {}
+    try:
+        parsed = json.loads(held)
+        return {
+            section: {name: Counts(**values) for name, values in groups.items()}
+            for section, groups in parsed.items()
+        }
+    except (ValueError, TypeError):  # edited by hand: the reload compares rows instead
+        return {}

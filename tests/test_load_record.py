@@ -1,0 +1,226 @@
+"""The load record (`KgLoad`) on the real test server: the run off the rows, reloads that skip
+the chunks unchanged at their source, the migration of a database stamped row by row, and the
+foreign-id check by id prefix. The source is the divisions' own chunking, of a fake tarball."""
+
+from __future__ import annotations
+
+import io
+import logging
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from loader.divisions import gazetteer as divisions
+from loader.model.chunks import SourceChunk, in_memory
+from loader.model.dataset import Dataset, Entity, Location
+from loader.model.errors import DataConflict
+from loader.model.schema import Schema
+from loader.neo4j.cypher import run_cypher
+from loader.neo4j.graph import Graph
+from loader.neo4j.maintenance import clear_database
+from loader.neo4j.store import LoadResult, SyncOptions, sync
+from tests.fake_divisions import fake_tarball
+from tests.graph_state import graph_state
+from tests.project import schema
+
+pytestmark = pytest.mark.neo4j
+LEVELS = list(divisions.LEVELS)
+RECORDS = (
+    "MATCH (l:KgLoad) RETURN l.run AS run, l.dataset AS dataset, l.version AS version, "
+    "l.ended IS NOT NULL AS ended, l.nodes_created AS created, l.nodes_unchanged AS unchanged "
+    "ORDER BY l.started"
+)
+STAMPED = (
+    "MATCH (n) WHERE n.kg_run IS NOT NULL OR n.kg_version IS NOT NULL RETURN count(n) AS n "
+    "UNION ALL MATCH ()-[r]->() WHERE r.kg_run IS NOT NULL OR r.kg_version IS NOT NULL "
+    "RETURN count(r) AS n"
+)
+
+
+class Parses:
+    """The divisions' chunks of a tarball, counting the chunks parsed."""
+
+    def __init__(self, tarball: Path, levels: list[str] = LEVELS) -> None:
+        self.tarball = tarball
+        self.levels = levels
+        self.parsed = 0
+        self.chunks = 0
+
+    def __call__(self) -> Iterator[SourceChunk]:
+        self.chunks = 0
+        for chunk in divisions.source_chunks(schema(), self.tarball, self.levels, size=5):
+            self.chunks += 1
+            yield SourceChunk(chunk.key, chunk.digest, self._counted(chunk))
+
+    def _counted(self, chunk: SourceChunk) -> Any:
+        def parse() -> Dataset:
+            self.parsed += 1
+            return chunk.parse()
+
+        return parse
+
+
+def _sync(graph: Graph, source: Parses, *, prune: bool = False) -> LoadResult:
+    model: Schema = schema()
+    return sync(
+        graph,
+        source,
+        name=divisions.DATASET,
+        version=divisions.VERSION,
+        schema=model,
+        label_of=lambda _id: model.label_for("gazetteer"),
+        options=SyncOptions(batch_size=7, prune=prune),
+        id_prefix=divisions.ID_PREFIX,
+    )
+
+
+def _edited(source: Path, target: Path, filename: str, edit: dict[str, str | None]) -> Path:
+    """A copy of the tarball with lines of one file replaced (None: removed)."""
+    with tarfile.open(source, "r:gz") as archive, tarfile.open(target, "w:gz") as out:
+        for member in archive.getmembers():
+            handle = archive.extractfile(member)
+            body = handle.read() if handle else b""
+            if member.name.endswith("/" + filename):
+                lines = body.decode().split("\r\n")
+                kept = [edit.get(line, line) for line in lines]
+                body = "\r\n".join(line for line in kept if line is not None).encode()
+                member.size = len(body)
+            out.addfile(member, io.BytesIO(body))
+    return target
+
+
+def _records(graph: Graph) -> list[dict[str, Any]]:
+    return run_cypher(graph, RECORDS).rows
+
+
+def test_the_run_is_on_the_load_record_not_on_the_rows(neo4j: Graph, tmp_path: Path) -> None:
+    first = _sync(neo4j, Parses(fake_tarball(tmp_path / "d.tgz")))
+    [record] = _records(neo4j)
+    assert record["run"] == first.run_id and record["ended"]
+    assert (record["dataset"], record["version"]) == (divisions.DATASET, divisions.VERSION)
+    assert record["created"] == first.total("nodes", "created") > 0
+    keys = run_cypher(
+        neo4j,
+        "MATCH (n:Division) UNWIND keys(n) AS k RETURN DISTINCT k "
+        "UNION MATCH ()-[r:LOCATED_IN]->() UNWIND keys(r) AS k RETURN DISTINCT k",
+    ).rows
+    assert {r["k"] for r in keys if r["k"].startswith("kg_")} == {"kg_dataset", "kg_hash"}
+
+
+def test_an_unchanged_reload_parses_nothing_and_writes_only_its_record(
+    neo4j: Graph, tmp_path: Path
+) -> None:
+    source = Parses(fake_tarball(tmp_path / "d.tgz"))
+    first = _sync(neo4j, source)
+    before = graph_state(neo4j)
+    source.parsed = 0
+    again = _sync(neo4j, source)
+    assert source.parsed == 0 and again.chunks_skipped == source.chunks > 1
+    assert again.total("nodes", "unchanged") == first.total("nodes", "created")
+    assert again.total("relationships", "unchanged") == first.total("relationships", "created")
+    assert again.total("nodes", "created") == again.total("nodes", "updated") == 0
+    assert graph_state(neo4j) == before
+    assert [r["ended"] for r in _records(neo4j)] == [True, True]
+
+
+def test_a_changed_chunk_is_the_only_one_compared_and_the_sweep_still_prunes(
+    neo4j: Graph, tmp_path: Path
+) -> None:
+    tarball = fake_tarball(tmp_path / "d.tgz")
+    _sync(neo4j, Parses(tarball))
+    renamed = _edited(
+        tarball,
+        tmp_path / "e.tgz",
+        "villages.csv",
+        {
+            '310116001001,"村1",310116001,31,3101,310116': (
+                '310116001001,"新村1",310116001,31,3101,310116'
+            ),
+            '310116001002,"村2",310116001,31,3101,310116': None,
+        },
+    )
+    source = Parses(renamed)
+    changed = _sync(neo4j, source, prune=True)
+    assert changed.total("nodes", "updated") == 1 and changed.total("nodes", "deleted") == 1
+    assert 0 < changed.chunks_skipped < source.chunks
+    assert source.parsed == source.chunks  # the skipped chunks still give their ids
+    state = graph_state(neo4j)
+    clear_database(neo4j, drop_schema=False)
+    _sync(neo4j, Parses(renamed))
+    assert graph_state(neo4j) == state  # as a first load of the edited source
+
+
+def test_a_load_stopped_half_way_makes_the_next_compare_every_row(
+    neo4j: Graph, tmp_path: Path
+) -> None:
+    source = Parses(fake_tarball(tmp_path / "d.tgz"))
+    first = _sync(neo4j, source)
+    run_cypher(  # what a killed load leaves: a record with no end, after the complete one
+        neo4j,
+        "CREATE (:KgLoad {run: 'killed', dataset: $dataset, started: datetime()})",
+        {"dataset": divisions.DATASET},
+        write=True,
+    )
+    source.parsed = 0
+    again = _sync(neo4j, source)
+    assert again.chunks_skipped == 0 and source.parsed == source.chunks
+    assert again.total("nodes", "unchanged") == first.total("nodes", "created")
+    source.parsed = 0
+    assert _sync(neo4j, source).chunks_skipped == source.chunks  # a complete load came since
+
+
+def test_a_database_stamped_row_by_row_is_migrated_once(
+    neo4j: Graph, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = Parses(fake_tarball(tmp_path / "d.tgz"))
+    _sync(neo4j, source)
+    clean = graph_state(neo4j)
+    run_cypher(  # what the loader before the record wrote: the run on every row, no record
+        neo4j,
+        "MATCH (n) WHERE n.kg_dataset = $d SET n.kg_run = 'old', n.kg_version = '2.7.0' "
+        "WITH count(*) AS ignored MATCH ()-[r]->() WHERE r.kg_dataset = $d "
+        "SET r.kg_run = 'old', r.kg_version = '2.7.0' "
+        "WITH count(*) AS ignored MATCH (l:KgLoad) DELETE l",
+        {"d": divisions.DATASET},
+        write=True,
+    )
+    with caplog.at_level(logging.WARNING):
+        migrated = _sync(neo4j, source)
+    assert migrated.migrated and "moves the stamps to a load record" in caplog.text
+    assert [r["n"] for r in run_cypher(neo4j, STAMPED).rows] == [0, 0]
+    assert graph_state(neo4j) == clean
+    again = _sync(neo4j, source)
+    assert not again.migrated and again.chunks_skipped == source.chunks
+
+
+def test_a_foreign_node_under_the_id_prefix_stops_the_load_only_if_wanted(
+    neo4j: Graph, tmp_path: Path
+) -> None:
+    source = Parses(fake_tarball(tmp_path / "d.tgz"))
+    run_cypher(neo4j, "CREATE (:Entity:County {id: 'cn-99', name: '别处'})", write=True)
+    _sync(neo4j, source)  # not one of the divisions' ids: left alone
+    clear_database(neo4j, drop_schema=False)
+    run_cypher(neo4j, "CREATE (:Entity:County {id: 'cn-31', name: '别人的'})", write=True)
+    before = graph_state(neo4j)
+    with pytest.raises(DataConflict, match=r"'cn-31' already belongs.*nothing was changed"):
+        _sync(neo4j, source)
+    assert graph_state(neo4j) == before
+
+
+def test_an_id_outside_the_promised_prefix_stops_the_load(neo4j: Graph) -> None:
+    chunk = Dataset(divisions.DATASET, divisions.VERSION)
+    chunk.entities["x-1"] = Entity("x-1", "Division", {"id": "x-1", "name": "x"}, Location("t", 0))
+    with pytest.raises(DataConflict, match="does not start with 'cn-'"):
+        sync(
+            neo4j,
+            lambda: in_memory([chunk]),
+            name=divisions.DATASET,
+            version=divisions.VERSION,
+            schema=schema(),
+            label_of=lambda _id: "Division",
+            options=SyncOptions(),
+            id_prefix=divisions.ID_PREFIX,
+        )

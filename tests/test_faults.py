@@ -232,9 +232,11 @@ def test_two_loads_at_once_write_one_graph(neo4j: Graph, command: list[str]) -> 
     env = _env(neo4j)
     if command[0] == "divisions":
         assert _kg(env, "load").returncode == 0
+    # The second waits for the first's lease: long enough for a slow, shared machine.
+    waiting = [*command, "--lease-wait", "300"]
     both = [
         subprocess.Popen(
-            [KG, *command], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [KG, *waiting], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         for _ in range(2)
     ]

@@ -16,7 +16,7 @@ from loader.neo4j.cypher import run_cypher
 from loader.neo4j.ddl import index_statements, key_statements
 from loader.neo4j.graph import Graph
 from loader.neo4j.store import SyncOptions, load, sync
-from loader.neo4j.sync_plan import digest
+from loader.neo4j.sync_plan import Snapshot, digest, make_plan, wanted_rows
 from tests.graph_state import graph_state
 from tests.project import SCHEMA_FILE
 
@@ -214,3 +214,22 @@ def test_a_relation_outside_its_start_chunk_stops_the_load(neo4j: Graph) -> None
         )
     ids = {r["id"] for r in run_cypher(neo4j, "MATCH (n:Division) RETURN n.id AS id").rows}
     assert not ids & set(second.entities)
+
+
+def test_the_plan_of_a_first_load_is_the_general_plan_of_an_empty_database() -> None:
+    """`make_plan`'s one-pass path for a database holding nothing of the dataset: the plan the
+    general path makes when the snapshot says every row is missing."""
+    [whole] = list(_chunks(TREE, len(TREE)))
+    fast = make_plan(wanted_rows(whole), "Entity", Snapshot(all_new=True), prune=True)
+    rows = wanted_rows(whole)
+    missing = Snapshot(
+        nodes=dict.fromkeys(whole.entities),
+        relationships=dict.fromkeys((r.key for r in rows.relationships), False),
+    )
+    general = make_plan(rows, "Entity", missing, prune=True)
+    for plan in (fast, general):
+        assert all(n.new for n in plan.node_upserts) and all(r.new for r in plan.rel_upserts)
+    assert [n.id for n in fast.node_upserts] == [n.id for n in general.node_upserts]
+    assert [r.key for r in fast.rel_upserts] == [r.key for r in general.rel_upserts]
+    assert fast.nodes == general.nodes and fast.relationships == general.relationships
+    assert fast.nodes["Division"].created == len(TREE)

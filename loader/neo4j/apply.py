@@ -112,16 +112,18 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
             )
         node_groups: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         for node in plan.node_upserts:
-            props = to_store(node.props, specs.of_label(node.label))
-            node_groups.setdefault((node.label, node.new), []).append(
-                {"id": node.id, "props": props}
-            )
+            apart = specs.of_label(node.label)
+            props = node.props if apart is None else to_store(node.props, apart)
+            # a new node's row is its properties (the id among them); a merge names its id
+            row = props if node.new else {"id": node.id, "props": props}
+            node_groups.setdefault((node.label, node.new), []).append(row)
         for (label, new), rows in node_groups.items():
             query = q.create_nodes(label, base) if new else q.merge_nodes(label, base)
             write(query, rows, "nodes", len(plan.node_upserts))
         rel_groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = {}
         for rel in plan.rel_upserts:
-            props = to_store(rel.props, specs.of_type(rel.type))
+            apart = specs.of_type(rel.type)
+            props = rel.props if apart is None else to_store(rel.props, apart)
             rel_groups.setdefault((rel.start_label, rel.type, rel.end_label, rel.new), []).append(
                 {"start": rel.start, "end": rel.end, "props": props}
             )
@@ -132,22 +134,27 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
 
 
 class _Specs:
-    """The property specs of each label and type, looked up once per load (not once a row)."""
+    """The property specs of each label and type that stores a property apart (a date), looked
+    up once per load, not once a row; None for the others, whose rows go as they are."""
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self.labels: dict[str, dict[str, PropertySpec]] = {}
-        self.types: dict[str, dict[str, PropertySpec]] = {}
+        self.labels: dict[str, dict[str, PropertySpec] | None] = {}
+        self.types: dict[str, dict[str, PropertySpec] | None] = {}
 
-    def of_label(self, label: str) -> dict[str, PropertySpec]:
+    def of_label(self, label: str) -> dict[str, PropertySpec] | None:
         if label not in self.labels:
-            self.labels[label] = self.schema.node_properties(label)
+            self.labels[label] = _apart(self.schema.node_properties(label))
         return self.labels[label]
 
-    def of_type(self, rel_type: str) -> dict[str, PropertySpec]:
+    def of_type(self, rel_type: str) -> dict[str, PropertySpec] | None:
         if rel_type not in self.types:
-            self.types[rel_type] = self.schema.relationship_properties(rel_type)
+            self.types[rel_type] = _apart(self.schema.relationship_properties(rel_type))
         return self.types[rel_type]
+
+
+def _apart(specs: dict[str, PropertySpec]) -> dict[str, PropertySpec] | None:
+    return specs if any(spec.stored_apart for spec in specs.values()) else None
 
 
 def count_kept(

@@ -89,8 +89,9 @@ def delete_nodes(base: str) -> str:
 
 
 def create_nodes(label: str, base_label: str) -> str:
-    """Nodes the plan knows to be new: no lookup before the write."""
-    return f"UNWIND $rows AS row CREATE (n:{quoted(base_label)}:{quoted(label)}) SET n = row.props"
+    """Nodes the plan knows to be new: no lookup before the write. Each row is the node's
+    properties (one map a row, not a map holding the id and another map)."""
+    return f"UNWIND $rows AS props CREATE (n:{quoted(base_label)}:{quoted(label)}) SET n = props"
 
 
 def merge_nodes(label: str, base_label: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,6 +146,8 @@ def wanted_rows(dataset: Dataset, label_of: Callable[[str], str] | None = None) 
 
 
 def make_plan(rows: Rows, base_label: str, snapshot: Snapshot, prune: bool) -> Plan:
+    if snapshot.all_new:
+        return _all_new(rows)
     plan = Plan()
     for node in rows.nodes:
         counts = plan.nodes.setdefault(node.label, Counts())
@@ -182,3 +185,18 @@ def make_plan(rows: Rows, base_label: str, snapshot: Snapshot, prune: bool) -> P
         else:
             counts.stale += 1
     return plan  # the nodes the data no longer has are the sweep's (apply.sweep)
+
+
+def _all_new(rows: Rows) -> Plan:
+    """The plan of a chunk the database holds nothing of: every row created, no lookup (one
+    pass over the rows, where the general plan asks the snapshot about each)."""
+    plan = Plan(node_upserts=rows.nodes, rel_upserts=rows.relationships)
+    for node in rows.nodes:
+        node.new = True
+    for rel in rows.relationships:
+        rel.new = True
+    for label, n in Counter(node.label for node in rows.nodes).items():
+        plan.nodes[label] = Counts(created=n)
+    for rel_type, n in Counter(rel.type for rel in rows.relationships).items():
+        plan.relationships[rel_type] = Counts(created=n)
+    return plan

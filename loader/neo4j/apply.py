@@ -8,7 +8,6 @@ dataset's rows.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -225,9 +224,10 @@ def sweep(
 
 
 def id_hash(entity_id: str) -> int:
-    """64 bits of an id: a collision can only keep a stale node, never delete a wanted one."""
-    digest = hashlib.blake2b(entity_id.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    """64 bits of an id, for the sweep of the load that computed them (Python's own string
+    hash: salted per process, so never stored; a tenth of a BLAKE2b's cost on 1.3M ids). A
+    collision can only keep a stale node, never delete a wanted one."""
+    return hash(entity_id)
 
 
 def contains_hash(ordered: Sequence[int], value: int) -> bool:

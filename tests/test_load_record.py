@@ -224,3 +224,26 @@ def test_an_id_outside_the_promised_prefix_stops_the_load(neo4j: Graph) -> None:
             options=SyncOptions(),
             id_prefix=divisions.ID_PREFIX,
         )
+
+
+def test_a_prune_after_a_load_that_kept_stale_rows_sweeps_even_if_nothing_changed(
+    neo4j: Graph, tmp_path: Path
+) -> None:
+    tarball = fake_tarball(tmp_path / "d.tgz")
+    _sync(neo4j, Parses(tarball))
+    fewer = _edited(
+        tarball,
+        tmp_path / "e.tgz",
+        "villages.csv",
+        {'310116001002,"村2",310116001,31,3101,310116': None},
+    )
+    kept = _sync(neo4j, Parses(fewer))  # no prune: the village stays, counted stale
+    assert kept.total("nodes", "stale") == 1
+    source = Parses(fewer)
+    unchanged = _sync(neo4j, source)
+    assert unchanged.chunks_skipped == source.chunks and source.parsed == 0
+    assert unchanged.total("nodes", "stale") == 1  # still there, still said
+    pruned = _sync(neo4j, source, prune=True)
+    assert pruned.total("nodes", "deleted") == 1 and pruned.total("nodes", "stale") == 0
+    gone = "MATCH (d:Division {code: '310116001002'}) RETURN count(d) AS n"
+    assert run_cypher(neo4j, gone).rows == [{"n": 0}]

@@ -29,6 +29,10 @@ class LastLoad:
     chunks: dict[str, str] = field(default_factory=dict)  # chunk key -> source digest
     broken: bool = False  # a load stopped half-way after it
 
+    def left_stale(self) -> bool:
+        """Whether it kept rows the data no longer had (a load without prune)."""
+        return any(c.stale for groups in self.counts.values() for c in groups.values())
+
     def trusted_chunks(self) -> dict[str, str]:
         """The chunk digests a reload may skip by: none after a half-way load."""
         return {} if self.broken else self.chunks

@@ -179,14 +179,15 @@ def sync(
         result.migrated = reload and last.run is None and _stamped(graph, base, name)
         if result.migrated:
             log.warning(
-                "%s %s loaded by an older kg (a run stamp on every row): this load moves the "
-                "stamps to a load record, rewriting every row once",
+                "%s was loaded by an older kg (a run stamp on every row): %s the stamps to a "
+                "load record, rewriting every row once",
                 name,
-                "was" if not dry_run else "was; a real",
+                "a real load would move" if dry_run else "this load moves",
             )
         trusted = last.trusted_chunks() if reload and not result.migrated else {}
         read = _read_chunks(chunks(), trusted)
-        if trusted and read.unchanged_all(trusted):  # nothing to parse, write or sweep
+        # nothing to parse, write or sweep (unless stale rows kept before are now to be pruned)
+        if trusted and read.unchanged_all(trusted) and not (prune and last.left_stale()):
             _counted_unchanged(result, last)
             result.chunks_skipped = len(trusted)
             if held:

@@ -42,8 +42,8 @@ from loader.model.diagram import mermaid
 from loader.model.errors import ConfigError
 from loader.model.problems import codes_table
 from loader.model.workspace import Workspace
-from loader.neo4j.browser_style import grass, login_style
-from loader.neo4j.connect import Connection
+from loader.neo4j.browser_style import grass
+from loader.neo4j.connect import Connection, managed_server
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
 from loader.neo4j.lexical_store import write_lexical
@@ -51,6 +51,7 @@ from loader.neo4j.maintenance import clear_database
 from loader.neo4j.saved_queries import SavedQuery, list_queries, run_saved
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.store import SyncOptions, load
+from loader.neo4j.target import ConnectionOptions
 from loader.rdf.export import dataset_quads, write_export
 from loader.rdf.ontology import json_ld_context
 from loader.rdf.vocab import Names
@@ -305,11 +306,11 @@ def _normal(value: Any, ids: dict[str, str]) -> Any:
 def test_server(workspace: Workspace) -> ManagedServer:
     """The test server (not started), styling Browser from the workspace's schema on login as
     the project's managed server does (tests/test_browser_e2e.py watches it)."""
-    return ManagedServer(
-        TEST_HOME,
+    return managed_server(
+        workspace,
+        ConnectionOptions(home=TEST_HOME),
         bolt_port=TEST_BOLT_PORT,
         http_port=TEST_HTTP_PORT,
-        style=lambda: login_style(lambda: workspace.schema),
     )
 
 

@@ -19,6 +19,7 @@ from loader.model.schema import Schema
 from loader.neo4j.apply import apply_schema
 from loader.neo4j.connect import Connection
 from loader.neo4j.cypher_text import COUNT_NODES
+from loader.neo4j.graph import Graph
 from loader.neo4j.import_files import (
     ARRAY_DELIMITER,
     NODES,
@@ -108,7 +109,7 @@ def bulk_load(
         raise ServerError(f"neo4j-admin import failed: {(reason or (lines or ['?'])[-1])[:300]}")
     graph = connection.graph(start=False)
     apply_schema(graph, schema)
-    _record(connection, written, run_id)
+    _record(graph, written, run_id)
     return LoadResult(
         name,
         version,
@@ -121,10 +122,9 @@ def bulk_load(
     )
 
 
-def _record(connection: Connection, written: Written, run_id: str) -> None:
+def _record(graph: Graph, written: Written, run_id: str) -> None:
     """A load record for each dataset imported, as a load leaves: a later load of it finds
     its version there (its chunks it compares row by row: the import recorded none)."""
-    graph = connection.graph(start=False)
     for dataset, version in written.versions.items():
         start_record(graph, run_id, dataset, version)
         counts = written.counts[dataset]

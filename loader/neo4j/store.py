@@ -185,15 +185,14 @@ def sync(
                 "a real load would move" if dry_run else "this load moves",
             )
         trusted = last.trusted_chunks() if reload and not result.migrated else {}
-        read = _read_chunks(chunks(), trusted)
         # nothing to parse, write or sweep (unless stale rows kept before are now to be pruned)
-        if trusted and read.unchanged_all(trusted) and not (prune and last.left_stale()):
+        if trusted and not (prune and last.left_stale()) and _digests(chunks()) == trusted:
             _counted_unchanged(result, last)
             result.chunks_skipped = len(trusted)
             if held:
                 apply_schema(graph, schema, tick=tick)  # the schema may have new indexes
                 start_record(graph, result.run_id, name, version)
-                finish_record(graph, result.run_id, name, _sections(result), read.digests)
+                finish_record(graph, result.run_id, name, _sections(result), trusted)
             result.elapsed_s = time.monotonic() - started
             return result
         if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
@@ -266,29 +265,15 @@ def _check_prefix(chunk: Dataset, prefix: str) -> None:
             raise DataConflict(f"id {entity_id!r} does not start with {prefix!r}, as promised")
 
 
-@dataclass
-class _ChunkDigests:
-    """The key and source digest of every chunk, read without parsing any."""
-
-    digests: dict[str, str]
-    undigested: int  # chunks whose source gives no digest
-
-    def unchanged_all(self, trusted: dict[str, str]) -> bool:
-        return not self.undigested and self.digests == trusted
-
-
-def _read_chunks(sources: Iterable[SourceChunk], trusted: dict[str, str]) -> _ChunkDigests:
-    """With trusted digests, one pass over the source that parses nothing; else none."""
-    if not trusted:
-        return _ChunkDigests({}, 1)
+def _digests(sources: Iterable[SourceChunk]) -> dict[str, str] | None:
+    """The key and source digest of every chunk, read without parsing any; None when a chunk
+    has no digest (it can only be compared row by row)."""
     digests: dict[str, str] = {}
-    undigested = 0
     for source in sources:
         if source.digest is None:
-            undigested += 1
-        else:
-            digests[source.key] = source.digest
-    return _ChunkDigests(digests, undigested)
+            return None
+        digests[source.key] = source.digest
+    return digests
 
 
 class _Skipping:
@@ -300,7 +285,10 @@ class _Skipping:
         self.trusted = trusted
         self.digests: dict[str, str] = {}
         self.seen = array("q")
-        self.skipped = LoadResult("", "", "", "")  # counted apart: this runs on the reader
+        # counted apart from the result: this runs on the reader thread
+        self.chunks = 0
+        self.nodes: dict[str, Counts] = {}
+        self.relationships: dict[str, Counts] = {}
 
     def __iter__(self) -> Iterator[Dataset]:
         for source in self.sources:
@@ -310,19 +298,16 @@ class _Skipping:
             if source.digest is None or self.trusted.get(source.key) != source.digest:
                 yield chunk
                 continue
-            self.skipped.chunks_skipped += 1
+            self.chunks += 1
             for entity in chunk.entities.values():
-                self.skipped.nodes.setdefault(entity.label, Counts()).unchanged += 1
+                self.nodes.setdefault(entity.label, Counts()).unchanged += 1
             for relation in chunk.relations:
-                self.skipped.relationships.setdefault(relation.type, Counts()).unchanged += 1
+                self.relationships.setdefault(relation.type, Counts()).unchanged += 1
             self.seen.extend(id_hash(entity_id) for entity_id in chunk.entities)
 
     def counted_into(self, result: LoadResult) -> None:
-        result.chunks_skipped += self.skipped.chunks_skipped
-        for into, part in (
-            (result.nodes, self.skipped.nodes),
-            (result.relationships, self.skipped.relationships),
-        ):
+        result.chunks_skipped += self.chunks
+        for into, part in ((result.nodes, self.nodes), (result.relationships, self.relationships)):
             for key, counts in part.items():
                 into.setdefault(key, Counts()).add(counts)
 

@@ -75,11 +75,12 @@ def test_every_area_is_a_package_with_a_map() -> None:
 
 
 def test_the_cli_imports_its_jobs_only_when_a_command_runs() -> None:
-    """`kg --help` must stay quick: importing the CLI pulls in no RDF, graph or plotting library
-    (each command imports its job when it runs)."""
+    """`kg --help` must stay quick: importing the CLI pulls in no RDF, graph or plotting library,
+    no Neo4j driver and no YAML (each command imports its job, the workspace and the connection
+    when it runs)."""
     probe = (
         "import sys, loader.cli.app; "
-        "heavy = ('rdflib', 'networkx', 'matplotlib', 'pyshacl'); "
+        "heavy = ('rdflib', 'networkx', 'matplotlib', 'pyshacl', 'neo4j', 'yaml'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

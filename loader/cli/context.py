@@ -13,14 +13,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from loader.model.errors import ConfigError
 from loader.model.project import ENV_PROJECT, ProjectMissing, find_project
-from loader.model.workspace import Workspace
-from loader.neo4j.connect import Connection
-from loader.neo4j.target import ConnectionOptions
+
+if TYPE_CHECKING:  # imported when a command runs: `kg --help` reads no schema, no driver
+    from loader.model.workspace import Workspace
+    from loader.neo4j.connect import Connection
+    from loader.neo4j.target import ConnectionOptions
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ def workspace(
     """The command's workspace: the project's data and schema unless the command names others.
     Outside a project, a command that names both works on them alone; any other says how to
     name a project (`ProjectMissing`)."""
+    from loader.model.workspace import Workspace
+
     named = root_options(ctx).project
     try:
         project = find_project(named)
@@ -81,5 +86,7 @@ def workspace_for(ctx: typer.Context, options: ConnectionOptions) -> Workspace |
 @contextmanager
 def connection(options: ConnectionOptions, ws: Workspace | None = None) -> Iterator[Connection]:
     """The command's one connection, closed (its one driver with it) when the command ends."""
+    from loader.neo4j.connect import Connection
+
     with Connection(ws, options) as opened:
         yield opened

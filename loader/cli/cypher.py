@@ -14,7 +14,6 @@ from loader.cli.options import FormatOpt, ParamOpt, connection_options
 from loader.cli.params import parse_params
 from loader.cli.render import Format
 from loader.model.errors import ConfigError, UsageError
-from loader.model.readers import read_text
 from loader.neo4j.target import ConnectionOptions
 
 
@@ -52,6 +51,8 @@ def _query_text(query: str | None, file: Path | None) -> str:
     if (query is None) == (file is None):
         raise UsageError("give the Cypher as an argument, `-` for stdin, or --file FILE (one)")
     if file is not None:
+        from loader.model.readers import read_text
+
         text, problems = read_text(file, str(file))
         if text is None:
             raise ConfigError(str(problems[0]))

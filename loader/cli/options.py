@@ -10,14 +10,16 @@ import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from loader.cli.common import ask_password
 from loader.cli.render import Format
-from loader.neo4j.lease import LeasePolicy
 from loader.neo4j.target import ConnectionOptions
+
+if TYPE_CHECKING:
+    from loader.neo4j.lease import LeasePolicy
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 UriOpt = Annotated[
@@ -118,4 +120,6 @@ def connection_settings(
 
 
 def lease_policy(wait_s: float, break_lease: bool) -> LeasePolicy:
+    from loader.neo4j.lease import LeasePolicy
+
     return LeasePolicy(wait_s=wait_s, break_existing=break_lease)

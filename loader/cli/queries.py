@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,9 +18,10 @@ from loader.cli.options import (
 )
 from loader.cli.params import parse_params
 from loader.cli.render import Format
-from loader.model.workspace import Workspace
-from loader.neo4j.saved_queries import get_query, list_queries
 from loader.neo4j.target import ConnectionOptions
+
+if TYPE_CHECKING:
+    from loader.model.workspace import Workspace
 
 app = typer.Typer(
     help="Saved analysis queries (queries/*.cypher): list, show, run, open in Browser.",
@@ -54,6 +55,8 @@ def list_(ctx: typer.Context, fmt: FormatOpt = Format.table, queries: QueriesOpt
     """List the saved queries with their titles, scopes (curated, gazetteer or both) and
     parameters."""
     with failures(ctx):
+        from loader.neo4j.saved_queries import list_queries
+
         saved = list_queries(_folder(ctx, queries))
     if fmt is Format.json:
         emit_json([q.as_dict() for q in saved])
@@ -74,6 +77,8 @@ def list_(ctx: typer.Context, fmt: FormatOpt = Format.table, queries: QueriesOpt
 def show(ctx: typer.Context, name: NameArg, queries: QueriesOpt = None) -> None:
     """Print a saved query's text (with its header)."""
     with failures(ctx):
+        from loader.neo4j.saved_queries import get_query
+
         saved = get_query(name, _folder(ctx, queries))
     write_out(saved.text if saved.text.endswith("\n") else saved.text + "\n")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,8 +11,9 @@ from loader.cli.common import emit_json, failures, say, write_out
 from loader.cli.context import workspace_for
 from loader.cli.options import FormatOpt, HomeOpt, connection_settings
 from loader.cli.render import Format, to_csv
-from loader.neo4j.connect import managed_server
-from loader.neo4j.server import ManagedServer
+
+if TYPE_CHECKING:
+    from loader.neo4j.server import ManagedServer
 
 app = typer.Typer(
     help="Install, start, stop and inspect the managed local Neo4j server.",
@@ -29,6 +30,8 @@ def _server(
     """The managed server `--home` names, else the project's; a project's server styles
     Browser from its schema when it starts."""
     settings = connection_settings(home=home)
+    from loader.neo4j.connect import managed_server
+
     return managed_server(
         workspace_for(ctx, settings), settings, bolt_port=bolt_port, http_port=http_port
     )

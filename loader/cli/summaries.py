@@ -5,14 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from loader.cli.common import emit_json, print_out, say, stderr, write_out
 from loader.cli.render import Format, to_csv
 from loader.model.errors import ConfigError
-from loader.neo4j.store import LoadResult
+
+if TYPE_CHECKING:
+    from loader.neo4j.store import LoadResult
 
 COUNTERS = ("created", "updated", "deleted", "unchanged", "stale")
 Tick = Callable[[str, int, int], None]

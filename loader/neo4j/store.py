@@ -32,7 +32,7 @@ from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from typing import Any
 
-from loader.model.chunks import SourceChunk, in_memory
+from loader.model.chunks import Rest, SourceChunk, in_memory
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, DataConflict
 from loader.model.schema import Schema
@@ -192,7 +192,8 @@ def sync(
             if held:
                 apply_schema(graph, schema, tick=tick)  # the schema may have new indexes
                 start_record(graph, result.run_id, name, version)
-                finish_record(graph, result.run_id, name, _sections(result), trusted)
+                groups = last.trusted_groups()
+                finish_record(graph, result.run_id, name, _sections(result), trusted, groups=groups)
             result.elapsed_s = time.monotonic() - started
             return result
         if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
@@ -202,7 +203,7 @@ def sync(
             start_record(graph, result.run_id, name, version)
         seen = array("q")
         batches = Batches(name, options.batch_size, tick)
-        source = _Skipping(chunks(), trusted)
+        source = _Skipping(chunks(), trusted, last.trusted_groups() if trusted else {})
         ready = stack.enter_context(  # closed on any failure: its threads stop at once
             closing(prepared(graph, source, label_of=label_of, base=base, reload=reload))
         )
@@ -238,7 +239,10 @@ def sync(
             graph.run(q.unstamp_nodes(base), {"dataset": name})
             graph.run(q.UNSTAMP_RELATIONSHIPS, {"dataset": name})
         if held:
-            finish_record(graph, result.run_id, name, _sections(result), source.digests)
+            sections = _sections(result)
+            finish_record(
+                graph, result.run_id, name, sections, source.digests, groups=source.groups
+            )
     result.elapsed_s = time.monotonic() - started
     return result
 
@@ -278,12 +282,21 @@ def _digests(sources: Iterable[SourceChunk]) -> dict[str, str] | None:
 
 class _Skipping:
     """The chunks of a load, parsed; those whose source digest the last complete load recorded
-    are counted unchanged and handed on with no rows (their ids still go to the sweep)."""
+    are counted unchanged and not handed on (their ids still go to the sweep). Of a changed
+    chunk whose source digests its groups of lines, only the groups whose digests differ from
+    the last complete load's are handed on; the others are counted unchanged."""
 
-    def __init__(self, sources: Iterable[SourceChunk], trusted: dict[str, str]) -> None:
+    def __init__(
+        self,
+        sources: Iterable[SourceChunk],
+        trusted: dict[str, str],
+        trusted_groups: dict[str, tuple[str, ...]],
+    ) -> None:
         self.sources = sources
         self.trusted = trusted
+        self.trusted_groups = trusted_groups
         self.digests: dict[str, str] = {}
+        self.groups: dict[str, tuple[str, ...]] = {}
         self.seen = array("q")
         # counted apart from the result: this runs on the reader thread
         self.chunks = 0
@@ -292,24 +305,58 @@ class _Skipping:
 
     def __iter__(self) -> Iterator[Dataset]:
         for source in self.sources:
-            if source.digest is not None:
-                self.digests[source.key] = source.digest
-            chunk = source.parse()
-            if source.digest is None or self.trusted.get(source.key) != source.digest:
-                yield chunk
+            if source.digest is None:
+                yield source.parse()
                 continue
-            self.chunks += 1
-            for entity in chunk.entities.values():
-                self.nodes.setdefault(entity.label, Counts()).unchanged += 1
-            for relation in chunk.relations:
-                self.relationships.setdefault(relation.type, Counts()).unchanged += 1
-            self.seen.extend(id_hash(entity_id) for entity_id in chunk.entities)
+            self.digests[source.key] = source.digest
+            if source.groups:
+                self.groups[source.key] = source.groups
+            known = self.trusted.get(source.key) == source.digest
+            self.chunks += known
+            changed = frozenset() if known else self._changed_groups(source)
+            if changed is None:
+                yield source.parse()
+                continue
+            if source.split is None:  # unchanged, and only whole: counted from its rows
+                self._unchanged(_rest_of(source.parse()))
+                continue
+            chunk, rest = source.split(changed)
+            self._unchanged(rest)
+            if chunk.entities:
+                yield chunk
+
+    def _changed_groups(self, source: SourceChunk) -> frozenset[int] | None:
+        """The numbers of the chunk's groups whose digests differ from the trusted ones; None
+        when there are none to compare with (every row is then compared)."""
+        before = self.trusted_groups.get(source.key)
+        if source.split is None or not before or len(before) != len(source.groups):
+            return None
+        pairs = zip(source.groups, before, strict=True)
+        return frozenset(i for i, (now, was) in enumerate(pairs) if now != was)
+
+    def _unchanged(self, rest: Rest) -> None:
+        for label, n in rest.nodes.items():
+            self.nodes.setdefault(label, Counts()).unchanged += n
+        for rel_type, n in rest.relationships.items():
+            self.relationships.setdefault(rel_type, Counts()).unchanged += n
+        self.seen.extend(id_hash(entity_id) for entity_id in rest.ids)
 
     def counted_into(self, result: LoadResult) -> None:
+        """The unchanged rows counted (on the reader thread), added to the load's counts."""
         result.chunks_skipped += self.chunks
         for into, part in ((result.nodes, self.nodes), (result.relationships, self.relationships)):
             for key, counts in part.items():
                 into.setdefault(key, Counts()).add(counts)
+
+
+def _rest_of(chunk: Dataset) -> Rest:
+    nodes: dict[str, int] = {}
+    relationships: dict[str, int] = {}
+    for entity in chunk.entities.values():
+        nodes[entity.label] = nodes.get(entity.label, 0) + 1
+    for relation in chunk.relations:
+        relationships[relation.type] = relationships.get(relation.type, 0) + 1
+    return Rest(list(chunk.entities), nodes, relationships)
 
 
 @dataclass(frozen=True)

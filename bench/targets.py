@@ -177,6 +177,11 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {name} | {row['seconds']:.1f} | {report['nodes'] / row['seconds']:,.0f} | "
             f"{report['relationships'] / row['seconds']:,.0f} | {own} | {tree} |"
         )
+    phases = report["loads"].get(BULK, {}).get("phases_s")
+    if phases:
+        lines += ["", f"{BULK}, by step (seconds):", ""]
+        lines += ["| " + " | ".join(phases) + " |", "|" + " ---: |" * len(phases)]
+        lines.append("| " + " | ".join(f"{s:.1f}" for s in phases.values()) + " |")
     lines += ["", "| export | triples | seconds | triples/s | own peak RSS (MB) |"]
     lines.append("| --- | ---: | ---: | ---: | ---: |")
     for name, row in report["exports"].items():

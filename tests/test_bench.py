@@ -92,6 +92,9 @@ def test_targets_say_met_or_not() -> None:
     assert all(t["value"] is None for t in unmeasured.values())
 
 
+STEPS = {"files": 9.0, "import": 12.5, "start": 6.0, "schema": 8.5}
+
+
 def test_the_markdown_has_a_row_per_contender_and_target() -> None:
     found_ratios = targets.ratios(LOADS)
     found = targets.metrics(LOADS, EXPORTS, {}, 0.25)
@@ -107,8 +110,11 @@ def test_the_markdown_has_a_row_per_contender_and_target() -> None:
         "loader_peak_rss_mb_by_size": {},
         "kg_help_seconds": 0.25,
     }
+    report["loads"] = {**LOADS, targets.BULK: {**LOADS[targets.BULK], "phases_s": STEPS}}
     text = targets.markdown(report)
     assert f"| {targets.BULK} | 36.0 | 28 | 25 | 90 | 90 |" in text
+    assert "| files | import | start | schema |\n| ---: | ---: | ---: | ---: |\n" in text
+    assert "| 9.0 | 12.5 | 6.0 | 8.5 |" in text  # the bulk load's steps
     assert "| kg --help <= 0.3 s | 0.25 | yes |" in text
     assert "| kg load <= 3x neo4j-admin import time | 3.33 | no |" in text
     assert text.count("\n| ") >= len(LOADS) + len(targets.TARGETS) + len(targets.RATIOS)

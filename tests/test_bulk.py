@@ -89,6 +89,9 @@ def test_bulk_with_divisions_links_the_curated_places(
     monkeypatch.setenv("KG_NEO4J_HOME", str(managed_server.home))
     done = runner.invoke(app, ["load", "--bulk", "--with-divisions", "--format", "json"])
     assert done.exit_code == 0, done.output
+    bulk = json.loads(done.output)  # each step timed, within the whole
+    assert list(bulk["phases_s"]) == ["files", "import", "start", "schema", "record", "links"]
+    assert sum(bulk["phases_s"].values()) <= bulk["elapsed_s"] + 0.01
     neo4j.forget_bookmarks()  # the database was replaced: its old transactions are gone
     rows = run_cypher(
         neo4j,

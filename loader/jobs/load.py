@@ -17,7 +17,7 @@ from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, UsageError
 from loader.model.workspace import Workspace
 from loader.neo4j.apply import Progress
-from loader.neo4j.bulk import bulk_load
+from loader.neo4j.bulk import bulk_load, timed
 from loader.neo4j.connect import Connection
 from loader.neo4j.import_files import Rows, dataset_rows
 from loader.neo4j.lease import LeasePolicy
@@ -120,7 +120,9 @@ def _bulk(
     )
     found = {code: line for code, line in lines.items() if line}
     if found:  # as `kg divisions import` does: curated places linked to their divisions
-        divisions.link_curated_places(connection.graph(start=False), schema, found)
+        with timed(result.phases_s, "links"):
+            divisions.link_curated_places(connection.graph(start=False), schema, found)
+        result.elapsed_s += result.phases_s["links"]
     return result
 
 

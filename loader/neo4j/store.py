@@ -87,6 +87,7 @@ class LoadResult:
     relationships: dict[str, Counts] = field(default_factory=dict)
     elapsed_s: float = 0.0
     chunks_skipped: int = 0  # unchanged at the source: not parsed, digested or compared
+    phases_s: dict[str, float] = field(default_factory=dict)  # a bulk import's steps, timed
     migrated: bool = False  # the dataset's per-row run stamps moved to the load record
 
     def total(self, section: str, what: str) -> int:
@@ -105,6 +106,7 @@ class LoadResult:
             "elapsed_s": round(self.elapsed_s, 3),
             "chunks_skipped": self.chunks_skipped,
             "migrated": self.migrated,
+            "phases_s": {k: round(v, 3) for k, v in self.phases_s.items()},
         }
         for section in ("nodes", "relationships"):
             for what in ("created", "updated", "deleted", "unchanged", "stale"):

@@ -44,9 +44,17 @@ class Parses:
     """The divisions' chunks of a tarball (5 lines, in groups of 2 unless `groups` is False),
     counting the chunks parsed (whole or split) and the rows built."""
 
-    def __init__(self, tarball: Path, levels: list[str] = LEVELS, *, groups: bool = True) -> None:
+    def __init__(
+        self,
+        tarball: Path,
+        levels: list[str] = LEVELS,
+        *,
+        groups: bool = True,
+        within: list[str] | None = None,
+    ) -> None:
         self.tarball = tarball
         self.levels = levels
+        self.within = within
         self.groups = groups
         self.parsed = 0
         self.built = 0
@@ -54,7 +62,10 @@ class Parses:
 
     def __call__(self) -> Iterator[SourceChunk]:
         self.chunks = 0
-        for chunk in divisions.source_chunks(schema(), self.tarball, self.levels, size=5, group=2):
+        chunks = divisions.source_chunks(
+            schema(), self.tarball, self.levels, self.within, size=5, group=2
+        )
+        for chunk in chunks:
             self.chunks += 1
             if not self.groups:
                 yield SourceChunk(chunk.key, chunk.digest, self._counted(chunk))
@@ -168,6 +179,9 @@ def test_a_changed_chunk_is_the_only_one_compared_and_the_sweep_still_prunes(
     assert changed.total("nodes", "updated") == 1 and changed.total("nodes", "deleted") == 1
     assert 0 < changed.chunks_skipped < source.chunks
     assert source.parsed == source.chunks  # the skipped chunks still give their ids
+    # the removed line shifts every later line of villages.csv, so every group of its chunks
+    # changed: the 59 villages left are built either way, and no row of another file
+    assert source.built == 59
     state = graph_state(neo4j)
     clear_database(neo4j, drop_schema=False)
     _sync(neo4j, Parses(renamed))
@@ -177,6 +191,8 @@ def test_a_changed_chunk_is_the_only_one_compared_and_the_sweep_still_prunes(
 def test_a_changed_line_rewrites_only_its_group_of_lines(neo4j: Graph, tmp_path: Path) -> None:
     tarball = fake_tarball(tmp_path / "d.tgz")
     first = _sync(neo4j, Parses(tarball))
+    unchanged = Parses(tarball)  # the digests go on from record to record
+    assert _sync(neo4j, unchanged).chunks_skipped == unchanged.chunks
     line = '310116002003,"村3",310116002,31,3101,310116'  # the 13th village: a group of two
     renamed = _edited(
         tarball, tmp_path / "e.tgz", "villages.csv", {line: line.replace("村3", "新村3")}
@@ -185,6 +201,9 @@ def test_a_changed_line_rewrites_only_its_group_of_lines(neo4j: Graph, tmp_path:
     changed = _sync(neo4j, source, prune=True)
     assert changed.total("nodes", "updated") == 1 == changed.total("relationships", "updated")
     assert changed.total("nodes", "unchanged") == first.total("nodes", "created") - 1
+    assert changed.total("relationships", "unchanged") == (
+        first.total("relationships", "created") - 1
+    )
     assert changed.chunks_skipped == source.chunks - 1
     assert source.built == 2  # the changed line's group, built; every other row only counted
     state = graph_state(neo4j)
@@ -195,12 +214,77 @@ def test_a_changed_line_rewrites_only_its_group_of_lines(neo4j: Graph, tmp_path:
     assert _sync(neo4j, source).chunks_skipped == source.chunks and source.built == 0
 
 
-def test_group_digests_edited_by_hand_make_the_changed_chunk_compare_every_row(
+def test_groups_number_the_lines_before_a_selection(neo4j: Graph, tmp_path: Path) -> None:
+    """With --within, lines outside the selection still count in a group's numbering: the
+    group a changed line is in is the one built."""
+    tarball = fake_tarball(tmp_path / "d.tgz")
+    within = ["310116002"]  # the second town's villages, and the places above it
+    _sync(neo4j, Parses(tarball, within=within))
+    line = '310116002004,"村4",310116002,31,3101,310116'
+    renamed = _edited(
+        tarball, tmp_path / "e.tgz", "villages.csv", {line: line.replace("村4", "新村4")}
+    )
+    source = Parses(renamed, within=within)
+    changed = _sync(neo4j, source, prune=True)
+    assert changed.total("nodes", "updated") == 1 and source.built == 2
+    state = graph_state(neo4j)
+    clear_database(neo4j, drop_schema=False)
+    _sync(neo4j, Parses(renamed, within=within))
+    assert graph_state(neo4j) == state
+
+
+def test_a_prune_after_a_load_that_kept_a_stale_relationship_deletes_it(
     neo4j: Graph, tmp_path: Path
+) -> None:
+    """A relationship the data no longer has may start at a node it still has: the final sweep
+    does not see it, so a reload after a load that kept one compares every row."""
+    tarball = fake_tarball(tmp_path / "d.tgz")
+    _sync(neo4j, Parses(tarball))
+    line = '310116002003,"村3",310116002,31,3101,310116'  # moved to the first town
+    moved = _edited(
+        tarball,
+        tmp_path / "e.tgz",
+        "villages.csv",
+        {line: line.replace(",310116002,", ",310116001,")},
+    )
+    kept = _sync(neo4j, Parses(moved))
+    assert kept.total("relationships", "stale") == 1
+    again = _sync(neo4j, Parses(moved))  # still said, by a reload that compares every row
+    assert again.total("relationships", "stale") == 1 and again.chunks_skipped == 0
+    pruned = _sync(neo4j, Parses(moved), prune=True)
+    assert pruned.total("relationships", "deleted") == 1
+    state = graph_state(neo4j)
+    clear_database(neo4j, drop_schema=False)
+    _sync(neo4j, Parses(moved))
+    assert graph_state(neo4j) == state
+    source = Parses(moved)
+    assert _sync(neo4j, source).chunks_skipped == source.chunks  # nothing stale: skipped again
+
+
+def test_only_the_newest_complete_record_keeps_the_group_digests(
+    neo4j: Graph, tmp_path: Path
+) -> None:
+    source = Parses(fake_tarball(tmp_path / "d.tgz"))
+    _sync(neo4j, source)
+    _sync(neo4j, source)
+    kept = "MATCH (l:KgLoad) RETURN l.chunk_groups IS NOT NULL AS kept ORDER BY l.started"
+    assert [r["kept"] for r in run_cypher(neo4j, kept).rows] == [False, True]
+
+
+EDITS = {
+    "too-few": "SET l.chunk_groups = ['x']",
+    "not-strings": "SET l.chunk_groups = [k IN l.chunk_keys | 1]",
+    "one-chunk-short": "SET l.chunk_groups = [g IN l.chunk_groups | split(g, ',')[0]]",
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS.values()), ids=list(EDITS))
+def test_group_digests_edited_by_hand_make_the_changed_chunk_compare_every_row(
+    neo4j: Graph, tmp_path: Path, edit: str
 ) -> None:
     tarball = fake_tarball(tmp_path / "d.tgz")
     _sync(neo4j, Parses(tarball))
-    run_cypher(neo4j, "MATCH (l:KgLoad) SET l.chunk_groups = ['x']", write=True)
+    run_cypher(neo4j, f"MATCH (l:KgLoad) {edit}", write=True)
     line = '310116002003,"村3",310116002,31,3101,310116'
     renamed = _edited(
         tarball, tmp_path / "e.tgz", "villages.csv", {line: line.replace("村3", "新")}

@@ -219,7 +219,8 @@ def source_chunks(
 
 
 def _group_digests(shaped: hashlib.blake2b, lines: list[str], group: int) -> tuple[str, ...]:
-    """The digest of each group of `group` lines (the shape's digest updated with them)."""
+    """The digest of each group of `group` lines (the shape's digest updated with them), cut
+    to 64 bits: it is compared only with the same group's digest of the last load."""
     digests = []
     for start in range(0, len(lines), group):
         digest = shaped.copy()

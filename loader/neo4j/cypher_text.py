@@ -246,7 +246,9 @@ START_LOAD = (
 )
 END_LOAD = (
     "MATCH (l:KgLoad {run: $run, dataset: $dataset}) SET l.ended = datetime(), l += $totals, "
-    "l.held = $held, l.chunk_keys = $keys, l.chunk_digests = $digests, l.chunk_groups = $groups"
+    "l.held = $held, l.chunk_keys = $keys, l.chunk_digests = $digests, l.chunk_groups = $groups "
+    "WITH l MATCH (o:KgLoad {dataset: $dataset}) "
+    "WHERE o.run <> $run AND o.chunk_groups IS NOT NULL REMOVE o.chunk_groups"
 )
 # The dataset's newest load, and whether a load that stopped half-way came after its newest
 # complete one (the rows may then hold what no complete record describes).

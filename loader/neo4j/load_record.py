@@ -35,13 +35,25 @@ class LastLoad:
         """Whether it kept rows the data no longer had (a load without prune)."""
         return any(c.stale for groups in self.counts.values() for c in groups.values())
 
+    def kept_stale_relationships(self) -> bool:
+        """Whether it kept relationships the data no longer had: such a relationship may start
+        at a node the data still has, and only comparing that node's rows finds it again (the
+        final sweep finds stale nodes, not these)."""
+        return any(c.stale for c in self.counts.get("relationships", {}).values())
+
+    def trusted(self) -> bool:
+        """Whether a reload may skip what this load recorded as unchanged: not after a load
+        that stopped half-way, nor while stale relationships are kept (each reload counts them
+        again, and a prune deletes them)."""
+        return not self.broken and not self.kept_stale_relationships()
+
     def trusted_chunks(self) -> dict[str, str]:
-        """The chunk digests a reload may skip by: none after a half-way load."""
-        return {} if self.broken else self.chunks
+        """The chunk digests a reload may skip chunks by (see `trusted`)."""
+        return self.chunks if self.trusted() else {}
 
     def trusted_groups(self) -> dict[str, tuple[str, ...]]:
-        """The group digests a reload may skip groups of lines by: none after a half-way load."""
-        return {} if self.broken else self.groups
+        """The group digests a reload may skip groups of lines by (see `trusted`)."""
+        return self.groups if self.trusted() else {}
 
 
 def last_load(graph: Graph, dataset: str) -> LastLoad:
@@ -51,8 +63,8 @@ def last_load(graph: Graph, dataset: str) -> LastLoad:
     found = records[0]
     keys, digests = found["keys"] or [], found["digests"] or []
     groups = found["groups"] or []  # none: recorded before groups were
-    if len(groups) != len(keys):  # edited by hand: the changed chunks compare every row
-        groups = []
+    if len(groups) != len(keys) or not all(isinstance(g, str) for g in groups):
+        groups = []  # edited by hand: the changed chunks compare every row
     return LastLoad(
         run=found["run"],
         version=found["version"],
@@ -79,15 +91,16 @@ def finish_record(
 ) -> None:
     """The end of the load: its counts (`nodes`/`relationships`, by label or type) and the
     chunks it read (key -> source digest; a chunk with no digest is not recorded), with the
-    digests of their groups of lines (key -> digests, one string each in the record)."""
+    digests of their groups of lines (key -> digests, one string each in the record; kept on
+    the dataset's newest complete record only, as no other is read)."""
     totals = {
-        f"{section}_{what}": sum(getattr(c, what) for c in groups.values())
-        for section, groups in counts.items()
+        f"{section}_{what}": sum(getattr(c, what) for c in named.values())
+        for section, named in counts.items()
         for what in ("created", "updated", "deleted", "unchanged", "stale")
     }
     held = {
-        section: {name: c.as_dict() for name, c in sorted(groups.items())}
-        for section, groups in counts.items()
+        section: {name: c.as_dict() for name, c in sorted(named.items())}
+        for section, named in counts.items()
     }
     params: dict[str, Any] = {
         "run": run,

@@ -8,7 +8,8 @@ for each chunk: ask what this dataset holds of its rows (`snapshot`, digests com
 server, made ready ahead by `pipeline`), plan the difference (`sync_plan`), write only that
 (`apply`); a chunk unchanged at the source is only read for its ids (the sweep needs them).
 Memory is bounded by the chunk size plus 8 bytes per row (a hash of each id, for the final
-sweep). The guarantees:
+sweep) and the digests of the groups of ten lines, the last load's and this one's (about 9 MB
+for the 665k divisions). The guarantees:
 
 - an id that another dataset or tool owns stops the load before any write (one seek under the
   dataset's id prefix, or a read-only pass over the ids);
@@ -86,7 +87,7 @@ class LoadResult:
     nodes: dict[str, Counts] = field(default_factory=dict)
     relationships: dict[str, Counts] = field(default_factory=dict)
     elapsed_s: float = 0.0
-    chunks_skipped: int = 0  # unchanged at the source: not parsed, digested or compared
+    chunks_skipped: int = 0  # unchanged at the source: no row built, digested or compared
     phases_s: dict[str, float] = field(default_factory=dict)  # a bulk import's steps, timed
     migrated: bool = False  # the dataset's per-row run stamps moved to the load record
 

@@ -246,7 +246,8 @@ START_LOAD = (
 )
 END_LOAD = (
     "MATCH (l:KgLoad {run: $run, dataset: $dataset}) SET l.ended = datetime(), l += $totals, "
-    "l.held = $held, l.chunk_keys = $keys, l.chunk_digests = $digests, l.chunk_groups = $groups "
+    "l.held = $held, l.chunk_keys = $keys, l.chunk_digests = $digests, l.chunk_groups = $groups, "
+    "l.stale_links = $stale_links "
     "WITH l MATCH (o:KgLoad {dataset: $dataset}) "
     "WHERE o.run <> $run AND o.chunk_groups IS NOT NULL REMOVE o.chunk_groups"
 )
@@ -258,6 +259,7 @@ LAST_LOADS = (
     "WITH loads, [x IN loads WHERE x.ended IS NOT NULL][0] AS done "
     "RETURN done.run AS run, done.version AS version, done.held AS held, "
     "done.chunk_keys AS keys, done.chunk_digests AS digests, done.chunk_groups AS groups, "
+    "done.stale_links AS stale_links, "
     "toString(done.ended) AS ended, "
     "size([x IN loads WHERE x.ended IS NULL AND (done IS NULL OR x.started > done.started)]) "
     "AS broken"

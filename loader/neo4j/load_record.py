@@ -29,6 +29,7 @@ class LastLoad:
     counts: dict[str, dict[str, Counts]] = field(default_factory=dict)  # nodes/relationships
     chunks: dict[str, str] = field(default_factory=dict)  # chunk key -> source digest
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # chunk key -> its groups
+    stale_links: int | None = None  # stale relationships kept on wanted nodes (None: unrecorded)
     broken: bool = False  # a load stopped half-way after it
 
     def left_stale(self) -> bool:
@@ -36,9 +37,12 @@ class LastLoad:
         return any(c.stale for groups in self.counts.values() for c in groups.values())
 
     def kept_stale_relationships(self) -> bool:
-        """Whether it kept relationships the data no longer had: such a relationship may start
-        at a node the data still has, and only comparing that node's rows finds it again (the
-        final sweep finds stale nodes, not these)."""
+        """Whether it kept relationships the data no longer had that start at a node the data
+        still has: only comparing that node's rows finds them again (the final sweep finds
+        stale nodes and their relationships, not these). A record that does not say counts
+        every stale relationship."""
+        if self.stale_links is not None:
+            return self.stale_links > 0
         return any(c.stale for c in self.counts.get("relationships", {}).values())
 
     def trusted(self) -> bool:
@@ -71,6 +75,7 @@ def last_load(graph: Graph, dataset: str) -> LastLoad:
         counts=_counts(found["held"]),
         chunks=dict(zip(keys, digests, strict=True)),
         groups={k: tuple(g.split(",")) for k, g in zip(keys, groups, strict=False) if g},
+        stale_links=found["stale_links"] if isinstance(found["stale_links"], int) else None,
         broken=bool(found["broken"]),
     )
 
@@ -88,11 +93,13 @@ def finish_record(
     chunks: dict[str, str],
     *,
     groups: dict[str, tuple[str, ...]] | None = None,
+    stale_links: int = 0,
 ) -> None:
     """The end of the load: its counts (`nodes`/`relationships`, by label or type) and the
     chunks it read (key -> source digest; a chunk with no digest is not recorded), with the
     digests of their groups of lines (key -> digests, one string each in the record; kept on
-    the dataset's newest complete record only, as no other is read)."""
+    the dataset's newest complete record only, as no other is read), and how many stale
+    relationships it kept on nodes the data still has."""
     totals = {
         f"{section}_{what}": sum(getattr(c, what) for c in named.values())
         for section, named in counts.items()
@@ -110,6 +117,7 @@ def finish_record(
         "keys": list(chunks),
         "digests": list(chunks.values()),
         "groups": [",".join((groups or {}).get(key, ())) for key in chunks],
+        "stale_links": stale_links,
     }
     graph.execute(q.END_LOAD, params)
 

@@ -205,6 +205,7 @@ def sync(
             apply_schema(graph, schema, tick=tick, indexes=reload)
             start_record(graph, result.run_id, name, version)
         seen = array("q")
+        kept_links = 0  # stale relationships kept on nodes the data still has
         batches = Batches(name, options.batch_size, tick)
         source = _Skipping(chunks(), trusted, last.trusted_groups() if trusted else {})
         ready = stack.enter_context(  # closed on any failure: its threads stop at once
@@ -221,6 +222,7 @@ def sync(
                 )
             if not dry_run:
                 apply_plan(graph, schema, plan, batches)
+            kept_links += sum(c.stale for c in plan.relationships.values())
             for total, part in (
                 (result.nodes, plan.nodes),
                 (result.relationships, plan.relationships),
@@ -244,7 +246,13 @@ def sync(
         if held:
             sections = _sections(result)
             finish_record(
-                graph, result.run_id, name, sections, source.digests, groups=source.groups
+                graph,
+                result.run_id,
+                name,
+                sections,
+                source.digests,
+                groups=source.groups,
+                stale_links=kept_links,
             )
     result.elapsed_s = time.monotonic() - started
     return result

@@ -87,8 +87,10 @@ def extract(
             f"{written.relationships_created} relationships created)"
         )
     show = say if fmt is Format.table else note
-    for document, s in report.evaluations:
-        show(f"{document}: {_scores(s)}")
+    for e in report.evaluations:
+        show(f"{e.document}{f' ({e.split})' if e.split else ''}: {_scores(e.scores)}")
+    for split, s in report.splits.items():
+        show(f"{split} pages: {_scores(s)}")
     if report.scores is not None and len(report.evaluations) > 1:
         show(f"total: {_scores(report.scores)}")
 
@@ -130,7 +132,16 @@ def as_json(report: ExtractReport) -> dict[str, Any]:
     out: dict[str, Any] = {"documents": documents}
     if report.scores is not None:
         out["evaluation"] = report.scores.__dict__
-        out["evaluations"] = [{"document": d, **s.__dict__} for d, s in report.evaluations]
+        out["evaluations"] = [
+            {
+                "document": e.document,
+                "split": e.split,
+                **e.scores.__dict__,
+                "by_graph_names": e.graph_names.__dict__,
+            }
+            for e in report.evaluations
+        ]
+        out["splits"] = {split: s.__dict__ for split, s in report.splits.items()}
     if report.written:
         out["written"] = [w.__dict__ for w in report.written]
     return out

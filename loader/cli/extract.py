@@ -145,3 +145,58 @@ def as_json(report: ExtractReport) -> dict[str, Any]:
     if report.written:
         out["written"] = [w.__dict__ for w in report.written]
     return out
+
+
+PROPOSAL_COLUMNS = ["document", "entities", "facts", "values", "held", "written"]
+
+
+def propose(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Text files of new pages (UTF-8), Chinese.", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for the proposals: facts/, entities/, sources/."),
+    ] = Path("proposals"),
+    published: Annotated[
+        str | None,
+        typer.Option(
+            help="The pages' publication day (YYYY-MM-DD), for facts a page states undated "
+            "(default: the `published` of the source record of the same name, .yaml, beside "
+            "the page).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Proposals from new pages, for a curator: new names with a guessed label, relations
+    between entities of one clause, numbers with units, dates; written as a facts file and
+    entity stubs that `kg validate` accepts once moved into data/ and corrected."""
+    from datetime import date
+
+    from loader.jobs.propose import run_propose
+    from loader.model.errors import UsageError
+
+    with failures(ctx):
+        try:
+            day = date.fromisoformat(published) if published else None
+        except ValueError:
+            raise UsageError(f"--published is a day (YYYY-MM-DD), not {published!r}") from None
+        done = run_propose(workspace(ctx), files or [], out, day)
+    rows = [
+        {
+            "document": p.proposals.document,
+            "entities": len(p.proposals.entities),
+            "facts": p.proposals.facts(),
+            "values": p.proposals.values(),
+            "held": p.proposals.held,
+            "written": ", ".join(str(w) for w in p.written),
+        }
+        for p in done
+    ]
+    if fmt is Format.json:
+        emit_json({"proposals": rows})
+        return
+    emit_rows(PROPOSAL_COLUMNS, rows, fmt, title="Proposals")

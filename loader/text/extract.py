@@ -42,7 +42,6 @@ CANDIDATE_SUFFIXES = (
     "乐园",
     "大道",
     "国道",
-    "委",  # 上海市交通委, 嘉善县委: a place beginning an office's name is part of it
     "宣传部",
     "研究院",
     "大会",
@@ -61,6 +60,8 @@ HEADS = (
     "港(?![口澳湾])",
     "站(?![点长台])",
     "(?<![布格大结全开当])局(?![面势部长限])",
+    "(?<![常编])委",  # 上海市交通委, 嘉善县委: a place beginning an office's name is part of it
+    "板(?![块书式])",  # 科创板: the stock board, not the field
     "集团",
     "分院",
     "石化(?![产行工企基业园])",
@@ -69,6 +70,11 @@ HEADS = (
     "新闻办",
 )
 MAX_CANDIDATE = 12  # characters of an unknown name, its head included
+LONG_NAMED = {"公司": 20}  # heads of names longer than that (上海张江金山高科技产业开发有限公司)
+# A place in brackets before 有限公司 belongs to the company's name: 金海芯半导体(上海)有限公司
+COMPANY_PLACE = re.compile("[(（][^()（）]{2,6}[)）](?:有限)?(?:责任)?公司")
+# Heads of administrative places: the place before them is a place of its own (金山区廊下镇).
+ADMIN_HEADS = ("镇", "县")
 TITLE = re.compile("《([^《》]{2,60})》")  # a document's title is a name of its own
 # A road's name does not carry the place it runs in: 嘉善县 before 丁枫公路 is a place of its own.
 ROAD_SUFFIXES = ("公路", "大道", "国道", "铁路")
@@ -284,13 +290,14 @@ def candidates(
         start = match.start()
         if covered.intersection(range(start, end)):
             continue  # part of a known name
-        road = match.group(0) in ROAD_SUFFIXES
+        road = match.group(0) in ROAD_SUFFIXES or match.group(0) in ADMIN_HEADS
+        longest = LONG_NAMED.get(match.group(0), MAX_CANDIDATE)
         while (
             start > 0
-            and end - start < MAX_CANDIDATE
+            and end - start < longest
             and normal[start - 1] not in BREAKS
             and not normal[start - 1].isspace()
-            and not (road and start in places and start < match.start())
+            and not (road and start in places and match.start() - start >= 2)
         ):
             start -= 1
         while start < match.start() and start in covered and (start - 1) in covered:
@@ -303,6 +310,8 @@ def candidates(
         a, b = norm.original_span(start, end)
         context = text[max(0, a - 12) : min(len(text), b + 12)].replace("\n", " ")
         contexts.setdefault(name, []).append(context)
+    for match in COMPANY_PLACE.finditer(normal):  # no candidate: the company's is reported
+        spans.append(match.span())
     for match in TITLE.finditer(normal):
         if match.group(1) not in forms:  # no candidate: a title is not an entity of the graph
             spans.append(match.span(1))

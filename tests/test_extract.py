@@ -212,3 +212,66 @@ def test_nothing_to_extract_is_one_line_and_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["extract"])
     assert result.exit_code == 1  # ConfigError: the command's use
     assert "give a text file" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_known_name_inside_a_longer_proper_name_is_no_mention() -> None:
+    """Heads of names (城, 开发区, 港, 站, 局, 集团, 频道 …) make the longer span a name of its
+    own; the same head words beginning common words (城市, 港口, 布局) do not."""
+    assert _ids("上海湾区科创城首发项目开工") == []
+    assert _ids("网易上海频道报道") == []
+    assert _ids("联手上海石化推进") == []
+    assert [e for _a, _b, e in _ids("上海湾区城市更新")] == ["shanghai-bay-area-brand"]
+    assert [e for _a, _b, e in _ids("融入上海发展大局")] == ["shanghai"]
+    assert _ids("金海芯半导体(上海)有限公司总经理") == []  # the place is the company's
+    assert _ids("上海张江金山高科技产业开发有限公司计划") == []
+    assert _ids("去年成功登陆科创板") == []
+    assert [e for _a, _b, e in _ids("金山区委常委表示")] == ["jinshan-district-committee"]
+    assert [e for _a, _b, e in _ids("连接金山区廊下镇")] == ["jinshan"]  # a place before a town
+
+
+def test_every_style_of_quotation_mark_reads_as_one() -> None:
+    assert normalise("「上海制造」『金山』‘枫泾’") == "“上海制造”“金山”“枫泾”"
+    assert _ids("打响「上海制造」品牌") == _ids("打响“上海制造”品牌") == []
+
+
+def test_a_title_and_a_named_series_are_names_of_their_own() -> None:
+    assert _ids("印发《金山区全面推动转型发展实施方案》") == []
+    assert _ids("“高质量发展在申城”系列主题新闻发布会") == []
+    assert [e for _a, _b, e in _ids("《金山区》")] == ["jinshan"]  # the title is the name
+
+
+def test_a_place_before_a_title_of_office_is_the_place() -> None:
+    assert [(a, b, e) for a, b, e in _ids("上海市长见证签约")] == [(0, 2, "shanghai")]
+
+
+def test_gold_files_say_their_split_and_variants(tmp_path: Path) -> None:
+    from loader.text.gold import by_graph_names, read_gold_file
+
+    gold = tmp_path / "g.mentions.yaml"
+    gold.write_text(
+        "split: test\nmentions:\n  - [0, 0, 3, 金山区, jinshan]\n"
+        "  - [0, 4, 8, 乐高乐园, lego-resort, variant]\n",
+        "utf-8",
+    )
+    read = read_gold_file(gold)
+    assert read.split == "test" and read.variants == {(4, 8, "lego-resort")}
+    scores = by_graph_names([(0, 3, "jinshan"), (4, 8, "lego-resort")], read)
+    assert (scores.precision, scores.recall, scores.gold) == (1.0, 1.0, 1)
+    gold.write_text("split: train\nmentions: []\n", "utf-8")
+    result = CliRunner().invoke(app, ["extract", "--evaluate", str(gold)])
+    assert result.exit_code != 0 and "split is dev or test, not 'train'" in result.stderr
+
+
+def test_the_2021_to_2025_pages_are_scored_by_split() -> None:
+    """The pages annotated before the extractor ran on them: scored dev and test apart. The
+    test pages are never tuned on; their floor here is what the extractor reached when they were
+    scored (docs/extraction.md), not the 0.95 the issue asks for, which it does not reach yet."""
+    folder = ROOT / "data" / "gold-unseen"
+    result = CliRunner().invoke(app, ["extract", "--evaluate", str(folder), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    splits = {e["split"] for e in out["evaluations"]}
+    assert splits == {"dev", "test"} and len(out["evaluations"]) >= 20
+    dev, test = out["splits"]["dev"], out["splits"]["test"]
+    assert dev["precision"] >= 0.93 and dev["recall"] >= 0.87, dev
+    assert test["precision"] >= 0.8 and test["recall"] >= 0.78, test

@@ -45,6 +45,7 @@ app.command("analyze")(analysis.analyze)
 app.command("path")(analysis.path)
 app.command("viz")(analysis.viz)
 app.command("extract")(extract.extract)
+app.command("propose")(extract.propose)
 app.command("run")(run.run)
 
 

@@ -87,8 +87,10 @@ def extract(
             f"{written.relationships_created} relationships created)"
         )
     show = say if fmt is Format.table else note
-    for document, s in report.evaluations:
-        show(f"{document}: {_scores(s)}")
+    for e in report.evaluations:
+        show(f"{e.document}{f' ({e.split})' if e.split else ''}: {_scores(e.scores)}")
+    for split, s in report.splits.items():
+        show(f"{split} pages: {_scores(s)}")
     if report.scores is not None and len(report.evaluations) > 1:
         show(f"total: {_scores(report.scores)}")
 
@@ -130,7 +132,71 @@ def as_json(report: ExtractReport) -> dict[str, Any]:
     out: dict[str, Any] = {"documents": documents}
     if report.scores is not None:
         out["evaluation"] = report.scores.__dict__
-        out["evaluations"] = [{"document": d, **s.__dict__} for d, s in report.evaluations]
+        out["evaluations"] = [
+            {
+                "document": e.document,
+                "split": e.split,
+                **e.scores.__dict__,
+                "by_graph_names": e.graph_names.__dict__,
+            }
+            for e in report.evaluations
+        ]
+        out["splits"] = {split: s.__dict__ for split, s in report.splits.items()}
     if report.written:
         out["written"] = [w.__dict__ for w in report.written]
     return out
+
+
+PROPOSAL_COLUMNS = ["document", "entities", "facts", "values", "held", "written"]
+
+
+def propose(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Text files of new pages (UTF-8), Chinese.", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder for the proposals: facts/, entities/, sources/."),
+    ] = Path("proposals"),
+    published: Annotated[
+        str | None,
+        typer.Option(
+            help="The pages' publication day (YYYY-MM-DD), for facts a page states undated "
+            "(default: the `published` of the source record of the same name, .yaml, beside "
+            "the page).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Proposals from new pages, for a curator: new names with a guessed label, relations
+    between entities of one clause, numbers with units, dates; written as a facts file and
+    entity stubs that `kg validate` accepts once moved into data/ and corrected."""
+    from datetime import date
+
+    from loader.jobs.propose import run_propose
+    from loader.model.errors import UsageError
+
+    with failures(ctx):
+        try:
+            day = date.fromisoformat(published) if published else None
+        except ValueError:
+            raise UsageError(f"--published is a day (YYYY-MM-DD), not {published!r}") from None
+        done = run_propose(workspace(ctx), files or [], out, day)
+    rows = [
+        {
+            "document": p.proposals.document,
+            "entities": len(p.proposals.entities),
+            "facts": p.proposals.facts(),
+            "values": p.proposals.values(),
+            "held": p.proposals.held,
+            "written": ", ".join(str(w) for w in p.written),
+        }
+        for p in done
+    ]
+    if fmt is Format.json:
+        emit_json({"proposals": rows})
+        return
+    emit_rows(PROPOSAL_COLUMNS, rows, fmt, title="Proposals")

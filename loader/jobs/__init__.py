@@ -7,6 +7,7 @@ caller (never looking either up itself), checks its options and data, then calls
 - `graph`: the graph read from data or Neo4j for analysis, paths and pictures.
 - `export`: RDF out of the curated data or Neo4j.
 - `extract`: mentions in texts, their evaluation and the lexical graph.
+- `propose`: a new page's proposals written as a facts file and entity stubs.
 - `queries`: ad-hoc Cypher and saved queries against the target.
 
 Imports point one way: cli → jobs → areas (neo4j, rdf, text, analysis, divisions) → model.

@@ -14,7 +14,18 @@ from loader.model.workspace import Workspace
 from loader.neo4j.connect import Connection
 from loader.neo4j.lexical_store import LexicalResult, write_lexical
 from loader.text.extract import Extraction, Matcher, extract, surface_forms
-from loader.text.gold import Gold, Scores, evaluate, read_gold_file, total
+from loader.text.gold import Gold, Scores, by_graph_names, evaluate, read_gold_file, total
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One gold file's scores: by what a reader recognises (the gold as annotated) and by the
+    graph's own names (the `variant` mentions left out)."""
+
+    document: str
+    split: str | None
+    scores: Scores
+    graph_names: Scores
 
 
 @dataclass
@@ -22,7 +33,14 @@ class ExtractReport:
     extractions: list[Extraction]
     written: list[LexicalResult] = field(default_factory=list)
     scores: Scores | None = None  # over every evaluated document
-    evaluations: list[tuple[str, Scores]] = field(default_factory=list)  # per document
+    evaluations: list[Evaluation] = field(default_factory=list)  # per document
+    splits: dict[str, Scores] = field(default_factory=dict)  # dev / test: over their documents
+
+    def split_totals(self) -> None:
+        """The totals over every document and over each split's."""
+        self.scores = total([e.scores for e in self.evaluations])
+        for split in sorted({e.split for e in self.evaluations if e.split}):
+            self.splits[split] = total([e.scores for e in self.evaluations if e.split == split])
 
 
 def document_id(path: Path, dataset: Dataset, root: Path) -> str:
@@ -64,14 +82,17 @@ def run_extract(
         if extraction is None:  # the gold's own text, confined to the data folder it lies in
             text = _read(gold.text or gold_path, gold_path.parent.parent)
             extraction = extract(text, dataset, gold.document or "", matcher)
+        found = [m.key() for m in extraction.mentions]
         report.evaluations.append(
-            (
+            Evaluation(
                 extraction.document,
-                evaluate((m.key() for m in extraction.mentions), set(gold.mentions)),
+                gold.split,
+                evaluate(found, set(gold.mentions)),
+                by_graph_names(found, gold),
             )
         )
     if report.evaluations:
-        report.scores = total([s for _d, s in report.evaluations])
+        report.split_totals()
     if write:
         graph = connection.graph()
         report.written = [write_lexical(graph, x, schema) for x in report.extractions]

@@ -4,4 +4,6 @@
   broken lines, Traditional script), with a map back to the original offsets.
 - `extract`: sentences, mentions robust to spun and Traditional text, candidate names.
 - `gold`: the hand-annotated mentions the extraction is evaluated against, and the scores.
+- `propose`: what a new page says that the graph could hold (relations, values, new names),
+  as data for a curator.
 """

@@ -42,17 +42,46 @@ CANDIDATE_SUFFIXES = (
     "乐园",
     "大道",
     "国道",
-    "委",  # 上海市交通委, 嘉善县委: a place beginning an office's name is part of it
     "宣传部",
     "研究院",
     "大会",
     "大厦",
     "公司",
 )
+# Heads of proper names that are also the first character of common words: a head only where
+# the word does not go on (城 but not 城市, 港 but not 港口).
+HEADS = (
+    "城(?![市区镇乡际中])",
+    "开发区",
+    "高新区",
+    "化工区",
+    "示范区",
+    "港区",
+    "港(?![口澳湾])",
+    "站(?![点长台])",
+    "(?<![布格大结全开当])局(?![面势部长限])",
+    "(?<![常编])委",  # 上海市交通委, 嘉善县委: a place beginning an office's name is part of it
+    "板(?![块书式])",  # 科创板: the stock board, not the field
+    "集团",
+    "分院",
+    "石化(?![产行工企基业园])",
+    "协会",
+    "频道",
+    "新闻办",
+)
+MAX_CANDIDATE = 12  # characters of an unknown name, its head included
+LONG_NAMED = {"公司": 20}  # heads of names longer than that (上海张江金山高科技产业开发有限公司)
+# A place in brackets before 有限公司 belongs to the company's name: 金海芯半导体(上海)有限公司
+COMPANY_PLACE = re.compile("[(（][^()（）]{2,6}[)）](?:有限)?(?:责任)?公司")
+# Heads of administrative places: the place before them is a place of its own (金山区廊下镇).
+ADMIN_HEADS = ("镇", "县")
+TITLE = re.compile("《([^《》]{2,60})》")  # a document's title is a name of its own
 # A road's name does not carry the place it runs in: 嘉善县 before 丁枫公路 is a place of its own.
 ROAD_SUFFIXES = ("公路", "大道", "国道", "铁路")
 ADMIN_ENDS = "省市县区镇"
-BRAND = re.compile("“([^“”]{2,12})”品牌")  # “上海制造”品牌: the quoted term is a brand's name
+# “上海制造”品牌, “高质量发展在申城”系列: the quoted term is a name of its own
+BRAND = re.compile("“([^“”]{2,12})”(?:品牌|系列)")
+OFFICE = re.compile("[市区县镇]长")  # 上海市长: the place is 上海, 市长 a title
 BREAKS = set(
     "，。、；：？！,.;:?!“”‘’\"'（）()《》【】—-·的和与及在了将是为对从向把给使到等其这那该并即取让效至"
 )
@@ -204,7 +233,7 @@ def extract(text: str, dataset: Dataset, document: str, matcher: Matcher) -> Ext
     """Mentions found in the normalised text, reported at their spans of `text`, in the
     sentence (of `text`) where they begin."""
     norm = normalise_mapped(text)
-    hits = matcher.find(norm.text)
+    hits = _titles_apart(matcher.find(norm.text), norm.text, matcher.forms)
     found_candidates, candidate_spans = candidates(text, norm, hits, matcher.forms)
     sentences = [SentenceMentions(s) for s in split_sentences(text)]
     starts = [s.sentence.start for s in sentences]
@@ -226,6 +255,19 @@ def extract(text: str, dataset: Dataset, document: str, matcher: Matcher) -> Ext
     return Extraction(document, text, sentences, found_candidates)
 
 
+def _titles_apart(
+    hits: list[tuple[int, int, str]], text: str, forms: dict[str, str]
+) -> list[tuple[int, int, str]]:
+    """A place before a title of office is the place alone: 上海市长 is 上海 + 市长."""
+    out = []
+    for start, end, entity_id in hits:
+        if OFFICE.match(text, end - 1) and text[start : end - 1] in forms:
+            out.append((start, end - 1, forms[text[start : end - 1]]))
+        else:
+            out.append((start, end, entity_id))
+    return out
+
+
 def candidates(
     text: str, norm: Normalised, known: list[tuple[int, int, str]], forms: dict[str, str]
 ) -> tuple[list[Candidate], list[tuple[int, int]]]:
@@ -233,7 +275,7 @@ def candidates(
     not in the graph, with counts and where they occur, for curation; and their spans (in the
     normalised text)."""
     normal = norm.text
-    suffix = "|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True))
+    suffix = "|".join([*sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True), *HEADS])
     covered: set[int] = set()
     places = set()  # where a known administrative place name ends
     for a, b, _entity in known:
@@ -248,13 +290,14 @@ def candidates(
         start = match.start()
         if covered.intersection(range(start, end)):
             continue  # part of a known name
-        road = match.group(0) in ROAD_SUFFIXES
+        road = match.group(0) in ROAD_SUFFIXES or match.group(0) in ADMIN_HEADS
+        longest = LONG_NAMED.get(match.group(0), MAX_CANDIDATE)
         while (
             start > 0
-            and end - start < 12
+            and end - start < longest
             and normal[start - 1] not in BREAKS
             and not normal[start - 1].isspace()
-            and not (road and start in places and start < match.start())
+            and not (road and start in places and match.start() - start >= 2)
         ):
             start -= 1
         while start < match.start() and start in covered and (start - 1) in covered:
@@ -267,6 +310,11 @@ def candidates(
         a, b = norm.original_span(start, end)
         context = text[max(0, a - 12) : min(len(text), b + 12)].replace("\n", " ")
         contexts.setdefault(name, []).append(context)
+    for match in COMPANY_PLACE.finditer(normal):  # no candidate: the company's is reported
+        spans.append(match.span())
+    for match in TITLE.finditer(normal):
+        if match.group(1) not in forms:  # no candidate: a title is not an entity of the graph
+            spans.append(match.span(1))
     for match in BRAND.finditer(normal):
         if match.group(1) not in forms:
             spans.append(match.span(1))

@@ -3,8 +3,8 @@ offsets and surfaces of the page they came from.
 
 Web pages add things a name does not have: inline pinyin readings after characters (經(jīng)濟,
 國(guó)道), HTML entities, zero-width and other format characters, full-width ASCII, compatibility
-ideographs and Kangxi radicals, dashes of every width, line breaks inside a name, and
-Traditional script. Each pass
+ideographs and Kangxi radicals, dashes of every width and quotation marks of every style, line
+breaks inside a name, and Traditional script. Each pass
 below removes or rewrites one of these and carries, for every character it keeps, the span of
 the original text it came from.
 """
@@ -29,6 +29,19 @@ _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ�
 _READING = re.compile(f"\\(\\s*([{_PINYIN_LETTERS}1-5' ]{{1,40}}?)\\s*\\)")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)")
 _DASHES = set("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63")  # pages pick any
+# Quotation marks of every style are the one pair “”: a quoted name reads the same in any of them.
+_QUOTES = {
+    "「": "“",
+    "『": "“",
+    "‘": "“",
+    "﹁": "“",
+    "﹃": "“",
+    "」": "”",
+    "』": "”",
+    "’": "”",
+    "﹂": "”",
+    "﹄": "”",
+}
 _MAX_JOINED_BREAKS = 1  # white space with more line breaks than this is a paragraph: no joining
 
 
@@ -110,7 +123,7 @@ def _fold(ch: str) -> str:
     ):
         folded = unicodedata.normalize("NFKC", ch)
         return folded if len(folded) == 1 else ch
-    return "-" if ch in _DASHES else ch
+    return "-" if ch in _DASHES else _QUOTES.get(ch, ch)
 
 
 def _drop_readings(chars: Chars) -> Chars:

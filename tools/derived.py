@@ -67,6 +67,7 @@ TEST_HTTP_PORT = int(os.environ.get("KG_TEST_HTTP_PORT", "17474"))
 SEED = "jinshan-layout-2020-12"  # the source whose text the lexical graph is written for
 SAMPLE = ["310116", "330421"]  # 金山区 and 嘉善县, with everything above and below them
 DATA_FILES = (".yaml", ".yml", ".csv", ".txt")  # what validation reads (an editor's backup is not)
+DATA_FOLDERS = ("entities", "facts", "sources")  # the folders of data/ validation reads
 BLOCK = re.compile(r"(<!-- derived: ([a-z-]+) -->\n)(.*?)(<!-- end derived -->)", re.S)
 
 
@@ -223,12 +224,17 @@ OFFLINE = (
 
 
 def project_inputs(workspace: Workspace) -> bytes:
-    """The digest of the schema and of the data files validation reads (an editor's backup
-    or a hidden file is not one): what every query's rows depend on."""
+    """The digest of the schema and of the data files validation reads (dataset.yaml and the
+    entities, facts and sources folders; not an editor's backup, a hidden file or the gold
+    files): what every query's rows depend on."""
     digest = hashlib.sha256()
+    root = workspace.data_path
     data = sorted(
         path
-        for path in workspace.data_path.rglob("*")
+        for path in (
+            root / "dataset.yaml",
+            *(p for f in DATA_FOLDERS for p in (root / f).rglob("*")),
+        )
         if path.suffix in DATA_FILES and not any(p.startswith(".") for p in path.parts)
     )
     for path in (workspace.schema_path, *data):

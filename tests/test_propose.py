@@ -101,9 +101,9 @@ def test_proposals_move_into_data_and_validate(tmp_path: Path) -> None:
         for suffix in (".txt", ".yaml"):
             shutil.copy(ROOT / "data" / "sources-unseen" / f"{page}{suffix}", tmp_path)
         pages.append(str(tmp_path / f"{page}.txt"))
-    out = tmp_path / "proposals"
+    out = project / "proposals"  # where they go unless -o says otherwise
     done = CliRunner().invoke(
-        app, ["--project", str(project), "propose", *pages, "-o", str(out), "--format", "json"]
+        app, ["--project", str(project), "propose", *pages, "--format", "json"]
     )
     assert done.exit_code == 0, done.output
     rows = json.loads(done.stdout)["proposals"]

@@ -157,9 +157,15 @@ def propose(
         typer.Argument(help="Text files of new pages (UTF-8), Chinese.", show_default=False),
     ] = None,
     out: Annotated[
-        Path,
-        typer.Option("--out", "-o", help="Folder for the proposals: facts/, entities/, sources/."),
-    ] = Path("proposals"),
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the proposals: facts/, entities/, sources/ (default: proposals/ "
+            "in the project).",
+            show_default=False,
+        ),
+    ] = None,
     published: Annotated[
         str | None,
         typer.Option(
@@ -184,7 +190,8 @@ def propose(
             day = date.fromisoformat(published) if published else None
         except ValueError:
             raise UsageError(f"--published is a day (YYYY-MM-DD), not {published!r}") from None
-        done = run_propose(workspace(ctx), files or [], out, day)
+        ws = workspace(ctx)
+        done = run_propose(ws, files or [], out or ws.root / "proposals", day)
     rows = [
         {
             "document": p.proposals.document,

@@ -57,6 +57,8 @@ def admin_import(
             "--multiline-fields=true",
             f"--array-delimiter={ARRAY_DELIMITER}",
             "--skip-bad-relationships=false",
+            # its report goes to the server's logs, not into the working directory
+            f"--report-file={server.home / 'logs' / 'import.report'}",
             *args,
         ],
         capture_output=True,

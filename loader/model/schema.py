@@ -42,6 +42,7 @@ class LabelSpec:
     indexed: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     rdf: Alignment = ()
+    heads: tuple[str, ...] = ()  # words a name of this label ends in (产业园): for proposals
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ class RelTypeSpec:
     roles: tuple[str, ...] = ()
     rdf: Alignment = ()
     timed: bool = False  # each relation says when it held (start, end, as_of) or that it cannot
+    # words that state it in a sentence, start before end (连接) or end first (落户): proposals
+    triggers: tuple[str, ...] = ()
+    triggers_reversed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,7 @@ def load_schema(path: Path) -> Schema:
             indexed=indexed or (),
             roles=annotations.roles(spec, where, LABEL_ROLES),
             rdf=annotations.alignment(spec, where, LABEL_ALIGNMENTS),
+            heads=_words(spec, "heads", where, problems, name),
         )
     relationships: dict[str, RelTypeSpec] = {}
     for rel, spec in declared_types.items():
@@ -191,6 +196,8 @@ def load_schema(path: Path) -> Schema:
             roles=annotations.roles(spec, where, TYPE_ROLES),
             rdf=annotations.alignment(spec, where, TYPE_ALIGNMENTS),
             timed=spec.get("timed") is True,
+            triggers=_words(spec, "triggers", where, problems, name),
+            triggers_reversed=_words(spec, "triggers_reversed", where, problems, name),
         )
         if spec.get("timed", False) not in (True, False):
             not_flag = f"{where}: timed must be boolean"
@@ -267,6 +274,17 @@ def _holders(
     specs: dict[str, LabelSpec] | dict[str, RelTypeSpec], known: dict[str, str]
 ) -> dict[str, list[str]]:
     return {role: [name for name, spec in specs.items() if role in spec.roles] for role in known}
+
+
+def _words(
+    spec: LocDict, key: str, where: str, problems: list[Problem], name: str
+) -> tuple[str, ...]:
+    """An optional list of words (a label's name heads, a type's trigger words)."""
+    words = names_list(spec.get(key))
+    if words is None:
+        not_list = f"{where}: {key} must be a list of words"
+        problems.append(Problem(name, spec.line_of(key), code="schema-shape", message=not_list))
+    return words or ()
 
 
 def _section(data: LocDict, key: str, problems: list[Problem], name: str) -> LocDict:

@@ -1,10 +1,11 @@
 """From a new page to a reviewable change: what it says that the graph could hold.
 
 `kg propose` reads a page as `kg extract` does and proposes, sentence by sentence:
-- new entities: the candidate names, with a label guessed from their head (公路 -> Road …);
-- a relation between two entities of one clause where a trigger word between them names a
-  relationship type (the schema's own `zh` word, or a synonym listed here) and the schema allows
-  the pair's labels; the entity before the word is the start, those after it the ends;
+- new entities: the candidate names, with a label guessed from their head (the schema's
+  `heads` of each label: 公路 for a road …);
+- a relation between two entities of one clause where a trigger word between them states a
+  relationship type (its `zh` word, `triggers` or `triggers_reversed` in the schema) and the
+  schema allows the pair's labels; the entity before the word is the start, those after it the ends;
 - a number with a unit after an entity, as a value of the entity's property with that unit;
 - a date: the sentence's own (2021年9月29日, or 9月29日 in the page's year), else the page's
   publication day, as `as_of` (a day on which the page states the fact held).
@@ -24,50 +25,6 @@ from loader.model.dataset import Dataset
 from loader.model.schema import Schema
 from loader.text.extract import Extraction
 
-# Trigger words beside the schema's own `zh` words, by relationship type (ignored when the
-# schema has no such type).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "LOCATED_IN": ("位于", "坐落于", "地处"),
-    "CONNECTS_TO": ("连接", "连通", "串联", "衔接", "贯通", "直达", "通往"),
-    "FOCUSES_ON": ("聚焦", "重点发展", "主攻", "深耕"),
-    "PLANS": ("打造", "建设", "推进", "规划", "布局"),
-    "RELIES_ON": ("依托",),
-    "HAS_PROJECT": ("落地", "引进", "落户", "选址"),
-    "SIGNED": ("签约", "签署"),
-    "OPENED": ("开通", "通车", "开园", "开业"),
-    "SERVES": ("辐射", "服务"),
-    "RELIEVES": ("缓解",),
-    "PART_OF": ("属于",),
-}
-# Triggers whose end comes first: X 落户 Y is Y HAS_PROJECT X.
-REVERSED = frozenset({"落地", "落户", "选址"})
-# The label a candidate's head suggests, longest head first.
-HEAD_LABELS = (
-    ("产业园", "Park"),
-    ("工业区", "Park"),
-    ("开发区", "Park"),
-    ("高新区", "Park"),
-    ("科技园", "Park"),
-    ("园区", "Park"),
-    ("科创城", "Park"),
-    ("度假区", "Park"),
-    ("公路", "Road"),
-    ("大道", "Road"),
-    ("国道", "Road"),
-    ("铁路", "Railway"),
-    ("中心", "Project"),
-    ("项目", "Project"),
-    ("基地", "Project"),
-    ("集团", "Organization"),
-    ("公司", "Organization"),
-    ("研究院", "Organization"),
-    ("医院", "Organization"),
-    ("协会", "Organization"),
-    ("局", "Organization"),
-    ("委", "Organization"),
-    ("镇", "Town"),
-    ("县", "County"),
-)
 CLAUSE_ENDS = "，。；;！？!?\n,"
 ENUMERATION = set("、和与及并 ")  # between the names of a list: A、B和C
 SUBJECT_GAP = 6  # characters between a relation's start and its trigger (将全力 打造)
@@ -155,13 +112,32 @@ class Proposals:
         return sum(len(s.values) for s in self.statements)
 
 
-def triggers(schema: Schema) -> list[tuple[str, str]]:
-    """(word, relationship type), longest word first: the schema's `zh` words and synonyms."""
-    found = {spec.zh: name for name, spec in schema.relationships.items() if len(spec.zh) >= 2}
-    for rel_type, words in SYNONYMS.items():
-        if rel_type in schema.relationships:
-            found.update(dict.fromkeys(words, rel_type))
-    return sorted(found.items(), key=lambda item: -len(item[0]))
+@dataclass(frozen=True)
+class Word:
+    """A word that states a relationship type; `reversed_`: its end comes first (X 落户 Y)."""
+
+    text: str
+    rel_type: str
+    reversed_: bool = False
+
+
+def triggers(schema: Schema) -> list[Word]:
+    """The words stating each relationship type, longest first: its `zh` word and its
+    `triggers` and `triggers_reversed` in the schema."""
+    found: dict[str, Word] = {}
+    for name, spec in schema.relationships.items():
+        for text in (spec.zh, *spec.triggers):
+            if len(text) >= 2:
+                found.setdefault(text, Word(text, name))
+        for text in spec.triggers_reversed:
+            found[text] = Word(text, name, reversed_=True)
+    return sorted(found.values(), key=lambda word: -len(word.text))
+
+
+def heads(schema: Schema) -> list[tuple[str, str]]:
+    """(head, label) of the schema's name heads, longest first."""
+    found = [(head, label) for label, spec in schema.labels.items() for head in spec.heads]
+    return sorted(found, key=lambda item: -len(item[0]))
 
 
 def stub_id(name: str) -> str:
@@ -199,11 +175,11 @@ def propose(
 def _stubs(extraction: Extraction, schema: Schema) -> dict[str, tuple[dict[str, Any], str]]:
     """Name -> (entity stub, label) of each candidate whose head suggests a label."""
     stubs: dict[str, tuple[dict[str, Any], str]] = {}
+    known_heads = heads(schema)
     for candidate in extraction.candidates:
         name = _trimmed(candidate.name)
-        head = next((h for h, _lb in HEAD_LABELS if name.endswith(h)), "")
-        label = dict(HEAD_LABELS).get(head)
-        if label not in schema.labels or len(name) - len(head) < MIN_STEM or name in stubs:
+        head, label = next(((h, lb) for h, lb in known_heads if name.endswith(h)), ("", ""))
+        if not label or len(name) - len(head) < MIN_STEM or name in stubs:
             continue
         stub = {
             "type": label,
@@ -252,27 +228,26 @@ def _spots(
 
 
 def _relations(
-    text: str, spots: list[Spot], words: list[tuple[str, str]], schema: Schema
+    text: str, spots: list[Spot], words: list[Word], schema: Schema
 ) -> list[tuple[str, str, str]]:
     """(start, type, end) for each trigger with an entity before it and after it in its clause."""
     found: list[tuple[str, str, str]] = []
     taken: set[int] = set()
-    for word, rel_type in words:
-        at = text.find(word)
+    for word in words:
+        at = text.find(word.text)
         while at >= 0:
-            span = set(range(at, at + len(word)))
-            if not span & taken and not any(s.start < at + len(word) and at < s.end for s in spots):
+            end = at + len(word.text)
+            span = set(range(at, end))
+            if not span & taken and not any(s.start < end and at < s.end for s in spots):
                 taken |= span
-                trigger = _Trigger(word, rel_type, at, at + len(word))
-                found.extend(_around(text, trigger, spots, schema))
-            at = text.find(word, at + 1)
+                found.extend(_around(text, _Trigger(word, at, end), spots, schema))
+            at = text.find(word.text, at + 1)
     return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
 class _Trigger:
-    word: str
-    rel_type: str
+    word: Word
     start: int
     end: int
 
@@ -283,7 +258,7 @@ def _around(
     """The relation's start is the entity just before the trigger (within SUBJECT_GAP); its ends
     the list of entities right after it (the first within OBJECT_GAP, the others joined by
     、 和 与 及)."""
-    start, end, rel_type = trigger.start, trigger.end, trigger.rel_type
+    start, end, rel_type = trigger.start, trigger.end, trigger.word.rel_type
     before = [s for s in spots if s.end <= start]
     if not before or start - before[-1].end > SUBJECT_GAP:
         return []
@@ -300,8 +275,7 @@ def _around(
             break
         ends.append(spot)
         at, gap = spot.end, 2
-    reversed_ = trigger.word in REVERSED
-    pairs = [(other, subject) if reversed_ else (subject, other) for other in ends]
+    pairs = [(other, subject) if trigger.word.reversed_ else (subject, other) for other in ends]
     return [
         (a.entity_id, rel_type, b.entity_id)
         for a, b in pairs

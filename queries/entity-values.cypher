@@ -4,7 +4,7 @@
 // carries (that of its latest claim). How long, how fast, how many lanes, how much money.
 // @scope curated
 // @param name: id, name or alias of the entity
-// :param name => "叶新公路"
+// :param name => "叶新公路新建工程"
 MATCH (e:Entity)
 WHERE NOT e:Division AND (e.id = $name OR e.name = $name OR $name IN coalesce(e.aliases, []))
 MATCH (e)-[:HAS_CLAIM]->(c:Claim)

@@ -42,9 +42,10 @@ def test_each_claim_cites_a_sentence_of_its_source_and_hangs_off_its_subject() -
 
 
 def test_the_entity_carries_the_value_of_its_latest_claim() -> None:
-    road = DATASET.entities["yexin-road"].properties
+    road = DATASET.entities["yexin-road-new-section"].properties
     assert (road["length_km"], road["design_speed_kmh"], road["status"]) == (2.24, 80, "opened")
-    lanes = {(c["value"], c.get("as_of"), c["current"]) for c in _claims("yexin-road", "lanes")}
+    claims = _claims("yexin-road-new-section", "lanes")
+    lanes = {(c["value"], c.get("as_of"), c["current"]) for c in claims}
     # 2018: four lanes near term (six long term); Xinhua at the opening: two-way six lanes.
     assert lanes == {("4", "2018-11-12", False), ("6", "2020-12-28", True)}
     assert road["lanes"] == 6 and road["lanes_long_term"] == 6

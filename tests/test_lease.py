@@ -81,8 +81,8 @@ def test_two_loads_together_leave_one_of_their_graphs(neo4j_env: Graph, tmp_path
     facts = other / "facts" / "jinshan-layout-2020-12.yaml"
     text = facts.read_text("utf-8")
     old = (
-        '      - {from: yexin-road, type: RELIEVES, to: g320, start_date: 2020-12-28, note: "once'
-        ' opened (28 December 2020)"}\n'
+        "      - {from: yexin-road-new-section, type: RELIEVES, to: g320, start_date: 2020-12-28,"
+        ' note: "once opened (28 December 2020)"}\n'
     )
     assert old in text
     facts.write_text(text.replace(old, ""), "utf-8")

@@ -73,7 +73,7 @@ def test_counts_after_load_equal_the_dataset(runner: CliRunner, neo4j_env: Graph
     assert {r["t"]: r["n"] for r in by_type} == dict(Counter(r.type for r in dataset.relations))
     [cited] = run_cypher(
         neo4j_env,
-        "MATCH (:Road {id: 'yexin-road'})-[r:RELIEVES]->(:Road {id: 'g320'}) "
+        "MATCH (:Road {id: 'yexin-road-new-section'})-[r:RELIEVES]->(:Road {id: 'g320'}) "
         "RETURN r.source AS source, r.sentence AS sentence, r.kg_dataset AS dataset",
     ).rows
     assert cited["source"] == "jinshan-layout-2020-12"
@@ -118,7 +118,7 @@ def test_one_changed_relation_is_exactly_what_a_sync_applies(
     after = graph_state(neo4j_env)
     assert after["nodes"] == before["nodes"]
     changed = set(after["relationships"]) ^ set(before["relationships"])
-    assert {(s, t, e) for s, t, e, _ in changed} == {("yexin-road", "RELIEVES", "g320")}
+    assert {(s, t, e) for s, t, e, _ in changed} == {("yexin-road-new-section", "RELIEVES", "g320")}
     assert len(changed) == 2  # the old and the new version of that one relationship
 
 

@@ -36,12 +36,12 @@ def _facts(found: Proposals) -> list[tuple[str, str, str]]:
 
 
 def test_a_trigger_between_two_entities_the_schema_allows_is_a_relation() -> None:
-    found = _propose("叶新公路连接金山区和嘉善县。")
+    found = _propose("叶新公路新建工程连接金山区和嘉善县。")
     assert _facts(found) == [
-        ("yexin-road", "CONNECTS_TO", "jinshan"),
-        ("yexin-road", "CONNECTS_TO", "jiashan"),
+        ("yexin-road-new-section", "CONNECTS_TO", "jinshan"),
+        ("yexin-road-new-section", "CONNECTS_TO", "jiashan"),
     ]
-    assert found.held == 1  # the graph holds yexin-road -> jinshan: the page corroborates it
+    assert found.held == 1  # the graph holds the section -> jinshan: the page corroborates it
     [held] = [f for s in found.statements for f in s.facts if "note" in f]
     assert held["to"] == "jinshan" and "corroborates" in held["note"]
     assert all(f["as_of"] == "2023-07-31" for s in found.statements for f in s.facts)

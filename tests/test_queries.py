@@ -86,7 +86,7 @@ def test_held_out_questions_are_answered_with_a_source(loaded: Graph) -> None:
     values = get_query("entity-values", QUERIES)
     current = {
         r["property"]: (r["value"], r["unit"], r["source"])
-        for r in run_saved(loaded, values, {"name": "叶新公路"}).rows
+        for r in run_saved(loaded, values, {"name": "叶新公路新建工程"}).rows
         if r["current"] and r["sentence"]
     }
     assert current["length_km"][:2] == ("2.24", "km")

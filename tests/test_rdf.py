@@ -106,7 +106,8 @@ def test_named_graph_per_source_document(exported: dict[str, bytes]) -> None:
     }
     assert {names.graph(s) for s in sources} <= {URIRef(g) for g in graphs}
     yexin = store.graph(names.graph("jinshan-layout-2020-12"))
-    assert (names.entity("yexin-road"), names.relation("RELIEVES"), names.entity("g320")) in yexin
+    section = names.entity("yexin-road-new-section")
+    assert (section, names.relation("RELIEVES"), names.entity("g320")) in yexin
 
 
 def test_golden_export_is_isomorphic(exported: dict[str, bytes]) -> None:
@@ -132,7 +133,7 @@ def test_labels_aliases_and_typed_literals(exported: dict[str, bytes]) -> None:
     assert ("金山区", "zh") in labels and ("Jinshan District", "en") in labels
     alt = set(g.objects(jinshan, URIRef("http://www.w3.org/2004/02/skos/core#altLabel")))
     assert Literal("金山", lang="zh") in alt
-    length = g.value(names.entity("yexin-road"), names.prop("length_km"))
+    length = g.value(names.entity("yexin-road-new-section"), names.prop("length_km"))
     assert length == Literal("2.24", datatype=XSD.decimal)
     date = g.value(names.entity("opening-2020-12-28-yexin-road"), names.prop("date"))
     assert date == Literal("2020-12-28", datatype=XSD.date)
@@ -164,8 +165,8 @@ def test_export_conforms_to_the_shapes(exported: dict[str, bytes]) -> None:
     [
         ('skos:prefLabel "金山区"@zh ;', "", "kg:jinshan: County.name: required"),
         (
-            "kg:yexin-road a kgo:Road",
-            "kg:yexin-road a kgo:Person",
+            "kg:yexin-road-new-section a kgo:Road",
+            "kg:yexin-road-new-section a kgo:Person",
             "RELIEVES is not allowed from a Person",
         ),
         ("kgo:confidence 0.9 ;", "kgo:confidence 1.9 ;", "relation.confidence"),

@@ -147,7 +147,7 @@ def test_canonical_names_are_real_and_spun_forms_are_aliases() -> None:
     assert centre["name"] == "阿里云华东智能算力中心"
     assert "阿里云华东笨能算力核心" in centre["aliases"]
     assert entities["zhufeng-road"].properties["aliases"] == ["墨枫公路"]
-    assert entities["yexin-road"].properties["length_km"] == 2.24
+    assert entities["yexin-road-new-section"].properties["length_km"] == 2.24
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -4,6 +4,7 @@ spun variants learned from the data, candidates, and the lexical graph on the re
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import opencc
@@ -277,3 +278,38 @@ def test_the_2021_to_2025_pages_are_scored_by_split() -> None:
     dev, test = out["splits"]["dev"], out["splits"]["test"]
     assert dev["precision"] >= 0.93 and dev["recall"] >= 0.87, dev
     assert test["precision"] >= 0.8 and test["recall"] >= 0.78, test
+
+
+def test_an_entity_added_after_annotation_neither_helps_nor_hurts(tmp_path: Path) -> None:
+    """A gold folder's `known-entities.txt` freezes the graph it was annotated against: a name
+    the graph learns later (here from the very page) is not looked for when scoring it."""
+    project = tmp_path / "project"
+    for part in ("data", "schema", "queries"):
+        shutil.copytree(ROOT / part, project / part)
+    shutil.copy(ROOT / "kg.toml", project / "kg.toml")
+    gold = project / "data" / "gold-unseen"
+    page = gold / "jfdaily-2023-07-31-bay-area-science-city.mentions.yaml"
+
+    def scores() -> dict[str, float]:
+        args = ["--project", str(project), "extract", "--evaluate", str(page), "--format", "json"]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        total: dict[str, float] = json.loads(result.stdout)["evaluation"]
+        return total
+
+    before = scores()
+    (project / "data" / "entities" / "later.yaml").write_text(
+        "- {type: Park, id: later-science-city, name: 上海湾区科创城, name_en: later}\n", "utf-8"
+    )
+    assert scores() == before
+    (project / "data" / "gold-unseen" / "known-entities.txt").unlink()
+    unfrozen = scores()  # the later name is now found, and the gold does not hold it
+    assert unfrozen["precision"] < before["precision"] and unfrozen["recall"] == before["recall"]
+
+
+def test_a_list_of_known_entities_must_list_some(tmp_path: Path) -> None:
+    gold = tmp_path / "g.mentions.yaml"
+    gold.write_text("mentions:\n  - [0, 0, 3, 金山区, jinshan]\n", "utf-8")
+    (tmp_path / "known-entities.txt").write_text("# nothing yet\n", "utf-8")
+    result = CliRunner().invoke(app, ["extract", "--evaluate", str(gold)])
+    assert result.exit_code != 0 and "lists no entity id" in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from loader.model.dataset import Dataset
@@ -71,6 +71,7 @@ def run_extract(
         raise ConfigError("give a text file to extract from, or --evaluate with a gold file")
     schema, dataset = workspace.schema, workspace.dataset
     matcher = Matcher(surface_forms(dataset, schema))
+    as_annotated: dict[frozenset[str], tuple[Dataset, Matcher]] = {}
     report = ExtractReport([])
     for path in files:
         report.extractions.append(
@@ -79,9 +80,17 @@ def run_extract(
     for gold_path in _gold_files(golds or []):
         gold = read_gold_file(gold_path)
         extraction = _extraction_for(gold, gold_path, report, len(files))
+        scored, by = dataset, matcher
+        if gold.known is not None:  # scored against the graph it was annotated against
+            if gold.known not in as_annotated:
+                known = _as_annotated(dataset, gold.known)
+                as_annotated[gold.known] = (known, Matcher(surface_forms(known, schema)))
+            scored, by = as_annotated[gold.known]
         if extraction is None:  # the gold's own text, confined to the data folder it lies in
             text = _read(gold.text or gold_path, gold_path.parent.parent)
-            extraction = extract(text, dataset, gold.document or "", matcher)
+            extraction = extract(text, scored, gold.document or "", by)
+        elif gold.known is not None:  # the file's text again, by the known entities only
+            extraction = extract(extraction.text, scored, extraction.document, by)
         found = [m.key() for m in extraction.mentions]
         report.evaluations.append(
             Evaluation(
@@ -97,6 +106,14 @@ def run_extract(
         graph = connection.graph()
         report.written = [write_lexical(graph, x, schema) for x in report.extractions]
     return report
+
+
+def _as_annotated(dataset: Dataset, known: frozenset[str]) -> Dataset:
+    """The dataset with only the entities a gold folder was annotated against (and the sources,
+    whose spun copies teach the spelling variants)."""
+    keep = known | dataset.sources.keys()
+    entities = {k: e for k, e in dataset.entities.items() if k in keep}
+    return replace(dataset, entities=entities)
 
 
 def _gold_files(paths: list[Path]) -> list[Path]:

@@ -5,6 +5,10 @@ A gold file names its document and its text (`document:`, `text:` relative to th
 It may say which split its page is in (`split: dev` or `test`: the extractor is tuned on dev pages
 only), and mark a mention `variant` (a form a reader recognises that the graph does not hold), so
 the scores can be given by the graph's own names too (docs/extraction.md, the guideline).
+
+A gold folder may hold `known-entities.txt`: the entity ids the graph had when its pages were
+annotated. Its gold files are then scored against those entities only, so that entities added to the
+graph later (often from the same pages) neither help nor hurt the scores.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loader.model.errors import ConfigError, DataInvalid
-from loader.model.readers import read_yaml
+from loader.model.readers import read_text, read_yaml
 
 SPLITS = ("dev", "test")
 VARIANT = "variant"
+KNOWN = "known-entities.txt"  # beside the gold files: the graph's entity ids at annotation
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Gold:
     mentions: frozenset[tuple[int, int, str]]  # (start, end, entity id)
     split: str | None = None  # dev or test; None: annotated before the splits
     variants: frozenset[tuple[int, int, str]] = frozenset()  # of `mentions`, forms not in the graph
+    known: frozenset[str] | None = None  # the entity ids at annotation; None: the graph's own
 
 
 def read_gold_file(path: Path) -> Gold:
@@ -65,7 +71,21 @@ def read_gold_file(path: Path) -> Gold:
         frozenset(gold),
         split,
         frozenset(variants),
+        _known(path.parent / KNOWN),
     )
+
+
+def _known(path: Path) -> frozenset[str] | None:
+    """The entity ids of a `known-entities.txt` (one per line, `#` comments), if there is one."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    text, problems = read_text(path, str(path))
+    if text is None:
+        raise DataInvalid("unreadable list of known entities", problems)
+    ids = frozenset(s for line in text.splitlines() if (s := line.split("#", 1)[0].strip()))
+    if not ids:
+        raise ConfigError(f"{path}: lists no entity id")
+    return ids
 
 
 def read_gold(path: Path) -> set[tuple[int, int, str]]:

@@ -66,12 +66,12 @@ def read_gold_file(path: Path) -> Gold:
     document = data.get("document")
     text = data.get("text")
     return Gold(
-        str(document) if document is not None else None,
-        path.parent / str(text) if text is not None else None,
-        frozenset(gold),
-        split,
-        frozenset(variants),
-        _known(path.parent / KNOWN),
+        document=str(document) if document is not None else None,
+        text=path.parent / str(text) if text is not None else None,
+        mentions=frozenset(gold),
+        split=split,
+        variants=frozenset(variants),
+        known=_known(path.parent / KNOWN),
     )
 
 

@@ -113,6 +113,10 @@ CASE_CODES = {
     "83-value-dated-after-today": ["dated-in-future"],
     "84-identifier-without-its-source": ["unconfirmed-identifier"],
     "85-undated-yet-dated": ["undated-yet-dated"],
+    "86-corroborates-what-nobody-states": ["corroborates-nothing"],
+    "87-corroborates-from-its-own-source": ["corroborates-nothing"],
+    "88-corroboration-with-a-note": ["bad-shape"],
+    "89-fact-carries-corroborated-by": ["bad-value"],
 }
 
 
@@ -136,6 +140,22 @@ def test_every_relation_cites_a_sentence_of_its_source() -> None:
     for relation in dataset.relations:
         source = dataset.sources[relation.properties["source"]]
         assert relation.properties["sentence"] in source.text
+
+
+def test_a_corroboration_adds_its_source_to_the_fact_it_repeats() -> None:
+    """The 2020 Xinhua report repeats that the new section connects to 金山区, first cited from
+    the 2018 report: listed under `corroborates:`, its source joins the relation's
+    `corroborated_by`, and the relation stays one, cited from where it was first stated."""
+    relations = load_dataset(DATA, load_schema(SCHEMA_FILE)).relations
+    found = {(r.start, r.type, r.end): r.properties for r in relations}
+    road = found[("yexin-road-new-section", "CONNECTS_TO", "jinshan")]
+    assert road["source"] == "shanghai-news-2018-11-12-yexin-road"
+    assert road["corroborated_by"] == ["xinhua-2020-12-28-yexin-road-opening"]
+    assert "corroborated_by" not in found[("yexin-road-new-section", "CONNECTS_TO", "jiaxing")]
+    assert (
+        sum(1 for r in relations if r.key == ("yexin-road-new-section", "CONNECTS_TO", "jinshan"))
+        == 1
+    )
 
 
 def test_canonical_names_are_real_and_spun_forms_are_aliases() -> None:

@@ -83,6 +83,8 @@ def _write(
             entry["facts"] = statement.facts
         if statement.values:
             entry["values"] = statement.values
+        if statement.corroborates:
+            entry["corroborates"] = statement.corroborates
         facts["statements"].append(entry)
     files: list[tuple[str, Any]] = [("facts", facts)]
     if found.entities:

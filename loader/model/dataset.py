@@ -210,8 +210,9 @@ def _statements(root: Path, problems: list[Problem]) -> Iterator[Statement]:
             yield name, statement, read.data.get("source")
 
 
-# What a statement may state: relations, and values of cited properties (claims).
-STATED = ("facts", "values")
+# What a statement may state: relations, values of cited properties (claims), and relations
+# stated elsewhere that its sentence corroborates.
+STATED = ("facts", "values", "corroborates")
 SHAPES = {
     "facts": (
         ("from", "type", "to"),
@@ -221,14 +222,15 @@ SHAPES = {
         ("entity", "property", "value"),
         "a value must be [entity, property, value] or a mapping with entity, property and value",
     ),
+    "corroborates": (("from", "type", "to"), "a corroboration must be [from, TYPE, to]"),
 }
 
 
 def fact_records(
     read: list[Statement], problems: list[Problem], kind: str = "facts"
 ) -> Iterator[FactRecord]:
-    """The relations (`facts`) or the claims (`values`) of the statements, each with the
-    statement's sentence and source."""
+    """The relations (`facts`), the claims (`values`) or the corroborations (`corroborates`)
+    of the statements, each with the statement's sentence and source."""
     keys, shape = SHAPES[kind]
     for name, statement, default_source in read:
         if not isinstance(statement, LocDict):  # a CSV file's rows: relations only

@@ -94,7 +94,10 @@ CODES: dict[str, str] = {
     "self-relation": "a relation from an entity to itself",
     "pair-not-allowed": "the schema does not allow this relationship type between these two "
     "labels: choose another type, or change the schema's patterns",
-    "duplicate-relation": "the same (from, TYPE, to) is stated twice: cite it once",
+    "duplicate-relation": "the same (from, TYPE, to) is stated twice: cite it once, and list it "
+    "under `corroborates:` where another source states it too",
+    "corroborates-nothing": "a corroboration names a relation that no statement states under "
+    "`facts:`, or cites its own source again: state it under `facts:` once",
     "sentence-not-in-source": "the cited sentence is not found verbatim in its source's text: "
     "copy it exactly, spun wording and punctuation included",
     "undated-timed-fact": "a fact of a timed property or type (a status, an office) has no "

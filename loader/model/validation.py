@@ -35,6 +35,7 @@ from loader.model.text_rules import NAME_PROPERTIES, scalar_problem
 
 # Keys a source file may carry besides the properties of the schema's document label.
 SOURCE_META = ("id", "text")
+CORROBORATED_BY = "corroborated_by"  # derived: the sources of the `corroborates:` lists
 
 
 @dataclass
@@ -231,12 +232,49 @@ def _relations(
                     fact.values.line,
                     code="duplicate-relation",
                     message=f"duplicate relation {relation.start} -{relation.type}-> "
-                    f"{relation.end} (first at {first.location}); cite it once",
+                    f"{relation.end} (first at {first.location}); cite it once, or list it "
+                    "under `corroborates:`",
                 )
             )
             continue
         seen[relation.key] = relation
         dataset.relations.append(relation)
+    for fact in fact_records(read, problems, "corroborates"):
+        _corroborate(fact, seen, schema, dataset, problems)
+
+
+def _corroborate(
+    fact: FactRecord,
+    seen: dict[tuple[str, str, str], Relation],
+    schema: Schema,
+    dataset: Dataset,
+    problems: list[Problem],
+) -> None:
+    """Add the source of a sentence that states a relation stated elsewhere to that relation's
+    `corroborated_by`, once the sentence is found in its source."""
+    extra = sorted(set(fact.values) - {"from", "type", "to"})
+    if extra:
+        only = f"a corroboration names only from, type and to, not {', '.join(map(str, extra))}"
+        problems.append(Problem(fact.file, fact.values.line, code="bad-shape", message=only))
+        return
+    checked = _relation(fact, schema, dataset, problems)  # endpoints, pair, sentence in source
+    if checked is None:
+        return
+    first = seen.get(checked.key)
+    source = checked.properties["source"]
+    others: list[str] = first.properties.get(CORROBORATED_BY, []) if first else []
+    if first is None or source == first.properties["source"] or source in others:
+        what = f"{checked.start} -{checked.type}-> {checked.end}"
+        why = (
+            f"no statement states {what} under `facts:`"
+            if first is None
+            else f"{what} is already cited from {source!r} (at {first.location})"
+        )
+        problems.append(
+            Problem(fact.file, fact.values.line, code="corroborates-nothing", message=why)
+        )
+        return
+    first.properties[CORROBORATED_BY] = [*others, source]
 
 
 def _relation(
@@ -276,6 +314,12 @@ def _relation(
         forbidden = f"{rel_type} does not allow {pair}"
         problems.append(Problem(file, line, code="pair-not-allowed", message=forbidden))
         ok = False
+    if CORROBORATED_BY in values:
+        derived = f"{CORROBORATED_BY} comes from `corroborates:` lists, not from a fact"
+        problems.append(
+            Problem(file, values.line_of(CORROBORATED_BY), code="bad-value", message=derived)
+        )
+        return None
     fields = {k: v for k, v in values.items() if k not in ("from", "type", "to")}
     fields.setdefault("sentence", fact.sentence)
     fields.setdefault("source", fact.source)

@@ -24,7 +24,13 @@ from loader.model.outputs import write_all
 from loader.model.schema import Schema
 from loader.rdf.ontology import bind_prefixes, ontology_triples
 from loader.rdf.stream import Quad, stream_quads
-from loader.rdf.vocab import Names, Predicate, property_literals, property_predicates
+from loader.rdf.vocab import (
+    DOCUMENT_LISTS,
+    Names,
+    Predicate,
+    property_literals,
+    property_predicates,
+)
 from loader.text.extract import Extraction
 
 __all__ = ("Quad",)
@@ -115,9 +121,9 @@ def _entity_quads(
     yield iri, _MEMBER_OF, _dataset(names), None
     specs = schema.node_properties(entity.label)
     for key, value in sorted(entity.properties.items()):
-        if key == "sources":  # ids of Documents: their IRIs
+        if key in DOCUMENT_LISTS:  # ids of Documents: their IRIs
             for source in value:
-                yield iri, predicates[key].iri, names.entity(source), None
+                yield iri, predicates[key].iri, _document(names, source), None
             continue
         for predicate, literal in property_literals(predicates[key], specs[key], value):
             yield iri, predicate, literal, None
@@ -140,6 +146,10 @@ def _relation_quads(
     specs = schema.relationship_properties(relation.type)
     for key, value in sorted(props.items()):
         if key == "source":
+            continue
+        if key in DOCUMENT_LISTS:
+            for source in value:
+                yield statement, predicates[key].iri, _document(names, source), graph
             continue
         for pred, literal in property_literals(predicates[key], specs[key], value):
             yield statement, pred, literal, graph

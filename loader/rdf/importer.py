@@ -28,7 +28,7 @@ from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
 from loader.model.text_rules import NAME_PROPERTIES, name_problem
 from loader.rdf.export import FORMATS, format_of, rdf_format
-from loader.rdf.vocab import Names, Predicate, property_predicates
+from loader.rdf.vocab import DOCUMENT_LISTS, Names, Predicate, property_predicates
 
 
 def guess_format(path: Path) -> str:
@@ -256,7 +256,8 @@ def _relation(
             unknown = f"{where}: unknown predicate <{predicate}>"
             problems.append(Problem(origin, 0, code="unknown-property", message=unknown))
             return None
-        raw.setdefault(name, []).append(str(value))
+        read = names.entity_id(str(value)) if name in DOCUMENT_LISTS else str(value)
+        raw.setdefault(name, []).append(read)
     props = _checked(raw, specs, where, problems, origin)
     if props is None:
         return None

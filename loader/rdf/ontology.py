@@ -20,7 +20,16 @@ from rdflib.term import Node
 
 from loader.model.properties import PropertySpec
 from loader.model.schema import Schema
-from loader.rdf.vocab import PREFIXES, SCHEMA, SH, Names, Predicate, property_predicates, term
+from loader.rdf.vocab import (
+    DOCUMENT_LISTS,
+    PREFIXES,
+    SCHEMA,
+    SH,
+    Names,
+    Predicate,
+    property_predicates,
+    term,
+)
 
 XSD_TYPES = {
     "string": XSD.string,
@@ -81,9 +90,15 @@ def ontology_triples(schema: Schema, names: Names) -> Iterator[tuple[URIRef, URI
         if prop in seen:
             continue
         seen.add(prop)
-        yield prop, RDF.type, OWL.DatatypeProperty
-        yield prop, RDFS.label, Literal(prop_spec.name, lang="en")
-        yield prop, RDFS.range, XSD_TYPES[prop_spec.type]
+        label = Literal(prop_spec.name, lang="en")
+        if prop_spec.name in DOCUMENT_LISTS:  # ids of source documents: links to them
+            yield prop, RDF.type, OWL.ObjectProperty
+            yield prop, RDFS.label, label
+            yield prop, RDFS.range, names.cls(schema.label_for("document"))
+        else:
+            yield prop, RDF.type, OWL.DatatypeProperty
+            yield prop, RDFS.label, label
+            yield prop, RDFS.range, XSD_TYPES[prop_spec.type]
         if prop_spec.description:
             yield prop, RDFS.comment, Literal(prop_spec.description, lang="en")
 
@@ -226,8 +241,8 @@ def _property_constraints(
 ) -> tuple[URIRef, str, dict[str, object]]:
     """The property shape of one property of `owner` (a label, or "relation"): its path, its
     message and its constraints."""
-    if spec.name == "sources":
-        return predicate.iri, f"{owner} sources must be Documents", {"class": document}
+    if spec.name in DOCUMENT_LISTS:
+        return predicate.iri, f"{owner} {spec.name} must be Documents", {"class": document}
     path, language = predicate.iri, predicate.lang
     constraints: dict[str, object] = {}
     if spec.required:
@@ -270,7 +285,9 @@ def json_ld_context(schema: Schema, names: Names) -> dict[str, object]:
             continue
         term = names.prop(spec.name).split("#")[-1]
         entry: dict[str, str] = {"@id": f"kgo:{term}"}
-        if spec.rdf.lang:
+        if spec.name in DOCUMENT_LISTS:
+            entry["@type"] = "@id"
+        elif spec.rdf.lang:
             entry["@language"] = spec.rdf.lang
         elif spec.type not in ("string", "list[string]"):
             entry["@type"] = f"xsd:{XSD_TYPES[spec.type].split('#')[-1]}"

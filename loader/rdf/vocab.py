@@ -27,6 +27,8 @@ from loader.model.schema import Schema
 from loader.model.schema_annotations import VOCABULARIES, expand
 
 DEFAULT_BASE = "https://example.org/jinshan-kg/"
+# Properties whose values are ids of source documents: written as the documents' IRIs.
+DOCUMENT_LISTS = frozenset({"sources", "corroborated_by"})
 PREFIXES = {prefix: Namespace(iri) for prefix, iri in VOCABULARIES.items()}
 SCHEMA = PREFIXES["schema"]
 SH = PREFIXES["sh"]

@@ -9,8 +9,9 @@
 - a number with a unit after an entity, as a value of the entity's property with that unit;
 - a date: the sentence's own (2021年9月29日, or 9月29日 in the page's year), else the page's
   publication day, as `as_of` (a day on which the page states the fact held).
-What the graph already holds is proposed too, marked as corroboration (the page becomes one more
-source of it). Nothing is written to the graph: the result is data a curator edits.
+What the graph already holds is proposed under `corroborates:` (kept, the page becomes one more
+source of it: the relation's `corroborated_by`). Nothing is written to the graph: the result is
+data a curator edits.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class Statement:
     sentence: str
     facts: list[dict[str, Any]] = field(default_factory=list)
     values: list[dict[str, Any]] = field(default_factory=list)
+    corroborates: list[list[str]] = field(default_factory=list)  # relations the graph holds
 
 
 @dataclass
@@ -159,15 +161,16 @@ def propose(
         when = _when(sentence.sentence.text, published)
         statement = Statement(sentence.sentence.text)
         for start, rel_type, end in _relations(sentence.sentence.text, spots, words, schema):
+            if (start, rel_type, end) in held:  # the page becomes one more source of it
+                statement.corroborates.append([start, rel_type, end])
+                out.held += 1
+                continue
             fact: dict[str, Any] = {"from": start, "type": rel_type, "to": end}
             if when:
                 fact["as_of"] = when
-            if (start, rel_type, end) in held:
-                fact["note"] = "already held: this page corroborates it"
-                out.held += 1
             statement.facts.append(fact)
         statement.values.extend(_values(sentence.sentence.text, spots, schema, when))
-        if statement.facts or statement.values:
+        if statement.facts or statement.values or statement.corroborates:
             out.statements.append(statement)
     return out
 

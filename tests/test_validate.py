@@ -152,6 +152,13 @@ def test_a_corroboration_adds_its_source_to_the_fact_it_repeats() -> None:
     assert road["source"] == "shanghai-news-2018-11-12-yexin-road"
     assert road["corroborated_by"] == ["xinhua-2020-12-28-yexin-road-opening"]
     assert "corroborated_by" not in found[("yexin-road-new-section", "CONNECTS_TO", "jiaxing")]
+    # an office (timed, with a required role) is corroborated by source and sentence alone
+    office = found[("liu-jian", "HOLDS_OFFICE_IN", "jinshan-district-committee")]
+    assert office["role"] == "区委书记" and office["as_of"] == "2022-06-07"
+    assert office["corroborated_by"] == [
+        "52617-2023-12-28-nanfeng-line-start",
+        "jfdaily-2023-07-31-bay-area-science-city",
+    ]
     assert (
         sum(1 for r in relations if r.key == ("yexin-road-new-section", "CONNECTS_TO", "jinshan"))
         == 1

@@ -257,7 +257,8 @@ def _corroborate(
         only = f"a corroboration names only from, type and to, not {', '.join(map(str, extra))}"
         problems.append(Problem(fact.file, fact.values.line, code="bad-shape", message=only))
         return
-    checked = _relation(fact, schema, dataset, problems)  # endpoints, pair, sentence in source
+    # endpoints, pair, the sentence in its source
+    checked = _relation(fact, schema, dataset, problems, citation_only=True)
     if checked is None:
         return
     first = seen.get(checked.key)
@@ -278,8 +279,15 @@ def _corroborate(
 
 
 def _relation(
-    fact: FactRecord, schema: Schema, dataset: Dataset, problems: list[Problem]
+    fact: FactRecord,
+    schema: Schema,
+    dataset: Dataset,
+    problems: list[Problem],
+    *,
+    citation_only: bool = False,
 ) -> Relation | None:
+    """The relation a fact states, checked; `citation_only` (a corroboration): only its
+    source and sentence, the fact's own properties and dates being the first statement's."""
     values, file = fact.values, fact.file
     start, rel_type, end = values.get("from"), values.get("type"), values.get("to")
     line = values.line
@@ -325,9 +333,10 @@ def _relation(
     fields.setdefault("source", fact.source)
     fields = {k: v for k, v in fields.items() if v is not None}
     record = Record(values, file)
-    props = checked_properties(
-        record, fields, schema.relationship_properties(rel_type), problems, owner=rel_type
-    )
+    specs = schema.relationship_properties(rel_type)
+    if citation_only:
+        specs = {k: spec for k, spec in specs.items() if k in ("source", "sentence")}
+    props = checked_properties(record, fields, specs, problems, owner=rel_type)
     if props is None or not ok:
         return None
     wrong = sentence_problem(props, dataset)
@@ -337,7 +346,8 @@ def _relation(
             at = fact.sentence_line if "sentence" not in values else values.line_of("sentence")
         problems.append(wrong.at(file, at))
         return None
-    wrong = time_problem(props, f"{start} {rel_type} {end}", schema.relationships[rel_type].timed)
+    timed = schema.relationships[rel_type].timed and not citation_only
+    wrong = time_problem(props, f"{start} {rel_type} {end}", timed)
     if wrong is not None:
         problems.append(wrong.at(file, line))
         return None

@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 
 from loader.cli.app import app
 from loader.text.extract import Matcher, extract, surface_forms
-from loader.text.propose import Proposals, Spot, _values, _when, propose, stub_id
+from loader.text.propose import Proposals, _when, propose, stub_id
+from loader.text.quantities import values as _values
+from loader.text.spots import Spot
 from tests.project import dataset, schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +38,8 @@ def _facts(found: Proposals) -> list[tuple[str, str, str]]:
 
 
 def test_a_trigger_between_two_entities_the_schema_allows_is_a_relation() -> None:
-    found = _propose("叶新公路新建工程连接金山区和嘉善县。")
-    assert _facts(found) == [("yexin-road-new-section", "CONNECTS_TO", "jiashan")]
+    found = _propose("叶新公路新建工程连接金山区和平湖市。")  # (it does not; a test sentence)
+    assert _facts(found) == [("yexin-road-new-section", "CONNECTS_TO", "pinghu")]
     # the graph holds the section -> jinshan: the page corroborates it
     assert found.held == 1
     assert [c for s in found.statements for c in s.corroborates] == [
@@ -61,9 +63,65 @@ def test_a_name_that_lands_somewhere_is_that_place_s_project() -> None:
     assert labels == {"上海晨光科创城": "Park", "上海晨光国际创新中心": "Project"}
     # a place the graph holds keeps its id; only the new name is a stub
     found = _propose("晨光国际创新中心落户上海湾区科创城。")
-    assert _facts(found) == [
-        ("bay-area-science-city", "HAS_PROJECT", stub_id("晨光国际创新中心"))
+    assert _facts(found) == [("bay-area-science-city", "HAS_PROJECT", stub_id("晨光国际创新中心"))]
+
+
+def _stated(found: Proposals) -> list[tuple[str, str, str]]:
+    """Facts and corroborations alike: what the page states, new to the graph or not."""
+    return _facts(found) + [(a, t, b) for s in found.statements for a, t, b in s.corroborates]
+
+
+def test_a_person_after_a_title_holds_office_in_the_organisation_before_it() -> None:
+    # 王晨光 is invented: a person the graph lacks is a stub, found by family name and title
+    found = _propose("久事集团副总裁王晨光表示，项目将开工。")
+    person = stub_id("王晨光")
+    assert found.entities == [
+        {
+            "type": "Person",
+            "id": person,
+            "name": "王晨光",
+            "note": "proposed from page: a name after a title of office",
+        }
     ]
+    [fact] = [f for s in found.statements for f in s.facts]
+    assert fact == {
+        "from": person,
+        "type": "HOLDS_OFFICE_IN",
+        "to": "jiushi-group",
+        "role": "副总裁",
+        "as_of": "2023-07-31",
+    }
+    # read as names are: Traditional with inline readings, the role in Simplified
+    found = _propose("金山區(qū)委書(shū)記王晨光在開工儀式上致辭。")
+    assert _facts(found) == [(person, "HOLDS_OFFICE_IN", "jinshan-district-committee")]
+    assert found.statements[0].facts[0]["role"] == "书记"
+    assert _propose("他在会上表示王晨光说").entities == []  # no title, no person
+
+
+def test_a_place_written_inside_the_place_it_lies_in_lies_there() -> None:
+    found = _propose("金山区廊下镇、吕巷镇与平湖市广陈镇携手。")
+    assert _stated(found) == [
+        ("langxia", "LOCATED_IN", "jinshan"),
+        ("lvxiang", "LOCATED_IN", "jinshan"),
+        ("guangchen", "LOCATED_IN", "pinghu"),
+    ]
+
+
+def test_a_clause_without_a_subject_speaks_of_the_sentence_s_topic() -> None:
+    found = _propose(
+        "南枫线全长95.67公里，途经奉贤区、松江区，全线新设14座车站，最高时速可达160公里。"
+    )
+    assert _stated(found) == [
+        ("nanfeng-line", "CONNECTS_TO", "fengxian"),
+        ("nanfeng-line", "CONNECTS_TO", "songjiang"),
+    ]
+    values = [(v["property"], v["value"]) for s in found.statements for v in s.values]
+    assert values == [("length_km", 95.67), ("stations", 14), ("max_speed_kmh", 160)]
+
+
+def test_a_page_states_a_fact_once() -> None:
+    found = _propose("金山区位于上海市。上海市金山区是上海的西南门户。")
+    assert _stated(found) == [("jinshan", "LOCATED_IN", "shanghai")]
 
 
 def test_numbers_with_units_are_values_of_the_entity_they_qualify() -> None:

@@ -109,7 +109,7 @@ def test_an_unknown_role_is_reported(tmp_path: Path) -> None:
     found = _problems(tmp_path, old, old.replace("[transport]", "[transport, transit]"))
     assert found == [
         f"schema.yaml:{_line(old) + 1}: relationships.RELIEVES: unknown role 'transit' "
-        "(known: claim, containment, identity, pillar, transport)"
+        "(known: claim, containment, identity, office, pillar, transport)"
     ]
 
 

@@ -27,9 +27,12 @@ TYPE_ROLES = {
     "identity": "is: what links a curated place to its official division",
     "claim": "has claim: what links an entity to the claims that cite its values",
     "pillar": "is a pillar of: the pictures draw the pillars around the layout it names",
+    "office": "holds office in: what a person named after a title that follows an organisation "
+    "has to it (金山区委书记刘健, read in a new page's text); takes the title as `role`",
 }
 UNIQUE_ROLES = frozenset({"document", "gazetteer", "containment", "identity"})
-OPTIONAL_ROLES = frozenset({"claim", "pillar"})  # at most one holder: a schema may do without
+# At most one holder: a schema may do without.
+OPTIONAL_ROLES = frozenset({"claim", "pillar", "office"})
 
 # The vocabularies alignments may name; the RDF export binds the same prefixes.
 VOCABULARIES = {

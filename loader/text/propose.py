@@ -6,7 +6,10 @@
 - a relation between two entities of one clause where a trigger word between them states a
   relationship type (its `zh` word, `triggers` or `triggers_reversed` in the schema) and the
   schema allows the pair's labels; the entity before the word is the start, those after it the ends;
-- a number with a unit after an entity, as a value of the entity's property with that unit;
+- a place written right after the place it lies in, as lying there (金山区廊下镇);
+- a number with a unit after an entity, as a value of the entity's property with that unit
+  (`quantities`);
+- an office, and a stub for a person the graph lacks (`offices`);
 - a date: the sentence's own (2021年9月29日, or 9月29日 in the page's year), else the page's
   publication day, as `as_of` (a day on which the page states the fact held).
 What the graph already holds is proposed under `corroborates:` (kept, the page becomes one more
@@ -17,7 +20,9 @@ data a curator edits.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,10 +30,13 @@ from typing import Any
 from loader.model.dataset import Dataset
 from loader.model.schema import Schema
 from loader.text.extract import Extraction
+from loader.text.normalise import Normalised, normalise_mapped
+from loader.text.offices import office_type, offices, person_names
+from loader.text.quantities import values
+from loader.text.spots import ENUMERATION, Spot, clause_break, topic
 
-CLAUSE_ENDS = "，。；;！？!?\n,"
-ENUMERATION = set("、和与及并 ")  # between the names of a list: A、B和C
 SUBJECT_GAP = 6  # characters between a relation's start and its trigger (将全力 打造)
+TOPIC_OBJECT_GAP = 1  # and a clause with the topic as subject names its end at once
 OBJECT_GAP = 4  # and between the trigger and its first end (打造成为 …)
 # Words that end the text before a new name: a candidate's name starts after them.
 LEADING_WORDS = (
@@ -36,60 +44,8 @@ LEADING_WORDS = (
     "作为", "加快", "全力", "聚力", "位于", "依托", "聚焦", "企业", "旗下",
 )  # fmt: skip
 MIN_STEM = 2  # characters of a proposed name before its head (市委 is no name)
-OWNER_GAP = 3  # a number before its entity: 总投资约19亿元的 X
-# Where a label has several properties of a unit, the word before the number picks one by a part
-# of its name (投资 -> investment_cny, 境内 -> length_in_jinshan_km).
-PROPERTY_WORDS = {
-    "投资": "investment",
-    "营收": "revenue",
-    "收入": "revenue",
-    "产值": "output",
-    "境内": "in_jinshan",
-    "远期": "long_term",
-    "设计": "design",
-    "最高": "max",
-}
-# A number, its bound and its unit: the unit's factor and the schema's unit name.
-UNITS: dict[str, tuple[float, str]] = {
-    "平方公里": (1, "km2"),
-    "平方千米": (1, "km2"),
-    "公里/小时": (1, "km/h"),
-    "km/h": (1, "km/h"),
-    "公里": (1, "km"),
-    "千米": (1, "km"),
-    "km": (1, "km"),
-    "亿美元": (1e8, "USD"),
-    "万美元": (1e4, "USD"),
-    "亿元": (1e8, "CNY"),
-    "万元": (1e4, "CNY"),
-    "车道": (1, "lanes"),
-}
-NUMBER = re.compile(
-    r"(约|近|超过|超|逾|达)?(\d+(?:\.\d+)?)\s*("
-    + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
-    + r")(以上|左右)?"
-)
-QUALIFIERS = {
-    "约": "about",
-    "左右": "about",
-    "近": "about",
-    "超过": "at_least",
-    "超": "at_least",
-    "逾": "at_least",
-    "以上": "at_least",
-}
 FULL_DATE = re.compile(r"(20\d{2})年(\d{1,2})月(\d{1,2})日")
 DAY = re.compile(r"(?<![0-9年])(\d{1,2})月(\d{1,2})日")
-
-
-@dataclass(frozen=True)
-class Spot:
-    """An entity, known or proposed, at a place in a sentence (offsets in the sentence)."""
-
-    start: int
-    end: int
-    entity_id: str
-    label: str
 
 
 @dataclass
@@ -153,26 +109,59 @@ def propose(
 ) -> Proposals:
     """The proposals of one extracted page; `published` dates what the page states undated."""
     stubs = _stubs(extraction, schema)
+    holder = office_type(schema)
+    for name in person_names(extraction, holder[1] if holder else None):
+        if holder and name not in stubs:
+            note = f"proposed from {extraction.document}: a name after a title of office"
+            stub = {"type": holder[1], "id": stub_id(name), "name": name, "note": note}
+            stubs[name] = (stub, holder[1])
     held = {r.key for r in dataset.relations}
     words = triggers(schema)
     out = Proposals(extraction.document, [s for s, _l in stubs.values()], [])
+    proposed: set[tuple[str, str, str]] = set()  # a page states or corroborates a fact once
     for sentence in extraction.sentences:
-        spots = _spots(sentence.sentence.text, sentence, dataset, stubs)
-        when = _when(sentence.sentence.text, published)
         statement = Statement(sentence.sentence.text)
-        for start, rel_type, end in _relations(sentence.sentence.text, spots, words, schema):
+        # read as names are matched: Simplified, readings and entities gone (途經(jīng) -> 途经)
+        norm = normalise_mapped(sentence.sentence.text)
+        text = norm.text
+        spots = _in_normalised(_spots(sentence.sentence.text, sentence, dataset, stubs), norm)
+        when = _when(text, published)
+        found: list[tuple[str, str, str, dict[str, Any]]] = [
+            (start, rel_type, end, {})
+            for start, rel_type, end in [
+                *_relations(text, spots, words, schema),
+                *_nested_places(text, spots, schema),
+            ]
+        ]
+        found += offices(text, spots, schema)
+        for start, rel_type, end, extra in found:
+            if (start, rel_type, end) in proposed:
+                continue
+            proposed.add((start, rel_type, end))
             if (start, rel_type, end) in held:  # the page becomes one more source of it
                 statement.corroborates.append([start, rel_type, end])
                 out.held += 1
                 continue
-            fact: dict[str, Any] = {"from": start, "type": rel_type, "to": end}
+            fact: dict[str, Any] = {"from": start, "type": rel_type, "to": end, **extra}
             if when:
                 fact["as_of"] = when
             statement.facts.append(fact)
-        statement.values.extend(_values(sentence.sentence.text, spots, schema, when))
+        statement.values.extend(values(text, spots, schema, when))
         if statement.facts or statement.values or statement.corroborates:
             out.statements.append(statement)
     return out
+
+
+def _in_normalised(spots: list[Spot], norm: Normalised) -> list[Spot]:
+    """The spots at their places in the normalised sentence (each keeps the characters whose
+    original span lies inside its own)."""
+    moved = []
+    for spot in spots:
+        start = bisect_left(norm.starts, spot.start)
+        end = bisect_right(norm.ends, spot.end)
+        if start < end:
+            moved.append(Spot(start, end, spot.entity_id, spot.label))
+    return moved
 
 
 def _stubs(extraction: Extraction, schema: Schema) -> dict[str, tuple[dict[str, Any], str]]:
@@ -192,6 +181,31 @@ def _stubs(extraction: Extraction, schema: Schema) -> dict[str, tuple[dict[str, 
         }
         stubs[name] = (stub, label)
     return stubs
+
+
+def _nested_places(text: str, spots: list[Spot], schema: Schema) -> list[tuple[str, str, str]]:
+    """(inner, containment, outer) where a place is written right after the place it lies in
+    (金山区廊下镇, 浙江平湖): the one after, and those listed with it (金山区廊下镇、吕巷镇), lie in
+    the one before, if both are of labels a thing can lie in."""
+    contained = schema.type_for("containment")
+    places = {end for _start, end in schema.relationships[contained].pairs}
+    found: list[tuple[str, str, str]] = []
+    for at, (outer, inner) in enumerate(itertools.pairwise(spots)):
+        if outer.end != inner.start or not {outer.label, inner.label} <= places:
+            continue
+        listed = [inner]
+        for spot in spots[at + 2 :]:
+            between = set(text[listed[-1].end : spot.start])
+            if spot.label != inner.label or not between <= ENUMERATION:
+                break
+            listed.append(spot)
+        found += [
+            (spot.entity_id, contained, outer.entity_id)
+            for spot in listed
+            if spot.entity_id != outer.entity_id
+            and schema.allows(spot.label, contained, outer.label)
+        ]
+    return found
 
 
 def _trimmed(name: str) -> str:
@@ -263,16 +277,21 @@ def _around(
     、 和 与 及)."""
     start, end, rel_type = trigger.start, trigger.end, trigger.word.rel_type
     before = [s for s in spots if s.end <= start]
-    if not before or start - before[-1].end > SUBJECT_GAP:
+    if not before:
         return []
-    if _clause_break(text, before[-1].end, start):
-        return []
-    subject = before[-1]
+    subject, gap = before[-1], OBJECT_GAP
+    if start - subject.end > SUBJECT_GAP or clause_break(text, subject.end, start):
+        opening = topic(text, start, before)
+        if opening is None:
+            return []
+        # the topic's clause names its first end right after the word (途经临港新片区、…),
+        # not after a noun the word makes (连接工作由金山区负责)
+        subject, gap = opening, TOPIC_OBJECT_GAP
     ends: list[Spot] = []
-    at, gap = end, OBJECT_GAP
+    at = end
     for spot in (s for s in spots if s.start >= end):
         between = text[at : spot.start]
-        if len(between) > gap or _clause_break(text, at, spot.start):
+        if len(between) > gap or clause_break(text, at, spot.start):
             break
         if ends and not set(between) <= ENUMERATION:
             break
@@ -284,58 +303,6 @@ def _around(
         for a, b in pairs
         if a.entity_id != b.entity_id and schema.allows(a.label, rel_type, b.label)
     ]
-
-
-def _clause_break(text: str, start: int, end: int) -> bool:
-    return any(ch in CLAUSE_ENDS for ch in text[start:end])
-
-
-def _values(text: str, spots: list[Spot], schema: Schema, when: str | None) -> list[dict[str, Any]]:
-    """A number with a unit, as the value of the nearest entity before it in its clause (or of
-    the entity it qualifies, 19亿元的 X), where that entity's label has exactly one property of
-    that unit."""
-    values = []
-    for match in NUMBER.finditer(text):
-        factor, unit = UNITS[match.group(3)]
-        owner = _owner(text, match.start(), match.end(), spots)
-        if owner is None or owner.label not in schema.labels:
-            continue
-        fitting = _fitting(schema, owner.label, unit, text[: match.start()])
-        if fitting is None:
-            continue
-        number = float(match.group(2)) * factor
-        value: dict[str, Any] = {
-            "entity": owner.entity_id,
-            "property": fitting,
-            "value": int(number) if number.is_integer() else number,
-        }
-        bound = QUALIFIERS.get(match.group(1) or "") or QUALIFIERS.get(match.group(4) or "")
-        if bound:
-            value["qualifier"] = bound
-        if when:
-            value["as_of"] = when
-        values.append(value)
-    return values
-
-
-def _fitting(schema: Schema, label: str, unit: str, before: str) -> str | None:
-    """The one property of the label with the unit, or the one the words before name."""
-    fitting = [p.name for p in schema.node_properties(label).values() if p.unit == unit]
-    if len(fitting) > 1:
-        said = [part for word, part in PROPERTY_WORDS.items() if word in before[-12:]]
-        plain = [p for p in fitting if not any(part in p for part in PROPERTY_WORDS.values())]
-        fitting = [p for p in fitting if any(part in p for part in said)] if said else plain
-    return fitting[0] if len(fitting) == 1 else None
-
-
-def _owner(text: str, start: int, end: int, spots: list[Spot]) -> Spot | None:
-    after = [s for s in spots if s.start >= end]
-    if after and text[end : after[0].start].endswith("的") and after[0].start - end <= OWNER_GAP:
-        return after[0]
-    before = [s for s in spots if s.end <= start]
-    if before and not _clause_break(text, before[-1].end, start):
-        return before[-1]
-    return None
 
 
 def _when(text: str, published: date | None) -> str | None:

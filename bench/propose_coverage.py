@@ -109,7 +109,7 @@ def _keys(dataset: Dataset, names: dict[str, str]) -> Callable[[str], str]:
     def key(name: str) -> str:
         if name in dataset.entities:
             return name
-        return names.get(normalise(name), stub_id(name))
+        return names.get(normalise(name), stub_id(normalise(name)))
 
     return key
 

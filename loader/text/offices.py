@@ -43,8 +43,9 @@ def office_type(schema: Schema) -> tuple[str, str] | None:
 
 
 def person_names(extraction: Extraction, holder: str | None) -> list[str]:
-    """Each name after a title that the graph does not hold, as the page writes it (劉健 on a
-    Traditional page), once; none where the schema has no office."""
+    """Each name after a title that the graph does not hold, once, as names are matched (劉健
+    on a Traditional page is 刘健, as the page's other new names are); none where the schema
+    has no office."""
     if holder is None:
         return []
     known = {(m.start, m.end) for m in extraction.mentions}
@@ -52,7 +53,7 @@ def person_names(extraction: Extraction, holder: str | None) -> list[str]:
     found: list[str] = []
     for match in PERSON.finditer(norm.text):
         start, end = norm.original_span(*match.span(1))
-        name = extraction.text[start:end]
+        name = match.group(1)
         if not any(a < end and start < b for a, b in known) and name not in found:
             found.append(name)
     return found

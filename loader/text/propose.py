@@ -30,7 +30,7 @@ from typing import Any
 from loader.model.dataset import Dataset
 from loader.model.schema import Schema
 from loader.text.extract import Extraction
-from loader.text.normalise import Normalised, normalise_mapped
+from loader.text.normalise import Normalised, normalise, normalise_mapped
 from loader.text.offices import office_type, offices, person_names
 from loader.text.quantities import values
 from loader.text.spots import ENUMERATION, Spot, clause_break, topic
@@ -124,7 +124,7 @@ def propose(
         # read as names are matched: Simplified, readings and entities gone (途經(jīng) -> 途经)
         norm = normalise_mapped(sentence.sentence.text)
         text = norm.text
-        spots = _in_normalised(_spots(sentence.sentence.text, sentence, dataset, stubs), norm)
+        spots = _spots(norm, sentence, dataset, stubs)
         when = _when(text, published)
         found: list[tuple[str, str, str, dict[str, Any]]] = [
             (start, rel_type, end, {})
@@ -219,22 +219,29 @@ def _trimmed(name: str) -> str:
 
 
 def _spots(
-    text: str,
+    norm: Normalised,
     sentence: Any,
     dataset: Dataset,
     stubs: dict[str, tuple[dict[str, Any], str]],
 ) -> list[Spot]:
-    """The known entities mentioned in the sentence and the proposed ones named in it."""
+    """The known entities mentioned in the sentence and the proposed ones named in it, at their
+    places in the normalised sentence (a stub's name is found as names are matched, so a
+    Traditional page places its Simplified candidates)."""
     base = sentence.sentence.start
-    spots = [
-        Spot(m.start - base, m.end - base, m.entity_id, dataset.label_of(m.entity_id))
-        for m in sentence.mentions
-    ]
+    spots = _in_normalised(
+        [
+            Spot(m.start - base, m.end - base, m.entity_id, dataset.label_of(m.entity_id))
+            for m in sentence.mentions
+        ],
+        norm,
+    )
+    text = norm.text
     for name, (stub, label) in stubs.items():
-        at = text.find(name)
+        form = normalise(name)
+        at = text.find(form) if form else -1
         while at >= 0:
-            spots.append(Spot(at, at + len(name), str(stub["id"]), label))
-            at = text.find(name, at + len(name))
+            spots.append(Spot(at, at + len(form), str(stub["id"]), label))
+            at = text.find(form, at + len(form))
     spots.sort(key=lambda s: (s.start, -s.end))
     kept: list[Spot] = []
     for spot in spots:  # a proposed name over a known one wins where they overlap

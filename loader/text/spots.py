@@ -22,12 +22,16 @@ class Spot:
 
 def topic(text: str, start: int, before: list[Spot]) -> Spot | None:
     """The sentence's topic, for a clause that begins with its trigger and names no subject
-    (南枫线全长95.67公里，途经奉贤区…): the entity that opens the sentence."""
+    (南枫线全长95.67公里，途经奉贤区…): the entity that opens the sentence, the last of the names
+    written together there (市域铁路南枫线: 南枫线; 金山区廊下镇: 廊下镇)."""
     clause = max(text.rfind(ch, 0, start) for ch in CLAUSE_ENDS) + 1
-    first = before[0]
-    if text[clause:start].strip() or first.start > TOPIC_START or first.end > clause:
+    if text[clause:start].strip() or before[0].start > TOPIC_START:
         return None
-    return first
+    at = 0
+    while at + 1 < len(before) and before[at + 1].start == before[at].end:
+        at += 1
+    first = before[at]
+    return None if first.end > clause else first
 
 
 def clause_break(text: str, start: int, end: int) -> bool:

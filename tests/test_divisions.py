@@ -89,6 +89,27 @@ def test_import_links_and_walks_from_a_village_to_the_layout(
     assert curated["nodes_deleted"] == curated["relationships_deleted"] == 0
 
 
+def test_a_narrower_import_keeps_what_is_outside_it_unless_pruned(
+    runner: CliRunner, neo4j_env: Graph
+) -> None:
+    """`--within` selects what to import, not what to delete: 嘉善县's units stay after an
+    import of 金山区 alone, and go only with `--prune`."""
+    _import(runner)
+    count = "MATCH (d:Division) WHERE d.code STARTS WITH '330421' RETURN count(d) AS n"
+    before = run_cypher(neo4j_env, count).rows[0]["n"]
+    assert before > 100
+    args = ["divisions", "import", "--within", "310116", "--format", "json"]
+    narrower = runner.invoke(app, args)
+    assert narrower.exit_code == 0, narrower.output
+    assert json.loads(narrower.stdout)["nodes_deleted"] == 0
+    assert run_cypher(neo4j_env, count).rows[0]["n"] == before
+    pruned = runner.invoke(app, [*args, "--prune"])
+    assert pruned.exit_code == 0, pruned.output
+    assert json.loads(pruned.stdout)["nodes_deleted"] > 100
+    left = run_cypher(neo4j_env, count).rows[0]["n"]
+    assert left <= 1  # 嘉善县 itself stays while the curated 嘉善县 links to it (SAME_AS)
+
+
 def test_lookups_by_code_and_name_use_indexes(runner: CliRunner, neo4j_env: Graph) -> None:
     _import(runner)
     queries = (

@@ -11,15 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from loader.model.errors import AuthFailed, Hint, ServerError, ToolMissing
+from loader.model.errors import AuthFailed, ConfigError, Hint, ServerError, ToolMissing
 from loader.model.schema import load_schema
 from loader.neo4j.browser_style import post_connect_command
+from loader.neo4j.connect import managed_server as server_for
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
 from loader.neo4j.install import java_binary, pinned_version
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.server import port_in_use as _port_in_use
-from loader.neo4j.target import Target
+from loader.neo4j.target import ConnectionOptions, Target
 from tests.project import SCHEMA_FILE
 
 pytestmark = pytest.mark.neo4j
@@ -116,6 +117,27 @@ def test_start_refuses_a_busy_port(managed_server: ManagedServer, tmp_path: Path
     other = ManagedServer(tmp_path, bolt_port=managed_server.bolt_port, http_port=1)
     with pytest.raises(ServerError, match=f"port {managed_server.bolt_port} .* already in use"):
         other.start()
+
+
+def test_every_command_takes_the_ports_from_one_place(
+    managed_server: ManagedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KG_NEO4J_BOLT_PORT / KG_NEO4J_HTTP_PORT choose where any command starts the managed
+    server (not only `kg neo4j start`); a busy port names the setting to change; a running
+    server is reached where it listens, whatever the environment says now."""
+    (tmp_path / "lib").symlink_to(managed_server.home / "lib")
+    monkeypatch.setenv("KG_NEO4J_BOLT_PORT", str(managed_server.bolt_port))  # busy: it runs there
+    monkeypatch.setenv("KG_NEO4J_HTTP_PORT", "17999")
+    other = server_for(None, ConnectionOptions(home=tmp_path))
+    assert (other.bolt_port, other.http_port) == (managed_server.bolt_port, 17999)
+    with pytest.raises(ServerError, match="choose a free one with KG_NEO4J_BOLT_PORT"):
+        other.start()
+    monkeypatch.setenv("KG_NEO4J_BOLT_PORT", "17998")
+    running = server_for(None, ConnectionOptions(home=managed_server.home))
+    assert running.bolt_uri == managed_server.bolt_uri
+    monkeypatch.setenv("KG_NEO4J_BOLT_PORT", "seven")
+    with pytest.raises(ConfigError, match="KG_NEO4J_BOLT_PORT is 'seven': a port is a whole"):
+        server_for(None, ConnectionOptions(home=tmp_path))
 
 
 def test_start_before_install_says_so(tmp_path: Path) -> None:

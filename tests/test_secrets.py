@@ -166,3 +166,22 @@ def test_the_auth_rate_limit_is_named_and_waited_out(managed_server: ManagedServ
     right = Target(managed_server.bolt_uri, USERNAME, managed_server.password())
     with Graph.open(right) as graph:
         graph.verify()
+
+
+def test_a_password_set_for_the_managed_server_is_used_or_refused(
+    managed_server: ManagedServer,
+) -> None:
+    """With no NEO4J_URI the managed server is the target: a NEO4J_PASSWORD that is not its
+    password is refused in one line naming the setting (never silently ignored); its own
+    password works."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env |= {"KG_NEO4J_HOME": str(managed_server.home), "NEO4J_PASSWORD": "not-the-password"}
+    refused = _run(env, "cypher", "RETURN 1 AS one", "--format", "json")
+    assert refused.returncode != 0
+    [line] = refused.stderr.strip().splitlines()
+    assert "NEO4J_PASSWORD" in line and str(managed_server.password_file) in line
+    assert "not-the-password" not in refused.stdout + refused.stderr
+    env["NEO4J_PASSWORD"] = managed_server.password()
+    used = _run(env, "cypher", "RETURN 1 AS one", "--format", "json")
+    assert used.returncode == 0, used.stderr
+    assert managed_server.password() not in used.stdout + used.stderr

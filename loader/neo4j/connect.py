@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from loader.model.errors import ConnectionFailed, Hint
+from loader.model.errors import ConfigError, ConnectionFailed, Hint
 from loader.model.project import ProjectMissing
 from loader.model.workspace import Workspace
 from loader.neo4j.browser_style import login_style
@@ -24,19 +24,16 @@ from loader.neo4j.target import (
     Target,
     checked_uri,
     env_password,
+    env_password_set,
 )
 
 
-def managed_server(
-    workspace: Workspace | None,
-    options: ConnectionOptions,
-    *,
-    bolt_port: int | None = None,
-    http_port: int | None = None,
-) -> ManagedServer:
-    """The project's managed server (or the one `--home` names), on the ports given if any,
-    styling Browser from the project's schema when it starts."""
+def managed_server(workspace: Workspace | None, options: ConnectionOptions) -> ManagedServer:
+    """The project's managed server (or the one `--home` names), on the options' or the
+    environment's ports (`chosen_ports`), styling Browser from the project's schema when it
+    starts."""
     home = options.chosen_home()
+    bolt_port, http_port = options.chosen_ports()
     if workspace is None:  # outside a project: the home must be named, and there is no style
         if home is None:
             raise ProjectMissing(
@@ -79,7 +76,21 @@ def resolve_target(
         raise ConnectionFailed(
             f"the managed Neo4j server in {server.home} is not running", hint=Hint.START_SERVER
         )
-    return replace(server.login_target(database), steps=tuple(steps))
+    return replace(managed_login(server, database), steps=tuple(steps))
+
+
+def managed_login(server: ManagedServer, database: str | None) -> Target:
+    """The managed server's login, with the password the tool keeps; a password the environment
+    sets is refused unless it is that one (never silently ignored)."""
+    target = server.login_target(database)
+    given = env_password_set()
+    if given is not None and given != target.password:
+        raise ConfigError(
+            f"NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE) is set, but the managed server in "
+            f"{server.home} has the password the tool keeps in {server.password_file}: unset "
+            "it, or set NEO4J_URI to reach the server it is for"
+        )
+    return target
 
 
 def _installed(installed: InstallResult) -> str:
@@ -134,7 +145,7 @@ class Connection:
     def _start_managed(self) -> Graph:
         server = self.server()
         installed = _installed(server.install())
-        target = server.login_target(self.options.chosen_database())
+        target = managed_login(server, self.options.chosen_database())
         graph = Graph.open(replace(target, steps=(installed,)))
         started = _started(server.start(graph=graph))
         graph.target = self._target = replace(target, steps=(installed, started))

@@ -32,7 +32,7 @@ from loader.neo4j.install import (
     java_binary,
 )
 from loader.neo4j.server_conf import conf_text
-from loader.neo4j.target import Target
+from loader.neo4j.target import ENV_BOLT_PORT, ENV_HTTP_PORT, Target
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,8 @@ class ManagedServer:
         self.style = style
         self._pending: str | None = None  # the password a first start will set
         saved = self._saved_state()
+        if saved and self._live_pid() is not None:  # running: reached where it listens
+            bolt_port = http_port = None
         self.bolt_port = bolt_port or int(saved.get("bolt_port", DEFAULT_BOLT_PORT))
         self.http_port = http_port or int(saved.get("http_port", DEFAULT_HTTP_PORT))
 
@@ -151,9 +153,13 @@ class ManagedServer:
         if not self.is_installed():
             raise ServerError(f"Neo4j is not installed in {self.home}", hint=Hint.INSTALL_SERVER)
         java = java_binary()
-        for port in (self.bolt_port, self.http_port):
+        ports = ((self.bolt_port, ENV_BOLT_PORT, "bolt"), (self.http_port, ENV_HTTP_PORT, "http"))
+        for port, setting, kind in ports:
             if port_in_use(port):
-                raise ServerError(f"port {port} on 127.0.0.1 is already in use by another program")
+                raise ServerError(
+                    f"port {port} on 127.0.0.1 is already in use by another program; "
+                    f"choose a free one with {setting} (or kg neo4j start --{kind}-port)"
+                )
         self._write_conf()
         first_start = not self.password_file.exists()
         if first_start and (self.home / "data" / "databases" / "system").exists():

@@ -22,6 +22,8 @@ ENV_URI, ENV_USERNAME, ENV_PASSWORD, ENV_DATABASE = (
     "NEO4J_DATABASE",
 )
 ENV_PASSWORD_FILE = "NEO4J_PASSWORD_FILE"
+# The managed server's ports: an option of `kg neo4j start`, else these, for every command.
+ENV_BOLT_PORT, ENV_HTTP_PORT = "KG_NEO4J_BOLT_PORT", "KG_NEO4J_HTTP_PORT"
 ENV_HOME = "KG_NEO4J_HOME"
 SUPPORTED_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 PasswordPrompt = Callable[[str], str | None]
@@ -37,6 +39,8 @@ class ConnectionOptions:
     database: str | None = None
     home: Path | None = None
     prompt: PasswordPrompt | None = field(default=None, compare=False, repr=False)
+    bolt_port: int | None = None
+    http_port: int | None = None
 
     def given(self) -> list[str]:
         """The options the user gave, by name."""
@@ -49,6 +53,15 @@ class ConnectionOptions:
 
     def chosen_database(self) -> str | None:
         return self.database or os.environ.get(ENV_DATABASE) or None
+
+    def chosen_ports(self) -> tuple[int | None, int | None]:
+        """The managed server's Bolt and HTTP ports: the options, then KG_NEO4J_BOLT_PORT and
+        KG_NEO4J_HTTP_PORT; None: the port it last ran on, else the default. The one place every
+        command that starts or reaches the managed server takes them from."""
+        return (
+            self.bolt_port or _env_port(ENV_BOLT_PORT),
+            self.http_port or _env_port(ENV_HTTP_PORT),
+        )
 
     def chosen_home(self) -> Path | None:
         """The managed server's home named by the option, then KG_NEO4J_HOME; None: the
@@ -111,16 +124,25 @@ def checked_uri(uri: str) -> str:
     return uri
 
 
-def env_password(uri: str, username: str, prompt: PasswordPrompt | None = None) -> str:
-    """NEO4J_PASSWORD, else NEO4J_PASSWORD_FILE, else the prompt, else a clear error."""
+def env_password_set() -> str | None:
+    """The password the environment sets (NEO4J_PASSWORD, else NEO4J_PASSWORD_FILE's), if any;
+    never asks."""
     if ENV_PASSWORD in os.environ:
         return os.environ[ENV_PASSWORD]
     path = os.environ.get(ENV_PASSWORD_FILE)
-    if path:
-        try:
-            return Path(path).read_text("utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"cannot read NEO4J_PASSWORD_FILE {path}: {exc.strerror}") from None
+    if not path:
+        return None
+    try:
+        return Path(path).read_text("utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"cannot read NEO4J_PASSWORD_FILE {path}: {exc.strerror}") from None
+
+
+def env_password(uri: str, username: str, prompt: PasswordPrompt | None = None) -> str:
+    """NEO4J_PASSWORD, else NEO4J_PASSWORD_FILE, else the prompt, else a clear error."""
+    given = env_password_set()
+    if given is not None:
+        return given
     if prompt is not None:
         answer = prompt(f"Neo4j password for {username} at {masked_uri(uri)}: ")
         if answer is not None:
@@ -129,3 +151,12 @@ def env_password(uri: str, username: str, prompt: PasswordPrompt | None = None) 
         "NEO4J_URI is set but no password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE, "
         "or run on a terminal to be asked"
     )
+
+
+def _env_port(name: str) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise ConfigError(f"{name} is {raw!r}: a port is a whole number from 1 to 65535")
+    return int(raw)

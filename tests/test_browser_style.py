@@ -42,11 +42,18 @@ def test_layout_graph_names_fit_their_circles() -> None:
     named in full, and at most MAX_CUT others are cut."""
     schema = load_schema(SCHEMA_FILE)
     dataset = load_dataset(ROOT / "data", schema)
-    pillars = {r.start for r in dataset.relations if r.type == "PILLAR_OF" and r.end == LAYOUT}
+    named = {
+        r.start: r.properties["source"]
+        for r in dataset.relations
+        if r.type == "PILLAR_OF" and r.end == LAYOUT
+    }
+    pillars = set(named)
     drawn = {LAYOUT, *pillars} | {
         r.end
         for r in dataset.relations
-        if r.start in pillars and dataset.label_of(r.end) != "County"
+        if r.start in pillars
+        and dataset.label_of(r.end) != "County"
+        and r.properties["source"] == named[r.start]
     }
     cut = []
     for node in sorted(drawn):

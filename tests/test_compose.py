@@ -63,3 +63,17 @@ def test_dockerfile_runs_the_main_job_and_env_example_exists() -> None:
     assert ".env" in (ROOT / ".gitignore").read_text("utf-8").split()
     for copied in re.findall(r"^COPY (\S+) ", dockerfile, re.M):
         assert (ROOT / copied).exists(), copied
+
+
+def test_compose_v1_and_v2_read_it_and_the_report_reaches_the_host() -> None:
+    """docker-compose 1.29 refuses a top-level `name:`; the health check needs no wget or curl
+    (the image has neither for sure); the main job's report/ is a host folder; the published
+    ports follow the managed server's settings, so the two can run side by side."""
+    compose = _compose()
+    assert set(compose) <= {"services", "volumes"}
+    neo4j, loader = compose["services"]["neo4j"], compose["services"]["loader"]
+    check = " ".join(neo4j["healthcheck"]["test"])
+    assert "wget" not in check and "curl" not in check and "/dev/tcp/127.0.0.1/7687" in check
+    assert "./report:/app/report" in loader["volumes"]
+    hosts = {p.split(":")[1] for p in neo4j["ports"]}
+    assert hosts == {"${KG_NEO4J_HTTP_PORT", "${KG_NEO4J_BOLT_PORT"}

@@ -117,7 +117,7 @@ def test_cli_run_formats_and_parameters(runner: CliRunner, loaded_env: Graph) ->
 @pytest.mark.neo4j
 def test_unknown_parameter_lists_the_expected(runner: CliRunner, loaded_env: Graph) -> None:
     result = runner.invoke(app, ["query", "run", "cross-border-links", "-p", "lft=shanghai"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as every other
     assert "unknown parameter lft for cross-border-links; expected: left, right" in result.stderr
 
 
@@ -170,7 +170,7 @@ def test_list_and_show(runner: CliRunner) -> None:
     shown = runner.invoke(app, ["query", "show", "timeline"])
     assert shown.stdout == (QUERIES / "timeline.cypher").read_text("utf-8")
     missing = runner.invoke(app, ["query", "show", "nope"])
-    assert missing.exit_code == 1 and "no saved query 'nope'; known: " in missing.stderr
+    assert missing.exit_code == 2 and "no saved query 'nope'; known: " in missing.stderr
 
 
 def test_browser_link_carries_the_query_with_its_values(runner: CliRunner) -> None:

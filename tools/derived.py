@@ -132,8 +132,8 @@ def tour(workspace: Workspace) -> str:
         ("kg path 叶新公路 姚庄镇", "shortest paths, each step with its citing sentence"),
         ("kg analyze --top 10", "PageRank, betweenness, communities, a health report"),
         (
-            "kg export rdf -o jinshan.ttl",
-            "RDF for sharing (format from the name), no server needed",
+            "kg export rdf -o report/jinshan.ttl",
+            "RDF for sharing (format from the name), into kg run's report/",
         ),
     )
     width = 46  # the comments line up in a terminal, where a CJK character is two columns wide

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, UsageError
 from loader.neo4j.cypher import QueryResult, run_cypher
 from loader.neo4j.graph import Graph
 
@@ -147,7 +147,7 @@ def get_query(name: str, folder: Path) -> SavedQuery:
     path = folder / f"{name}.cypher"
     if not QUERY_NAME.fullmatch(name) or not path.is_file():
         known = ", ".join(q.name for q in list_queries(folder))
-        raise ConfigError(f"no saved query {name!r}; known: {known}")
+        raise UsageError(f"no saved query {name!r}; known: {known}")
     return parse_query(path)
 
 
@@ -156,7 +156,7 @@ def bind(query: SavedQuery, given: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(given) - set(query.parameters))
     if unknown:
         expected = ", ".join(query.parameters) or "none"
-        raise ConfigError(
+        raise UsageError(
             f"unknown parameter {', '.join(unknown)} for {query.name}; expected: {expected}"
         )
     return {name: given.get(name, p.example) for name, p in query.parameters.items()}

@@ -140,3 +140,29 @@ def test_every_docs_page_is_linked_from_the_readme() -> None:
     linked = {(README.parent / t.split("#", 1)[0]).resolve() for t in _LINK.findall(_prose(README))}
     for page in PAGES[1:]:
         assert page.resolve() in linked, f"{_page_id(page)} is not linked from the README"
+
+
+def test_the_exit_code_table_lists_every_code_a_command_can_end_with() -> None:
+    """The README's one table of exit codes holds every code the CLI uses: those of the error
+    classes and those its modules pass to `typer.Exit`, and no other."""
+    import ast
+    import inspect
+
+    from loader.model import errors
+
+    used = {
+        cls.exit_code
+        for _name, cls in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(cls, errors.KgError)
+    }
+    for module in (ROOT / "loader" / "cli").glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and ast.unparse(node.func) == "typer.Exit"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                used.add(node.args[0].value)
+    rows = re.findall(r"^\| +(\d+) \| ", README.read_text("utf-8"), re.M)
+    assert {int(code) for code in rows} == used | {0, 2}  # 2: click's own usage errors too

@@ -195,7 +195,25 @@ def test_statements_from_a_file_and_stdin_run_in_turn(
         input="RETURN $n AS n; MATCH (p:Place) RETURN p.id AS id",
     )
     assert read.exit_code == 0, read.output
-    assert json.loads(read.stdout) == [[{"n": 2}], [{"id": "jinshan"}]]
+    assert json.loads(read.stdout) == [  # one document, each statement with its rows
+        {"statement": "RETURN $n AS n", "rows": [{"n": 2}]},
+        {"statement": "MATCH (p:Place) RETURN p.id AS id", "rows": [{"id": "jinshan"}]},
+    ]
+    as_csv = runner.invoke(
+        app,
+        ["cypher", "-", "--format", "csv", "-p", "n => 2"],
+        input="RETURN $n AS n;\nMATCH (p:Place)\nRETURN p.id AS id",
+    )
+    assert as_csv.exit_code == 0, as_csv.output
+    assert as_csv.stdout.splitlines() == [  # a block per statement, a header line naming it
+        "# statement 1: RETURN $n AS n",
+        "n",
+        "2",
+        "",
+        "# statement 2: MATCH (p:Place) RETURN p.id AS id",
+        "id",
+        "jinshan",
+    ]
     refused = runner.invoke(app, ["cypher", "-"], input="RETURN 1; CREATE (:X)")
     assert refused.exit_code == 1
     assert run_cypher(neo4j_env, "MATCH (x:X) RETURN count(x) AS n").rows == [{"n": 0}]

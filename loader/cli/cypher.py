@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from loader.cli.common import emit_json, emit_rows, failures
+from loader.cli.common import emit_json, emit_rows, failures, write_out
 from loader.cli.context import connection, workspace_for
 from loader.cli.options import FormatOpt, ParamOpt, connection_options
 from loader.cli.params import parse_params
 from loader.cli.render import Format
 from loader.model.errors import ConfigError, UsageError
+from loader.model.safe_text import terminal_safe
 from loader.neo4j.target import ConnectionOptions
 
 
@@ -40,11 +41,16 @@ def cypher(
         params = parse_params(param or [])
         with connection(conn, workspace_for(ctx, conn)) as opened:
             results = run_statements(opened, text, params, write=write)
-    if fmt is Format.json and len(results) > 1:
-        emit_json([result.rows for result in results])
-        return
-    for result in results:
-        emit_rows(result.columns, result.rows, fmt)
+    if len(results) == 1:
+        emit_rows(results[0].result.columns, results[0].result.rows, fmt)
+    elif fmt is Format.json:  # one document: each statement with its rows
+        emit_json([{"statement": run.statement, "rows": run.result.rows} for run in results])
+    else:  # a block per statement, named by a header line (CSV) or the table's title
+        for index, run in enumerate(results, 1):
+            named = f"statement {index}: {' '.join(run.statement.split())}"
+            if fmt is Format.csv:
+                write_out(("\n" if index > 1 else "") + f"# {terminal_safe(named)}\n")
+            emit_rows(run.result.columns, run.result.rows, fmt, title=named)
 
 
 def _query_text(query: str | None, file: Path | None) -> str:

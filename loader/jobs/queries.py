@@ -22,16 +22,25 @@ from loader.neo4j.saved_queries import (
 )
 
 
+@dataclass(frozen=True)
+class StatementRun:
+    statement: str
+    result: QueryResult
+
+
 def run_statements(
     connection: Connection, text: str, params: dict[str, Any], *, write: bool = False
-) -> list[QueryResult]:
+) -> list[StatementRun]:
     """Each `;`-separated statement in turn, each in its own transaction (like cypher-shell),
     over the command's one connection (so each sees what the one before it wrote)."""
     statements = split_statements(text)
     if not statements:
         raise ConfigError("no Cypher statement given")
     graph = connection.graph(start=False)
-    return [run_cypher(graph, statement, params, write=write) for statement in statements]
+    return [
+        StatementRun(statement, run_cypher(graph, statement, params, write=write))
+        for statement in statements
+    ]
 
 
 @dataclass(frozen=True)

@@ -231,3 +231,14 @@ def test_a_query_file_whose_name_is_not_a_query_name_is_refused(tmp_path: Path) 
     shutil.copy(QUERIES / "hubs.cypher", tmp_path / "..\\evil.cypher")
     with pytest.raises(ConfigError, match="letters, digits, - and _ only"):
         list_queries(tmp_path)
+
+
+def test_a_piped_table_is_a_line_per_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not on a terminal and with no COLUMNS, a table is as wide as its content: no row is
+    folded over several lines at 80 columns."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    listed = CliRunner().invoke(app, ["query", "list"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert len(lines) == len(list_queries(QUERIES)) + 4  # top, header, rule, rows, bottom
+    assert max(len(line) for line in lines) > 80

@@ -160,10 +160,18 @@ def emit_json(data: Any) -> None:
     write_out(to_json(data) + "\n")
 
 
+# Piped (not a terminal, no COLUMNS), a table is as wide as its content: a line per row, never
+# folded to 80 columns.
+PIPE_WIDTH = 100_000
+
+
 def print_out(renderable: Any) -> None:
-    """A rich table (or other renderable) for a person."""
+    """A rich table (or other renderable) for a person: the terminal's width, or unwrapped
+    when piped."""
+    piped = not stdout.is_terminal and not os.environ.get("COLUMNS")
+    console = _Console(soft_wrap=True, width=PIPE_WIDTH) if piped else stdout
     with to_stdout():
-        stdout.print(renderable)
+        console.print(renderable)
 
 
 def say(text: str) -> None:

@@ -153,12 +153,11 @@ class ManagedServer:
         if not self.is_installed():
             raise ServerError(f"Neo4j is not installed in {self.home}", hint=Hint.INSTALL_SERVER)
         java = java_binary()
-        ports = ((self.bolt_port, ENV_BOLT_PORT, "bolt"), (self.http_port, ENV_HTTP_PORT, "http"))
-        for port, setting, kind in ports:
+        for port, setting in ((self.bolt_port, ENV_BOLT_PORT), (self.http_port, ENV_HTTP_PORT)):
             if port_in_use(port):
                 raise ServerError(
                     f"port {port} on 127.0.0.1 is already in use by another program; "
-                    f"choose a free one with {setting} (or kg neo4j start --{kind}-port)"
+                    f"choose a free one with {setting}"
                 )
         self._write_conf()
         first_start = not self.password_file.exists()

@@ -166,3 +166,16 @@ def test_the_exit_code_table_lists_every_code_a_command_can_end_with() -> None:
                 used.add(node.args[0].value)
     rows = re.findall(r"^\| +(\d+) \| ", README.read_text("utf-8"), re.M)
     assert {int(code) for code in rows} == used | {0, 2}  # 2: click's own usage errors too
+
+
+@pytest.mark.parametrize("path", sorted(KNOWN))
+def test_help_printed_into_a_pipe_cuts_no_default(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Piped, rich would lay the help out in 80 columns and cut an unbreakable default (a URL,
+    a list of levels) with an ellipsis; kg renders it wider instead."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("TERMINAL_WIDTH", raising=False)
+    printed = CliRunner().invoke(app, [*path.split()[1:], "--help"])
+    assert printed.exit_code == 0, printed.output
+    assert "…" not in printed.stdout, [line for line in printed.stdout.splitlines() if "…" in line]

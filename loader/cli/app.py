@@ -82,6 +82,7 @@ def main(
 ) -> None:
     """jinshan-kg: the Jinshan development-layout knowledge graph, in a real Neo4j."""
     context.obj = RootOptions(debug=debug, project=named_project(project))
+    _help_unfolded()
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -89,6 +90,27 @@ def main(
     )
     if not debug:  # the driver logs each failed connection (even as ERROR); kg says it once
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+
+
+# A command's help printed into a pipe is this wide (not 80 columns), so no default is cut.
+PIPED_HELP_WIDTH = 120
+
+
+def _help_unfolded() -> None:
+    """Piped (no terminal, no COLUMNS), a command's --help is rendered wider than the 80
+    columns rich assumes, so an unbreakable default (a URL, a list) is never cut with an
+    ellipsis. typer reads the width from this module setting when it renders."""
+    import os
+
+    chosen = os.environ.get("TERMINAL_WIDTH")
+    piped = not sys.stdout.isatty() and not os.environ.get("COLUMNS") and not chosen
+    loaded = sys.modules.get("typer.rich_utils")
+    if loaded is None and not piped:
+        return  # typer reads TERMINAL_WIDTH itself when it first renders help
+    import typer.rich_utils
+
+    width = PIPED_HELP_WIDTH if piped else int(chosen) if chosen and chosen.isdigit() else None
+    typer.rich_utils.MAX_WIDTH = width
 
 
 if __name__ == "__main__":

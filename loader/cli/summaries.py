@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from loader.cli.common import emit_json, print_out, say, stderr, write_out
+from loader.cli.common import emit_json, note, print_out, say, stderr, write_out
 from loader.cli.render import Format, to_csv
 from loader.model.errors import ConfigError
 
@@ -20,36 +22,112 @@ COUNTERS = ("created", "updated", "deleted", "unchanged", "stale")
 Tick = Callable[[str, int, int], None]
 
 
+LINE_EVERY_S = 5.0  # into a log (stderr not a terminal), a progress line this often
+
+
+@dataclass
+class _Phase:
+    started: float
+    done: int = 0
+    total: int = 0  # 0: not known
+
+    def line(self, name: str, now: float) -> str:
+        """`loading: 12,000 of 48,000 (25 %), 3 s, about 9 s left`, or without a total
+        `loading: 12,000 so far, 3 s`."""
+        spent = now - self.started
+        if not self.total:
+            return f"{name}: {self.done:,} so far, {spent:.0f} s"
+        share = min(self.done / self.total, 1.0)
+        left = spent * (1 - share) / share if share else None
+        eta = f", about {left:.0f} s left" if left is not None and share < 1 else ""
+        return f"{name}: {self.done:,} of {self.total:,} ({share:.0%}), {spent:.0f} s{eta}"
+
+    def summary(self, name: str, now: float) -> str:
+        """`loading: 48,000 in 12 s`."""
+        return f"{name}: {self.done:,} in {now - self.started:.0f} s"
+
+
 @contextmanager
 def progress(enabled: bool) -> Iterator[Tick | None]:
-    """A rich progress bar per phase, on stderr; the library only reports (phase, done, total)."""
-    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
+    """Progress of each phase on stderr: on a terminal a bar with its count, share and time
+    left (a count and a rate when the total is not known); into a log a line every few
+    seconds; either way a line per phase at the end. The library only reports (phase, done,
+    total)."""
     if not enabled:
         yield None
         return
+    phases: dict[str, _Phase] = {}
+    maker = _bars if stderr.is_terminal else _lines
+    try:
+        with maker(phases) as tick:
+            yield tick
+    finally:
+        now = time.monotonic()
+        for name, phase in phases.items():
+            note(phase.summary(name, now))
+
+
+@contextmanager
+def _lines(phases: dict[str, _Phase]) -> Iterator[Tick]:
+    last = [time.monotonic()]
+
+    def tick(name: str, done: int, total: int) -> None:
+        phase = phases.setdefault(name, _Phase(time.monotonic()))
+        phase.done += done
+        phase.total = total or phase.total
+        now = time.monotonic()
+        if now - last[0] >= LINE_EVERY_S:
+            note(phase.line(name, now))
+            last[0] = now
+
+    yield tick
+
+
+@contextmanager
+def _bars(phases: dict[str, _Phase]) -> Iterator[Tick]:
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
     bars = Progress(
         TextColumn("{task.description:<22}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
+        _amount_column(),
+        TimeRemainingColumn(),
         console=stderr,
         transient=True,
     )
     tasks: dict[str, TaskID] = {}
 
-    def tick(phase: str, done: int, total: int) -> None:
+    def tick(name: str, done: int, total: int) -> None:
         if not tasks:  # the display starts with the first report, so errors alone stay one line
             bars.start()
-        if phase not in tasks:
-            tasks[phase] = bars.add_task(phase, total=total or None)  # 0: not known
-        bars.advance(tasks[phase], done)
+        phase = phases.setdefault(name, _Phase(time.monotonic()))
+        phase.done += done
+        phase.total = total or phase.total
+        if name not in tasks:
+            tasks[name] = bars.add_task(name, total=total or None)  # 0: not known
+        bars.update(tasks[name], advance=done, total=phase.total or None)
 
     try:
         yield tick
     finally:
         if tasks:
             bars.stop()
+
+
+def _amount_column() -> Any:
+    """`12,000 of 48,000 (25 %)`, or `12,000 (3,100/s)` while the total is not known."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class Amount(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            done = f"{int(task.completed):,}"
+            if task.total:
+                return Text(f"{done} of {int(task.total):,} ({task.percentage:.0f} %)")
+            rate = f" ({task.speed:,.0f}/s)" if task.speed else ""
+            return Text(done + rate)
+
+    return Amount()
 
 
 def confirm_wipe() -> None:

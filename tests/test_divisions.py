@@ -103,7 +103,10 @@ def test_a_narrower_import_keeps_what_is_outside_it_unless_pruned(
     assert narrower.exit_code == 0, narrower.output
     assert json.loads(narrower.stdout)["nodes_deleted"] == 0
     assert run_cypher(neo4j_env, count).rows[0]["n"] == before
-    pruned = runner.invoke(app, [*args, "--prune"])
+    asked = runner.invoke(app, [*args, "--prune"])  # no terminal, no --yes: counted, refused
+    assert asked.exit_code == 2 and "--prune would delete" in asked.stderr
+    assert run_cypher(neo4j_env, count).rows[0]["n"] == before
+    pruned = runner.invoke(app, [*args, "--prune", "--yes"])
     assert pruned.exit_code == 0, pruned.output
     assert json.loads(pruned.stdout)["nodes_deleted"] > 100
     left = run_cypher(neo4j_env, count).rows[0]["n"]

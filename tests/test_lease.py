@@ -87,7 +87,7 @@ def test_two_loads_together_leave_one_of_their_graphs(neo4j_env: Graph, tmp_path
     assert old in text
     facts.write_text(text.replace(old, ""), "utf-8")
     env = {**os.environ}
-    args = ["load", "--prune", "--lease-wait", "300", "--format", "json"]
+    args = ["load", "--prune", "--yes", "--lease-wait", "300", "--format", "json"]
 
     def alone(data: Path) -> dict[str, object]:
         run_cypher(neo4j_env, "MATCH (n) DETACH DELETE n", write=True)

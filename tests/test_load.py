@@ -131,7 +131,7 @@ def test_moved_relation_with_prune(runner: CliRunner, neo4j_env: Graph, tmp_path
         text.replace("type: RELIEVES, to: g320,", "type: RELIEVES, to: zhufeng-road,"),
         "utf-8",
     )
-    summary = _load_json(runner, str(data), "--prune")
+    summary = _load_json(runner, str(data), "--prune", "--yes")
     assert summary["by_type"]["RELIEVES"] == {
         "created": 1,
         "updated": 0,
@@ -158,7 +158,7 @@ def test_prune_sweeps_only_this_dataset(
     # Drop two entities from the data: one nothing foreign links to, one a foreign node links to.
     _drop_entity(data, "hongxingyun-shanghai-branch", "parks_projects.yaml")
     _drop_entity(data, "huaping-jinshan-smart-park", "parks_projects.yaml")
-    summary = _load_json(runner, str(data), "--prune")
+    summary = _load_json(runner, str(data), "--prune", "--yes")
     assert summary["by_label"]["Project"]["deleted"] == 1
     assert summary["by_label"]["Park"]["stale"] == 1  # kept: the foreign node still links to it
     assert summary["relationships_deleted"] == 3  # two for 红星云上海分部, one for 华平
@@ -287,7 +287,12 @@ def test_a_dropped_entity_counts_alike_in_a_dry_run_a_kept_run_and_a_pruned_run(
     assert (kept["nodes_stale"], kept["relationships_stale"]) == (1, 2)
     assert kept["nodes_deleted"] == kept["relationships_deleted"] == 0
     assert graph_state(neo4j_env) == before  # nothing else changed
-    pruned = _load_json(runner, str(data), "--prune")
+    asked = runner.invoke(app, ["load", str(data), "--prune"])  # no terminal: refused, counted
+    assert asked.exit_code == 2
+    assert "--prune would delete 1 nodes and 2 relationships" in asked.stderr
+    assert "confirm with --yes" in asked.stderr
+    assert graph_state(neo4j_env) == before
+    pruned = _load_json(runner, str(data), "--prune", "--yes")
     assert (pruned["nodes_deleted"], pruned["relationships_deleted"]) == (1, 2)
     assert pruned["nodes_stale"] == pruned["relationships_stale"] == 0
     ids = {r["id"] for r in run_cypher(neo4j_env, "MATCH (n) RETURN n.id AS id").rows}

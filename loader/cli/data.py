@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,7 @@ from loader.cli.options import (
     lease_policy,
 )
 from loader.cli.render import Format
-from loader.cli.summaries import confirm_wipe, print_load, progress
+from loader.cli.summaries import confirm_wipe, consent_to_prune, print_load, progress
 from loader.neo4j.target import ConnectionOptions
 
 PathArg = Annotated[
@@ -98,5 +99,7 @@ def load(
     with failures(ctx), progress(enabled=fmt is Format.table and not bulk) as tick:
         ws = workspace(ctx, data=path, schema=schema)
         with connection(conn, ws) as opened:
+            if prune and not dry_run and not yes:
+                consent_to_prune(run_load(ws, opened, replace(how, dry_run=True)))
             result = run_load(ws, opened, how, progress=tick)
     print_load(result, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -13,11 +14,12 @@ from loader.cli.options import (
     BreakLeaseOpt,
     FormatOpt,
     LeaseWaitOpt,
+    YesOpt,
     connection_options,
     lease_policy,
 )
 from loader.cli.render import Format
-from loader.cli.summaries import print_load, progress
+from loader.cli.summaries import consent_to_prune, print_load, progress
 from loader.neo4j.target import ConnectionOptions
 
 app = typer.Typer(
@@ -57,6 +59,10 @@ def import_(
             "select (outside --levels/--within); without it they are kept.",
         ),
     ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+    ] = False,
+    yes: YesOpt = False,
     fmt: FormatOpt = Format.table,
     lease_wait: LeaseWaitOpt = 10.0,
     break_lease: BreakLeaseOpt = False,
@@ -72,11 +78,15 @@ def import_(
         options = SyncOptions(
             batch_size=batch_size,
             prune=prune,
+            dry_run=dry_run,
             progress=tick,
             lease=lease_policy(lease_wait, break_lease),
         )
         ws = workspace(ctx)
         with connection(conn, ws) as opened:
+            if prune and not dry_run and not yes:
+                preview = replace(options, dry_run=True, progress=None)
+                consent_to_prune(run_divisions_import(ws, opened, choice, preview).load)
             result = run_divisions_import(ws, opened, choice, options)
     print_load(result.load, fmt, {"linked": result.linked})
     if fmt is Format.table:

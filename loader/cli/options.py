@@ -70,7 +70,10 @@ ParamOpt = Annotated[
         "--param", "-p", help="name=value or 'name => value'; JSON when valid JSON, else text."
     ),
 ]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --wipe.")]
+YesOpt = Annotated[
+    bool,
+    typer.Option("--yes", "-y", help="Do not ask before --wipe or --prune deletes loaded data."),
+]
 BreakLeaseOpt = Annotated[
     bool,
     typer.Option("--break-lease", help="Delete a lease left by a killed load of the dataset."),

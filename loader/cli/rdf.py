@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +23,7 @@ from loader.cli.options import (
     lease_policy,
 )
 from loader.cli.render import Format
-from loader.cli.summaries import confirm_wipe, print_load, progress
+from loader.cli.summaries import confirm_wipe, consent_to_prune, print_load, progress
 from loader.neo4j.target import ConnectionOptions
 
 export_app = typer.Typer(help="Export the graph for sharing.", no_args_is_help=True)
@@ -105,5 +106,10 @@ def import_rdf(
         )
         ws = workspace(ctx)
         with connection(conn, ws) as opened:
+            if prune and not wipe and not yes:
+                preview = replace(options, dry_run=True, progress=None)
+                consent_to_prune(
+                    run_import(ws, opened, path, fmt=rdf_format, base=base, options=preview)
+                )
             result = run_import(ws, opened, path, fmt=rdf_format, base=base, options=options)
     print_load(result, fmt)

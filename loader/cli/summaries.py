@@ -13,7 +13,7 @@ import typer
 
 from loader.cli.common import emit_json, note, print_out, say, stderr, write_out
 from loader.cli.render import Format, to_csv
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from loader.neo4j.store import LoadResult
@@ -136,6 +136,19 @@ def confirm_wipe() -> None:
         raise ConfigError("--wipe empties the whole database: confirm with --yes")
     if not typer.confirm("--wipe deletes everything in the target database. Continue?"):
         raise ConfigError("wipe cancelled; nothing was changed")
+
+
+def consent_to_prune(preview: LoadResult) -> None:
+    """--prune deletes what an earlier load wrote: the counts of a dry run, then a question on
+    a terminal; elsewhere refused unless --yes. Nothing to delete: nothing to ask."""
+    nodes, links = preview.total("nodes", "deleted"), preview.total("relationships", "deleted")
+    if not nodes and not links:
+        return
+    what = f"--prune would delete {nodes:,} nodes and {links:,} relationships an earlier load wrote"
+    if not sys.stdin.isatty():
+        raise UsageError(f"{what}: confirm with --yes (--dry-run shows them by label)")
+    if not typer.confirm(f"{what}. Continue?"):
+        raise ConfigError("prune cancelled; nothing was changed")
 
 
 def print_load(result: LoadResult, fmt: Format, extra: dict[str, Any] | None = None) -> None:

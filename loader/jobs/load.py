@@ -186,5 +186,7 @@ def run_divisions_import(
         id_prefix=divisions.ID_PREFIX,
     )
     found = {code: line for code, line in lines.items() if line}
+    if options.dry_run:  # nothing written: the links it would make are the places it found
+        return DivisionsResult(result, len(found))
     linked = divisions.link_curated_places(graph, schema, found)
     return DivisionsResult(result, linked)

@@ -24,6 +24,14 @@ settings.register_profile("kg", deadline=None)
 settings.load_profile("kg")
 
 
+@pytest.fixture(autouse=True)
+def _no_user_server_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own settings for the managed server (other ports, a password file) do not
+    reach the tests, which name the test server themselves."""
+    for name in ("KG_NEO4J_BOLT_PORT", "KG_NEO4J_HTTP_PORT", "NEO4J_PASSWORD_FILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def managed_server(workspace: Workspace) -> Iterator[ManagedServer]:
     """The real Neo4j the tests use (tools.derived.test_server: KG_TEST_NEO4J_HOME, ports

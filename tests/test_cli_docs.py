@@ -168,7 +168,7 @@ def test_the_exit_code_table_lists_every_code_a_command_can_end_with() -> None:
     assert {int(code) for code in rows} == used | {0, 2}  # 2: click's own usage errors too
 
 
-@pytest.mark.parametrize("path", sorted(KNOWN))
+@pytest.mark.parametrize("path", ["kg", *sorted(KNOWN)])
 def test_help_printed_into_a_pipe_cuts_no_default(
     path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -213,7 +213,7 @@ def test_the_best_covering_split_of_qualified_names() -> None:
 
 def test_nothing_to_extract_is_one_line_and_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["extract"])
-    assert result.exit_code == 1  # ConfigError: the command's use
+    assert result.exit_code == 2  # UsageError: the command's use
     assert "give a text file" in result.stderr and len(result.stderr.splitlines()) == 1
 
 

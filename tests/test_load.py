@@ -182,7 +182,7 @@ def test_dry_run_writes_nothing(runner: CliRunner, neo4j_env: Graph) -> None:
 def test_wipe_needs_confirmation(runner: CliRunner, neo4j_env: Graph) -> None:
     run_cypher(neo4j_env, "CREATE (:Keep {id: 'keep'})", write=True)
     refused = runner.invoke(app, ["load", str(DATA), "--wipe"])
-    assert refused.exit_code == 1
+    assert refused.exit_code == 2  # a usage error: refused before anything is done
     assert "--yes" in refused.stderr
     assert run_cypher(neo4j_env, "MATCH (n) RETURN count(n) AS n").rows == [{"n": 1}]
     summary = _load_json(runner, str(DATA), "--wipe", "--yes")

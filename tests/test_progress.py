@@ -50,9 +50,18 @@ def test_into_a_log_a_line_every_few_seconds_and_one_per_phase_at_the_end(
     assert log.getvalue().splitlines() == [
         "nodes: 2,000 of 4,000 (50%), 5 s, about 5 s left",
         "divisions: 500 so far, 0 s",
-        "nodes: 4,000 in 11 s",
+        "nodes: 4,000 in 6 s",  # from its first report to its last, not to the command's end
         "divisions: 500 in 0 s",
     ]
+
+
+def test_a_failed_run_stays_one_line(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _log(monkeypatch)
+    with pytest.raises(RuntimeError), summaries.progress(enabled=True) as tick:
+        assert tick is not None
+        tick("nodes", 10, 20)
+        raise RuntimeError("the server went away")
+    assert log.getvalue() == ""  # the error's own line is the only output
 
 
 def test_off_for_json_and_csv(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -177,7 +177,7 @@ def test_a_password_set_for_the_managed_server_is_used_or_refused(
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env |= {"KG_NEO4J_HOME": str(managed_server.home), "NEO4J_PASSWORD": "not-the-password"}
     refused = _run(env, "cypher", "RETURN 1 AS one", "--format", "json")
-    assert refused.returncode != 0
+    assert refused.returncode == 1
     [line] = refused.stderr.strip().splitlines()
     assert "NEO4J_PASSWORD" in line and str(managed_server.password_file) in line
     assert "not-the-password" not in refused.stdout + refused.stderr

@@ -113,5 +113,8 @@ def _help_unfolded() -> None:
     typer.rich_utils.MAX_WIDTH = width
 
 
+# The root's own --help is printed before its callback runs: the width is set as kg starts too.
+_help_unfolded()
+
 if __name__ == "__main__":
     app()

@@ -85,9 +85,10 @@ def import_(
         ws = workspace(ctx)
         with connection(conn, ws) as opened:
             if prune and not dry_run and not yes:
-                preview = replace(options, dry_run=True, progress=None)
+                preview = replace(options, dry_run=True)
                 consent_to_prune(run_divisions_import(ws, opened, choice, preview).load)
             result = run_divisions_import(ws, opened, choice, options)
     print_load(result.load, fmt, {"linked": result.linked})
     if fmt is Format.table:
-        say(f"linked {result.linked} curated places to their divisions (SAME_AS)")
+        would = "would link" if dry_run else "linked"
+        say(f"{would} {result.linked} curated places to their divisions (SAME_AS)")

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from loader.model.errors import ConfigError
+from loader.model.errors import UsageError
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -24,7 +24,7 @@ def parse_param(text: str) -> tuple[str, Any]:
         name, sep, raw = text.partition("=")
         name = name.strip()
     if not sep or not _NAME.match(name):
-        raise ConfigError("a parameter is not of the form name=value (or name => value)")
+        raise UsageError("a parameter is not of the form name=value (or name => value)")
     try:
         return name, json.loads(raw)
     except ValueError:

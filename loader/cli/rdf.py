@@ -107,9 +107,10 @@ def import_rdf(
         ws = workspace(ctx)
         with connection(conn, ws) as opened:
             if prune and not wipe and not yes:
-                preview = replace(options, dry_run=True, progress=None)
+                preview = replace(options, dry_run=True)
                 consent_to_prune(
-                    run_import(ws, opened, path, fmt=rdf_format, base=base, options=preview)
+                    run_import(ws, opened, path, fmt=rdf_format, base=base, options=preview),
+                    dry_run_flag=False,
                 )
             result = run_import(ws, opened, path, fmt=rdf_format, base=base, options=options)
     print_load(result, fmt)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from loader.cli.common import emit_rows, failures, say
+from loader.cli.common import emit_rows, failures, note, say
 from loader.cli.context import connection, workspace
 from loader.cli.options import connection_options
 from loader.cli.render import Format
@@ -37,6 +37,13 @@ def run(
     say(f"Connected to Neo4j {report.neo4j_version} {report.edition} at {report.uri}")
     if report.load is not None:
         print_load(report.load, Format.table)
+        nodes = report.load.total("nodes", "deleted")
+        links = report.load.total("relationships", "deleted")
+        if nodes or links:  # the main job syncs: say what it removed, not only in the table
+            note(
+                f"removed {nodes:,} nodes and {links:,} relationships that are no longer in "
+                "data/ (kg run keeps the database equal to the curated data)"
+            )
     if report.report:
         say("Report: " + ", ".join(str(p) for p in report.report))
     if report.overview is not None:

@@ -30,9 +30,15 @@ class _Phase:
     started: float
     done: int = 0
     total: int = 0  # 0: not known
+    last: float = 0.0  # the time of its latest report
+
+    def add(self, done: int, total: int) -> None:
+        self.done += done
+        self.total = total or self.total
+        self.last = time.monotonic()
 
     def line(self, name: str, now: float) -> str:
-        """`loading: 12,000 of 48,000 (25 %), 3 s, about 9 s left`, or without a total
+        """`loading: 12,000 of 48,000 (25%), 3 s, about 9 s left`, or without a total
         `loading: 12,000 so far, 3 s`."""
         spent = now - self.started
         if not self.total:
@@ -42,9 +48,9 @@ class _Phase:
         eta = f", about {left:.0f} s left" if left is not None and share < 1 else ""
         return f"{name}: {self.done:,} of {self.total:,} ({share:.0%}), {spent:.0f} s{eta}"
 
-    def summary(self, name: str, now: float) -> str:
-        """`loading: 48,000 in 12 s`."""
-        return f"{name}: {self.done:,} in {now - self.started:.0f} s"
+    def summary(self, name: str) -> str:
+        """`loading: 48,000 in 12 s`, from its first report to its last."""
+        return f"{name}: {self.done:,} in {max(self.last, self.started) - self.started:.0f} s"
 
 
 @contextmanager
@@ -58,13 +64,10 @@ def progress(enabled: bool) -> Iterator[Tick | None]:
         return
     phases: dict[str, _Phase] = {}
     maker = _bars if stderr.is_terminal else _lines
-    try:
-        with maker(phases) as tick:
-            yield tick
-    finally:
-        now = time.monotonic()
-        for name, phase in phases.items():
-            note(phase.summary(name, now))
+    with maker(phases) as tick:
+        yield tick
+    for name, phase in phases.items():  # done (a failure stays its one line)
+        note(phase.summary(name))
 
 
 @contextmanager
@@ -73,8 +76,7 @@ def _lines(phases: dict[str, _Phase]) -> Iterator[Tick]:
 
     def tick(name: str, done: int, total: int) -> None:
         phase = phases.setdefault(name, _Phase(time.monotonic()))
-        phase.done += done
-        phase.total = total or phase.total
+        phase.add(done, total)
         now = time.monotonic()
         if now - last[0] >= LINE_EVERY_S:
             note(phase.line(name, now))
@@ -101,8 +103,7 @@ def _bars(phases: dict[str, _Phase]) -> Iterator[Tick]:
         if not tasks:  # the display starts with the first report, so errors alone stay one line
             bars.start()
         phase = phases.setdefault(name, _Phase(time.monotonic()))
-        phase.done += done
-        phase.total = total or phase.total
+        phase.add(done, total)
         if name not in tasks:
             tasks[name] = bars.add_task(name, total=total or None)  # 0: not known
         bars.update(tasks[name], advance=done, total=phase.total or None)
@@ -132,22 +133,29 @@ def _amount_column() -> Any:
 
 def confirm_wipe() -> None:
     """--wipe empties a whole database: asked on a terminal, refused elsewhere without --yes."""
-    if not sys.stdin.isatty():
-        raise ConfigError("--wipe empties the whole database: confirm with --yes")
-    if not typer.confirm("--wipe deletes everything in the target database. Continue?"):
+    if not _can_ask():
+        raise UsageError("--wipe empties the whole database: confirm with --yes")
+    if not typer.confirm("--wipe deletes everything in the target database. Continue?", err=True):
         raise ConfigError("wipe cancelled; nothing was changed")
 
 
-def consent_to_prune(preview: LoadResult) -> None:
+def _can_ask() -> bool:
+    """A question needs a person: a terminal to read the answer from and one to ask on (the
+    question goes to stderr, so stdout stays clean for JSON or CSV)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def consent_to_prune(preview: LoadResult, *, dry_run_flag: bool = True) -> None:
     """--prune deletes what an earlier load wrote: the counts of a dry run, then a question on
     a terminal; elsewhere refused unless --yes. Nothing to delete: nothing to ask."""
     nodes, links = preview.total("nodes", "deleted"), preview.total("relationships", "deleted")
     if not nodes and not links:
         return
     what = f"--prune would delete {nodes:,} nodes and {links:,} relationships an earlier load wrote"
-    if not sys.stdin.isatty():
-        raise UsageError(f"{what}: confirm with --yes (--dry-run shows them by label)")
-    if not typer.confirm(f"{what}. Continue?"):
+    if not _can_ask():
+        see = " (--dry-run shows them by label)" if dry_run_flag else ""
+        raise UsageError(f"{what}: confirm with --yes{see}")
+    if not typer.confirm(f"{what}. Continue?", err=True):
         raise ConfigError("prune cancelled; nothing was changed")
 
 

@@ -26,7 +26,7 @@ from loader.divisions.tarball import VERSION as VERSION
 from loader.divisions.tarball import fetch as fetch
 from loader.model.chunks import Rest, SourceChunk
 from loader.model.dataset import Dataset, Entity, Location, Relation
-from loader.model.errors import ConfigError, ServerError
+from loader.model.errors import ServerError, UsageError
 from loader.model.schema import Schema
 from loader.neo4j.cypher_text import curated_place_codes, link_divisions
 from loader.neo4j.graph import Graph
@@ -103,11 +103,11 @@ class _Lines:
 def _checked(levels: list[str], within: list[str] | None) -> None:
     unknown = [level for level in levels if level not in LEVELS]
     if unknown:
-        raise ConfigError(f"unknown level {', '.join(unknown)}; use {', '.join(LEVELS)}")
+        raise UsageError(f"unknown level {', '.join(unknown)}; use {', '.join(LEVELS)}")
     if within is not None:
         bad = [code for code in within if not CODE.fullmatch(code)]
         if bad or not within:
-            raise ConfigError(f"division codes are 2 to 12 digits, not {bad!r}")
+            raise UsageError(f"division codes are 2 to 12 digits, not {bad!r}")
 
 
 def _raw(tarball: Path, levels: list[str], size: int = BATCH) -> Iterator[_Lines]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from loader.model.dataset import Dataset
-from loader.model.errors import ConfigError
+from loader.model.errors import ConfigError, UsageError
 from loader.model.readers import read_text
 from loader.model.workspace import Workspace
 from loader.neo4j.connect import Connection
@@ -68,7 +68,7 @@ def run_extract(
     """Extract from `files`; score against each gold file (its own text is read when it is not
     among `files`); with `write`, store the lexical graphs."""
     if not files and not golds:
-        raise ConfigError("give a text file to extract from, or --evaluate with a gold file")
+        raise UsageError("give a text file to extract from, or --evaluate with a gold file")
     schema, dataset = workspace.schema, workspace.dataset
     matcher = Matcher(surface_forms(dataset, schema))
     as_annotated: dict[frozenset[str], tuple[Dataset, Matcher]] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 from loader.analysis.graph import Analysis, PathStep, analyze, shortest_paths
 from loader.analysis.viz import Drawn, picture_kind, write_picture
 from loader.model.dataset import Dataset
-from loader.model.errors import ConfigError, UsageError
+from loader.model.errors import UsageError
 from loader.model.outputs import check_output
 from loader.model.workspace import Workspace
 from loader.neo4j.connect import Connection
@@ -31,7 +31,7 @@ def choose_source(
     makes meaningless is refused rather than ignored."""
     chosen = source or ("neo4j" if needs_neo4j else "data")
     if chosen not in SOURCES:
-        raise ConfigError(f"--from must be data or neo4j, not {chosen!r}")
+        raise UsageError(f"--from must be data or neo4j, not {chosen!r}")
     if chosen == "data":
         if needs_neo4j:
             raise UsageError(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from loader.divisions import gazetteer as divisions
 from loader.model.dataset import Dataset
-from loader.model.errors import ConfigError, UsageError
+from loader.model.errors import UsageError
 from loader.model.workspace import Workspace
 from loader.neo4j.apply import Progress
 from loader.neo4j.bulk import bulk_load, timed
@@ -172,7 +172,7 @@ def run_divisions_import(
     # An unknown level or code, or a selection with nothing in it (which would prune every
     # division), fails here, before anything connects.
     if next(divisions.read_rows(tarball, levels, within), None) is None:
-        raise ConfigError("no division matches --levels/--within; nothing was changed")
+        raise UsageError("no division matches --levels/--within; nothing was changed")
     graph = connection.graph()
     lines = dict.fromkeys(divisions.curated_codes(graph, schema), "")
     result = sync(

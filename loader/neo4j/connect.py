@@ -68,6 +68,7 @@ def resolve_target(
             database=database,
         )
     server = managed_server(workspace, options)
+    check_env_password(server)  # before anything is installed or started
     steps: list[str] = []
     if start:
         steps.append(_installed(server.install()))
@@ -80,17 +81,29 @@ def resolve_target(
 
 
 def managed_login(server: ManagedServer, database: str | None) -> Target:
-    """The managed server's login, with the password the tool keeps; a password the environment
-    sets is refused unless it is that one (never silently ignored)."""
-    target = server.login_target(database)
+    """The managed server's login, with the password the tool keeps (`check_env_password`)."""
+    check_env_password(server)
+    return server.login_target(database)
+
+
+def check_env_password(server: ManagedServer) -> None:
+    """A password the environment sets is refused unless it is the managed server's own (never
+    silently ignored); before a first start the server has none yet, and makes its own."""
     given = env_password_set()
-    if given is not None and given != target.password:
+    if given is None:
+        return
+    if not server.password_file.exists():
         raise ConfigError(
-            f"NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE) is set, but the managed server in "
+            "NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE) is set, but the managed server in "
+            f"{server.home} has no password yet: its first start makes one and keeps it in "
+            f"{server.password_file}; unset it, or set NEO4J_URI to reach the server it is for"
+        )
+    if given != server.password():
+        raise ConfigError(
+            "NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE) is set, but the managed server in "
             f"{server.home} has the password the tool keeps in {server.password_file}: unset "
             "it, or set NEO4J_URI to reach the server it is for"
         )
-    return target
 
 
 def _installed(installed: InstallResult) -> str:
@@ -144,6 +157,7 @@ class Connection:
 
     def _start_managed(self) -> Graph:
         server = self.server()
+        check_env_password(server)  # before anything is installed or started
         installed = _installed(server.install())
         target = managed_login(server, self.options.chosen_database())
         graph = Graph.open(replace(target, steps=(installed,)))

@@ -157,6 +157,6 @@ def _env_port(name: str) -> int | None:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+    if not raw.isascii() or not raw.isdecimal() or not 1 <= int(raw) <= 65535:
         raise ConfigError(f"{name} is {raw!r}: a port is a whole number from 1 to 65535")
     return int(raw)

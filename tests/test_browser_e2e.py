@@ -45,8 +45,8 @@ POST_CONNECT_FRAME = ':style {"node":'
 MAX_CUT = 4
 # What the layout-graph query draws, each node with its labels and properties.
 LAYOUT_NODES = """
-MATCH (layout:Layout {id: $layout})<-[:PILLAR_OF]-(p:Pillar)
-OPTIONAL MATCH (p)-[]->(x) WHERE NOT x:County
+MATCH (layout:Layout {id: $layout})<-[pillar_of:PILLAR_OF]-(p:Pillar)
+OPTIONAL MATCH (p)-[r]->(x) WHERE NOT x:County AND r.source = pillar_of.source
 WITH layout, collect(DISTINCT p) + collect(DISTINCT x) AS drawn
 UNWIND [layout] + drawn AS n
 WITH DISTINCT n

@@ -20,7 +20,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from loader.analysis.graph import to_networkx
+from loader.analysis.graph import layout_view, to_networkx
 from loader.analysis.html_view import (
     json_for_script,
     render_html,
@@ -41,6 +41,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 VENDOR = resources.files("loader.analysis").joinpath("vendor")
 SCHEMA = load_schema(SCHEMA_FILE)
 DATASET = load_dataset(DATA, SCHEMA)
+SHOWN = layout_view(DATASET, SCHEMA)  # what the page opens on
 CARBON = "carbon-valley-green-bay"  # 上海碳谷绿湾产业园, a pillar
 WINDOW = (1400, 1000)
 
@@ -181,8 +182,9 @@ def test_it_opens_centred_and_fitted_with_no_scrollbars(page: WebDriver) -> None
     )
     assert facts["sw"] <= facts["cw"] and facts["sh"] <= facts["ch"], facts
     assert facts["loads"] == []  # nothing fetched: the file is all there is
-    assert facts["nodes"] == len(DATASET.entities) - sum(
-        1 for e in DATASET.entities.values() if e.label in SCHEMA.labels_with_role("context")
+    drawn = layout_view(DATASET, SCHEMA)  # the layout as its source states it
+    assert facts["nodes"] == len(drawn.entities) - sum(
+        1 for e in drawn.entities.values() if e.label in SCHEMA.labels_with_role("context")
     )
     assert facts["pillars"] == 5  # drawn large and outlined
     x1, y1, x2, y2 = facts["box"]
@@ -197,7 +199,7 @@ def test_it_opens_centred_and_fitted_with_no_scrollbars(page: WebDriver) -> None
 
 def test_every_label_is_shown_apart_and_readable(page: WebDriver) -> None:
     labels = _js(page, LABELS)
-    assert len(labels["boxes"]) == len(view_data(DATASET, SCHEMA)["nodes"])
+    assert len(labels["boxes"]) == len(view_data(SHOWN, SCHEMA)["nodes"])
     assert _overlaps(labels["boxes"]) == []
     assert labels["font"] >= 10  # px on screen, at the zoom the page opens with
 
@@ -211,7 +213,7 @@ def test_a_small_laptop_window_also_opens_fitted_with_labels_apart(
     try:
         _open(browser, page_file)
         labels = _js(browser, LABELS)
-        assert len(labels["boxes"]) == len(view_data(DATASET, SCHEMA)["nodes"])
+        assert len(labels["boxes"]) == len(view_data(SHOWN, SCHEMA)["nodes"])
         assert _overlaps(labels["boxes"]) == []
         assert labels["font"] >= 8
         assert _js(
@@ -247,7 +249,7 @@ def _selected(driver: WebDriver) -> list[str]:
     ids=["name", "spun-alias", "short-alias", "part", "english", "english-start"],
 )
 def test_search_finds_an_entity_by_name_alias_or_english_name(page: WebDriver, query: str) -> None:
-    node = next(n for n in view_data(DATASET, SCHEMA)["nodes"] if n["id"] == CARBON)
+    node = next(n for n in view_data(SHOWN, SCHEMA)["nodes"] if n["id"] == CARBON)
     assert query in (node["name"], *node["aliases"]) or node["name_en"].lower().startswith(
         query.lower()
     )
@@ -273,16 +275,16 @@ def test_a_label_filter_hides_that_labels_nodes(page: WebDriver) -> None:
     page.find_element(By.CSS_SELECTOR, "#legend input[value=Industry]").click()
     shown = _js(page, "return window.kgView.cy.nodes(':visible').map((n) => n.id())")
     industries = {
-        n for n, d in to_networkx(DATASET, SCHEMA).nodes(data=True) if d["label"] == "Industry"
+        n for n, d in to_networkx(SHOWN, SCHEMA).nodes(data=True) if d["label"] == "Industry"
     }
     assert industries and not industries & set(shown)
-    assert len(shown) == len(view_data(DATASET, SCHEMA)["nodes"]) - len(industries)
+    assert len(shown) == len(view_data(SHOWN, SCHEMA)["nodes"]) - len(industries)
 
 
 def test_the_pillar_filter_shows_only_that_pillars_members(page: WebDriver) -> None:
     Select(page.find_element(By.ID, "pillar")).select_by_value(CARBON)
     shown = set(_js(page, "return window.kgView.cy.nodes(':visible').map((n) => n.id())"))
-    members = {n for n, p in pillar_of(to_networkx(DATASET, SCHEMA), SCHEMA).items() if p == CARBON}
+    members = {n for n, p in pillar_of(to_networkx(SHOWN, SCHEMA), SCHEMA).items() if p == CARBON}
     assert CARBON in members and shown == members
     assert _overlaps(_js(page, LABELS)["boxes"]) == []
 
@@ -305,7 +307,7 @@ def test_clicking_a_node_shows_its_citing_sentences(page: WebDriver) -> None:
     WebDriverWait(page, 10).until(lambda d: d.find_element(By.ID, "panel").is_displayed())
     assert page.find_element(By.CSS_SELECTOR, "#panel h2").text == "上海碳谷绿湾产业园"
     shown = [e.text for e in page.find_elements(By.CSS_SELECTOR, "#panel .sentence")]
-    expected = _sentences(DATASET.relations, CARBON)
+    expected = _sentences(SHOWN.relations, CARBON)
     assert shown and {s.strip("“”") for s in shown} == expected
     sources = [e.text for e in page.find_elements(By.CSS_SELECTOR, "#panel .source")]
     assert any(s.startswith("来源 Source: ") for s in sources)
@@ -313,7 +315,7 @@ def test_clicking_a_node_shows_its_citing_sentences(page: WebDriver) -> None:
 
 def test_clicking_a_line_shows_its_sentence_and_source(page: WebDriver) -> None:
     graph = page.find_element(By.ID, "graph")
-    edges = view_data(DATASET, SCHEMA)["edges"]
+    edges = view_data(SHOWN, SCHEMA)["edges"]
     edge = next(e for e in edges if e["s"] == CARBON or e["t"] == CARBON)
     x, y, w, h = _js(
         page,
@@ -365,3 +367,15 @@ def test_a_single_entity_is_drawn_in_the_middle(browser: WebDriver, tmp_path: Pa
         " return [p.x, p.y, kgView.cy.width(), kgView.cy.height()];",
     )
     assert 0 < x < width and 0 < y < height, (x, y, width, height)
+
+
+def test_the_view_opens_on_the_layout_as_its_source_states_it() -> None:
+    """The page holds the relations of the source that names the pillars (the 2020 article) and
+    the entities they join; what later sources add is drawn with a picture's focus."""
+    named = {r.properties["source"] for r in DATASET.relations if r.type == "PILLAR_OF"}
+    assert named == {"jinshan-layout-2020-12"}
+    assert {r.properties["source"] for r in SHOWN.relations} == named
+    shown = {n["id"] for n in view_data(SHOWN, SCHEMA)["nodes"]}
+    assert "carbon-valley-green-bay" in shown
+    assert "donghu-international-innovation-centre" in DATASET.entities
+    assert "donghu-international-innovation-centre" not in shown  # first named in 2023

@@ -77,7 +77,8 @@ def test_held_out_questions_are_answered_with_a_source(loaded: Graph) -> None:
     def held(day: str) -> set[tuple[str, str]]:
         rows = run_saved(loaded, holders, {"day": day}).rows
         assert all(r["source"] and r["sentence"] for r in rows)
-        return {(r["role"], r["holder"]) for r in rows}
+        top = ("区委书记", "区长")  # the district's two leading offices (deputies are held too)
+        return {(r["role"], r["holder"]) for r in rows if r["role"] in top}
 
     assert held("2020-12-31") == {("区委书记", "胡卫国"), ("区长", "刘健")}
     assert held("2023-01-01") == {("区委书记", "刘健"), ("区长", "李泽龙")}

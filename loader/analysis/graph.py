@@ -9,7 +9,7 @@ components, articulation points and bridges, a health report, and shortest paths
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -68,6 +68,21 @@ class Analysis:
             "transport_nodes": self.transport_nodes,
             "health": self.health,
         }
+
+
+def layout_view(dataset: Dataset, schema: Schema) -> Dataset:
+    """The layout as the sources that name its pillars state it: their relations and the
+    entities those join (documents kept). What the interactive view opens on: fitted to its
+    window with every label readable, it holds the layout, not every later source (those are
+    reached with a picture's focus). Without pillars, the whole dataset."""
+    kinds = schema.types_with_role("pillar")
+    named = {r.properties["source"] for r in dataset.relations if r.type in kinds}
+    if not named:
+        return dataset
+    relations = [r for r in dataset.relations if r.properties["source"] in named]
+    joined = {r.start for r in relations} | {r.end for r in relations} | set(dataset.sources)
+    entities = {k: e for k, e in dataset.entities.items() if k in joined}
+    return replace(dataset, entities=entities, relations=relations)
 
 
 def to_networkx(

@@ -22,12 +22,16 @@ class Box:
 
 
 def separate(
-    positions: dict[str, tuple[float, float]], boxes: dict[str, Box], gap: float
+    positions: dict[str, tuple[float, float]],
+    boxes: dict[str, Box],
+    gap: float,
+    pinned: frozenset[str] = frozenset(),
 ) -> dict[str, tuple[float, float]]:
     """Move the anchors as little as the pushes need until no two boxes (grown by `gap`)
     overlap. Each overlapping pair is pushed apart along the line between their centres (so a
-    crowded ring grows outwards rather than into a column), just far enough; the order of nodes
-    is fixed, so the result is deterministic."""
+    crowded ring grows outwards rather than into a column), just far enough; a `pinned` node
+    stays where it is and the other of its pair moves the whole way; the order of nodes is
+    fixed, so the result is deterministic."""
     nodes = sorted(positions)
     if len(nodes) < 2:
         return dict(positions)
@@ -48,8 +52,11 @@ def separate(
             with np.errstate(divide="ignore"):
                 needed = np.min(np.where(np.abs(unit) > 1e-9, overlap[i, j] / np.abs(unit), np.inf))
             step = unit * (float(needed) / 2 + 0.5)
-            move[i] -= step
-            move[j] += step
+            still_i, still_j = nodes[i] in pinned, nodes[j] in pinned
+            if not still_i:
+                move[i] -= step if not still_j else 2 * step
+            if not still_j:
+                move[j] += step if not still_i else 2 * step
         xy += move
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy, strict=True)}
 

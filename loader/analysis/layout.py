@@ -93,6 +93,14 @@ def structured(
     return positions
 
 
+def middle_of(graph: nx.MultiDiGraph[str], schema: Schema) -> str | None:
+    """The node `structured` draws the middle around (the layout): a picture keeps it there
+    while the boxes around it are pushed apart."""
+    member = pillar_of(graph, schema)
+    core = [n for n in sorted(graph.nodes) if member[n] is None]
+    return _anchor(graph, schema, core, shared_context(graph, schema))
+
+
 def around(
     graph: nx.MultiDiGraph[str], centre: str, sizes: dict[str, Point], gap: float
 ) -> dict[str, Point]:

@@ -21,7 +21,7 @@ import networkx as nx
 from loader.analysis.fonts import find_cjk_font, font_family
 from loader.analysis.graph import simple_undirected
 from loader.analysis.label_boxes import Box, count_overlaps, separate
-from loader.analysis.layout import around, shared_context, structured
+from loader.analysis.layout import around, middle_of, shared_context, structured
 from loader.model.schema import Schema
 
 DPI = 100
@@ -114,7 +114,8 @@ def render_static(
         if centre is not None
         else structured(graph, schema, sizes, GAP)
     )
-    pos = separate(start, boxes, GAP)
+    middle = middle_of(graph, schema) if centre is None else None
+    pos = separate(start, boxes, GAP, pinned=frozenset({middle} if middle else ()))
     placed = _Placed(pos, boxes, looks, shared)
     return _draw(graph, schema, placed, _Lettering(family, subtitle, title_width), kind)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from loader.analysis.graph import resolve, to_networkx
+from loader.analysis.graph import layout_view, resolve, to_networkx
 from loader.analysis.html_view import render_html
 from loader.analysis.layout import focus
 from loader.analysis.static_picture import render_static
@@ -55,7 +55,7 @@ def draw(
     if kind == "html":
         if centre is not None:
             raise UsageError("a neighbourhood is drawn as PNG or SVG; the HTML view has a search")
-        return Picture(render_html(dataset, schema).encode("utf-8"))
+        return Picture(render_html(layout_view(dataset, schema), schema).encode("utf-8"))
     graph = to_networkx(dataset, schema)
     subtitle = (
         f"{graph.number_of_nodes()} 个实体 entities · {graph.number_of_edges()} 条关系 "

@@ -120,4 +120,4 @@ def test_text_values_reach_into_lists_and_maps() -> None:
 
 def test_a_bad_parameter_does_not_echo_its_value() -> None:
     result = CliRunner().invoke(app, ["cypher", "RETURN 1", "-p", SECRET])
-    assert result.exit_code == 1 and SECRET not in result.output
+    assert result.exit_code == 2 and SECRET not in result.output  # a usage error

@@ -95,6 +95,39 @@ def test_each_format_parses_back_to_the_same_triples(exported: dict[str, bytes],
     assert by_oxigraph == reference
 
 
+@pytest.mark.parametrize("fmt", [f for f, (_s, _e, graphs) in FORMATS.items() if graphs])
+def test_every_reader_sees_the_same_default_and_named_graphs(
+    exported: dict[str, bytes], fmt: str
+) -> None:
+    """JSON-LD, TriG and N-Quads give rdflib and Oxigraph (whose JSON-LD reading is Jena's,
+    by the spec) the same quads: the default graph is the default graph in both, not a named
+    graph with a blank-node name."""
+    schema, names = load_schema(SCHEMA_FILE), Names()
+    reference = {
+        (s.n3(), p.n3(), o.n3(), g.n3() if g is not None else None)
+        for s, p, o, g in dataset_quads(load_dataset(ROOT / "data", schema), schema, names)
+    }
+    store = RdfDataset()
+    store.parse(data=exported[fmt], format=FORMATS[fmt][0])
+    default = store.default_graph.identifier
+    by_rdflib = {
+        (s.n3(), p.n3(), o.n3(), None if g == default else URIRef(str(g)).n3())
+        for s, p, o, g in store.quads((None, None, None, None))
+    }
+    by_oxigraph = {
+        (
+            _oxi_term(q.subject),
+            _oxi_term(q.predicate),
+            _oxi_term(q.object),
+            None if isinstance(q.graph_name, pyoxigraph.DefaultGraph) else _oxi_term(q.graph_name),
+        )
+        for q in pyoxigraph.parse(exported[fmt], format=OXI[fmt])
+    }
+    assert any(q[3] is None for q in reference) and any(q[3] for q in reference)
+    assert by_rdflib == reference
+    assert by_oxigraph == reference
+
+
 def test_named_graph_per_source_document(exported: dict[str, bytes]) -> None:
     store = RdfDataset()
     store.parse(data=exported["trig"], format="trig")

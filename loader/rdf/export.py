@@ -8,6 +8,7 @@ the named graph of its source document. N-Triples, N-Quads and TriG are streamed
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -239,12 +240,31 @@ def write_export(
         for s, p, o, _g in quads:
             store.add((s, p, o))
         count = len(store)
-    kwargs: dict[str, Any] = {}
     if fmt == "json-ld":
-        kwargs["context"] = context["@context"] if context else {}
-        kwargs["auto_compact"] = True
-    write_all(out, store.serialize(format=serializer, encoding="utf-8", **kwargs))
+        text = store.serialize(
+            format=serializer, context=context["@context"] if context else {}, auto_compact=True
+        )
+        document = _default_graph_on_top(json.loads(text))
+        write_all(out, json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
+    else:
+        write_all(out, store.serialize(format=serializer, encoding="utf-8"))
     return count
+
+
+def _default_graph_on_top(document: Any) -> Any:
+    """rdflib writes a dataset's default graph as `{"@graph": [...]}` inside the top `@graph`:
+    a graph object without `@id`, which JSON-LD (and so Jena and Oxigraph) reads as a named
+    graph with a blank-node name; only rdflib reads it back as the default graph. Its nodes go
+    into the top `@graph` itself, where every JSON-LD reader sees the default graph."""
+    if not isinstance(document, dict) or not isinstance(document.get("@graph"), list):
+        return document
+    top: list[Any] = []
+    for item in document["@graph"]:
+        if isinstance(item, dict) and set(item) == {"@graph"}:
+            top.extend(item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]])
+        else:
+            top.append(item)
+    return {**document, "@graph": top}
 
 
 def lexical_quads(extraction: Extraction, schema: Schema, names: Names) -> Iterator[Quad]:

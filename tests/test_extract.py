@@ -165,7 +165,7 @@ def test_rdf_export_can_include_the_lexical_graph(tmp_path: Path) -> None:
         ["export", "rdf", "--format", "trig", "--with-mentions", "-o", str(out)],
     )
     assert result.exit_code == 0, result.output
-    store = RdfDataset()
+    store = RdfDataset(default_union=True)
     store.parse(out, format="trig")
     names = Names()
     seed_graph = store.graph(names.graph("jinshan-layout-2020-12"))
@@ -173,6 +173,28 @@ def test_rdf_export_can_include_the_lexical_graph(tmp_path: Path) -> None:
     mentioned = set(seed_graph.objects(sentence, names.ontology["mentions"]))
     assert names.entity("yexin-road") in mentioned and names.entity("g320") in mentioned
     assert validate_rdf(out, load_schema(SCHEMA_FILE), names).conforms
+    # Every statement and claim quotes sentences of the lexical graph, of its own document.
+    quoted, text = URIRef("http://www.w3.org/ns/prov#wasQuotedFrom"), names.ontology["text"]
+    said, rdf_type = names.ontology["sentence"], URIRef(RDF_TYPE)
+    citing = [
+        s
+        for s, _p, o, _g in store.quads((None, rdf_type, None, None))
+        if o in (URIRef(RDF_STATEMENT), names.cls("Claim"))
+    ]
+    assert len(citing) > 400
+    for statement in citing:
+        sentences = set(store.objects(statement, quoted))
+        assert sentences, statement
+        quote = str(store.value(statement, said))
+        texts = [str(store.value(s, text)) for s in sentences]
+        if len(texts) == 1:  # the sentence holding the quote
+            assert quote in texts[0], statement
+        else:  # a quote across sentences: each of them overlaps it
+            assert all(t[:4] in quote or t[-4:] in quote for t in texts), statement
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_STATEMENT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"
 
 
 @pytest.mark.parametrize(

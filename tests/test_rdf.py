@@ -27,7 +27,7 @@ from loader.rdf.export import FORMATS, Quad, dataset_quads, write_export
 from loader.rdf.importer import parse_rdf, rdf_to_dataset
 from loader.rdf.ontology import json_ld_context
 from loader.rdf.shacl import validate_graph
-from loader.rdf.vocab import Names
+from loader.rdf.vocab import Names, in_groups
 from tests.graph_state import graph_state
 from tests.project import SCHEMA_FILE
 
@@ -172,6 +172,42 @@ def test_labels_aliases_and_typed_literals(exported: dict[str, bytes]) -> None:
     assert date == Literal("2020-12-28", datatype=XSD.date)
     for subject in g.subjects():
         assert str(subject).isascii(), subject
+
+
+def test_nbs_codes_also_carry_wikidatas_spaced_form(tmp_path: Path) -> None:
+    """wdt:P442 holds NBS codes in groups (Yangpu District is "31 01 10" there), so a SPARQL
+    user can join the export's divisions with Wikidata's; the copy does not come back as a
+    second code from an import."""
+    schema, names = load_schema(SCHEMA_FILE), Names()
+    dataset = load_dataset(ROOT / "data", schema)
+    buffer = io.BytesIO()
+    write_export(dataset_quads(dataset, schema, names), "n-triples", buffer, names)
+    graph = Graph().parse(data=buffer.getvalue(), format="nt")
+    p442 = URIRef("http://www.wikidata.org/prop/direct/P442")
+    assert graph.value(names.entity("jinshan"), p442) == Literal("31 01 16")
+    codes = {str(s): str(o) for s, o in graph.subject_objects(names.prop("code"))}
+    spaced = {str(s): str(o) for s, o in graph.subject_objects(p442)}
+    assert codes and spaced.keys() == codes.keys()
+    assert all(text.replace(" ", "") == codes[iri] for iri, text in spaced.items())
+    path = tmp_path / "export.nt"
+    path.write_bytes(buffer.getvalue())
+    back = rdf_to_dataset(parse_rdf(path), schema, names, str(path))
+    assert back.entities["jinshan"].properties["code"] == "310116"
+
+
+@pytest.mark.parametrize(
+    ("code", "spaced"),
+    [
+        ("31", "31"),
+        ("3101", "31 01"),
+        ("310116105", "31 01 16 105"),
+        ("310116105001", "31 01 16 105 001"),
+        ("31011", None),
+        ("3101161050011", None),
+    ],
+)
+def test_digit_groups(code: str, spaced: str | None) -> None:
+    assert in_groups(code, (2, 2, 2, 3, 3)) == spaced
 
 
 def test_every_relation_keeps_its_citation(exported: dict[str, bytes]) -> None:

@@ -181,7 +181,7 @@ def test_bad_property_alignments_are_reported(tmp_path: Path) -> None:
     new = "publisher: {type: string, rdf: {predicate: dc:publisher, lang: EN, also: x, as: y}}"
     where = f"schema.yaml:{_line(old)}: labels.Document.publisher"
     assert _problems(tmp_path, old, new) == [
-        f"{where}: unknown rdf key 'as' (known: predicate, lang, also, iri)",
+        f"{where}: unknown rdf key 'as' (known: predicate, lang, also, iri, spaced)",
         f"{where}: unknown CURIE prefix 'dc' in 'dc:publisher'",
         f"{where}: 'x' is not a CURIE (prefix:name)",
         f"{where}: lang 'EN' is not a simple BCP 47 tag (such as zh, zh-Hans, en-GB)",
@@ -213,6 +213,16 @@ def test_a_property_rdf_entry_must_be_a_mapping(tmp_path: Path) -> None:
     old = "url: {type: string, rdf: {predicate: schema:url}}"
     found = _problems(tmp_path, old, "url: {type: string, rdf: schema:url}")
     assert found == [f"schema.yaml:{_line(old)}: labels.Document.url: rdf must be a mapping"]
+
+
+@pytest.mark.parametrize(
+    "spaced", ['{"wdt:P442": 2}', '{"wdt:P442": [2, 0]}', "[2, 2]", '{"nope:P442": [2]}']
+)
+def test_spaced_copies_need_a_curie_and_group_lengths(tmp_path: Path, spaced: str) -> None:
+    old = "url: {type: string, rdf: {predicate: schema:url}}"
+    found = _problems(tmp_path, old, f"url: {{type: string, rdf: {{spaced: {spaced}}}}}")
+    assert len(found) == 1 and found[0].startswith(f"schema.yaml:{_line(old)}: labels.Document.url")
+    assert "spaced" in found[0] or "CURIE" in found[0]
 
 
 def test_a_name_declared_twice_has_one_alignment(tmp_path: Path) -> None:

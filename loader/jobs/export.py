@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from rdflib import URIRef
+
 from loader.jobs.graph import GraphSource, choose_source
 from loader.model.dataset import Dataset
 from loader.model.errors import UsageError
@@ -32,6 +34,7 @@ from loader.rdf.export import (
     graph_quads,
     lexical_quads,
     ontology_quads,
+    quoted_sentences,
     write_export,
 )
 from loader.rdf.ontology import json_ld_context
@@ -111,7 +114,20 @@ def neo4j_quads(pages: GraphPages, names: Names, with_ontology: bool) -> Iterato
 
 
 def _source_mentions(dataset: Dataset, schema: Schema, names: Names) -> Iterator[Quad]:
-    """The lexical graph of every source text of the curated data."""
+    """The lexical graph of every source text of the curated data, and each relation's
+    statement and each claim linked to the sentences it quotes."""
     matcher = Matcher(surface_forms(dataset, schema))
+    quoting: dict[str, list[tuple[URIRef, str]]] = {}
+    for relation in sorted(dataset.relations, key=lambda r: r.key):
+        statement = names.statement(relation.start, relation.type, relation.end)
+        said = (statement, str(relation.properties.get("sentence", "")))
+        quoting.setdefault(str(relation.properties["source"]), []).append(said)
+    claims = set(schema.labels_with_role("claim"))
+    for entity in sorted(dataset.entities.values(), key=lambda e: e.id):
+        if entity.label in claims and entity.properties.get("sources"):
+            said = (names.entity(entity.id), str(entity.properties.get("sentence", "")))
+            quoting.setdefault(str(entity.properties["sources"][0]), []).append(said)
     for source in sorted(dataset.sources.values(), key=lambda s: s.id):
-        yield from lexical_quads(extract(source.text, dataset, source.id, matcher), schema, names)
+        extraction = extract(source.text, dataset, source.id, matcher)
+        yield from lexical_quads(extraction, schema, names)
+        yield from quoted_sentences(extraction, source.text, quoting.get(source.id, []), names)

@@ -38,6 +38,9 @@ class PropertyAlignment:
     lang: str | None = None
     also: tuple[str, ...] = ()
     iri: str | None = None  # values are IRIs: this namespace + the value (an identifier)
+    # Copies written with a space between groups of digits (Wikidata's form of an NBS code,
+    # 31 01 16): (predicate CURIE, group lengths); a value no run of groups spells gets none.
+    spaced: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 class _Temporal(Protocol):

@@ -50,7 +50,7 @@ VOCABULARIES = {
 # `rdf:` keys: how a label or a type relates to the terms it names.
 LABEL_ALIGNMENTS = {"subClassOf": "rdfs:subClassOf"}
 TYPE_ALIGNMENTS = {"subPropertyOf": "rdfs:subPropertyOf", "closeMatch": "skos:closeMatch"}
-PROPERTY_ALIGNMENT_KEYS = ("predicate", "lang", "also", "iri")
+PROPERTY_ALIGNMENT_KEYS = ("predicate", "lang", "also", "iri", "spaced")
 # An identifier's namespace: its values are written as this + the value (an IRI, not a literal).
 IRI_NAMESPACE = re.compile(r"^https?://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/-]*)?[/#]$")
 # A simple BCP 47 tag: a language, then optionally a script and a region (zh, zh-Hans, en-GB).
@@ -236,9 +236,10 @@ class AnnotationReader:
                 code="schema-bad-value",
                 message=f"{where}: iri is for string identifiers, no lang",
             )
+        spaced = self._spaced(value, spec, where)
         if len(self.problems) > before:
             return PropertyAlignment()
-        aligned = PropertyAlignment(predicate, lang, tuple(also), iri)
+        aligned = PropertyAlignment(predicate, lang, tuple(also), iri, spaced)
         name = where.rpartition(".")[2]
         first = self.declared.setdefault(name, (aligned, line))
         if first[0] != aligned:
@@ -249,6 +250,39 @@ class AnnotationReader:
                 "(one RDF term)",
             )
         return aligned
+
+    def _spaced(
+        self, value: LocDict, spec: LocDict, where: str
+    ) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """`spaced: {CURIE: [2, 2, 2, 3, 3]}`: copies of a string written in digit groups."""
+        entry, line = value.get("spaced"), value.line_of("spaced")
+        if entry is None:
+            return ()
+        if not isinstance(entry, dict) or spec.get("type") != "string":
+            self.problem(
+                line,
+                code="schema-bad-value",
+                message=f"{where}: spaced is a mapping CURIE -> [group lengths] on a string",
+            )
+            return ()
+        out: list[tuple[str, tuple[int, ...]]] = []
+        for curie, groups in entry.items():
+            fine = (
+                isinstance(groups, list)
+                and groups
+                and all(
+                    isinstance(n, int) and not isinstance(n, bool) and 0 < n < 20 for n in groups
+                )
+            )
+            if not fine:
+                self.problem(
+                    line,
+                    code="schema-bad-value",
+                    message=f"{where}: spaced {curie!r}: a list of group lengths (1-19)",
+                )
+            elif self._curie(curie, line, where):
+                out.append((curie, tuple(groups)))
+        return tuple(out)
 
     def _curie(self, term: Any, line: int, where: str) -> bool:
         match = CURIE.match(term) if isinstance(term, str) else None

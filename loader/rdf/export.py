@@ -47,7 +47,8 @@ FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graph
 STREAMED = ("n-triples", "n-quads", "trig")
 IN_MEMORY_NODES = 50_000  # the other formats are built in memory: larger graphs are refused
 # Terms written for every entity or relation, looked up once (a namespace lookup is slow).
-_TYPE, _STATEMENT, _MEMBER_OF = RDF.type, RDF.Statement, PROV.wasMemberOf
+# The dataset is a prov:Collection that prov:hadMember each entity (PROV-O has no inverse term).
+_TYPE, _STATEMENT, _HAD_MEMBER = RDF.type, RDF.Statement, PROV.hadMember
 _SUBJECT, _PREDICATE, _OBJECT = RDF.subject, RDF.predicate, RDF.object
 ALIASES = {  # short and rdflib-style names -> the --format name
     "ttl": "turtle",
@@ -119,7 +120,7 @@ def _entity_quads(
 ) -> Iterator[Quad]:
     iri = names.entity(entity.id)
     yield iri, _TYPE, _class(names, entity.label), None
-    yield iri, _MEMBER_OF, _dataset(names), None
+    yield _dataset(names), _HAD_MEMBER, iri, None
     specs = schema.node_properties(entity.label)
     for key, value in sorted(entity.properties.items()):
         if key in DOCUMENT_LISTS:  # ids of Documents: their IRIs
@@ -275,7 +276,7 @@ def lexical_quads(extraction: Extraction, schema: Schema, names: Names) -> Itera
     graph = names.graph(extraction.document)
     kgo = names.ontology
     for item in extraction.sentences:
-        sentence = URIRef(f"{names.base}sentence/{extraction.document}/{item.sentence.index}")
+        sentence = names.sentence(extraction.document, item.sentence.index)
         yield sentence, RDF.type, sentence_class, graph
         yield sentence, DCTERMS.isPartOf, doc, graph
         yield sentence, kgo["index"], Literal(str(item.sentence.index), datatype=XSD.integer), graph
@@ -291,3 +292,29 @@ def lexical_quads(extraction: Extraction, schema: Schema, names: Names) -> Itera
             yield mention, kgo["surface"], Literal(m.surface, lang="zh"), graph
             yield mention, kgo["start"], Literal(str(m.start), datatype=XSD.integer), graph
             yield mention, kgo["end"], Literal(str(m.end), datatype=XSD.integer), graph
+
+
+def quoted_sentences(
+    extraction: Extraction, text: str, quoting: Iterable[tuple[URIRef, str]], names: Names
+) -> Iterator[Quad]:
+    """`prov:wasQuotedFrom` from each statement (or claim) of this document to the sentences
+    of the lexical graph its `sentence` is quoted from: the one that holds it, or each one a
+    quote spanning several overlaps. A sentence not found verbatim in the text is not linked."""
+    spans = [
+        (item.sentence.start, item.sentence.end, item.sentence.index)
+        for item in extraction.sentences
+    ]
+    graph = names.graph(extraction.document)
+    for statement, quoted in quoting:
+        at = text.find(quoted) if quoted else -1
+        if at < 0:
+            continue
+        end = at + len(quoted)
+        for start, stop, index in spans:
+            if start < end and at < stop:
+                yield (
+                    statement,
+                    PROV.wasQuotedFrom,
+                    names.sentence(extraction.document, index),
+                    graph,
+                )

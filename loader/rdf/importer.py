@@ -188,6 +188,7 @@ def _entity_props(reading: _Reading, subject: URIRef, label: str) -> dict[str, A
     sources = predicates["sources"].iri if "sources" in specs else None
     raw: dict[str, list[Any]] = {}
     for predicate, value in store.predicate_objects(subject):
+        # prov:wasMemberOf: what exports before prov:hadMember wrote (not a PROV-O term)
         if predicate in (RDF.type, PROV.wasMemberOf) or predicate in schema_relations(
             schema, names
         ):
@@ -275,7 +276,7 @@ def _predicate_index(
     index: dict[tuple[Node, str | None], str]
     index = {(predicates[name].iri, predicates[name].lang): name for name in specs}
     copies: set[tuple[Node, str | None]]
-    copies = {(copy, predicates[name].lang) for name in specs for copy in predicates[name].also}
+    copies = {(copy, predicates[name].lang) for name in specs for copy in predicates[name].copies}
     return index, copies
 
 

@@ -227,7 +227,9 @@ def shapes_graph(schema: Schema, names: Names) -> Graph:
 def _shared(specs: dict[str, PropertySpec], predicates: dict[str, Predicate]) -> set[str]:
     """The properties whose predicate another one also writes (`rdfs:label` @zh and @en): how
     many values and in which language cannot be told from the predicate alone."""
-    uses = Counter(iri for name in specs for iri in {predicates[name].iri, *predicates[name].also})
+    uses = Counter(
+        iri for name in specs for iri in {predicates[name].iri, *predicates[name].copies}
+    )
     return {name for name in specs if uses[predicates[name].iri] > 1}
 
 

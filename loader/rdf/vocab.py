@@ -72,6 +72,9 @@ class Names:
         digest = hashlib.sha256(f"{start}\x1f{rel_type}\x1f{end}".encode()).hexdigest()[:20]
         return URIRef(self.base + "statement/" + digest)
 
+    def sentence(self, document: str, index: int) -> URIRef:
+        return URIRef(f"{self.base}sentence/{document}/{index}")
+
     def cls(self, label: str) -> URIRef:
         return self.ontology[label]
 
@@ -100,6 +103,12 @@ class Predicate(NamedTuple):
     lang: str | None
     also: tuple[URIRef, ...] = ()
     namespace: str | None = None  # an identifier's values are IRIs in this namespace
+    spaced: tuple[tuple[URIRef, tuple[int, ...]], ...] = ()  # copies in digit groups
+
+    @property
+    def copies(self) -> tuple[URIRef, ...]:
+        """Every predicate that carries a copy of the values (as they are, or spaced)."""
+        return (*self.also, *(copy for copy, _groups in self.spaced))
 
 
 def property_predicates(schema: Schema, names: Names) -> dict[str, Predicate]:
@@ -110,7 +119,8 @@ def property_predicates(schema: Schema, names: Names) -> dict[str, Predicate]:
         aligned = spec.rdf
         iri = term(aligned.predicate) if aligned.predicate else names.prop(spec.name)
         copies = tuple(term(curie) for curie in aligned.also)
-        out.setdefault(spec.name, Predicate(iri, aligned.lang, copies, aligned.iri))
+        spaced = tuple((term(curie), groups) for curie, groups in aligned.spaced)
+        out.setdefault(spec.name, Predicate(iri, aligned.lang, copies, aligned.iri, spaced))
     return out
 
 
@@ -126,7 +136,22 @@ def property_literals(
         )
         for copy in aligned.also:
             yield copy, literal
+        for copy, groups in aligned.spaced:
+            if (text := in_groups(str(item), groups)) is not None:
+                yield copy, Literal(text, normalize=False)
         yield aligned.iri, literal
+
+
+def in_groups(text: str, groups: tuple[int, ...]) -> str | None:
+    """`310116` in groups (2, 2, 2, 3, 3) is `31 01 16`; None when no leading run of the
+    groups adds up to the text's length (a code of 5 digits has no spaced form)."""
+    parts, at = [], 0
+    for size in groups:
+        if at == len(text):
+            break
+        parts.append(text[at : at + size])
+        at += size
+    return " ".join(parts) if at == len(text) and parts else None
 
 
 def _literal(kind: str, item: Any, language: str | None) -> Literal:

@@ -6,8 +6,8 @@
   connection.
 - `options`: options shared by many commands, the connection options declared once.
 - `summaries`: progress bars and the load summary.
-- one module per area: `server` (kg neo4j), `cypher`, `queries` (kg query), `rdf` (export,
-  import), `analysis` (analyze, path, viz), `extract`, `divisions`, `data` (load), `validate`,
-  `run` (the main job).
+- one module per area: `server` (kg neo4j), `cypher`, `sparql`, `queries` (kg query), `rdf`
+  (export, import), `analysis` (analyze, path, viz), `extract`, `divisions`, `data` (load),
+  `validate`, `run` (the main job), `doctor`.
 - `params` and `render`: `-p` values and table/JSON/CSV text, pure functions.
 """

@@ -17,11 +17,13 @@ from loader.cli import (
     cypher,
     data,
     divisions,
+    doctor,
     extract,
     queries,
     rdf,
     run,
     server,
+    sparql,
     validate,
 )
 from loader.cli.context import RootOptions, named_project
@@ -39,6 +41,7 @@ app.add_typer(rdf.export_app, name="export")
 app.add_typer(rdf.import_app, name="import")
 app.add_typer(divisions.app, name="divisions")
 app.command("cypher")(cypher.cypher)
+app.command("sparql")(sparql.sparql)
 app.command("validate")(validate.validate)
 app.command("load")(data.load)
 app.command("analyze")(analysis.analyze)
@@ -47,6 +50,7 @@ app.command("viz")(analysis.viz)
 app.command("extract")(extract.extract)
 app.command("propose")(extract.propose)
 app.command("run")(run.run)
+app.command("doctor")(doctor.doctor)
 
 
 def _print_version(value: bool) -> None:

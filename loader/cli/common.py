@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from loader.cli.context import root_options
-from loader.cli.render import Format, to_csv, to_json, to_table
+from loader.cli.render import Format, to_csv, to_json, to_table, to_vertical
 from loader.model.errors import Hint, KgError
 from loader.model.outputs import write_all
 from loader.model.safe_text import terminal_safe
@@ -152,8 +152,10 @@ def emit_rows(
         write_out(to_json(list(rows)) + "\n")
     elif fmt is Format.csv:
         write_out(to_csv(columns, rows))
+    elif fmt is Format.vertical:
+        write_out(to_vertical(columns, rows, title))
     else:
-        print_out(to_table(columns, rows, title=title))
+        print_out(to_table(columns, rows, title=title, width=None if _piped() else stdout.width))
 
 
 def emit_json(data: Any) -> None:
@@ -168,10 +170,14 @@ PIPE_WIDTH = 100_000
 def print_out(renderable: Any) -> None:
     """A rich table (or other renderable) for a person: the terminal's width, or unwrapped
     when piped."""
-    piped = not stdout.is_terminal and not os.environ.get("COLUMNS")
-    console = _Console(soft_wrap=True, width=PIPE_WIDTH) if piped else stdout
+    console = _Console(soft_wrap=True, width=PIPE_WIDTH) if _piped() else stdout
     with to_stdout():
         console.print(renderable)
+
+
+def _piped() -> bool:
+    """Output goes to a program or a file (and COLUMNS does not name a width)."""
+    return not stdout.is_terminal and not os.environ.get("COLUMNS")
 
 
 def say(text: str) -> None:

@@ -96,7 +96,7 @@ def load(
         check_load_options(conn, how)
         if wipe and not dry_run and not yes:
             confirm_wipe()
-    with failures(ctx), progress(enabled=fmt is Format.table and not bulk) as tick:
+    with failures(ctx), progress(enabled=fmt.for_people and not bulk) as tick:
         ws = workspace(ctx, data=path, schema=schema)
         with connection(conn, ws) as opened:
             if prune and not dry_run and not yes:

@@ -74,7 +74,7 @@ def import_(
     chosen = [level.strip() for level in levels.split(",") if level.strip()]
     codes = [c.strip() for c in within.split(",")] if within else None
     choice = DivisionsChoice(chosen, within=codes, from_file=from_file)
-    with failures(ctx), progress(enabled=fmt is Format.table) as tick:
+    with failures(ctx), progress(enabled=fmt.for_people) as tick:
         options = SyncOptions(
             batch_size=batch_size,
             prune=prune,
@@ -89,6 +89,6 @@ def import_(
                 consent_to_prune(run_divisions_import(ws, opened, choice, preview).load)
             result = run_divisions_import(ws, opened, choice, options)
     print_load(result.load, fmt, {"linked": result.linked})
-    if fmt is Format.table:
+    if fmt.for_people:
         would = "would link" if dry_run else "linked"
         say(f"{would} {result.linked} curated places to their divisions (SAME_AS)")

@@ -70,7 +70,7 @@ def extract(
             title=f"{extraction.document}: {len(rows)} mentions in "
             f"{len(extraction.sentences)} sentences",
         )
-        if extraction.candidates and fmt is Format.table:
+        if extraction.candidates and fmt.for_people:
             emit_rows(
                 ["name", "count", "contexts"],
                 [
@@ -86,7 +86,7 @@ def extract(
             f"{written.mentions} mentions ({written.nodes_created} nodes and "
             f"{written.relationships_created} relationships created)"
         )
-    show = say if fmt is Format.table else note
+    show = say if fmt.for_people else note
     for e in report.evaluations:
         show(f"{e.document}{f' ({e.split})' if e.split else ''}: {_scores(e.scores)}")
     for split, s in report.splits.items():

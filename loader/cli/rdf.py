@@ -100,7 +100,7 @@ def import_rdf(
     if wipe and not yes:
         with failures(ctx):
             confirm_wipe()
-    with failures(ctx), progress(enabled=fmt is Format.table) as tick:
+    with failures(ctx), progress(enabled=fmt.for_people) as tick:
         options = SyncOptions(
             prune=prune, wipe=wipe, progress=tick, lease=lease_policy(lease_wait, break_lease)
         )

@@ -2,11 +2,15 @@
 
 The CLI prints what these functions return; nothing here writes to the terminal. Tables show
 control characters and bidi marks escaped (never as markup), CSV cells never start a formula,
-and JSON holds null where a value is NaN or Infinity (`loader.model.safe_text`).
+and JSON holds null where a value is NaN or Infinity (`loader.model.safe_text`). For a person,
+a list is its items joined by commas and a map its `key: value` pairs (JSON and CSV keep
+JSON); on a terminal a table fits its width, a long value cut with an ellipsis, and the
+vertical view (a record per row, psql's `\\x`) shows every value whole.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
@@ -14,13 +18,19 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from loader.model.safe_text import cell_text, csv_text, json_text, terminal_safe
+from loader.model.safe_text import cell_text, csv_text, finite, json_text, terminal_safe
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    vertical = "vertical"
+
+    @property
+    def for_people(self) -> bool:
+        """A table or the vertical view: progress, notes and titles go with it."""
+        return self in (Format.table, Format.vertical)
 
 
 def to_json(data: Any) -> str:
@@ -31,10 +41,87 @@ def to_csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     return csv_text(columns, rows)
 
 
-def to_table(columns: Sequence[str], rows: Sequence[dict[str, Any]], title: str = "") -> Table:
+def to_table(
+    columns: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    title: str = "",
+    *,
+    width: int | None = None,
+) -> Table:
+    """A table; with `width` (a terminal's) one line per row, the widest values cut with an
+    ellipsis until it fits (`fit_widths`), else every value whole."""
     table = Table(title=Text(terminal_safe(title)) if title else None, show_lines=False)
-    for column in columns:
-        table.add_column(Text(terminal_safe(column)), overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(terminal_safe(cell_text(row.get(c)))) for c in columns))
+    heads = [Text(terminal_safe(c)) for c in columns]
+    cells = [[Text(terminal_safe(compact(row.get(c)))) for c in columns] for row in rows]
+    if width is None:
+        for head in heads:
+            table.add_column(head, overflow="fold")
+    else:
+        natural = [max([h.cell_len, *(r[i].cell_len for r in cells)]) for i, h in enumerate(heads)]
+        caps = fit_widths(natural, [h.cell_len for h in heads], width - 3 * len(heads) - 1)
+        for head, cap in zip(heads, caps, strict=True):
+            head.truncate(cap, overflow="ellipsis")
+            table.add_column(head, no_wrap=True, overflow="ellipsis", max_width=cap)
+        for row in cells:
+            for text, cap in zip(row, caps, strict=True):
+                text.truncate(cap, overflow="ellipsis")
+        if caps != natural:
+            table.caption = Text(CUT_CAPTION)
+    for row in cells:
+        table.add_row(*row)
     return table
+
+
+CUT_CAPTION = "values cut to fit (…): --format vertical or csv shows them whole"
+MIN_COLUMN = 6  # a column is cut no narrower than this (or its header, if shorter)
+
+
+def fit_widths(natural: list[int], heads: list[int], room: int) -> list[int]:
+    """Column widths that fit `room`: the narrow columns whole, the wide ones capped at one
+    width (the largest that fits), none under `MIN_COLUMN` or its header (whichever is less)."""
+    floors = [min(n, max(min(MIN_COLUMN, h), 1)) for n, h in zip(natural, heads, strict=True)]
+    if sum(natural) <= room:
+        return natural
+    low, high = 1, max(natural)
+    while low < high:  # the largest cap whose widths fit
+        cap = (low + high + 1) // 2
+        if sum(max(f, min(n, cap)) for n, f in zip(natural, floors, strict=True)) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return [max(f, min(n, low)) for n, f in zip(natural, floors, strict=True)]
+
+
+def to_vertical(columns: Sequence[str], rows: Sequence[dict[str, Any]], title: str = "") -> str:
+    """Each row as a record: a `-[ RECORD n ]-` line, then `column | value` lines, the
+    columns aligned and a value's further lines indented under its first."""
+    names = [terminal_safe(c) for c in columns]
+    width = max((len(n) for n in names), default=0)
+    lines = [terminal_safe(title)] if title else []
+    for number, row in enumerate(rows, 1):
+        lines.append(f"-[ RECORD {number} ]" + "-" * max(0, width - 8))
+        for name, column in zip(names, columns, strict=True):
+            value = [terminal_safe(part) for part in compact(row.get(column)).split("\n")]
+            lines.append(f"{name.ljust(width)} | {value[0]}")
+            lines.extend(f"{'':<{width}} | {more}" for more in value[1:])
+    if not rows:
+        lines.append("(no rows)")
+    return "\n".join(lines) + "\n"
+
+
+def compact(value: Any) -> str:
+    """A value for a person: a list's items joined by commas, a map's `key: value` pairs,
+    anything nested in them as JSON; the rest as in every cell (`cell_text`)."""
+    if isinstance(value, list):
+        return ", ".join(_item(v) for v in value) if value else "[]"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_item(v)}" for k, v in value.items()) if value else "{}"
+    return cell_text(value)
+
+
+def _item(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    return json.dumps(finite(value), ensure_ascii=False, default=str, allow_nan=False)

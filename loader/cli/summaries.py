@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from loader.cli.common import emit_json, note, print_out, say, stderr, write_out
-from loader.cli.render import Format, to_csv
+from loader.cli.render import Format, to_csv, to_vertical
 from loader.model.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -173,12 +173,27 @@ def print_load(result: LoadResult, fmt: Format, extra: dict[str, Any] | None = N
     if fmt is Format.csv:
         write_out(to_csv(["section", "name", *COUNTERS], rows))
         return
+    title = ("Dry run: would change" if result.dry_run else "Loaded") + (
+        f" {result.dataset} {result.version}"
+    )
+    if fmt is Format.vertical:
+        totals = [
+            {"section": "total", "name": kind, **{k: summary[f"{kind}_{k}"] for k in COUNTERS}}
+            for kind in ("nodes", "relationships")
+        ]
+        write_out(to_vertical(["section", "name", *COUNTERS], [*rows, *totals], title))
+    else:
+        _load_table(title, rows, summary)
+    skipped = ""
+    if result.chunks_skipped:
+        skipped = f"; {result.chunks_skipped} chunks unchanged at the source"
+    say(f"{result.uri}; run {result.run_id}; {result.elapsed_s:.2f} s{skipped}")
+
+
+def _load_table(title: str, rows: list[dict[str, Any]], summary: dict[str, Any]) -> None:
     from rich.table import Table
 
-    table = Table(
-        title=("Dry run: would change" if result.dry_run else "Loaded")
-        + f" {result.dataset} {result.version}"
-    )
+    table = Table(title=title)
     for column in ("", *COUNTERS):
         table.add_column(column, justify="left" if not column else "right")
     for row in rows:
@@ -186,7 +201,3 @@ def print_load(result: LoadResult, fmt: Format, extra: dict[str, Any] | None = N
     table.add_row("[b]nodes[/b]", *(str(summary[f"nodes_{k}"]) for k in COUNTERS))
     table.add_row("[b]relationships[/b]", *(str(summary[f"relationships_{k}"]) for k in COUNTERS))
     print_out(table)
-    skipped = ""
-    if result.chunks_skipped:
-        skipped = f"; {result.chunks_skipped} chunks unchanged at the source"
-    say(f"{result.uri}; run {result.run_id}; {result.elapsed_s:.2f} s{skipped}")

@@ -9,6 +9,8 @@ caller (never looking either up itself), checks its options and data, then calls
 - `extract`: mentions in texts, their evaluation and the lexical graph.
 - `propose`: a new page's proposals written as a facts file and entity stubs.
 - `queries`: ad-hoc Cypher and saved queries against the target.
+- `sparql`: SPARQL over the curated data as RDF (no server).
+- `doctor`: the machine and the project checked, one line each with its fix.
 
 Imports point one way: cli → jobs → areas (neo4j, rdf, text, analysis, divisions) → model.
 """

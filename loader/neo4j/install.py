@@ -42,6 +42,11 @@ def pinned_version(pom: Path = POM) -> str:
 
 def java_binary() -> str:
     """The `java` that runs Neo4j: $JAVA_HOME/bin/java, else the one on PATH; must be 17+."""
+    return java_found()[0]
+
+
+def java_found() -> tuple[str, int]:
+    """The `java` that runs Neo4j and its major version (17+), or `ToolMissing` saying why."""
     java_home = os.environ.get("JAVA_HOME")
     candidate = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
     if not candidate or not Path(candidate).exists():
@@ -55,7 +60,7 @@ def java_binary() -> str:
         major = int(match.group(2))
     if major < MIN_JAVA:
         raise ToolMissing(f"Java {MIN_JAVA}+ is required to run Neo4j; {candidate} is Java {major}")
-    return candidate
+    return candidate, major
 
 
 def maven_binary() -> str:

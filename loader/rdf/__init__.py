@@ -6,4 +6,5 @@
   N-Quads and TriG written as the quads come, without rdflib's in-memory graph.
 - `importer`: an exported file read back into the model, checked against the schema.
 - `shacl`: an RDF file validated against the derived shapes.
+- `sparql`: SPARQL over the export's quads in an embedded Oxigraph store.
 """

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -52,13 +53,14 @@ def to_table(
     ellipsis until it fits (`fit_widths`), else every value whole."""
     table = Table(title=Text(terminal_safe(title)) if title else None, show_lines=False)
     heads = [Text(terminal_safe(c)) for c in columns]
-    cells = [[Text(terminal_safe(compact(row.get(c)))) for c in columns] for row in rows]
-    if width is None:
+    one_line = width is not None  # a value's line breaks shown as ↵, one line per row
+    cells = [[Text(_cell(row.get(c), one_line)) for c in columns] for row in rows]
+    natural = [max([h.cell_len, *(r[i].cell_len for r in cells)]) for i, h in enumerate(heads)]
+    caps = fit_widths(natural, [h.cell_len for h in heads], (width or 0) - 3 * len(heads) - 1)
+    if width is None or caps is None:  # piped, or too narrow to cut: every value whole
         for head in heads:
             table.add_column(head, overflow="fold")
     else:
-        natural = [max([h.cell_len, *(r[i].cell_len for r in cells)]) for i, h in enumerate(heads)]
-        caps = fit_widths(natural, [h.cell_len for h in heads], width - 3 * len(heads) - 1)
         for head, cap in zip(heads, caps, strict=True):
             head.truncate(cap, overflow="ellipsis")
             table.add_column(head, no_wrap=True, overflow="ellipsis", max_width=cap)
@@ -72,16 +74,24 @@ def to_table(
     return table
 
 
-CUT_CAPTION = "values cut to fit (…): --format vertical or csv shows them whole"
+CUT_CAPTION = "cut to fit: --format vertical shows all"
 MIN_COLUMN = 6  # a column is cut no narrower than this (or its header, if shorter)
 
 
-def fit_widths(natural: list[int], heads: list[int], room: int) -> list[int]:
+def _cell(value: Any, one_line: bool) -> str:
+    text = compact(value)
+    return terminal_safe(text.replace("\r\n", "↵").replace("\n", "↵") if one_line else text)
+
+
+def fit_widths(natural: list[int], heads: list[int], room: int) -> list[int] | None:
     """Column widths that fit `room`: the narrow columns whole, the wide ones capped at one
-    width (the largest that fits), none under `MIN_COLUMN` or its header (whichever is less)."""
+    width (the largest that fits), none under `MIN_COLUMN` or its header (whichever is less);
+    None when even those do not fit (the table is then shown whole, folded)."""
     floors = [min(n, max(min(MIN_COLUMN, h), 1)) for n, h in zip(natural, heads, strict=True)]
     if sum(natural) <= room:
         return natural
+    if sum(floors) > room:
+        return None
     low, high = 1, max(natural)
     while low < high:  # the largest cap whose widths fit
         cap = (low + high + 1) // 2
@@ -96,13 +106,13 @@ def to_vertical(columns: Sequence[str], rows: Sequence[dict[str, Any]], title: s
     """Each row as a record: a `-[ RECORD n ]-` line, then `column | value` lines, the
     columns aligned and a value's further lines indented under its first."""
     names = [terminal_safe(c) for c in columns]
-    width = max((len(n) for n in names), default=0)
+    width = max((cell_len(n) for n in names), default=0)
     lines = [terminal_safe(title)] if title else []
     for number, row in enumerate(rows, 1):
         lines.append(f"-[ RECORD {number} ]" + "-" * max(0, width - 8))
         for name, column in zip(names, columns, strict=True):
             value = [terminal_safe(part) for part in compact(row.get(column)).split("\n")]
-            lines.append(f"{name.ljust(width)} | {value[0]}")
+            lines.append(f"{name}{' ' * (width - cell_len(name))} | {value[0]}")
             lines.extend(f"{'':<{width}} | {more}" for more in value[1:])
     if not rows:
         lines.append("(no rows)")

@@ -40,7 +40,8 @@ def sparql(
     from loader.jobs.sparql import run_sparql_query, sparql_text
 
     with failures(ctx):
-        text, params = sparql_text(sys.stdin.read() if query == "-" else query, file)
+        text, params = sparql_text(query, file)  # refuses both or neither before reading stdin
+        text = sys.stdin.read() if query == "-" else text
         params |= parse_params(param or [])
         result = run_sparql_query(workspace(ctx, data=data), text, params, base)
     emit_rows(result.columns, result.rows, fmt)

@@ -50,42 +50,67 @@ def run_doctor(
     """Every check, in the order a newcomer meets them. `workspace` is None outside a project
     (or with an unreadable kg.toml: `project_error` says why)."""
     remote = connection.options.chosen_uri() is not None
-    server = _managed(workspace, connection)
-    installed = server is not None and server.is_installed()
+    server, why_none = _managed(connection, project_error)
+    installed = server is not None and _is_installed(server)
+    unneeded = (
+        "NEO4J_URI names the server"
+        if remote
+        else "Neo4j is installed: needed only to install it again"
+        if installed
+        else None
+    )
     checks = [
-        _python(),
-        _java(needed=not remote),
-        _maven(
-            unneeded="NEO4J_URI names the server"
-            if remote
-            else "Neo4j is installed: needed only to install it again"
-            if installed
-            else None
-        ),
+        _guarded("python", _python),
+        _guarded("java", lambda: _java(needed=not remote)),
+        _guarded("maven", lambda: _maven(unneeded=unneeded)),
     ]
-    checks += _ports(server) if not remote else []
+    if not remote and server is not None:
+        checks += _guarded_list("ports", lambda: _ports(server))
     checks += [
-        _fonts(),
-        _chromium(),
-        _disk(workspace.root if workspace else Path.cwd()),
-        _server(connection, server, remote),
-        _data(workspace, project_error),
+        _guarded("fonts", _fonts),
+        _guarded("chromium", _chromium),
+        _guarded("disk", lambda: _disk(workspace.root if workspace else Path.cwd())),
+        _guarded("server", lambda: _server(connection, server, remote, why_none)),
+        _guarded("data", lambda: _data(workspace, project_error)),
     ]
     return checks
 
 
-def _managed(workspace: Workspace | None, connection: Connection) -> ManagedServer | None:
+def _is_installed(server: ManagedServer) -> bool:
     try:
-        return connection.server()
-    except KgError:  # outside a project with no home named: the server check says so
-        return None
+        return server.is_installed()
+    except OSError:  # a home that cannot be read: the server line says why
+        return False
+
+
+def _managed(connection: Connection, project_error: str | None) -> tuple[ManagedServer | None, str]:
+    """The managed server the commands would use, or None and why there is none."""
+    try:
+        return connection.server(), ""
+    except KgError as exc:  # no project and no home named, or a setting that cannot work
+        return None, project_error or str(exc)
+    except OSError as exc:  # a home that cannot be read
+        return None, _os_error(exc)
 
 
 def _guarded(name: str, check: Callable[[], Check]) -> Check:
+    """A check that raises becomes its failed line (a bad setting, an unreadable file)."""
     try:
         return check()
-    except KgError as exc:
-        return Check(name, FAIL, str(exc))
+    except (KgError, OSError) as exc:
+        return Check(name, FAIL, str(exc) if isinstance(exc, KgError) else _os_error(exc))
+
+
+def _guarded_list(name: str, checks: Callable[[], list[Check]]) -> list[Check]:
+    try:
+        return checks()
+    except (KgError, OSError) as exc:
+        return [Check(name, FAIL, str(exc) if isinstance(exc, KgError) else _os_error(exc))]
+
+
+def _os_error(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
 
 
 def _python() -> Check:
@@ -120,10 +145,11 @@ def _maven(*, unneeded: str | None) -> Check:
     return Check("maven", OK, f"Maven ({path}) to install Neo4j {pinned_version()}")
 
 
-def _ports(server: ManagedServer | None) -> list[Check]:
-    if server is None:
-        return []
+def _ports(server: ManagedServer) -> list[Check]:
     status = server.status()
+    if status.bolt_port == status.http_port:
+        fix = "set KG_NEO4J_BOLT_PORT and KG_NEO4J_HTTP_PORT to two different ports"
+        return [Check("ports", FAIL, f"Bolt and HTTP are both set to {status.bolt_port}", fix)]
     found = []
     for kind, port, env in (
         ("bolt", status.bolt_port, ENV_BOLT_PORT),
@@ -143,9 +169,9 @@ def _ports(server: ManagedServer | None) -> list[Check]:
 def _fonts() -> Check:
     try:
         return Check("fonts", OK, f"CJK font {find_cjk_font()}")
-    except KgError:
+    except KgError as exc:
         fix = "apt-get install fonts-noto-cjk fontconfig (make run does), or set KG_CJK_FONT"
-        return Check("fonts", FAIL, "no CJK font for the pictures of the main job", fix)
+        return Check("fonts", FAIL, f"{exc} (the main job draws with it)", fix)
 
 
 def _chromium() -> Check:
@@ -166,11 +192,13 @@ def _disk(root: Path) -> Check:
     return Check("disk", OK, detail)
 
 
-def _server(connection: Connection, server: ManagedServer | None, remote: bool) -> Check:
+def _server(
+    connection: Connection, server: ManagedServer | None, remote: bool, why_none: str
+) -> Check:
     name = "server"
     if not remote:
         if server is None:
-            return Check(name, FAIL, "no project, so no managed server", "run kg in a project")
+            return Check(name, FAIL, why_none, "fix the setting, or run kg in a project folder")
         status = server.status()
         if not status.installed:
             return Check(name, WARN, f"not installed in {status.home}", "kg neo4j install")

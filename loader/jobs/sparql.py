@@ -36,9 +36,12 @@ def sparql_text(query: str | None, file: Path | None) -> tuple[str, dict[str, An
 
 
 def header_params(text: str, origin: str) -> dict[str, Any]:
-    """`# :param name => value` lines, the value in JSON as in the saved Cypher's header."""
+    """`# :param name => value` lines of the leading comment block, the value in JSON as in
+    the saved Cypher's header."""
     found: dict[str, Any] = {}
     for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            break  # the query begins: its text is not the header
         if match := PARAM_LINE.match(line.strip()):
             try:
                 found[match.group(1)] = json.loads(match.group(2))

@@ -51,7 +51,14 @@ def java_found() -> tuple[str, int]:
     candidate = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
     if not candidate or not Path(candidate).exists():
         raise ToolMissing(f"Java {MIN_JAVA}+ is required to run Neo4j, but no `java` was found")
-    out = subprocess.run([candidate, "-version"], capture_output=True, text=True, check=False)
+    try:
+        out = subprocess.run(
+            [candidate, "-version"], capture_output=True, text=True, check=False, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        raise ToolMissing(f"{candidate} -version did not answer in 30 s") from None
+    except OSError as exc:  # not executable, not a program for this machine
+        raise ToolMissing(f"{candidate} cannot run: {exc.strerror or exc}") from None
     match = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
     if match is None:
         raise ToolMissing(f"cannot tell the Java version of {candidate}")

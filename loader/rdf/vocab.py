@@ -49,10 +49,13 @@ class Names:
     @classmethod
     def configured(cls, base: str | None = None) -> Names:
         chosen = base or os.environ.get("KG_RDF_BASE") or DEFAULT_BASE
-        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+[/#]", chosen):
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`#]+/", chosen):
             from loader.model.errors import ConfigError
 
-            raise ConfigError(f"RDF base {chosen!r} must be an http(s) IRI ending in / or #")
+            raise ConfigError(
+                f"RDF base {chosen!r} must be an http(s) IRI ending in / without a #: the "
+                "ontology's terms are <base>ontology#Term"
+            )
         return cls(chosen)
 
     @property

@@ -14,7 +14,7 @@ from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
-from loader.neo4j.saved_queries import list_queries
+from loader.neo4j.saved_queries import get_query, list_queries, run_saved
 from loader.neo4j.server import ManagedServer
 from tests.project import QUERIES, SCHEMA_FILE
 
@@ -63,3 +63,9 @@ def test_main_job_loads_the_graph_on_the_managed_server(
     assert "jinshan-kg/layout-overview.cypher" in names and len(names) == len(list_queries(QUERIES))
     scored = run_cypher(neo4j, "MATCH (n:Entity) WHERE n.pagerank IS NOT NULL RETURN count(n) AS n")
     assert scored.rows[0]["n"] > 100
+    # The lexical graph of every source: the saved query on sentences answers after `kg run`.
+    assert "Lexical graph of" in done.stdout
+    mentioning = run_saved(neo4j, get_query("sentences-mentioning", QUERIES))
+    assert mentioning.rows and all(r["document"] for r in mentioning.rows)
+    documents = run_cypher(neo4j, "MATCH (s:Sentence) RETURN count(DISTINCT s.document) AS n")
+    assert documents.rows[0]["n"] == len(dataset.sources)

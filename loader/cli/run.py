@@ -44,6 +44,13 @@ def run(
                 f"removed {nodes:,} nodes and {links:,} relationships that are no longer in "
                 "data/ (kg run keeps the database equal to the curated data)"
             )
+    if report.lexical:
+        sentences = sum(x.sentences for x in report.lexical)
+        mentions = sum(x.mentions for x in report.lexical)
+        say(
+            f"Lexical graph of {len(report.lexical)} sources: {sentences:,} sentences, "
+            f"{mentions:,} mentions (query sentences-mentioning)"
+        )
     if report.report:
         say("Report: " + ", ".join(str(p) for p in report.report))
     if report.overview is not None:

@@ -181,6 +181,19 @@ def merge_mentions(base: str, sentence: str, mentions: str) -> str:
     )
 
 
+def unlink_dropped_lexical(base: str, sentence: str, mentions: str, has_sentence: str) -> str:
+    """Before a sync: the sentences of the dataset's documents that are no longer in `$sources`
+    and the mentions of its entities no longer in `$ids`, so that nothing but the data holds
+    what the sync's sweep is to delete."""
+    return (
+        f"MATCH (d:{quoted(base)} {{{DATASET_PROP}: $dataset}})-[:{quoted(has_sentence)}]->"
+        f"(s:{quoted(sentence)}) WHERE NOT d.id IN $sources DETACH DELETE s "
+        "WITH count(*) AS ignored "
+        f"MATCH (:{quoted(sentence)})-[m:{quoted(mentions)}]->"
+        f"(e:{quoted(base)} {{{DATASET_PROP}: $dataset}}) WHERE NOT e.id IN $ids DELETE m"
+    )
+
+
 def drop_stale_lexical(sentence: str, mentions: str) -> str:
     """Mentions and sentences of this document that the new extraction no longer has."""
     return (

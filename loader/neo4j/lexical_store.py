@@ -90,3 +90,23 @@ def write_lexical(graph: Graph, extraction: Extraction, schema: Schema) -> Lexic
         relationships_created=rels,
         relationships_deleted=deleted,
     )
+
+
+def unlink_dropped(
+    graph: Graph, schema: Schema, dataset: str, ids: list[str], sources: list[str]
+) -> int:
+    """Unlink the lexical graph from what the dataset's next sync drops (entities no longer in
+    `ids`, documents no longer in `sources`), so the sync deletes them instead of keeping them
+    as linked by another tool; returns how many sentences and mentions were removed."""
+    query = q.unlink_dropped_lexical(
+        schema.base_label,
+        schema.lexical["sentence_label"],
+        schema.lexical["mentions"],
+        schema.lexical["has_sentence"],
+    )
+
+    def work(tx: ManagedTransaction) -> int:
+        counters = run_in(tx, query, {"dataset": dataset, "ids": ids, "sources": sources}).counters
+        return int(counters.nodes_deleted + counters.relationships_deleted)
+
+    return int(graph.write(work))

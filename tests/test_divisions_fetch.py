@@ -213,3 +213,29 @@ def test_from_file_refusals(tmp_path: Path, cache: Path, server: Server) -> None
     with pytest.raises(ConfigError, match="is not a regular file"):
         tarball.fetch(cache, tmp_path)
     assert server.hits == [] and _left_in(cache) == []
+
+
+@pytest.mark.parametrize("trailing", [False, True])
+def test_the_rows_of_a_tarball_are_counted_without_parsing(tmp_path: Path, trailing: bool) -> None:
+    """The total a divisions import's progress shows: the rows its chunks will hold."""
+    from loader.divisions import gazetteer
+    from tests.fake_divisions import fake_tarball
+    from tests.project import schema
+
+    path = fake_tarball(tmp_path / "fake.tgz", villages=30)
+    if trailing:  # the same files, each ending in a line break
+        rebuilt = tmp_path / "trailing.tgz"
+        with tarfile.open(path) as old, tarfile.open(rebuilt, "w:gz") as new:
+            for member in old.getmembers():
+                body = old.extractfile(member)
+                assert body is not None
+                data = body.read() + (b"\r\n" if member.name.endswith(".csv") else b"")
+                member.size = len(data)
+                new.addfile(member, io.BytesIO(data))
+        path = rebuilt
+    for levels in (list(gazetteer.LEVELS), ["province", "city"], ["village"]):
+        counted = gazetteer.count_rows(path, levels)
+        chunks = list(gazetteer.source_chunks(schema(), path, levels, size=7))
+        read = len(list(gazetteer.read_rows(path, levels)))
+        assert counted == read == sum(c.rows for c in chunks)
+    assert gazetteer.count_rows(path, list(gazetteer.LEVELS)) == 2 + 2 + 2 + 6 + 60

@@ -4,6 +4,7 @@ chunk, on the real test server: first load, a no-op reload, changes, pruning, fo
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -233,3 +234,31 @@ def test_the_plan_of_a_first_load_is_the_general_plan_of_an_empty_database() -> 
     assert [r.key for r in fast.rel_upserts] == [r.key for r in general.rel_upserts]
     assert fast.nodes == general.nodes and fast.relationships == general.relationships
     assert fast.nodes["Division"].created == len(TREE)
+
+
+def test_a_streamed_source_reports_its_rows_against_their_total(
+    neo4j: Graph, tmp_path: Path
+) -> None:
+    """The progress of a divisions-like load: a `rows` phase whose every report carries the
+    source's total, adding up to it by the end (the bar's share and time left)."""
+    from loader.divisions import gazetteer
+    from tests.fake_divisions import fake_tarball
+
+    tarball = fake_tarball(tmp_path / "fake.tgz", villages=30)
+    levels = list(gazetteer.LEVELS)
+    total = gazetteer.count_rows(tarball, levels)
+    ticks: list[tuple[str, int, int]] = []
+    schema = load_schema(SCHEMA_FILE)
+    sync(
+        neo4j,
+        lambda: gazetteer.source_chunks(schema, tarball, levels, size=7),
+        name="stream-test",
+        version="1",
+        schema=schema,
+        label_of=lambda _id: "Division",
+        options=SyncOptions(batch_size=5, progress=lambda *tick: ticks.append(tick)),
+        rows_total=total,
+    )
+    rows = [(done, of) for phase, done, of in ticks if phase == "rows"]
+    assert len(rows) > 1 and {of for _done, of in rows} == {total}
+    assert sum(done for done, _of in rows) == total == 72

@@ -32,13 +32,15 @@ class SourceChunk:
     """One chunk: `key` names it in the load record, `digest` (None: not known, so never
     skipped) says whether it changed, `parse` makes its dataset. `groups` (may be empty) are
     the digests of its groups of lines, in order; `split(changed)` makes the dataset of the
-    groups numbered in `changed` and the `Rest` of the others."""
+    groups numbered in `changed` and the `Rest` of the others. `rows` counts the source rows it
+    covers (0: not known), for the progress of a load whose source knows its total."""
 
     key: str
     digest: str | None
     parse: Callable[[], Dataset]
     groups: tuple[str, ...] = ()
     split: Callable[[frozenset[int]], tuple[Dataset, Rest]] | None = None
+    rows: int = 0
 
 
 def in_memory(datasets: Iterable[Dataset]) -> Iterator[SourceChunk]:

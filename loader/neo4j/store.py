@@ -144,6 +144,7 @@ def sync(
     options: SyncOptions,
     one_chunk: bool = False,
     id_prefix: str | None = None,
+    rows_total: int | None = None,
 ) -> LoadResult:
     """Sync dataset `name`, read from `chunks`, into Neo4j; `label_of` gives a relation end's
     label when the end is outside the chunk; `id_prefix`, when given, starts every id of the
@@ -208,6 +209,7 @@ def sync(
         kept_links = 0  # stale relationships kept on nodes the data still has
         batches = Batches(name, options.batch_size, tick)
         source = _Skipping(chunks(), trusted, last.trusted_groups() if trusted else {})
+        reported = 0  # source rows shown as done: those read and written (or found unchanged)
         ready = stack.enter_context(  # closed on any failure: its threads stop at once
             closing(prepared(graph, source, label_of=label_of, base=base, reload=reload))
         )
@@ -233,6 +235,11 @@ def sync(
                 seen.extend(id_hash(entity_id) for entity_id in chunk.entities)
             if held:
                 held.renew()
+            if source.rows_read > reported:  # a streamed source's rows: "rows" with its total
+                report("rows", source.rows_read - reported, rows_total or 0)
+                reported = source.rows_read
+        if source.rows_read > reported:
+            report("rows", source.rows_read - reported, rows_total or 0)
         source.counted_into(result)
         if reload:
             seen.extend(source.seen)
@@ -311,11 +318,13 @@ class _Skipping:
         self.seen = array("q")
         # counted apart from the result: this runs on the reader thread
         self.chunks = 0
+        self.rows_read = 0  # source rows of the chunks read so far
         self.nodes: dict[str, Counts] = {}
         self.relationships: dict[str, Counts] = {}
 
     def __iter__(self) -> Iterator[Dataset]:
         for source in self.sources:
+            self.rows_read += source.rows
             if source.digest is None:
                 yield source.parse()
                 continue

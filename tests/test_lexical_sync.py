@@ -14,7 +14,7 @@ from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
 from loader.neo4j.lexical_store import unlink_dropped, write_lexical
 from loader.neo4j.store import SyncOptions, load
-from loader.text.extract import Matcher, extract, surface_forms
+from loader.text.extract import source_extractions
 from tests.project import SCHEMA_FILE
 
 pytestmark = pytest.mark.neo4j
@@ -26,12 +26,10 @@ def _run(graph: Graph, dataset: Dataset) -> tuple[int, int]:
     """What the main job does with the graph: unlink, sync with prune, rewrite the lexical
     graph of every source. Returns (removed by the unlinking, stale after the sync)."""
     schema = load_schema(SCHEMA_FILE)
-    matcher = Matcher(surface_forms(dataset, schema))
     sources = sorted(dataset.sources)
     removed = unlink_dropped(graph, schema, dataset.name, sorted(dataset.entities), sources)
     result = load(graph, dataset, schema, SyncOptions(prune=True))
-    for source in sources:
-        extraction = extract(dataset.sources[source].text, dataset, source, matcher)
+    for extraction in source_extractions(dataset, schema):
         write_lexical(graph, extraction, schema)
     return removed, result.total("nodes", "stale")
 

@@ -98,14 +98,18 @@ def _guarded(name: str, check: Callable[[], Check]) -> Check:
     try:
         return check()
     except (KgError, OSError) as exc:
-        return Check(name, FAIL, str(exc) if isinstance(exc, KgError) else _os_error(exc))
+        return _failed(name, exc)
 
 
 def _guarded_list(name: str, checks: Callable[[], list[Check]]) -> list[Check]:
     try:
         return checks()
     except (KgError, OSError) as exc:
-        return [Check(name, FAIL, str(exc) if isinstance(exc, KgError) else _os_error(exc))]
+        return [_failed(name, exc)]
+
+
+def _failed(name: str, exc: KgError | OSError) -> Check:
+    return Check(name, FAIL, _os_error(exc) if isinstance(exc, OSError) else str(exc))
 
 
 def _os_error(exc: OSError) -> str:

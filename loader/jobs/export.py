@@ -39,7 +39,7 @@ from loader.rdf.export import (
 )
 from loader.rdf.ontology import json_ld_context
 from loader.rdf.vocab import Names
-from loader.text.extract import Matcher, extract, surface_forms
+from loader.text.extract import source_extractions
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,6 @@ def neo4j_quads(pages: GraphPages, names: Names, with_ontology: bool) -> Iterato
 def _source_mentions(dataset: Dataset, schema: Schema, names: Names) -> Iterator[Quad]:
     """The lexical graph of every source text of the curated data, and each relation's
     statement and each claim linked to the sentences it quotes."""
-    matcher = Matcher(surface_forms(dataset, schema))
     quoting: dict[str, list[tuple[URIRef, str]]] = {}
     for relation in sorted(dataset.relations, key=lambda r: r.key):
         statement = names.statement(relation.start, relation.type, relation.end)
@@ -127,7 +126,6 @@ def _source_mentions(dataset: Dataset, schema: Schema, names: Names) -> Iterator
         if entity.label in claims and entity.properties.get("sources"):
             said = (names.entity(entity.id), str(entity.properties.get("sentence", "")))
             quoting.setdefault(str(entity.properties["sources"][0]), []).append(said)
-    for source in sorted(dataset.sources.values(), key=lambda s: s.id):
-        extraction = extract(source.text, dataset, source.id, matcher)
+    for extraction in source_extractions(dataset, schema):
         yield from lexical_quads(extraction, schema, names)
-        yield from quoted_sentences(extraction, source.text, quoting.get(source.id, []), names)
+        yield from quoted_sentences(extraction, quoting.get(extraction.document, []), names)

@@ -27,7 +27,7 @@ from loader.neo4j.server import ServerStatus
 from loader.neo4j.store import LoadResult, SyncOptions, load
 from loader.neo4j.target import masked_uri
 from loader.neo4j.writeback import write_back
-from loader.text.extract import Matcher, extract, surface_forms
+from loader.text.extract import source_extractions
 
 OVERVIEW_QUERY = "layout-overview"
 
@@ -60,10 +60,8 @@ def run_main_job(
     graph = connection.graph()
     managed = connection.managed_status()
     version, edition = server_components(graph)
-    matcher = Matcher(surface_forms(dataset, schema))
-    sources = sorted(dataset.sources.values(), key=lambda s: s.id)
-    extractions = [extract(s.text, dataset, s.id, matcher) for s in sources]
-    unlink_dropped(graph, schema, dataset.name, sorted(dataset.entities), [s.id for s in sources])
+    extractions = list(source_extractions(dataset, schema))
+    unlink_dropped(graph, schema, dataset.name, sorted(dataset.entities), sorted(dataset.sources))
     result = load(graph, dataset, schema, SyncOptions(prune=True, progress=progress))
     lexical = [write_lexical(graph, extraction, schema) for extraction in extractions]
     analysis = analyze(dataset, schema)

@@ -295,7 +295,7 @@ def lexical_quads(extraction: Extraction, schema: Schema, names: Names) -> Itera
 
 
 def quoted_sentences(
-    extraction: Extraction, text: str, quoting: Iterable[tuple[URIRef, str]], names: Names
+    extraction: Extraction, quoting: Iterable[tuple[URIRef, str]], names: Names
 ) -> Iterator[Quad]:
     """`prov:wasQuotedFrom` from each statement (or claim) of this document to the sentences
     of the lexical graph its `sentence` is quoted from: the one that holds it, or each one a
@@ -306,7 +306,7 @@ def quoted_sentences(
     ]
     graph = names.graph(extraction.document)
     for statement, quoted in quoting:
-        at = text.find(quoted) if quoted else -1
+        at = extraction.text.find(quoted) if quoted else -1
         if at < 0:
             continue
         end = at + len(quoted)

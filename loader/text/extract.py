@@ -16,6 +16,7 @@ import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from loader.model.dataset import Dataset
@@ -253,6 +254,13 @@ def extract(text: str, dataset: Dataset, document: str, matcher: Matcher) -> Ext
             )
         )
     return Extraction(document, text, sentences, found_candidates)
+
+
+def source_extractions(dataset: Dataset, schema: Schema) -> Iterator[Extraction]:
+    """The extraction of every source text of the dataset, in id order, with one matcher."""
+    matcher = Matcher(surface_forms(dataset, schema))
+    for source in sorted(dataset.sources.values(), key=lambda s: s.id):
+        yield extract(source.text, dataset, source.id, matcher)
 
 
 def _titles_apart(

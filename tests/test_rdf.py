@@ -3,6 +3,7 @@ the IRI policy, streaming, and a load -> export -> wipe -> import round trip on 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -15,7 +16,8 @@ import pytest
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, VOID, XSD
+from rdflib.term import Node
 from typer.testing import CliRunner
 
 from loader.cli.app import app
@@ -25,7 +27,7 @@ from loader.model.validation import load_dataset
 from loader.neo4j.graph import Graph as Neo4jGraph
 from loader.rdf.export import FORMATS, Quad, dataset_quads, write_export
 from loader.rdf.importer import parse_rdf, rdf_to_dataset
-from loader.rdf.ontology import json_ld_context
+from loader.rdf.ontology import json_ld_context, ontology_triples
 from loader.rdf.shacl import validate_graph
 from loader.rdf.vocab import Names, in_groups
 from tests.graph_state import graph_state
@@ -291,6 +293,78 @@ def test_export_cli_writes_files_and_stdout(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "unknown RDF format 'yaml'" in bad.stderr
 
 
+def test_the_dataset_describes_itself(exported: dict[str, bytes]) -> None:
+    """VoID and DCAT from data/dataset.yaml, and counts that are what the export holds: the
+    triples of entities, relations and statements (not the ontology or the description)."""
+    graph = Graph().parse(data=exported["turtle"], format="turtle")
+    names, schema = Names(), load_schema(SCHEMA_FILE)
+    meta = names.dataset("jinshan-layout")
+    for kind in (VOID.Dataset, DCAT.Dataset, PROV.Collection):
+        assert (meta, RDF.type, kind) in graph
+    assert graph.value(meta, DCTERMS.identifier) == Literal("jinshan-layout")
+    assert graph.value(meta, DCTERMS.license) == URIRef("https://spdx.org/licenses/MIT.html")
+    assert graph.value(meta, DCTERMS.issued) == Literal("2026-11-29", datatype=XSD.date)
+    assert graph.value(meta, DCTERMS.modified).datatype == XSD.date  # type: ignore[union-attr]
+    assert graph.value(meta, OWL.versionInfo) == Literal("2020-12.1")
+    creator = graph.value(meta, DCTERMS.creator)
+    assert graph.value(creator, FOAF.name) == Literal("jinshan-kg contributors")
+    assert (creator, RDF.type, FOAF.Agent) in graph
+    assert {t.language for t in graph.objects(meta, DCTERMS.title) if isinstance(t, Literal)} == {
+        None,
+        "en",
+    }
+    ontology = {(s, p, o) for s, p, o in ontology_triples(schema, names)}
+    agents = set(graph.subjects(RDF.type, FOAF.Agent))
+    described = {t for t in graph if t[0] in agents or (t[0] == meta and t[1] != PROV.hadMember)}
+    data = set(graph) - ontology - described
+    assert _number(graph, meta, VOID.triples) == len(data)
+    entities = load_dataset(ROOT / "data", schema).entities
+    assert _number(graph, meta, VOID.entities) == len(entities)
+    assert set(graph.objects(meta, PROV.hadMember)) == {names.entity(e) for e in entities}
+
+
+def test_a_catalog_lists_each_exported_file(tmp_path: Path) -> None:
+    """--catalog: one dcat:Distribution per file (media type, size, SHA-256); exporting a file
+    again replaces its listing; a file that is not a catalog is refused and left alone."""
+    runner = CliRunner()
+    catalog = tmp_path / "catalog.ttl"
+    files = {"turtle": tmp_path / "graph.ttl", "n-triples": tmp_path / "graph.nt"}
+    for path in files.values():
+        done = runner.invoke(app, ["export", "rdf", "-o", str(path), "--catalog", str(catalog)])
+        assert done.exit_code == 0, done.output
+    again = ["export", "rdf", "--no-ontology", "-o", str(files["turtle"]), "--catalog"]
+    assert runner.invoke(app, [*again, str(catalog)]).exit_code == 0
+    listed = Graph().parse(catalog, format="turtle")
+    meta = Names().dataset("jinshan-layout")
+    distributions = set(listed.objects(meta, DCAT.distribution))
+    assert len(distributions) == 2
+    spdx = "http://spdx.org/rdf/terms#"
+    for dist in distributions:
+        path = tmp_path / str(listed.value(dist, DCTERMS.title))
+        blob = path.read_bytes()
+        assert _number(listed, dist, DCAT.byteSize) == len(blob)
+        checksum = listed.value(dist, URIRef(spdx + "checksum"))
+        value = str(listed.value(checksum, URIRef(spdx + "checksumValue")))
+        assert value == hashlib.sha256(blob).hexdigest()
+        kind = "text/turtle" if path.suffix == ".ttl" else "application/n-triples"
+        media = URIRef("https://www.iana.org/assignments/media-types/" + kind)
+        assert listed.value(dist, DCAT.mediaType) == media
+    assert len(list(listed.subjects(RDF.type, DCAT.Catalog))) == 1
+    assert _number(listed, meta, VOID.triples) > 0
+    broken = tmp_path / "notes.ttl"
+    broken.write_text("this is not turtle", "utf-8")
+    before = files["turtle"].read_bytes()
+    refused = runner.invoke(
+        app, ["export", "rdf", "-o", str(files["turtle"]), "--catalog", str(broken)]
+    )
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "is not a Turtle catalog" in refused.stderr
+    assert broken.read_text("utf-8") == "this is not turtle"
+    assert files["turtle"].read_bytes() == before  # refused before the export is written
+    no_file = runner.invoke(app, ["export", "rdf", "--catalog", str(catalog)])
+    assert no_file.exit_code == 2 and "give it with -o" in no_file.stderr
+
+
 def test_iri_base_is_configurable() -> None:
     names = Names.configured("https://data.example.cn/kg/")
     assert names.entity("jinshan") == URIRef("https://data.example.cn/kg/id/jinshan")
@@ -436,3 +510,10 @@ def test_an_imported_identifier_needs_its_confirming_source_as_validate_does(
     with pytest.raises(DataInvalid) as caught:
         rdf_to_dataset(parse_rdf(path), schema, names, str(path))
     assert any("wikidata needs the source" in str(p) for p in caught.value.problems)
+
+
+def _number(graph: Graph, subject: Node | None, predicate: URIRef) -> int:
+    """The integer literal `subject` has for `predicate` (one, or the test fails)."""
+    value = graph.value(subject, predicate)
+    assert isinstance(value, Literal), (subject, predicate, value)
+    return int(value.toPython())

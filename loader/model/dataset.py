@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loader.model.about import About
 from loader.model.problems import Problem
 from loader.model.readers import (
     LocDict,
@@ -41,6 +42,7 @@ class Entity:
     label: str
     properties: dict[str, Any]
     location: Location
+    dataset: str | None = None  # read from Neo4j: the dataset that loaded it (None: the curated)
 
     @property
     def name(self) -> str:
@@ -54,6 +56,7 @@ class Relation:
     end: str
     properties: dict[str, Any]
     location: Location
+    dataset: str | None = None  # as Entity.dataset
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -74,6 +77,7 @@ class Dataset:
     entities: dict[str, Entity] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
+    about: About | None = None  # the description dataset.yaml declares
 
     def label_of(self, entity_id: str) -> str:
         return self.entities[entity_id].label

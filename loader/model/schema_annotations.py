@@ -46,6 +46,10 @@ VOCABULARIES = {
     "schema": "https://schema.org/",
     "wdt": "http://www.wikidata.org/prop/direct/",
     "sh": "http://www.w3.org/ns/shacl#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "spdx": "http://spdx.org/rdf/terms#",
 }
 # `rdf:` keys: how a label or a type relates to the terms it names.
 LABEL_ALIGNMENTS = {"subClassOf": "rdfs:subClassOf"}

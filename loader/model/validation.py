@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loader.model.about import About, read_about
 from loader.model.claims import add_claims, cited_fields, sentence_problem, time_problem
 from loader.model.dataset import (
     Dataset,
@@ -54,8 +55,8 @@ def validate(root: Path, schema: Schema) -> Report:
     if not root.is_dir():
         missing = Problem(str(root), 0, code="not-a-data-folder", message="not a data folder")
         return Report(None, [missing])
-    name, version = _dataset_meta(root, problems)
-    dataset = Dataset(name, version)
+    about = _dataset_meta(root, problems)
+    dataset = Dataset(about.name, about.version, about=about)
     _sources(root, schema, dataset, problems)
     _entities(root, schema, dataset, problems)
     unique_names(dataset, schema.unnamed(), problems)
@@ -78,7 +79,13 @@ def checked_dataset(report: Report) -> Dataset:
     return report.dataset
 
 
-def _dataset_meta(root: Path, problems: list[Problem]) -> tuple[str, str]:
+def dataset_about(root: Path) -> About:
+    """What `dataset.yaml` declares, read alone (a field with a problem is left out): for an
+    export from Neo4j, which need not validate the whole data folder."""
+    return _dataset_meta(root, [])
+
+
+def _dataset_meta(root: Path, problems: list[Problem]) -> About:
     path = root / "dataset.yaml"
     read = read_yaml(path, str(path), root)
     problems.extend(read.problems)
@@ -101,7 +108,7 @@ def _dataset_meta(root: Path, problems: list[Problem]) -> tuple[str, str]:
                 )
             value = "unnamed" if key == "name" else "0"
         values.append(value)
-    return values[0], values[1]
+    return read_about(values[0], values[1], meta, str(path), problems)
 
 
 def _sources(root: Path, schema: Schema, dataset: Dataset, problems: list[Problem]) -> None:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from loader.model.about import About
 from loader.model.dataset import Dataset
 from loader.model.errors import Hint
 from loader.model.project import Project, ProjectMissing, read_project
 from loader.model.schema import Schema, load_schema
-from loader.model.validation import Report, checked_dataset, validate
+from loader.model.validation import Report, checked_dataset, dataset_about, validate
 
 
 @dataclass
@@ -82,6 +83,11 @@ class Workspace:
     def validation(self) -> Report:
         """The data checked against the schema, once; never touches Neo4j."""
         return validate(self.data_path, self.schema)
+
+    @cached_property
+    def about(self) -> About:
+        """What `dataset.yaml` declares about the curated data (read alone, not validated)."""
+        return dataset_about(self.data_path)
 
     @property
     def dataset(self) -> Dataset:

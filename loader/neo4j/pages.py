@@ -33,6 +33,7 @@ from loader.neo4j.target import masked_uri
 
 log = logging.getLogger(__name__)
 
+UNSTAMPED = "neo4j"  # the dataset of nodes no load stamped, and of an empty graph
 PAGE = 5_000  # nodes per round trip
 MAX_PAGE = 50_000
 
@@ -49,7 +50,7 @@ class GraphPages:
     schema: Schema
     curated_only: bool = False
     page: int = PAGE
-    name: str = "neo4j"
+    name: str = UNSTAMPED
     version: str = "0"
     skipped: int = 0
 
@@ -90,7 +91,8 @@ class GraphPages:
             for start, rel_type, end, stored in rows:
                 props = from_store(stored, self._specs_of("type", rel_type))
                 if "source" in props:
-                    yield Relation(start, rel_type, end, props, self._where)
+                    dataset = _dataset_of(stored)
+                    yield Relation(start, rel_type, end, props, self._where, dataset=dataset)
 
     def _pages(self, query: str, params: dict[str, Any]) -> Iterator[list[Any]]:
         """The `rows` of one page after the other; a page's `last` id is where the next one
@@ -118,19 +120,20 @@ class GraphPages:
         if len(known) != 1 or node_id is None:
             self.skipped += 1
             return None
-        if not self._stamped and DATASET_PROP in props:
-            self.name = str(props[DATASET_PROP])
-            self.version = self._version_of(self.name)
+        dataset = _dataset_of(props)
+        if not self._stamped and dataset is not None:
+            self.name = dataset
+            self.version = self.version_of(self.name) or self.version
             self._stamped = known[0] != self._gazetteer  # a curated node's stamp wins
         clean = from_store(props, self._specs_of("label", known[0]))
-        return Entity(str(node_id), known[0], clean, self._where)
+        return Entity(str(node_id), known[0], clean, self._where, dataset=dataset)
 
-    def _version_of(self, dataset: str) -> str:
+    def version_of(self, dataset: str) -> str | None:
         """The version the dataset's last complete load recorded (asked once per reading)."""
         if self._versions is None:
             records = self.graph.records(DATASET_VERSIONS, read=True)
             self._versions = {str(r["dataset"]): str(r["version"]) for r in records}
-        return self._versions.get(dataset, self.version)
+        return self._versions.get(dataset)
 
     def _specs_of(self, kind: str, name: str) -> dict[str, PropertySpec]:
         """The properties a label or type declares, looked up once per reading."""
@@ -140,3 +143,9 @@ class GraphPages:
             found = schema.node_properties if kind == "label" else schema.relationship_properties
             self._specs[key] = found(name)
         return self._specs[key]
+
+
+def _dataset_of(props: dict[str, Any]) -> str | None:
+    """The dataset that loaded a node or relationship, as its bookkeeping property says."""
+    value = props.get(DATASET_PROP)
+    return str(value) if value is not None else None

@@ -17,12 +17,14 @@ from typing import IO, Any
 
 from rdflib import Dataset as RdfDataset
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
+from loader.model.about import About
 from loader.model.dataset import Dataset, Entity, Relation
 from loader.model.errors import ConfigError, Hint
 from loader.model.outputs import write_all
 from loader.model.schema import Schema
+from loader.rdf.describe import Tally, description_quads
 from loader.rdf.ontology import bind_prefixes, ontology_triples
 from loader.rdf.stream import Quad, stream_quads
 from loader.rdf.vocab import (
@@ -47,7 +49,7 @@ FORMATS = {  # --format -> (rdflib serializer, file extension, keeps named graph
 STREAMED = ("n-triples", "n-quads", "trig")
 IN_MEMORY_NODES = 50_000  # the other formats are built in memory: larger graphs are refused
 # Terms written for every entity or relation, looked up once (a namespace lookup is slow).
-# The dataset is a prov:Collection that prov:hadMember each entity (PROV-O has no inverse term).
+# A dataset is a prov:Collection that prov:hadMember each entity (PROV-O has no inverse term).
 _TYPE, _STATEMENT, _HAD_MEMBER = RDF.type, RDF.Statement, PROV.hadMember
 _SUBJECT, _PREDICATE, _OBJECT = RDF.subject, RDF.predicate, RDF.object
 ALIASES = {  # short and rdflib-style names -> the --format name
@@ -77,19 +79,30 @@ class ExportResult:
 
 
 def dataset_quads(
-    dataset: Dataset, schema: Schema, names: Names, with_ontology: bool = True
+    dataset: Dataset,
+    schema: Schema,
+    names: Names,
+    with_ontology: bool = True,
+    tally: Tally | None = None,
 ) -> Iterator[Quad]:
-    """Every quad of the export, in a stable order: the ontology, the dataset's own three,
-    then the entities and relations."""
+    """Every quad of the export, in a stable order: the ontology, the entities and relations,
+    then the dataset's description (its counts are known once they are written)."""
     if with_ontology:
         yield from ontology_quads(schema, names)
-    yield from dataset_meta_quads(names, dataset.name, dataset.version)
+    tally = tally if tally is not None else Tally()
     yield from graph_quads(
         sorted(dataset.entities.values(), key=lambda e: e.id),
         sorted(dataset.relations, key=lambda r: r.key),
         schema,
         names,
+        GraphScope(dataset.name, tally),
     )
+    yield from description_quads([about_of(dataset)], tally, names)
+
+
+def about_of(dataset: Dataset) -> About:
+    """What the dataset declares about itself, or its name and version alone."""
+    return dataset.about or About(dataset.name, dataset.version)
 
 
 def ontology_quads(schema: Schema, names: Names) -> Iterator[Quad]:
@@ -97,30 +110,49 @@ def ontology_quads(schema: Schema, names: Names) -> Iterator[Quad]:
         yield s, p, o, None
 
 
-def dataset_meta_quads(names: Names, name: str, version: str) -> Iterator[Quad]:
-    meta = names.dataset()
-    yield meta, RDF.type, PROV.Collection, None
-    yield meta, DCTERMS.title, Literal(name), None
-    yield meta, OWL.versionInfo, Literal(version), None
+@dataclass
+class GraphScope:
+    """The dataset of an entity or relation that names none (the curated one), and the tally
+    of what each dataset's entities and relations wrote."""
+
+    default: str
+    tally: Tally
 
 
 def graph_quads(
-    entities: Iterable[Entity], relations: Iterable[Relation], schema: Schema, names: Names
+    entities: Iterable[Entity],
+    relations: Iterable[Relation],
+    schema: Schema,
+    names: Names,
+    scope: GraphScope,
 ) -> Iterator[Quad]:
-    """The quads of entities and relations as they come (a page at a time from Neo4j)."""
+    """The quads of entities and relations as they come (a page at a time from Neo4j), each
+    entity a member of its dataset, each triple counted for it."""
     predicates = property_predicates(schema, names)
+    triples, members = scope.tally.triples, scope.tally.entities
     for entity in entities:
-        yield from _entity_quads(entity, schema, names, predicates)
+        dataset = entity.dataset or scope.default
+        quads = list(_entity_quads(entity, schema, names, predicates, _dataset(names, dataset)))
+        triples[dataset] += len(quads)
+        members[dataset] += 1
+        yield from quads
     for relation in relations:
-        yield from _relation_quads(relation, schema, names, predicates)
+        dataset = relation.dataset or scope.default
+        quads = list(_relation_quads(relation, schema, names, predicates))
+        triples[dataset] += len(quads)
+        yield from quads
 
 
 def _entity_quads(
-    entity: Entity, schema: Schema, names: Names, predicates: dict[str, Predicate]
+    entity: Entity,
+    schema: Schema,
+    names: Names,
+    predicates: dict[str, Predicate],
+    dataset: URIRef,
 ) -> Iterator[Quad]:
     iri = names.entity(entity.id)
     yield iri, _TYPE, _class(names, entity.label), None
-    yield _dataset(names), _HAD_MEMBER, iri, None
+    yield dataset, _HAD_MEMBER, iri, None
     specs = schema.node_properties(entity.label)
     for key, value in sorted(entity.properties.items()):
         if key in DOCUMENT_LISTS:  # ids of Documents: their IRIs
@@ -163,9 +195,9 @@ def _class(names: Names, label: str) -> URIRef:
     return names.cls(label)
 
 
-@lru_cache(maxsize=16)
-def _dataset(names: Names) -> URIRef:
-    return names.dataset()
+@lru_cache(maxsize=64)
+def _dataset(names: Names, name: str) -> URIRef:
+    return names.dataset(name)
 
 
 @lru_cache(maxsize=1024)

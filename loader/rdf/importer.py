@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from rdflib import Dataset as RdfDataset
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, VOID
 from rdflib.term import Node
 
 from loader.model.dataset import Dataset, Entity, Location, Relation
@@ -113,10 +113,10 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
     at = Location(origin, 0)
     classes: dict[Node, str] = {names.cls(label): label for label in schema.labels}
     relations: dict[Node, str] = {names.relation(t): t for t in schema.relationships}
-    meta = names.dataset()
-    title = store.value(meta, DCTERMS.title)
+    meta = _described_dataset(store, names)
+    name = store.value(meta, DCTERMS.identifier) or store.value(meta, DCTERMS.title)
     version = store.value(meta, OWL.versionInfo)
-    dataset = Dataset(str(title or Path(origin).stem), str(version or "0"))
+    dataset = Dataset(str(name or Path(origin).stem), str(version or "0"))
 
     ontology = str(names.ontology)
     lexical = {names.cls(name) for name in schema.lexical.values()}  # mentions, not entities
@@ -178,6 +178,25 @@ class _Reading:
     predicates: dict[str, Predicate]
     problems: list[Problem]
     origin: str
+
+
+def _described_dataset(store: RdfDataset, names: Names) -> URIRef:
+    """The dataset the file describes: `<base>dataset` in files exported before each dataset
+    had its own IRI; else, of the datasets under `<base>dataset/` (a linkset is not one), the
+    one with the most members (an export from Neo4j also holds the divisions)."""
+    legacy = URIRef(names.base + "dataset")
+    if (legacy, None, None) in store:
+        return legacy
+    prefix = names.base + "dataset/"
+    members: dict[URIRef, int] = {}
+    for subject in set(store.subjects(DCTERMS.identifier, None)):
+        if not isinstance(subject, URIRef) or not str(subject).startswith(prefix):
+            continue
+        if (subject, RDF.type, VOID.Linkset) not in store:
+            members[subject] = sum(1 for _ in store.objects(subject, PROV.hadMember))
+    if not members:
+        return legacy
+    return max(sorted(members), key=lambda iri: members[iri])
 
 
 def _entity_props(reading: _Reading, subject: URIRef, label: str) -> dict[str, Any] | None:

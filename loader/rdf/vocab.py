@@ -68,8 +68,8 @@ class Names:
     def graph(self, name: str) -> URIRef:
         return URIRef(self.base + "graph/" + name)
 
-    def dataset(self) -> URIRef:
-        return URIRef(self.base + "dataset")
+    def dataset(self, name: str) -> URIRef:
+        return URIRef(self.base + "dataset/" + quote(name, safe="-._~"))
 
     def statement(self, start: str, rel_type: str, end: str) -> URIRef:
         digest = hashlib.sha256(f"{start}\x1f{rel_type}\x1f{end}".encode()).hexdigest()[:20]

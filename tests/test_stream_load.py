@@ -236,11 +236,13 @@ def test_the_plan_of_a_first_load_is_the_general_plan_of_an_empty_database() -> 
     assert fast.nodes["Division"].created == len(TREE)
 
 
+@pytest.mark.parametrize("within", [None, ["3101"]])
 def test_a_streamed_source_reports_its_rows_against_their_total(
-    neo4j: Graph, tmp_path: Path
+    neo4j: Graph, tmp_path: Path, within: list[str] | None
 ) -> None:
     """The progress of a divisions-like load: a `rows` phase whose every report carries the
-    source's total, adding up to it by the end (the bar's share and time left)."""
+    source's total, adding up to it by the end (the bar's share and time left); with
+    `--within` too, since every row is read to find the ones kept."""
     from loader.divisions import gazetteer
     from tests.fake_divisions import fake_tarball
 
@@ -251,7 +253,7 @@ def test_a_streamed_source_reports_its_rows_against_their_total(
     schema = load_schema(SCHEMA_FILE)
     sync(
         neo4j,
-        lambda: gazetteer.source_chunks(schema, tarball, levels, size=7),
+        lambda: gazetteer.source_chunks(schema, tarball, levels, within, size=7),
         name="stream-test",
         version="1",
         schema=schema,

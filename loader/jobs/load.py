@@ -184,8 +184,8 @@ def run_divisions_import(
         label_of=lambda _id: division,
         options=options,
         id_prefix=divisions.ID_PREFIX,
-        # the rows to go, for the progress's share and time left (unknown when --within picks)
-        rows_total=divisions.count_rows(tarball, levels) if within is None else None,
+        # the rows to go, for the progress's share and time left (--within reads them all too)
+        rows_total=divisions.count_rows(tarball, levels),
     )
     found = {code: line for code, line in lines.items() if line}
     if options.dry_run:  # nothing written: the links it would make are the places it found

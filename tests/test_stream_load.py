@@ -254,7 +254,7 @@ def test_a_streamed_source_reports_its_rows_against_their_total(
     sync(
         neo4j,
         lambda: gazetteer.source_chunks(schema, tarball, levels, within, size=7),
-        name="stream-test",
+        name=gazetteer.DATASET,  # the name its rows are stamped with
         version="1",
         schema=schema,
         label_of=lambda _id: "Division",

@@ -79,6 +79,11 @@ class DataConflict(KgError):
     the chunk of its start node, a relabel in a streamed load); nothing was changed."""
 
 
+class LoadLost(KgError):
+    """A load's end found the graph holding less of the dataset than it wrote: another writer
+    deleted or took over some of it while it ran. Its load record is left incomplete."""
+
+
 class LoadBusy(KgError):
     """Another load of the same dataset holds its lease: try again later (EX_TEMPFAIL)."""
 

@@ -57,6 +57,14 @@ def any_own_node(base: str) -> str:
     return f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset = $dataset RETURN n.id AS id LIMIT 1"
 
 
+def own_nodes_by_label(base: str) -> str:
+    """How many nodes of the dataset each label holds, counted by the database."""
+    return (
+        f"MATCH (n:{quoted(base)}) WHERE n.kg_dataset = $dataset "
+        "RETURN [l IN labels(n) WHERE l <> $base][0] AS label, count(*) AS n"
+    )
+
+
 def foreign_nodes(base: str) -> str:
     """Ids of nodes this dataset did not write (a streamed load checks its ids against them)."""
     return (
@@ -225,20 +233,16 @@ def link_divisions(base: str, division: str, same_as: str) -> str:
 
 
 # One load of a dataset at a time: a lease node per dataset, outside the graph's labels.
+LEASE_LABEL = "KgLease"
 LEASE_CONSTRAINT = (
     "CREATE CONSTRAINT kg_lease_dataset IF NOT EXISTS FOR (l:KgLease) REQUIRE l.dataset IS UNIQUE"
-)
-READ_LEASE = (
-    "MATCH (l:KgLease {dataset: $dataset}) "
-    "RETURN l.run AS run, l.holder AS holder, toString(l.since) AS since, "
-    "l.expires < datetime() AS expired"
 )
 # The write lock is taken (SET l.locked) before the lease is read, so two loads that start
 # together cannot both see it free.
 TAKE_LEASE = (
     "MERGE (l:KgLease {dataset: $dataset}) SET l.locked = true "
     "WITH l, coalesce(l.run = $run, false) AS renewing, "
-    "(l.run IS NULL OR l.run = $run OR l.run = $breakable OR l.expires < datetime()) AS free "
+    "(l.run IS NULL OR l.run = $run OR l.run IN $dead OR l.expires < datetime()) AS free "
     "SET l.since = CASE WHEN free AND NOT renewing THEN datetime() ELSE l.since END, "
     "l.run = CASE WHEN free THEN $run ELSE l.run END, "
     "l.holder = CASE WHEN free THEN $holder ELSE l.holder END, "
@@ -248,6 +252,29 @@ TAKE_LEASE = (
 )
 RELEASE_LEASE = "MATCH (l:KgLease {dataset: $dataset, run: $run}) DELETE l"
 BREAK_LEASE = "MATCH (l:KgLease {dataset: $dataset}) DELETE l"
+# The database-wide lease, a KgLease of the reserved dataset name `$all`: every load takes its
+# write lock first (so a load and a wipe that start together are serialised), and a wipe or a
+# prune claims it alone. `open` is false while another live run claims it.
+LOCK_DATABASE = (
+    "MERGE (g:KgLease {dataset: $all}) SET g.locked = true REMOVE g.locked "
+    "RETURN g.run IS NULL OR g.run = $run OR g.run IN $dead OR g.expires < datetime() AS open, "
+    "g.run AS run, g.holder AS holder, toString(g.since) AS since"
+)
+CLAIM_DATABASE = (
+    "MATCH (g:KgLease {dataset: $all}) "
+    "SET g.since = CASE WHEN g.run = $run THEN g.since ELSE datetime() END, g.run = $run, "
+    "g.holder = $holder, g.expires = datetime() + duration({seconds: $ttl})"
+)
+# The live leases of other datasets (a load running): what a wipe or a prune must wait for.
+OTHER_LEASES = (
+    "MATCH (l:KgLease) WHERE l.dataset <> $all AND l.dataset <> $dataset AND l.run IS NOT NULL "
+    "AND l.expires >= datetime() AND NOT l.run IN $dead "
+    "RETURN l.dataset AS dataset, l.run AS run, l.holder AS holder, toString(l.since) AS since "
+    "ORDER BY l.since LIMIT 1"
+)
+ALL_LEASES = "MATCH (l:KgLease) RETURN l.dataset AS dataset, l.run AS run, l.holder AS holder"
+# Released by its claimer; left by a load only when no wipe or prune claims it.
+RELEASE_DATABASE = "MATCH (g:KgLease {dataset: $all}) WHERE g.run IS NULL OR g.run = $run DELETE g"
 
 
 # The load record: one `KgLoad` node per load, outside the graph's labels (like the lease).

@@ -35,7 +35,7 @@ from typing import Any
 
 from loader.model.chunks import Rest, SourceChunk, in_memory
 from loader.model.dataset import Dataset
-from loader.model.errors import ConfigError, DataConflict
+from loader.model.errors import ConfigError, DataConflict, LoadLost
 from loader.model.schema import Schema
 from loader.neo4j import cypher_text as q
 from loader.neo4j.apply import (
@@ -173,10 +173,12 @@ def sync(
     with ExitStack() as stack:
         held = None
         if not dry_run:
-            held = stack.enter_context(leased(graph, name, result.run_id, options.lease))
+            alone = wipe or prune  # a load that deletes: no other load while it runs
+            lease = leased(graph, name, result.run_id, options.lease, alone=alone)
+            held = stack.enter_context(lease)
         if wipe and held:
-            clear_database(graph)
-            held.restore()  # the wipe took the lease with everything else
+            clear_database(graph, keep=q.LEASE_LABEL)
+            held.restore()  # the wipe dropped the leases' constraint with the others
         records = graph.records(q.any_own_node(base), {"dataset": name})
         reload = bool(records) and not wipe  # a first load has nothing to diff or sweep
         last = last_load(graph, name) if reload else LastLoad()
@@ -189,9 +191,16 @@ def sync(
                 "a real load would move" if dry_run else "this load moves",
             )
         trusted = last.trusted_chunks() if reload and not result.migrated else {}
-        # nothing to parse, write or sweep (unless stale rows kept before are now to be pruned)
-        if trusted and not (prune and last.left_stale()) and _digests(chunks()) == trusted:
-            _counted_unchanged(result, last)
+        # nothing to parse, write or sweep (unless stale rows kept before are now to be pruned,
+        # or the graph no longer holds what the last load left: someone deleted some by hand)
+        if (
+            trusted
+            and not (prune and last.left_stale())
+            and _digests(chunks()) == trusted
+            and _present(_unchanged(last)) == _held(graph, base, name)
+        ):
+            result.nodes.update(_unchanged(last)["nodes"])
+            result.relationships.update(_unchanged(last)["relationships"])
             result.chunks_skipped = len(trusted)
             if held:
                 apply_schema(graph, schema, tick=tick)  # the schema may have new indexes
@@ -251,6 +260,7 @@ def sync(
             graph.run(q.unstamp_nodes(base), {"dataset": name})
             graph.run(q.UNSTAMP_RELATIONSHIPS, {"dataset": name})
         if held:
+            _verify(graph, base, name, result)
             sections = _sections(result)
             finish_record(
                 graph,
@@ -265,16 +275,50 @@ def sync(
     return result
 
 
+def _verify(graph: Graph, base: str, name: str, result: LoadResult) -> None:
+    """The nodes the load reports present, per label, are what the database holds for the
+    dataset: a load never reports what another writer deleted or took over while it ran (its
+    record stays incomplete, so the next load compares every row)."""
+    held, reported = _held(graph, base, name), _present({"nodes": result.nodes})
+    for label in sorted(set(held) | set(reported)):
+        if held.get(label, 0) != reported.get(label, 0):
+            raise LoadLost(
+                f"the load of {name} left {reported.get(label, 0)} {label} nodes but the graph "
+                f"holds {held.get(label, 0)} of them: another writer changed the database while "
+                "it ran; load again"
+            )
+
+
+def _held(graph: Graph, base: str, name: str) -> dict[str, int]:
+    """How many nodes of the dataset each label holds, counted by the database."""
+    records = graph.records(q.own_nodes_by_label(base), {"dataset": name, "base": base})
+    return {str(r["label"]): int(r["n"]) for r in records if int(r["n"])}
+
+
+def _present(sections: dict[str, dict[str, Counts]]) -> dict[str, int]:
+    """The nodes per label a load's counts say are there: created, updated, unchanged, or
+    kept though stale."""
+    present = {
+        label: c.created + c.updated + c.unchanged + c.stale
+        for label, c in sections["nodes"].items()
+    }
+    return {label: n for label, n in present.items() if n}
+
+
 def _sections(result: LoadResult) -> dict[str, dict[str, Counts]]:
     return {"nodes": result.nodes, "relationships": result.relationships}
 
 
-def _counted_unchanged(result: LoadResult, last: LastLoad) -> None:
-    """A reload that found every chunk unchanged: what the last load left, counted unchanged
-    (its stale rows stay stale)."""
-    for section, into in (("nodes", result.nodes), ("relationships", result.relationships)):
-        for key, was in last.counts.get(section, {}).items():
-            into[key] = Counts(unchanged=was.created + was.updated + was.unchanged, stale=was.stale)
+def _unchanged(last: LastLoad) -> dict[str, dict[str, Counts]]:
+    """What the last load left, counted unchanged (its stale rows stay stale): the counts of
+    a reload that found every chunk unchanged."""
+    return {
+        section: {
+            key: Counts(unchanged=was.created + was.updated + was.unchanged, stale=was.stale)
+            for key, was in last.counts.get(section, {}).items()
+        }
+        for section in ("nodes", "relationships")
+    }
 
 
 def _stamped(graph: Graph, base: str, name: str) -> bool:

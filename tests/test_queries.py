@@ -227,9 +227,12 @@ def test_favorites_zip_holds_every_query_runnable_as_it_is(
 
 
 def test_a_query_file_whose_name_is_not_a_query_name_is_refused(tmp_path: Path) -> None:
-    """A name like `..\\evil` would reach the favorites archive as a path: one line, no zip."""
+    """A name like `x..\\evil` would reach the favorites archive as a path: one line, no zip.
+    A hidden one (`..\\evil`) is skipped, as in data/: it is never read, so never archived."""
     shutil.copy(QUERIES / "hubs.cypher", tmp_path / "hubs.cypher")
     shutil.copy(QUERIES / "hubs.cypher", tmp_path / "..\\evil.cypher")
+    assert [q.name for q in list_queries(tmp_path)] == ["hubs"]
+    shutil.copy(QUERIES / "hubs.cypher", tmp_path / "x..\\evil.cypher")
     with pytest.raises(ConfigError, match="letters, digits, - and _ only"):
         list_queries(tmp_path)
 

@@ -47,6 +47,8 @@ def header_params(text: str, origin: str) -> dict[str, Any]:
                 found[match.group(1)] = json.loads(match.group(2))
             except ValueError:
                 raise ConfigError(f"{origin}:{number}: the :param value is not JSON") from None
+            except RecursionError:
+                raise ConfigError(f"{origin}:{number}: the :param value nests too deep") from None
     return found
 
 

@@ -189,10 +189,12 @@ def read_bytes(
         os.close(fd)
 
 
-def read_text(path: Path, name: str, root: Path | None = None) -> tuple[str | None, list[Problem]]:
+def read_text(
+    path: Path, name: str, root: Path | None = None, limit: int = MAX_BYTES
+) -> tuple[str | None, list[Problem]]:
     """The file as text, or the one problem that stops it being read (see `read_bytes`; not
     UTF-8; a NUL byte)."""
-    raw, problems = read_bytes(path, name, root)
+    raw, problems = read_bytes(path, name, root, limit)
     if raw is None:
         return None, problems
     try:

@@ -5,19 +5,24 @@ query's scope `// @scope curated|gazetteer|both` (the curated graph, the divisio
 gazetteer, or both), then per parameter `// @param name: what it is` and
 `// :param name => <example>` (the example is JSON, which Browser's `:param` also reads, and is
 the default). Saved queries only read: they run in READ access mode, after an EXPLAIN has shown
-the server plans no write.
+the server plans no write. The folder is read by the rule of `data/` (regular files only, each
+under `MAX_QUERY_BYTES`), and a `:param` value, here or in `-p`, is bounded by `json_value`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from loader.model.dataset import data_files
 from loader.model.errors import ConfigError, UsageError
+from loader.model.problems import Problem
+from loader.model.readers import read_text
 from loader.neo4j.cypher import QueryResult, run_cypher
 from loader.neo4j.graph import Graph
 
@@ -27,6 +32,45 @@ _SCOPE = re.compile(r"^@scope\b\s*(.*)$")
 SCOPES = ("curated", "gazetteer", "both")
 _PARAM_USE = re.compile(r"\$([A-Za-z_]\w*)")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+MAX_QUERY_BYTES = 1024 * 1024  # a saved query is a page of Cypher; /dev/zero stops here
+MAX_DEPTH = 64  # lists and maps one inside another in a parameter; real ones nest two or three
+INT64 = range(-(2**63), 2**63)  # Neo4j's integers: 64-bit signed
+
+
+class OutOfBounds(Exception):
+    """JSON that Neo4j cannot take as a parameter; the message says why, the caller says where."""
+
+
+def json_value(raw: str) -> Any:
+    """`raw` read as JSON the way Browser's `:param` reads it, within what Neo4j takes: a
+    `ValueError` when it is not JSON, `OutOfBounds` when it nests deeper than `MAX_DEPTH` or
+    holds an integer outside 64 bits (else a RecursionError here, an OverflowError in the
+    driver)."""
+    try:
+        value = json.loads(raw, parse_int=_int64)
+    except RecursionError:
+        raise OutOfBounds(f"nested deeper than {MAX_DEPTH} levels") from None
+    if _too_deep(value):
+        raise OutOfBounds(f"nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def _int64(digits: str) -> int:
+    # JSON has no leading zeros, so past 19 digits it is out of range: never int() those (past
+    # 4,300 digits int() refuses with a ValueError, and `-p` would take the value as text). The
+    # value is not shown: a `-p` value may be a secret.
+    if len(digits.lstrip("-")) <= 19 and (number := int(digits)) in INT64:
+        return number
+    raise OutOfBounds("an integer outside Neo4j's 64-bit range (-2**63 to 2**63-1)")
+
+
+def _too_deep(value: Any, depth: int = 0) -> bool:
+    """Whether lists and maps nest more than `MAX_DEPTH` deep (json parses up to about 1,000)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, list):
+        return False
+    return depth >= MAX_DEPTH or any(_too_deep(item, depth + 1) for item in value)
 
 
 @dataclass(frozen=True)
@@ -61,11 +105,11 @@ class SavedQuery:
 
 
 def parse_query(path: Path) -> SavedQuery:
-    """One saved query; a malformed header is a `ConfigError` naming the file and line."""
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the query file: {exc}") from None
+    """One saved query; a file that cannot be read (not a regular file, over `MAX_QUERY_BYTES`,
+    not UTF-8) or a malformed header is a `ConfigError` naming the file and line."""
+    text, problems = read_text(path, str(path), limit=MAX_QUERY_BYTES)
+    if text is None:
+        raise _refused(problems)
     lines = text.splitlines()
     if not lines or not lines[0].startswith("//") or not lines[0][2:].strip():
         raise ConfigError(f"{path}:1: a saved query starts with `// Title`")
@@ -83,12 +127,13 @@ def parse_query(path: Path) -> SavedQuery:
         elif doc := _PARAM_DOC.match(body):
             docs[doc.group(1)] = doc.group(2).strip()
         elif example := _PARAM_EXAMPLE.match(body):
+            where = f"{path}:{number}: the example of ${example.group(1)}"
             try:
-                examples[example.group(1)] = json.loads(example.group(2))
+                examples[example.group(1)] = json_value(example.group(2))
+            except OutOfBounds as exc:
+                raise ConfigError(f"{where}: {exc}") from None
             except ValueError:
-                raise ConfigError(
-                    f"{path}:{number}: the example of ${example.group(1)} must be JSON"
-                ) from None
+                raise ConfigError(f"{where} must be JSON") from None
         elif body:
             description.append(body)
     used = set(_PARAM_USE.findall(_code(text)))
@@ -133,10 +178,27 @@ def _ends_ordered(text: str) -> bool:
 QUERY_NAME = re.compile(r"[A-Za-z0-9_-]+")  # a file name, a favorite's path, a URL: nothing else
 
 
+def _refused(problems: list[Problem]) -> ConfigError:
+    more = len(problems) - 1
+    return ConfigError(str(problems[0]) + (f" (and {more} more)" if more else ""))
+
+
+def _query_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The `*.cypher` files of `folder` by the rule of `data/`: regular files, sorted; anything
+    else (a FIFO, a device, a dangling symlink) is a problem, never opened. No folder, none."""
+    if not folder.is_dir():
+        return []
+    return [path for path in data_files(folder, problems, (".cypher",)) if path.suffix == ".cypher"]
+
+
 def list_queries(folder: Path) -> list[SavedQuery]:
-    """The saved queries of `folder`; a file whose name is not a query name is refused (it would
-    otherwise reach the favorites archive as a path)."""
-    paths = sorted(folder.glob("*.cypher"))
+    """The saved queries of `folder`; a file that is not a regular one is refused, as in
+    `data/`, and so is one whose name is not a query name (it would otherwise reach the
+    favorites archive as a path)."""
+    problems: list[Problem] = []
+    paths = _query_files(folder, problems)
+    if problems:
+        raise _refused(problems)
     for path in paths:
         if not QUERY_NAME.fullmatch(path.stem):
             raise ConfigError(f"{path}: a saved query's name is letters, digits, - and _ only")
@@ -144,10 +206,11 @@ def list_queries(folder: Path) -> list[SavedQuery]:
 
 
 def get_query(name: str, folder: Path) -> SavedQuery:
+    """The saved query `name`; only its own file is read (another one, broken, does not stop it)."""
     path = folder / f"{name}.cypher"
-    if not QUERY_NAME.fullmatch(name) or not path.is_file():
-        known = ", ".join(q.name for q in list_queries(folder))
-        raise UsageError(f"no saved query {name!r}; known: {known}")
+    if not QUERY_NAME.fullmatch(name) or not os.path.lexists(path):  # a FIFO is refused on read
+        names = [p.stem for p in _query_files(folder, []) if QUERY_NAME.fullmatch(p.stem)]
+        raise UsageError(f"no saved query {name!r}; known: {', '.join(names)}")
     return parse_query(path)
 
 

@@ -201,3 +201,29 @@ def test_a_stopped_server_with_no_store_is_empty_without_starting(tmp_path: Path
 
     assert _is_empty(server, NoConnection(None))
     assert not server.is_running()
+
+
+def test_a_killed_bulk_loads_files_are_swept_at_the_next_start(tmp_path: Path) -> None:
+    """The importer's files live in a folder named for the bulk load's process; one whose
+    process is gone (kill -9) is removed at the next start, a live one's is kept."""
+    import os
+    import subprocess
+    import sys
+
+    from loader.neo4j.server import bulk_folder, sweep_bulk_leftovers
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    dead = tmp_path / "import" / f"bulk-{gone}-{'a' * 32}"
+    older = tmp_path / "import" / f"bulk-{'b' * 32}"  # named before the process was in it
+    live = bulk_folder(tmp_path, "c" * 32)
+    assert live.name == f"bulk-{os.getpid()}-{'c' * 32}"
+    for folder in (dead, older, live):
+        folder.mkdir(parents=True)
+        (folder / "nodes.csv").write_text("id\n", "utf-8")
+    assert sweep_bulk_leftovers(tmp_path) == sorted([dead, older])
+    assert not dead.exists() and not older.exists() and live.is_dir()

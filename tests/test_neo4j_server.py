@@ -202,3 +202,48 @@ def test_a_first_start_sets_a_password_of_its_own(
             assert run_cypher(graph, "RETURN 1 AS one").rows == [{"one": 1}]
     finally:
         fresh.stop()
+
+
+def test_a_first_start_cut_short_at_any_step_is_finished_by_the_next(
+    managed_server: ManagedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new password is written (owner-only, synced) before the server is told and renamed
+    into place after: a start that fails before the change, or after it and before the rename,
+    is finished by the next start, with its data and without deleting anything."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "lib").symlink_to(managed_server.home / "lib")
+    fresh = ManagedServer(
+        home, bolt_port=managed_server.bolt_port + 4, http_port=managed_server.http_port + 4
+    )
+    real_execute = Graph.execute
+
+    def refuse_the_change(self: Graph, query: str, *args: object, **kwargs: object) -> object:
+        if query.startswith("ALTER CURRENT USER"):
+            raise OSError("cut short before the change")
+        return real_execute(self, query, *args, **kwargs)  # type: ignore[arg-type]
+
+    def refuse_the_rename(self: ManagedServer) -> None:
+        raise OSError("cut short after the change")
+
+    try:
+        for step, cut in (("before", refuse_the_change), ("after", refuse_the_rename)):
+            with monkeypatch.context() as patched:
+                if step == "before":
+                    patched.setattr(Graph, "execute", cut)
+                else:
+                    patched.setattr(ManagedServer, "_keep_pending", cut)
+                with pytest.raises(ServerError):
+                    fresh.start(timeout=15)
+            assert not fresh.password_file.exists(), step
+            assert stat.S_IMODE(fresh.pending_file.stat().st_mode) == 0o600, step
+            fresh.stop()
+            if step == "before":
+                fresh._pending = None  # a new process: only the file remembers the password
+        assert not fresh.start().already_running
+        assert not fresh.pending_file.exists()
+        assert stat.S_IMODE(fresh.password_file.stat().st_mode) == 0o600
+        with Graph.open(fresh.login_target()) as graph:
+            assert run_cypher(graph, "RETURN 1 AS one").rows == [{"one": 1}]
+    finally:
+        fresh.stop()

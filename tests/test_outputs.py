@@ -13,6 +13,7 @@ import json
 import os
 import resource
 import signal
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -206,6 +207,29 @@ def test_a_symlinked_report_folder_is_refused(tmp_path: Path) -> None:
 # -- failures: one line, no partial file ------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("old", "umask", "new"),
+    [(0o600, 0o022, 0o600), (0o644, 0o077, 0o600), (0o640, 0o022, 0o640), (0o755, 0o022, 0o644)],
+)
+def test_a_replaced_file_keeps_its_mode_or_a_stricter_one(
+    tmp_path: Path, old: int, umask: int, new: int
+) -> None:
+    """Re-exporting over a private (0600) file leaves it private: the new file has the bits
+    both the old file and the umask allow; a new file follows the umask alone."""
+    target = tmp_path / "graph.ttl"
+    target.write_bytes(b"old\n")
+    target.chmod(old)
+    before = os.umask(umask)
+    try:
+        write_file(target, b"new\n")
+        fresh = write_file(tmp_path / "fresh.ttl", b"new\n")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(target.stat().st_mode) == new
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644 & ~umask
+    assert target.read_bytes() == b"new\n"
+
+
 def test_a_failed_block_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "graph.ttl"
     target.write_bytes(b"old\n")
@@ -359,13 +383,43 @@ def test_table_escapes_terminal_controls_and_bidi() -> None:
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
+        ("\r=1", "\\x0d=1"),  # a lone CR is a control: shown escaped, so no formula either
         ("金山 = 1", "金山 = 1"),
     ],
 )
 def test_csv_neutralises_formula_cells(value: str, cell: str) -> None:
     text = to_csv(["v"], [{"v": value}])
     assert list(csv.reader(io.StringIO(text, newline=""))) == [["v"], [cell]]
+
+
+def test_csv_and_json_escape_controls_and_bidi_from_the_data() -> None:
+    """An ESC sequence, a C1 CSI (U+009B) or a bidi override in the data reaches no terminal
+    raw through --format csv or json: CSV shows them as a table does, JSON as \\u escapes that
+    parse back to the same string."""
+    value = "t\x1b]0;title\x07\x1b[2J\u009b31m\u202edcba"
+    text = to_csv(["v"], [{"v": value}, {"v": [value]}])
+    assert not any(ch in text for ch in "\x1b\x07\u009b\u202e")
+    assert "\\x1b]0;title\\x07" in text and "\\u202e" in text
+    shown = to_json({"v": value, "list": [value]})
+    assert not any(ch in shown for ch in "\x1b\x07\u009b\u202e")
+    assert "\\u009b" in shown and "\\u202e" in shown
+    assert json.loads(shown) == {"v": value, "list": [value]}
+
+
+def test_the_load_summary_shows_a_dataset_name_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dataset's name comes from the file loaded (an RDF file's title): the summary table
+    shows its controls escaped and its Rich markup as the characters it is."""
+    from loader.cli import summaries
+
+    shown: list[object] = []
+    monkeypatch.setattr(summaries, "print_out", shown.append)
+    name = "x\x1b]0;pwned\x07[link=https://evil.example]click[/link]\u202e"
+    totals = [f"{k}_{c}" for k in ("nodes", "relationships") for c in summaries.COUNTERS]
+    summaries._load_table(f"{name} 1", [], dict.fromkeys(totals, 0))
+    text = _shown(lambda c: c.print(shown[0]))
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert "[link=https://evil.example]click[/link]" in text
+    assert "\\x1b]0;pwned\\x07" in text
 
 
 def test_csv_leaves_numbers_alone() -> None:

@@ -14,6 +14,7 @@ import typer
 from loader.cli.common import emit_json, note, print_out, say, stderr, write_out
 from loader.cli.render import Format, to_csv, to_vertical
 from loader.model.errors import ConfigError, UsageError
+from loader.model.safe_text import terminal_safe
 
 if TYPE_CHECKING:
     from loader.neo4j.store import LoadResult
@@ -191,13 +192,17 @@ def print_load(result: LoadResult, fmt: Format, extra: dict[str, Any] | None = N
 
 
 def _load_table(title: str, rows: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+    """The counts as a table; every text from the data (a dataset's name, which an RDF file
+    chooses) is a `Text` made terminal-safe, never markup."""
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title)
+    table = Table(title=Text(terminal_safe(title)))
     for column in ("", *COUNTERS):
         table.add_column(column, justify="left" if not column else "right")
     for row in rows:
-        table.add_row(f"{row['section']} {row['name']}", *(str(row[k]) for k in COUNTERS))
-    table.add_row("[b]nodes[/b]", *(str(summary[f"nodes_{k}"]) for k in COUNTERS))
-    table.add_row("[b]relationships[/b]", *(str(summary[f"relationships_{k}"]) for k in COUNTERS))
+        name = Text(terminal_safe(f"{row['section']} {row['name']}"))
+        table.add_row(name, *(str(row[k]) for k in COUNTERS))
+    for kind in ("nodes", "relationships"):
+        table.add_row(Text(kind, style="bold"), *(str(summary[f"{kind}_{k}"]) for k in COUNTERS))
     print_out(table)

@@ -53,6 +53,7 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
             handle.flush()
             os.fsync(handle.fileno())
         _check_target(path)  # something may have been put there while we wrote
+        _keep_mode(temp, path)
         os.replace(temp, path)
     except OSError as exc:
         _remove(temp)
@@ -129,6 +130,17 @@ def _create_temp(path: Path) -> tuple[Path, BinaryIO]:
             raise OutputFailed(f"cannot write {path}: {_reason(exc)}") from None
         return temp, os.fdopen(fd, "wb")
     raise OutputFailed(f"cannot write {path}: no free temporary name in {path.parent}")
+
+
+def _keep_mode(temp: Path, path: Path) -> None:
+    """A file replaced keeps its mode, or becomes stricter: the new file's bits are those both
+    the old file and the umask (as the temporary file was created under it) allow. A private
+    (0600) export stays private."""
+    try:
+        old = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    os.chmod(temp, stat.S_IMODE(temp.stat().st_mode) & stat.S_IMODE(old))
 
 
 def _remove(temp: Path) -> None:

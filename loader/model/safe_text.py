@@ -1,9 +1,11 @@
 """Text out that is safe where it lands: a terminal, a spreadsheet, a JSON parser.
 
 Values come from data anyone can edit, so a name may hold an ANSI escape, a bidi override or a
-spreadsheet formula. Terminal text shows control characters and bidi marks as `\\x1b`, `\\u202e`;
-a CSV cell starting with = + - @ (or a tab or CR) gets a leading `'` (OWASP's CSV injection
-advice); JSON never carries NaN or Infinity, which JSON does not have: they become null.
+spreadsheet formula. Terminal text shows control characters and bidi marks as `\\x1b`, `\\u202e`,
+and so does a CSV cell (a CSV is read in terminals and spreadsheets alike); a CSV cell starting
+with = + - @ (or a tab or CR) gets a leading `'` (OWASP's CSV injection advice); JSON writes
+them as `\\u` escapes (the same string to a parser, inert on a screen) and never carries NaN or
+Infinity, which JSON does not have: they become null.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any
 # C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates/marks,
 # and the Unicode line and paragraph separators
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# What JSON itself leaves raw of those: DEL, C1, bidi marks, line and paragraph separators.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,8 +54,14 @@ def finite(data: Any) -> Any:
 
 
 def json_text(data: Any) -> str:
-    """Indented JSON (non-ASCII kept), strictly JSON: NaN and Infinity are null."""
-    return json.dumps(finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    """Indented JSON (non-ASCII kept, but controls and bidi marks as `\\u` escapes), strictly
+    JSON: NaN and Infinity are null."""
+    text = json.dumps(finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    return _UNSAFE_IN_JSON.sub(_json_escape, text)  # they occur only inside strings
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def cell_text(value: Any) -> str:
@@ -65,7 +75,7 @@ def cell_text(value: Any) -> str:
 
 def csv_text(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     """A header and one line per row; text cells are made spreadsheet-safe."""
-    lines = [_csv_line([spreadsheet_safe(c) for c in columns])]
+    lines = [_csv_line([spreadsheet_safe(terminal_safe(c)) for c in columns])]
     lines.extend(_csv_line([_csv_cell(row.get(c)) for c in columns]) for row in rows)
     return "".join(lines)
 
@@ -80,4 +90,6 @@ def _csv_line(cells: list[str]) -> str:
 
 def _csv_cell(value: Any) -> str:
     # numbers are left alone: -5 is a number to a spreadsheet, not a formula
-    return spreadsheet_safe(value) if isinstance(value, str) else cell_text(value)
+    if isinstance(value, str):
+        return spreadsheet_safe(terminal_safe(value))
+    return terminal_safe(cell_text(value))

@@ -32,7 +32,7 @@ from loader.neo4j.import_files import (
 )
 from loader.neo4j.install import java_binary
 from loader.neo4j.load_record import finish_record, start_record
-from loader.neo4j.server import ManagedServer
+from loader.neo4j.server import ManagedServer, bulk_folder
 from loader.neo4j.store import LoadResult
 from loader.neo4j.target import masked_uri
 
@@ -91,7 +91,7 @@ def bulk_load(
             "a bulk import needs an empty database (it replaces it whole)", hint=Hint.WIPE_FIRST
         )
     run_id = uuid.uuid4().hex
-    folder = server.home / "import" / f"bulk-{run_id}"
+    folder = bulk_folder(server.home, run_id)  # removed at the end; if killed, at the next start
     try:
         with timed(phases, "files"), ThreadPoolExecutor(1) as pool:
             stopping = pool.submit(server.stop)  # the files are written while it stops

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -114,6 +115,13 @@ class ManagedServer:
     def password_file(self) -> Path:
         return self.home / PASSWORD_FILE
 
+    @property
+    def pending_file(self) -> Path:
+        """The password a first start is setting: written (owner-only, synced) before the
+        server is told, renamed to `password_file` after, so a start cut short at any step is
+        finished by the next one."""
+        return self.home / (PASSWORD_FILE + ".new")
+
     def password(self) -> str:
         try:
             return self.password_file.read_text("utf-8").strip()
@@ -160,8 +168,11 @@ class ManagedServer:
                     f"choose a free one with {setting}"
                 )
         self._write_conf()
+        for folder in sweep_bulk_leftovers(self.home):
+            log.warning("removed %s, left by a bulk load that was killed", folder)
         first_start = not self.password_file.exists()
-        if first_start and (self.home / "data" / "databases" / "system").exists():
+        started_before = (self.home / "data" / "databases" / "system").exists()
+        if first_start and started_before and not self.pending_file.exists():
             raise ServerError(
                 f"{self.password_file} is missing but the server has been started before; "
                 f"delete {self.home / 'data'} to start afresh"
@@ -187,7 +198,11 @@ class ManagedServer:
     def login_target(self, database: str | None = None) -> Target:
         """Where the server is reached, as the tool's user with the password it set (before the
         first start: the password that start will set)."""
-        if self.password_file.exists() or self.is_running():
+        if self.password_file.exists():
+            password = self.password()
+        elif self.pending_file.exists():  # a first start cut short: the password it was setting
+            password = self.pending_file.read_text("utf-8").strip()
+        elif self.is_running():
             password = self.password()  # a running server without one: say so, do not guess
         else:
             self._pending = self._pending or secrets.token_urlsafe(18)
@@ -231,6 +246,7 @@ class ManagedServer:
         """Replace the built-in first-start password by the graph's, through Bolt (Neo4j allows
         nothing else until this is done), so it never sits in argv; then keep it, owner-only."""
         password = graph.target.password
+        self._write_pending(password)
         graph.execute(
             "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
             {"old": INITIAL_PASSWORD, "new": password},
@@ -238,8 +254,24 @@ class ManagedServer:
             auth=(USERNAME, INITIAL_PASSWORD),
             database="system",
         )
-        self.password_file.touch(mode=0o600)
-        self.password_file.write_text(password + "\n", "utf-8")
+        self._keep_pending()
+
+    def _write_pending(self, password: str) -> None:
+        fd = os.open(self.pending_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(password + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def _keep_pending(self) -> None:
+        """The password the server now has becomes the one kept."""
+        os.chmod(self.pending_file, 0o600)
+        os.replace(self.pending_file, self.password_file)
+        folder = os.open(self.home, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
         self._pending = None
 
     def _bootstrap(
@@ -271,9 +303,11 @@ class ManagedServer:
                 raise ServerError(f"Neo4j exited during start-up; see {self.home / 'logs'}")
             if port_in_use(self.bolt_port):
                 try:
-                    if first_start:
-                        graph.accepts(USERNAME, INITIAL_PASSWORD)  # raises until Bolt answers
-                        self._set_password(graph)
+                    if first_start:  # accepts raises until Bolt answers
+                        if graph.accepts(USERNAME, INITIAL_PASSWORD):
+                            self._set_password(graph)
+                        elif graph.accepts(USERNAME, graph.target.password):
+                            self._keep_pending()  # changed before a start was cut short
                         first_start = False
                     graph.verify()
                     graph.records("RETURN 1")
@@ -320,6 +354,29 @@ class ManagedServer:
 
     def _save_state(self, state: dict[str, Any]) -> None:
         (self.home / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n", "utf-8")
+
+
+BULK_PREFIX = "bulk-"
+
+
+def bulk_folder(home: Path, run_id: str) -> Path:
+    """Where a bulk load writes the importer's files: named for its process, so a load killed
+    before it removed them is known by its dead process."""
+    return home / "import" / f"{BULK_PREFIX}{os.getpid()}-{run_id}"
+
+
+def sweep_bulk_leftovers(home: Path) -> list[Path]:
+    """Remove the bulk-load folders whose process is gone (killed before its own clean-up,
+    or named in an older way that holds no process); returns those removed."""
+    removed = []
+    for folder in sorted((home / "import").glob(BULK_PREFIX + "*")):
+        pid = folder.name[len(BULK_PREFIX) :].partition("-")[0]
+        if folder.is_dir() and not folder.is_symlink():
+            if pid.isdigit() and folder.name.count("-") == 2 and pid_alive(int(pid)):
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def pid_alive(pid: int) -> bool:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from loader.cli.app import app
 from loader.model.errors import AuthFailed, ConfigError, ConnectionFailed, QueryFailed
 from loader.neo4j.driver import RATE_LIMIT, text_values, translate
-from loader.neo4j.target import Target, checked_uri, masked_uri
+from loader.neo4j.target import Target, checked_uri, masked_uri, uri_secrets
 
 SECRET = "hunter2-Sekr3t"
 TARGET = Target("bolt://localhost:7687", "neo4j", SECRET)
@@ -68,6 +68,38 @@ def test_the_cli_refuses_credentials_in_a_uri_in_one_line(
         "without them, and the user and password in NEO4J_USERNAME (or --username) and "
         "NEO4J_PASSWORD (or NEO4J_PASSWORD_FILE)"
     ]
+
+
+@pytest.mark.parametrize("password", ["pa/ss", "pa#ss", "pa?ss", "p@ss", "a:b/c#d@e"])
+def test_a_password_with_any_character_in_a_uri_is_refused_and_never_shown(
+    password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The credentials are everything before the URI's last `@`: a `/`, `#` or `?` in the
+    password does not end them early (as parsing by delimiters would) and show the rest."""
+    uri = f"neo4j://admin:{password}@db.example:7687"
+    assert masked_uri(uri) == "neo4j://***@db.example:7687"
+    assert password in uri_secrets(uri)
+    monkeypatch.setenv("NEO4J_URI", uri)
+    result = CliRunner().invoke(app, ["cypher", "RETURN 1"])
+    assert result.exit_code == 1
+    assert password not in result.output and password not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        "kg: error: the Neo4j URI neo4j://***@db.example:7687 carries credentials"
+    )
+
+
+@pytest.mark.parametrize("secret", ["two  spaces here", "a\ttab secret", " edges "])
+def test_a_secret_with_runs_of_whitespace_is_blanked_in_errors(secret: str) -> None:
+    """Blanking works on the raw text: a `-p` secret with two spaces or a tab is not missed
+    because the message's whitespace was collapsed first."""
+    exc = _server_error(
+        "Neo4j.ClientError.Statement.SyntaxError", f"Invalid input '{secret}' (line 1)"
+    )
+    failure = translate(exc, Target("bolt://h:7687", "u", "pw-000"), [secret])
+    assert failure is not None
+    assert secret.strip() not in str(failure) and " ".join(secret.split()) not in str(failure)
+    assert "***" in str(failure)
 
 
 def test_describe_masks_credentials() -> None:

@@ -7,7 +7,9 @@ here starts from a database holding one canary node and checks it holds exactly 
 
 from __future__ import annotations
 
+import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -255,13 +257,65 @@ RDF_CASES: list[tuple[str, str, bytes, str]] = [
         "a remote JSON-LD @context",
         "bad.jsonld",
         b'{"@context": "http://203.0.113.9/ctx.jsonld", "@id": "https://example.org/jinshan-kg/id/x"}',
-        "refused to fetch http://203.0.113.9/ctx.jsonld",
+        "a JSON-LD @context naming a document ('http://203.0.113.9/ctx.jsonld') is not read",
     ),
     (
         "a file: JSON-LD @context",
         "bad.jsonld",
         b'{"@context": "file:///etc/hostname", "@id": "https://example.org/jinshan-kg/id/x"}',
-        "refused to open /etc/hostname",
+        "a JSON-LD @context naming a document ('file:///etc/hostname') is not read",
+    ),
+    (
+        "a file: JSON-LD @context inside the interpreter's folders",
+        "bad.jsonld",
+        json.dumps(
+            {
+                "@context": f"file://{sys.prefix}/pyvenv.cfg",
+                "@id": "https://example.org/jinshan-kg/id/x",
+            }
+        ).encode(),
+        "a JSON-LD @context naming a document",
+    ),
+    (
+        "a JSON-LD @context inside a node, and @import",
+        "bad.jsonld",
+        b'{"@context": {"@import": "http://203.0.113.9/c"}, "@graph": [{"@context": "x.jsonld"}]}',
+        "naming a document",
+    ),
+    (
+        "a dcterms:identifier that is not the IRI's id",
+        "bad.ttl",
+        (
+            TTL + 'kg:x a kgo:Park ; skos:prefLabel "x"@zh ; dcterms:identifier "jinshan" .\n'
+        ).encode(),
+        "its dcterms:identifier 'jinshan' is not the id its IRI names, 'x'",
+    ),
+    (
+        "an IRI whose id part is Cypher",
+        "bad.ttl",
+        (
+            TTL
+            + "<https://example.org/jinshan-kg/id/RT'})DETACH-DELETE-n//> a kgo:Park ; "
+            + 'skos:prefLabel "x"@zh ; dcterms:identifier "x" .\n'
+        ).encode(),
+        "is not the id its IRI names",
+    ),
+    (
+        "one id given two classes",
+        "bad.ttl",
+        (
+            TTL
+            + 'kg:x a kgo:Park, kgo:Project ; skos:prefLabel "x"@zh ; dcterms:identifier "x" .\n'
+        ).encode(),
+        "is given to two entities",
+    ),
+    (
+        "RDF/XML in UTF-16 with a DOCTYPE",
+        "bad.rdf",
+        LAUGHS.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>').encode(
+            "utf-16"
+        ),
+        "RDF/XML must be encoded in UTF-8",
     ),
     (
         "an external XML entity (XXE)",
@@ -324,6 +378,31 @@ CLI_CASES: list[tuple[str, list[str], str]] = [
     ),
     ("RDF file that does not exist", ["import", "rdf", "no-such-file.ttl"], "no such file"),
     ("parameter without a name", ["cypher", "RETURN 1", "-p", "=3"], "not of the form name=value"),
+    (
+        "parameter nested 3,000 deep",
+        ["cypher", "RETURN 1", "-p", "x=" + "[" * 3000 + "]" * 3000],
+        "nested deeper than 64 levels",
+    ),
+    (
+        "parameter beyond 64 bits",
+        ["cypher", "RETURN $x", "-p", "x=99999999999999999999"],
+        "outside Neo4j's 64-bit range",
+    ),
+    (
+        "saved query parameter beyond 64 bits",
+        ["query", "run", "hubs", "-p", "limit=99999999999999999999"],
+        "outside Neo4j's 64-bit range",
+    ),
+    (
+        "a password with a slash in --uri",
+        ["cypher", "RETURN 1", "--uri", "bolt://neo4j:hun/ter2#x@localhost:7687"],
+        "bolt://***@localhost:7687 carries credentials",
+    ),
+    (
+        "SHOW TRANSACTIONS without --write",
+        ["cypher", "SHOW TRANSACTIONS YIELD parameters RETURN parameters"],
+        "SHOW TRANSACTIONS shows other sessions' queries and parameters",
+    ),
     (
         "parameter name with Cypher in it",
         ["cypher", "RETURN 1", "-p", "a}) DETACH DELETE n//=1"],

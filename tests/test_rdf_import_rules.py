@@ -58,3 +58,23 @@ def test_names_that_fold_together_are_refused(
         changed = changed.replace(old, f'{lego} {predicate} "{twin}"@zh .')
     lines = _import(tmp_path, changed, monkeypatch)
     assert len(lines) == 1 and "duplicates '320国道'" in lines[0], lines
+
+
+def test_an_rdf_file_over_the_size_limit_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rdflib reads a file whole into memory: one over `KG_RDF_MAX_MB` is refused by its size,
+    before a byte is parsed; a limit that is not a number is one line too."""
+    from loader.model.errors import ConfigError, DataInvalid
+    from loader.rdf.importer import parse_rdf
+
+    big = tmp_path / "big.nt"
+    big.write_bytes(b"# " + b"x" * (2 << 20) + b"\n")
+    monkeypatch.setenv("KG_RDF_MAX_MB", "1")
+    with pytest.raises(DataInvalid, match=r"big.nt: 2 MB, over the limit of 1 MB .* KG_RDF_MAX_MB"):
+        parse_rdf(big)
+    monkeypatch.setenv("KG_RDF_MAX_MB", "lots")
+    with pytest.raises(ConfigError, match="KG_RDF_MAX_MB must be a whole number"):
+        parse_rdf(big)
+    monkeypatch.setenv("KG_RDF_MAX_MB", "3")
+    assert len(parse_rdf(big)) == 0  # a comment only: under the limit, parsed

@@ -24,6 +24,10 @@ REFUSED = [
     ("LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l", "LOAD CSV reads files or URLs"),
     ("LOAD CSV FROM 'https://example.org/x.csv' AS l RETURN l", "LOAD CSV reads files or URLs"),
     ("TERMINATE TRANSACTIONS 'neo4j-transaction-1'", "TERMINATE TRANSACTIONS"),
+    (
+        "SHOW TRANSACTIONS YIELD parameters RETURN parameters",
+        "SHOW TRANSACTIONS shows other sessions' queries and parameters",
+    ),
     ("SHOW USERS", "query type 's'"),
     ("CREATE USER intruder SET PASSWORD 'abcdefgh1'", "query type 's'"),
     ("CALL db.resampleOutdatedIndexes()", "procedure db.resampleOutdatedIndexes is not known"),
@@ -47,7 +51,6 @@ def test_refused_without_write(
 def test_reads_and_known_read_procedures_run(neo4j_env: Graph) -> None:
     assert run_cypher(neo4j_env, "RETURN 1 AS one").rows == [{"one": 1}]
     assert run_cypher(neo4j_env, "CALL db.labels() YIELD label RETURN count(*) AS n").rows
-    assert run_cypher(neo4j_env, "SHOW TRANSACTIONS YIELD transactionId RETURN count(*) AS n").rows
 
 
 def test_a_url_is_never_fetched_without_write(runner: CliRunner, neo4j_env: Graph) -> None:

@@ -101,6 +101,14 @@ def test_debug_logs_and_errors_never_carry_the_password(neo4j: Graph) -> None:
     refused = _run(_env(neo4j, NEO4J_PASSWORD=wrong), "--debug", "cypher", "RETURN 1")
     assert refused.returncode != 0
     assert wrong not in refused.stdout + refused.stderr  # tracebacks included
+    # The driver's wire log shows each query sent, never its parameters (a -p secret, or the
+    # new password a first start sends in ALTER CURRENT USER).
+    secret = "s3cret-parameter-value"
+    env = _env(neo4j, NEO4J_PASSWORD=neo4j.target.password)
+    sent = _run(env, "--debug", "cypher", "-p", f"token={secret}", "RETURN size($token) AS n")
+    assert sent.returncode == 0, sent.stderr
+    assert "C: RUN 'RETURN size($token) AS n' {parameters hidden}" in sent.stderr
+    assert secret not in sent.stdout + sent.stderr
 
 
 def test_process_arguments_and_server_logs_never_carry_the_password(

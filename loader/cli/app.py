@@ -94,6 +94,12 @@ def main(
     )
     if not debug:  # the driver logs each failed connection (even as ERROR); kg says it once
         logging.getLogger("neo4j").setLevel(logging.CRITICAL)
+        # rdflib warns of each odd IRI while parsing; the import then refuses it in one line
+        logging.getLogger("rdflib").setLevel(logging.ERROR)
+    from loader.neo4j.driver import HiddenParameters
+
+    for handler in logging.getLogger().handlers:  # no password or -p value in a debug line
+        handler.addFilter(HiddenParameters())
 
 
 # A command's help printed into a pipe is this wide (not 80 columns), so no default is cut.

@@ -6,6 +6,8 @@ names as secret (the text parameters of a user's query) are blanked out of the s
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -75,6 +77,24 @@ def translate(exc: Exception, settings: Target, secrets: Iterable[str] = ()) -> 
     return None
 
 
+_QUERY_REPR = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+class HiddenParameters(logging.Filter):
+    """The driver's debug lines without the parameters of the queries it sends (`C: RUN
+    'query' {parameters} {…}`): they carry passwords (the first start's new one) and the
+    values of `-p`. The query text stays, for debugging."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg, args = record.msg, record.args
+        if record.name.startswith("neo4j") and isinstance(msg, str) and "C: RUN" in msg and args:
+            *head, fields = args if isinstance(args, tuple) else (args,)
+            query = _QUERY_REPR.match(str(fields))
+            shown = f"{query.group(0)} {{parameters hidden}}" if query else "(hidden)"
+            record.args = (*head, shown)
+        return True
+
+
 def text_values(parameters: dict[str, Any] | None) -> list[str]:
     """The text values of a query's parameters (in lists and maps too): each could be a
     password, so none is echoed back in an error. Values under 3 characters are left, since
@@ -93,8 +113,14 @@ def text_values(parameters: dict[str, Any] | None) -> list[str]:
 
 
 def _one_line(exc: object, hidden: Iterable[str] = ()) -> str:
-    text = " ".join(str(exc).split())
-    for secret in sorted(hidden, key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, "***")
+    """The message on one line with every secret blanked: in the raw text first (a secret
+    with two spaces or a tab would not be found once whitespace is collapsed), then in the
+    collapsed text (the server may have collapsed it in its own words)."""
+    secrets = sorted({s for s in hidden if s}, key=len, reverse=True)
+    text = str(exc)
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    text = " ".join(text.split())
+    for secret in secrets:
+        text = text.replace(" ".join(secret.split()), "***") if secret.strip() else text
     return text[:300] if text else type(exc).__name__

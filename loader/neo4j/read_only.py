@@ -2,7 +2,8 @@
 
 A statement not allowed to write (and every saved query) is first EXPLAINed: the server must
 plan it as a read (query type `r`), and no operator may reach outside the graph: no LOAD CSV
-(files or URLs), no transaction management (TERMINATE TRANSACTIONS), no administration command,
+(files or URLs), no transaction management (TERMINATE or SHOW TRANSACTIONS: the latter shows
+other sessions' queries and parameters, secrets among them), no administration command,
 and no procedure but the built-in ones known to read only. A write keeps the full power.
 """
 
@@ -18,6 +19,7 @@ from loader.neo4j.graph import Graph
 REFUSED_OPERATORS = {
     "LoadCSV": "LOAD CSV reads files or URLs",
     "TerminateTransactions": "TERMINATE TRANSACTIONS ends other sessions' work",
+    "ShowTransactions": "SHOW TRANSACTIONS shows other sessions' queries and parameters",
     "AdministrationCommand": "an administration command",
 }
 # Built-in procedures that only read the graph or its schema.

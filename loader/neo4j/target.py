@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from loader.model.errors import ConfigError, Hint
 
@@ -89,21 +88,21 @@ class Target:
 
 
 def masked_uri(uri: str) -> str:
-    """`uri` fit for a message: any `user:password@` in it shown as `***@`."""
+    """`uri` fit for a message: any `user:password@` in it shown as `***@`. The credentials
+    are everything before the last `@`: a password may hold any character (`/`, `#`, `?`, `@`),
+    so the URI is not parsed by its delimiters, which would end it early and show the rest."""
     scheme, sep, rest = uri.partition("://")
     if not sep:
         return "***" if "@" in uri else uri
-    authority, slash, path = rest.partition("/")
-    if "@" in authority:
-        authority = "***@" + authority.rpartition("@")[2]
-    return f"{scheme}{sep}{authority}{slash}{path}"
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]
+    return f"{scheme}{sep}{rest}"
 
 
 def uri_secrets(uri: str) -> list[str]:
     """The `user:password` in a URI, and the password alone: never to be shown."""
     _scheme, sep, rest = uri.partition("://")
-    authority = (rest if sep else uri).partition("/")[0]
-    userinfo = authority.rpartition("@")[0]
+    userinfo = (rest if sep else uri).rpartition("@")[0]
     return [userinfo, userinfo.partition(":")[2]] if userinfo else []
 
 
@@ -116,7 +115,7 @@ def checked_uri(uri: str) -> str:
             f"unsupported Neo4j URI {masked_uri(uri)[:200]!r}: use one of "
             + ", ".join(f"{s}://" for s in SUPPORTED_SCHEMES)
         )
-    if "@" in urlsplit(uri).netloc:
+    if "@" in uri.partition("://")[2]:  # any character may precede it: see masked_uri
         raise ConfigError(
             f"the Neo4j URI {masked_uri(uri)[:200]} carries credentials: give the URI without them",
             hint=Hint.CREDENTIALS,

@@ -7,7 +7,9 @@ so a foreign or damaged file is refused before anything reaches Neo4j.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -65,13 +67,25 @@ def _no_fetching(event: str, args: tuple[Any, ...]) -> None:
 _HOOKED: list[bool] = []  # an audit hook cannot be removed: it is added once, when first needed
 
 
+ENV_MAX_MB = "KG_RDF_MAX_MB"
+MAX_MB = 256  # an RDF file is read whole into memory (rdflib): larger ones are refused first
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_WIDE_STARTS = (b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff")
+
+
 def parse_rdf(path: Path, fmt: str | None = None) -> RdfDataset:
-    """Parse a file, offline: a remote or `file:` @context in it is an error, never a fetch."""
+    """Parse a file, offline and bounded: over the size limit, RDF/XML that is not UTF-8 or
+    has a DOCTYPE, and JSON-LD naming any @context document are refused before rdflib reads a
+    byte; a remote or `file:` fetch while parsing is an error, never a fetch."""
     fmt = rdf_format(fmt) if fmt else guess_format(path)
     if not path.is_file():  # rdflib would take a missing file for a URL to fetch
         raise ConfigError(f"no such file: {path}")
+    _refuse_oversize(path)
     if fmt == "rdf-xml":
+        _refuse_wide_xml(path)
         _refuse_doctype(path)
+    if fmt == "json-ld":
+        _refuse_context_documents(path)
     store = RdfDataset(default_union=True)
     if not _HOOKED:
         sys.addaudithook(_no_fetching)
@@ -89,6 +103,62 @@ def parse_rdf(path: Path, fmt: str | None = None) -> RdfDataset:
     finally:
         _OFFLINE.file = None
     return store
+
+
+def max_bytes() -> int:
+    """The size limit of an RDF file, `KG_RDF_MAX_MB` megabytes (256 unless set)."""
+    raw = os.environ.get(ENV_MAX_MB, "").strip()
+    if not raw:
+        return MAX_MB << 20
+    if not raw.isdigit() or not 0 < int(raw) <= 1 << 20:
+        raise ConfigError(f"{ENV_MAX_MB} must be a whole number of megabytes, not {raw[:20]!r}")
+    return int(raw) << 20
+
+
+def _refuse_oversize(path: Path) -> None:
+    size, limit = path.stat().st_size, max_bytes()
+    if size > limit:
+        raise DataInvalid(
+            f"{path}: {size / (1 << 20):,.0f} MB, over the limit of {limit >> 20:,} MB for an RDF "
+            f"file (read whole into memory); set {ENV_MAX_MB} to raise it"
+        )
+
+
+def _refuse_wide_xml(path: Path) -> None:
+    """RDF/XML must be UTF-8 (or ASCII): in UTF-16 or UTF-32 a DOCTYPE is not the bytes the
+    check below looks for, and nothing else is needed."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    declared = _XML_ENCODING.search(head)
+    wide = head.startswith(_WIDE_STARTS) or b"\x00" in head[:4]
+    other = declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii")
+    if wide or other:
+        raise DataInvalid(f"{path}: RDF/XML must be encoded in UTF-8; save it as UTF-8")
+
+
+def _refuse_context_documents(path: Path) -> None:
+    """A JSON-LD `@context` (or `@import`) naming a document, whatever its scheme, would be
+    fetched or opened: only contexts written inline are read."""
+    try:
+        document = json.loads(path.read_bytes())
+    except (ValueError, RecursionError) as exc:
+        detail = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise DataInvalid(f"{path}: not valid json-ld: {detail}") from None
+    stack: list[Any] = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                named = [value] if not isinstance(value, list) else value
+                if key in ("@context", "@import") and any(isinstance(v, str) for v in named):
+                    shown = next(v for v in named if isinstance(v, str))[:120]
+                    raise DataInvalid(
+                        f"{path}: a JSON-LD {key} naming a document ({shown!r}) is not read; "
+                        "files are read offline, with their context inline"
+                    )
+                stack.append(value)
 
 
 def _refuse_doctype(path: Path) -> None:
@@ -145,9 +215,19 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
         props = _entity_props(reading, subject, label)
         bad_id = name_problem(entity_id)
         unconfirmed = props and unconfirmed_identifier(props, schema.node_properties(label))
+        declared = props.get(schema.key) if props else None
         if bad_id:
             wrong = f"<{subject}>: id: {bad_id}"
             problems.append(Problem(origin, 0, code="bad-name", message=wrong))
+        elif props is not None and declared != entity_id:  # the key is checked, the IRI follows
+            wrong = (
+                f"<{subject}>: its dcterms:identifier {str(declared)[:80]!r} is not the id its "
+                f"IRI names, {entity_id[:80]!r}"
+            )
+            problems.append(Problem(origin, 0, code="bad-value", message=wrong))
+        elif entity_id in dataset.entities:
+            twice = f"<{subject}>: the id {entity_id!r} is given to two entities (two classes)"
+            problems.append(Problem(origin, 0, code="duplicate-id", message=twice))
         elif unconfirmed:  # as `kg validate` refuses it
             wrong = f"<{subject}>: {unconfirmed.message}"
             problems.append(Problem(origin, 0, code=unconfirmed.code, message=wrong))

@@ -102,6 +102,48 @@ def test_a_secret_with_runs_of_whitespace_is_blanked_in_errors(secret: str) -> N
     assert "***" in str(failure)
 
 
+def test_the_driver_log_keeps_queries_but_no_values() -> None:
+    """With --debug, the wire log names each query and each failure's code, never a value:
+    not the parameters sent, not the server's message (which may quote one)."""
+    import logging
+
+    from loader.neo4j.driver import HiddenParameters
+
+    secret = "s3cret-0123"
+    sent = logging.LogRecord(
+        "neo4j.io",
+        logging.DEBUG,
+        "x",
+        1,
+        "[#%04X]  C: RUN %s",
+        (7, f"'RETURN $p' {{'p': '{secret}'}} {{}}"),
+        None,
+    )
+    failed = logging.LogRecord(
+        "neo4j.io",
+        logging.DEBUG,
+        "x",
+        1,
+        "[#%04X]  S: FAILURE %r",
+        (7, {"code": "Neo.ClientError.Statement.ArgumentError", "message": f"Text '{secret}'"}),
+        None,
+    )
+    retried = logging.LogRecord(
+        "neo4j.work",
+        logging.WARNING,
+        "x",
+        1,
+        "Transaction failed and will be retried in %ss (%s)",
+        (1.0, f"Text '{secret}' cannot be parsed"),
+        None,
+    )
+    for record in (sent, failed, retried):
+        assert HiddenParameters().filter(record)
+        assert secret not in record.getMessage()
+    assert sent.getMessage() == "[#0007]  C: RUN 'RETURN $p' {parameters hidden}"
+    assert "Neo.ClientError.Statement.ArgumentError" in failed.getMessage()
+
+
 def test_describe_masks_credentials() -> None:
     target = Target(f"bolt://u:{SECRET}@h:7687", "u", SECRET, database="kg")
     assert target.describe() == "bolt://***@h:7687 (database kg)"

@@ -203,5 +203,30 @@ def test_a_load_and_a_wipe_of_another_dataset_together_lose_nothing_they_report(
     if load.returncode == 0:  # it ran first: the wipe waited, then removed it
         assert json.loads(load_out)["nodes_created"] > 0, load_out
     else:  # it ran after the import: refused before writing, the owner named
-        assert load.returncode == 1 and "other" in load_err, load_err
+        assert load.returncode == 1, load_err
+        assert "already belongs to a node of dataset 'other', not of 'jinshan-layout'" in load_err
+    assert _leases(neo4j_env) == 0
+
+
+def test_a_failed_take_keeps_no_claim_and_a_dead_wipes_claim_is_taken_over(
+    runner: CliRunner, neo4j_env: Graph
+) -> None:
+    """A --prune load that finds its dataset busy claims nothing (the attempt is rolled back
+    whole); a database-wide claim left by a wipe whose process is gone is cleared by the next
+    load, whose renewals then find nothing in the way."""
+    _plant(neo4j_env, "elsewhere:4242", ttl=600)
+    busy = runner.invoke(app, ["load", "--prune", "--yes", "--lease-wait", "0"])
+    assert busy.exit_code == 75, busy.output
+    assert _leases(neo4j_env) == 1  # the planted one only: no `*` claim kept
+    run_cypher(neo4j_env, "MATCH (l:KgLease) DELETE l", write=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    holder = f"{socket.gethostname()}:{dead.stdout.strip()}"
+    run_cypher(neo4j_env, ALL_PLANT, {"run": "c" * 32, "holder": holder}, write=True)
+    result = runner.invoke(app, ["load", "--lease-wait", "0", "--format", "json"])
+    assert result.exit_code == 0, result.output
     assert _leases(neo4j_env) == 0

@@ -230,6 +230,15 @@ def test_a_replaced_file_keeps_its_mode_or_a_stricter_one(
     assert target.read_bytes() == b"new\n"
 
 
+def test_a_symlink_loop_at_the_target_is_replaced_like_any_symlink(tmp_path: Path) -> None:
+    """Keeping the mode reads the target without following it: a symlink loop there is
+    replaced, as any symlink is, and lends no mode."""
+    loop = tmp_path / "graph.ttl"
+    loop.symlink_to(loop)
+    write_file(loop, b"new\n")
+    assert not loop.is_symlink() and loop.read_bytes() == b"new\n"
+
+
 def test_a_failed_block_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "graph.ttl"
     target.write_bytes(b"old\n")

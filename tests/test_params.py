@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from loader.cli.app import app
 from loader.cli.params import MAX_PARAM_BYTES, parse_param, parse_params
+from loader.model.bounded_json import MAX_DEPTH
 from loader.model.errors import ConfigError, UsageError
-from loader.neo4j.saved_queries import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTSIDE = "an integer outside Neo4j's 64-bit range (-2**63 to 2**63-1)"

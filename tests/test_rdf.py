@@ -328,7 +328,12 @@ def test_a_catalog_lists_each_exported_file(tmp_path: Path) -> None:
     again replaces its listing; a file that is not a catalog is refused and left alone."""
     runner = CliRunner()
     catalog = tmp_path / "catalog.ttl"
-    files = {"turtle": tmp_path / "graph.ttl", "n-triples": tmp_path / "graph.nt"}
+    (tmp_path / "sub").mkdir()
+    files = {
+        "turtle": tmp_path / "graph.ttl",
+        "n-triples": tmp_path / "graph.nt",
+        "same name elsewhere": tmp_path / "sub" / "graph.ttl",
+    }
     for path in files.values():
         done = runner.invoke(app, ["export", "rdf", "-o", str(path), "--catalog", str(catalog)])
         assert done.exit_code == 0, done.output
@@ -337,7 +342,10 @@ def test_a_catalog_lists_each_exported_file(tmp_path: Path) -> None:
     listed = Graph().parse(catalog, format="turtle")
     meta = Names().dataset("jinshan-layout")
     distributions = set(listed.objects(meta, DCAT.distribution))
-    assert len(distributions) == 2
+    titles = {str(listed.value(d, DCTERMS.title)) for d in distributions}
+    assert titles == {"graph.ttl", "graph.nt", "sub/graph.ttl"}  # one entry per file
+    agents = list(listed.subjects(RDF.type, FOAF.Agent))
+    assert len(agents) == 1 and len(list(listed.objects(agents[0], FOAF.name))) == 1
     spdx = "http://spdx.org/rdf/terms#"
     for dist in distributions:
         path = tmp_path / str(listed.value(dist, DCTERMS.title))

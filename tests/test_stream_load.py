@@ -236,6 +236,36 @@ def test_the_plan_of_a_first_load_is_the_general_plan_of_an_empty_database() -> 
     assert fast.nodes["Division"].created == len(TREE)
 
 
+def test_a_streamed_reload_writes_back_a_node_deleted_by_hand(neo4j: Graph, tmp_path: Path) -> None:
+    """The chunks' digests say nothing changed, but the graph lacks a node the last load left:
+    no chunk is skipped, the node is written again, and the load ends without LoadLost."""
+    from loader.divisions import gazetteer
+    from tests.fake_divisions import fake_tarball
+
+    tarball = fake_tarball(tmp_path / "fake.tgz", villages=30)
+    levels = list(gazetteer.LEVELS)
+    schema = load_schema(SCHEMA_FILE)
+
+    def load() -> dict[str, Any]:
+        return sync(
+            neo4j,
+            lambda: gazetteer.source_chunks(schema, tarball, levels, size=7),
+            name=gazetteer.DATASET,
+            version="1",
+            schema=schema,
+            label_of=lambda _id: "Division",
+            options=SyncOptions(batch_size=5),
+        ).as_dict()
+
+    load()
+    assert load()["chunks_skipped"] > 0  # unchanged: every chunk skipped
+    before = graph_state(neo4j)
+    run_cypher(neo4j, "MATCH (n:Division {id: 'cn-3101'}) DETACH DELETE n", write=True)
+    again = load()
+    assert again["chunks_skipped"] == 0 and again["nodes_created"] == 1
+    assert graph_state(neo4j) == before
+
+
 @pytest.mark.parametrize("within", [None, ["3101"]])
 def test_a_streamed_source_reports_its_rows_against_their_total(
     neo4j: Graph, tmp_path: Path, within: list[str] | None

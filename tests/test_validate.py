@@ -9,6 +9,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 from loader.cli.app import app
 from loader.model.problems import CODES, Problem, codes_table
 from loader.model.schema import load_schema
-from loader.model.validation import Report, load_dataset, validate
+from loader.model.validation import Report, dataset_about, load_dataset, validate
 from loader.model.workspace import Workspace
 from tests.project import DATA, SCHEMA_FILE
 
@@ -120,6 +121,7 @@ CASE_CODES = {
     "90-dataset-licence-not-an-iri": ["bad-value"],
     "91-dataset-agent-without-id": ["bad-value"],
     "92-dataset-modified-before-issued": ["bad-value"],
+    "93-dataset-name-reserved": ["bad-value"],
 }
 
 
@@ -378,3 +380,21 @@ def test_every_code_made_is_catalogued_and_every_catalogued_code_is_made() -> No
     assert set(CODES) - used == set(), "catalogued codes nothing makes"
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", code) for code in CODES)
     assert all(description and "|" not in description for description in CODES.values())
+
+
+def test_the_dataset_says_when_its_data_last_changed() -> None:
+    """`modified` in data/dataset.yaml (exported as dcterms:modified) is kept by hand: it may
+    not be older than the last commit that changed data/, nor `issued` newer than the first."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("the dates of data/ come from git history, and this is not a checkout")
+    dates = subprocess.run(
+        ["git", "log", "--format=%cs", "--", "data/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    about = dataset_about(DATA)
+    assert about.modified is not None and about.issued is not None
+    assert about.modified >= dates[0], "set `modified` in data/dataset.yaml to today's date"
+    assert about.issued <= dates[-1]

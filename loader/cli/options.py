@@ -76,12 +76,19 @@ YesOpt = Annotated[
 ]
 BreakLeaseOpt = Annotated[
     bool,
-    typer.Option("--break-lease", help="Delete a lease left by a killed load of the dataset."),
+    typer.Option(
+        "--break-lease",
+        help="Delete the leases left by a killed load: the dataset's, and the database-wide "
+        "one of a killed --wipe/--prune load (only if you know it is gone).",
+    ),
 ]
 LeaseWaitOpt = Annotated[
     float,
     typer.Option(
-        "--lease-wait", help="Seconds to wait for another load of the dataset to end.", min=0
+        "--lease-wait",
+        help="Seconds to wait for another load of the dataset (or, with --wipe/--prune, of "
+        "any dataset) to end.",
+        min=0,
     ),
 ]
 

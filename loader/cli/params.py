@@ -19,7 +19,7 @@ MAX_PARAM_BYTES = 1024 * 1024  # far above any real value (Linux caps one argume
 
 
 def parse_param(text: str) -> tuple[str, Any]:
-    from loader.neo4j.saved_queries import OutOfBounds, json_value  # the driver: not for --help
+    from loader.model.bounded_json import OutOfBounds, json_value
 
     name, sep, raw = text.partition("=>")
     if sep and _NAME.match(name.strip()):  # Browser's `:param name => value`

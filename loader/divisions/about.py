@@ -10,7 +10,7 @@ order, so neither is trusted.
 from __future__ import annotations
 
 from loader.divisions.gazetteer import DATASET, LINKS_DATASET
-from loader.divisions.tarball import PACKAGE, URL, VERSION
+from loader.divisions.tarball import PACKAGE, VERSION
 from loader.model.about import About, Agent
 
 AUTHOR = Agent("modood", "modood", "https://github.com/modood")
@@ -34,7 +34,7 @@ DIVISIONS = About(
         "the codes are the National Bureau of Statistics'."
     ),
     source=NBS_CODES_2023,
-    homepage=URL,
+    homepage=f"https://www.npmjs.com/package/{PACKAGE}/v/{VERSION}",
     creator=AUTHOR,
     publisher=AUTHOR,
 )

@@ -108,7 +108,11 @@ def run_export(
         count = write_export(quads, fmt, handle, names, context)
     if catalog is not None:
         listed = catalog_graph(
-            old_catalog, described.abouts, described.tally, names, Distribution.of(output, fmt)
+            old_catalog,
+            described.abouts,
+            described.tally,
+            names,
+            Distribution.of(output, fmt, catalog),
         )
         with atomic_output(catalog) as handle:
             handle.write(listed.serialize(format="turtle", encoding="utf-8"))

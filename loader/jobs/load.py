@@ -20,7 +20,7 @@ from loader.neo4j.apply import Progress
 from loader.neo4j.bulk import bulk_load, timed
 from loader.neo4j.connect import Connection
 from loader.neo4j.import_files import Rows, dataset_rows
-from loader.neo4j.lease import LeasePolicy
+from loader.neo4j.lease import LeasePolicy, leased
 from loader.neo4j.store import LoadResult, SyncOptions, load, sync
 from loader.neo4j.target import ConnectionOptions
 from loader.rdf.importer import parse_rdf, rdf_to_dataset
@@ -190,5 +190,7 @@ def run_divisions_import(
     found = {code: line for code, line in lines.items() if line}
     if options.dry_run:  # nothing written: the links it would make are the places it found
         return DivisionsResult(result, len(found))
-    linked = divisions.link_curated_places(graph, schema, found)
+    # under the links' own lease: a wipe starting now waits for them, or they wait for it
+    with leased(graph, divisions.LINKS_DATASET, result.run_id, options.lease):
+        linked = divisions.link_curated_places(graph, schema, found)
     return DivisionsResult(result, linked)

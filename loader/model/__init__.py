@@ -20,6 +20,7 @@
 - `sources`: source documents, their metadata and sentences.
 - `contrast`: WCAG contrast, and the caption colour that reads on each label's fill.
 - `diagram`: a Mermaid diagram of the model as the data uses it.
+- `bounded_json`: a query parameter read as JSON within what Neo4j takes (depth, 64 bits).
 - `outputs`: outputs written atomically where the user asks (a temp file renamed into place).
 - `safe_text`: text out made safe for terminals, spreadsheets and JSON parsers.
 - `errors`: typed failures, each with the exit code the CLI gives it.

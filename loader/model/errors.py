@@ -85,7 +85,8 @@ class LoadLost(KgError):
 
 
 class LoadBusy(KgError):
-    """Another load of the same dataset holds its lease: try again later (EX_TEMPFAIL)."""
+    """Another load holds a lease this one needs (a load of the same dataset, any load while
+    this one would delete, or a load that deletes): try again later (EX_TEMPFAIL)."""
 
     exit_code = 75
 

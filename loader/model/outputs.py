@@ -135,12 +135,14 @@ def _create_temp(path: Path) -> tuple[Path, BinaryIO]:
 def _keep_mode(temp: Path, path: Path) -> None:
     """A file replaced keeps its mode, or becomes stricter: the new file's bits are those both
     the old file and the umask (as the temporary file was created under it) allow. A private
-    (0600) export stays private."""
+    (0600) export stays private. Only a regular file at the target counts: a symlink there is
+    replaced, never followed (not even to read its target's mode)."""
     try:
-        old = path.stat().st_mode
-    except FileNotFoundError:
+        old = os.lstat(path).st_mode
+    except OSError:
         return
-    os.chmod(temp, stat.S_IMODE(temp.stat().st_mode) & stat.S_IMODE(old))
+    if stat.S_ISREG(old):
+        os.chmod(temp, stat.S_IMODE(os.lstat(temp).st_mode) & stat.S_IMODE(old))
 
 
 def _remove(temp: Path) -> None:

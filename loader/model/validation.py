@@ -96,14 +96,17 @@ def _dataset_meta(root: Path, problems: list[Problem]) -> About:
     values = []
     for key in ("name", "version"):
         value = meta.get(key)
-        if not isinstance(value, str) or not value.strip() or scalar_problem(value):
+        reserved = key == "name" and value == "*"  # the database-wide lease's name
+        if not isinstance(value, str) or not value.strip() or scalar_problem(value) or reserved:
             if read.data is not None:
                 problems.append(
                     Problem(
                         str(path),
                         meta.line_of(key) or 1,
                         code="bad-value",
-                        message=f"dataset {key} must be a non-empty string of valid Unicode",
+                        message="dataset name '*' is reserved (the lease of the whole database)"
+                        if reserved
+                        else f"dataset {key} must be a non-empty string of valid Unicode",
                     )
                 )
             value = "unnamed" if key == "name" else "0"

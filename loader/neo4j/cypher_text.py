@@ -65,6 +65,11 @@ def own_nodes_by_label(base: str) -> str:
     )
 
 
+def owner_of(base: str) -> str:
+    """The dataset that wrote the node with this id (null: none, written by hand)."""
+    return f"MATCH (n:{quoted(base)} {{id: $id}}) RETURN n.kg_dataset AS owner LIMIT 1"
+
+
 def foreign_nodes(base: str) -> str:
     """Ids of nodes this dataset did not write (a streamed load checks its ids against them)."""
     return (
@@ -232,6 +237,22 @@ def link_divisions(base: str, division: str, same_as: str) -> str:
     )
 
 
+# Emptying a database (`maintenance.clear_database`), in batches, keeping the labels in $keep.
+DELETE_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+DELETE_NODES = (
+    "MATCH (n) WHERE NOT any(l IN labels(n) WHERE l IN $keep) "
+    "CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+)
+CONSTRAINTS_NOT_KEPT = (
+    "SHOW CONSTRAINTS YIELD name, labelsOrTypes "
+    "WHERE NOT any(l IN coalesce(labelsOrTypes, []) WHERE l IN $keep) RETURN name"
+)
+INDEXES_NOT_KEPT = (
+    "SHOW INDEXES YIELD name, type, labelsOrTypes "
+    "WHERE type <> 'LOOKUP' AND NOT any(l IN coalesce(labelsOrTypes, []) WHERE l IN $keep) "
+    "RETURN name"
+)
+
 # One load of a dataset at a time: a lease node per dataset, outside the graph's labels.
 LEASE_LABEL = "KgLease"
 LEASE_CONSTRAINT = (
@@ -257,8 +278,16 @@ BREAK_LEASE = "MATCH (l:KgLease {dataset: $dataset}) DELETE l"
 # prune claims it alone. `open` is false while another live run claims it.
 LOCK_DATABASE = (
     "MERGE (g:KgLease {dataset: $all}) SET g.locked = true REMOVE g.locked "
-    "RETURN g.run IS NULL OR g.run = $run OR g.run IN $dead OR g.expires < datetime() AS open, "
+    "WITH g, coalesce(g.run IN $dead OR g.expires < datetime(), false) AS gone "
+    "SET g.run = CASE WHEN gone THEN null ELSE g.run END, "
+    "g.holder = CASE WHEN gone THEN null ELSE g.holder END "
+    "RETURN g.run IS NULL OR g.run = $run AS open, "
     "g.run AS run, g.holder AS holder, toString(g.since) AS since"
+)
+# Other datasets' leases whose holder was a process on this machine that is gone.
+DROP_DEAD_LEASES = (
+    "MATCH (l:KgLease) WHERE l.run IN $dead AND l.dataset <> $all AND l.dataset <> $dataset "
+    "DELETE l"
 )
 CLAIM_DATABASE = (
     "MATCH (g:KgLease {dataset: $all}) "
@@ -274,7 +303,10 @@ OTHER_LEASES = (
 )
 ALL_LEASES = "MATCH (l:KgLease) RETURN l.dataset AS dataset, l.run AS run, l.holder AS holder"
 # Released by its claimer; left by a load only when no wipe or prune claims it.
-RELEASE_DATABASE = "MATCH (g:KgLease {dataset: $all}) WHERE g.run IS NULL OR g.run = $run DELETE g"
+RELEASE_DATABASE = (
+    "MATCH (g:KgLease {dataset: $all}) SET g.locked = true REMOVE g.locked "
+    "WITH g WHERE g.run IS NULL OR g.run = $run DELETE g"
+)
 
 
 # The load record: one `KgLoad` node per load, outside the graph's labels (like the lease).

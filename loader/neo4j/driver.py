@@ -81,17 +81,22 @@ _QUERY_REPR = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
 class HiddenParameters(logging.Filter):
-    """The driver's debug lines without the parameters of the queries it sends (`C: RUN
-    'query' {parameters} {…}`): they carry passwords (the first start's new one) and the
-    values of `-p`. The query text stays, for debugging."""
+    """The driver's log lines without the values a query carries: a `C: RUN 'query' {…}`
+    line keeps its query but not its parameters (the first start's new password, the values
+    of `-p`); a server failure (`S: FAILURE`) and a retry notice keep only the failure's code,
+    since the server's message may quote a value (`date($p)`: "Text cannot be parsed …")."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         msg, args = record.msg, record.args
-        if record.name.startswith("neo4j") and isinstance(msg, str) and "C: RUN" in msg and args:
-            *head, fields = args if isinstance(args, tuple) else (args,)
-            query = _QUERY_REPR.match(str(fields))
-            shown = f"{query.group(0)} {{parameters hidden}}" if query else "(hidden)"
-            record.args = (*head, shown)
+        if not (record.name.startswith("neo4j") and isinstance(msg, str) and args):
+            return True
+        *head, last = args if isinstance(args, tuple) else (args,)
+        if "C: RUN" in msg:
+            query = _QUERY_REPR.match(str(last))
+            record.args = (*head, f"{query.group(0)} {{parameters hidden}}" if query else "…")
+        elif "S: FAILURE" in msg or "will be retried" in msg:
+            code = last.get("code") if isinstance(last, dict) else getattr(last, "code", None)
+            record.args = (*head, f"{{code: {code!r}, message hidden}}")
         return True
 
 

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from loader.model.errors import Hint, LoadBusy
+from loader.model.errors import DataInvalid, Hint, LoadBusy
 from loader.neo4j import cypher_text as q
 from loader.neo4j.graph import Graph, records_in
 from loader.neo4j.server import pid_alive
@@ -55,10 +55,9 @@ def holder_name() -> str:
 
 @dataclass
 class Held:
-    """A lease this run holds: renew it as work goes on, restore it after a wipe took it."""
+    """The leases this run holds: renew them as work goes on (they expire after `TTL_S`)."""
 
     renew: Callable[[], None]
-    restore: Callable[[], None]
 
 
 @contextmanager
@@ -68,25 +67,15 @@ def leased(
     """Hold the dataset's lease while the block runs; `alone` (a load that deletes) also
     claims the database-wide lease, so no other dataset's load runs meanwhile."""
     if dataset == ALL:
-        raise LoadBusy(f"{ALL!r} is reserved and cannot name a dataset")
+        raise DataInvalid(f"{ALL!r} is reserved and cannot name a dataset")
 
-    def constrained_take(wait_s: float) -> None:
-        _write(graph, q.LEASE_CONSTRAINT, {})
-        take(graph, dataset, run, wait_s, alone=alone)
-
-    if policy.break_existing:
+    if policy.break_existing:  # those in this load's way: a killed load's, a killed wipe's
         _write(graph, q.BREAK_LEASE, {"dataset": dataset})
         _write(graph, q.BREAK_LEASE, {"dataset": ALL})
+    _write(graph, q.LEASE_CONSTRAINT, {})
+    take(graph, dataset, run, policy.wait_s, alone=alone)
     try:
-        constrained_take(policy.wait_s)
-    except LoadBusy:  # the database-wide node this run locked (unclaimed) is not left behind
-        _write(graph, q.RELEASE_DATABASE, {"all": ALL, "run": run})
-        raise
-    try:
-        yield Held(
-            functools.partial(take, graph, dataset, run, 0, ours=True, alone=alone),
-            functools.partial(constrained_take, 0),
-        )
+        yield Held(functools.partial(take, graph, dataset, run, 0, ours=True, alone=alone))
     finally:
         try:
             _write(graph, q.RELEASE_LEASE, {"dataset": dataset, "run": run})
@@ -104,51 +93,65 @@ def take(
     ours: bool = False,
     alone: bool = False,
 ) -> None:
-    """Take (or, `ours`, renew) the lease, waiting up to `wait_s` for another holder to end.
-    A renewal looks for no dead holder: the lease is this run's already."""
+    """Take (or, `ours`, renew) the leases, waiting up to `wait_s` for other holders to end.
+    A lease whose holder was a process on this machine that is gone is taken over (its
+    dataset's) or removed (another dataset's, or a dead wipe's database-wide claim), so a
+    renewal, which looks for no dead holder, never finds it in the way."""
     deadline = time.monotonic() + wait_s
     while True:
-        dead = [] if ours else _dead_runs(graph)
         params = {
             "dataset": dataset,
             "run": run,
             "holder": holder_name(),
             "ttl": TTL_S,
-            "dead": dead,
+            "dead": [] if ours else _dead_runs(graph),
             "all": ALL,
         }
-        busy = graph.write(_take, params, alone)
-        if busy is None:
+        try:
+            graph.write(_take, params, alone)
             return
-        if time.monotonic() >= deadline:
-            raise LoadBusy(busy, hint=Hint.BREAK_LEASE)
+        except _Busy as busy:
+            if time.monotonic() >= deadline:
+                raise LoadBusy(str(busy), hint=busy.hint) from None
         time.sleep(POLL_S)
 
 
-def _take(tx: ManagedTransaction, params: dict[str, object], alone: bool) -> str | None:
-    """One attempt, in one transaction that first locks the database-wide lease: None when
-    the leases are this run's, else why not."""
+class _Busy(Exception):
+    """Raised inside the transaction function, so that a failed attempt is rolled back whole
+    (no claim or lease kept from it)."""
+
+    def __init__(self, message: str, hint: Hint | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _take(tx: ManagedTransaction, params: dict[str, object], alone: bool) -> None:
+    """One attempt, in one transaction that first locks the database-wide lease; `_Busy`
+    (the transaction rolled back) when another holder is in the way."""
     [database] = tx.run(q.LOCK_DATABASE, params)
     if not database["open"]:
-        return (
+        raise _Busy(
             f"a load that deletes (run {str(database['run'])[:12]}, {database['holder']}, "
-            f"since {database['since']}) has the database to itself; try again when it ends"
+            f"since {database['since']}) has the database to itself; try again when it ends",
+            Hint.BREAK_LEASE,
         )
-    if alone:
+    tx.run(q.DROP_DEAD_LEASES, params).consume()
+    if alone and database["run"] != params["run"]:  # a renewal has excluded them already
         for other in tx.run(q.OTHER_LEASES, params):
-            return (
+            raise _Busy(
                 f"a load of {other['dataset']} (run {str(other['run'])[:12]}, "
                 f"{other['holder']}, since {other['since']}) is running, and a load that "
                 "deletes needs the database to itself; try again when it ends"
             )
+    if alone:
         tx.run(q.CLAIM_DATABASE, params).consume()
     [record] = tx.run(q.TAKE_LEASE, params)
-    if record["ours"]:
-        return None
-    return (
-        f"another load of {params['dataset']} (run {str(record['run'])[:12]}, "
-        f"{record['holder']}, since {record['since']}) is running; try again when it ends"
-    )
+    if not record["ours"]:
+        raise _Busy(
+            f"another load of {params['dataset']} (run {str(record['run'])[:12]}, "
+            f"{record['holder']}, since {record['since']}) is running; try again when it ends",
+            Hint.BREAK_LEASE,
+        )
 
 
 def _dead_runs(graph: Graph) -> list[str]:

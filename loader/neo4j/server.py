@@ -8,6 +8,7 @@ its files the owner's alone.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -172,7 +173,7 @@ class ManagedServer:
             log.warning("removed %s, left by a bulk load that was killed", folder)
         first_start = not self.password_file.exists()
         started_before = (self.home / "data" / "databases" / "system").exists()
-        if first_start and started_before and not self.pending_file.exists():
+        if first_start and started_before and not self._pending_password():
             raise ServerError(
                 f"{self.password_file} is missing but the server has been started before; "
                 f"delete {self.home / 'data'} to start afresh"
@@ -200,8 +201,8 @@ class ManagedServer:
         first start: the password that start will set)."""
         if self.password_file.exists():
             password = self.password()
-        elif self.pending_file.exists():  # a first start cut short: the password it was setting
-            password = self.pending_file.read_text("utf-8").strip()
+        elif pending := self._pending_password():  # a first start cut short: the one it set
+            password = pending
         elif self.is_running():
             password = self.password()  # a running server without one: say so, do not guess
         else:
@@ -257,11 +258,24 @@ class ManagedServer:
         self._keep_pending()
 
     def _write_pending(self, password: str) -> None:
-        fd = os.open(self.pending_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        """Whole or not at all: written to a new private file, synced, renamed into place."""
+        temp = self.pending_file.with_name(f".{self.pending_file.name}.{os.getpid()}")
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(temp, flags, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(password + "\n")
             handle.flush()
             os.fsync(handle.fileno())
+        os.replace(temp, self.pending_file)
+
+    def _pending_password(self) -> str | None:
+        """The password a first start cut short was setting (None: none, or an empty file)."""
+        try:
+            return self.pending_file.read_text("utf-8").strip() or None
+        except FileNotFoundError:
+            return None
 
     def _keep_pending(self) -> None:
         """The password the server now has becomes the one kept."""

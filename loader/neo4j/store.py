@@ -177,8 +177,8 @@ def sync(
             lease = leased(graph, name, result.run_id, options.lease, alone=alone)
             held = stack.enter_context(lease)
         if wipe and held:
-            clear_database(graph, keep=q.LEASE_LABEL)
-            held.restore()  # the wipe dropped the leases' constraint with the others
+            clear_database(graph, keep=q.LEASE_LABEL)  # the leases and their constraint stay
+            held.renew()
         records = graph.records(q.any_own_node(base), {"dataset": name})
         reload = bool(records) and not wipe  # a first load has nothing to diff or sweep
         last = last_load(graph, name) if reload else LastLoad()
@@ -191,14 +191,15 @@ def sync(
                 "a real load would move" if dry_run else "this load moves",
             )
         trusted = last.trusted_chunks() if reload and not result.migrated else {}
-        # nothing to parse, write or sweep (unless stale rows kept before are now to be pruned,
-        # or the graph no longer holds what the last load left: someone deleted some by hand)
-        if (
-            trusted
-            and not (prune and last.left_stale())
-            and _digests(chunks()) == trusted
-            and _present(_unchanged(last)) == _held(graph, base, name)
-        ):
+        if trusted and _present(_unchanged(last)) != _held(graph, base, name):
+            log.warning(
+                "%s: the graph no longer holds what its last load left (deleted by hand?); "
+                "every row is compared",
+                name,
+            )
+            trusted = {}  # no chunk is skipped: the missing rows are written again
+        # nothing to parse, write or sweep (unless stale rows kept before are now to be pruned)
+        if trusted and not (prune and last.left_stale()) and _digests(chunks()) == trusted:
             result.nodes.update(_unchanged(last)["nodes"])
             result.relationships.update(_unchanged(last)["relationships"])
             result.chunks_skipped = len(trusted)
@@ -211,6 +212,8 @@ def sync(
             return result
         if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
             _refuse_foreign_ids(graph, chunks, _Owner(base, name, one_chunk, id_prefix))
+        if held:
+            held.renew()  # the phases before the first chunk may be long
         if not dry_run:  # a first load builds the secondary indexes after its rows, once
             apply_schema(graph, schema, tick=tick, indexes=reload)
             start_record(graph, result.run_id, name, version)
@@ -223,6 +226,8 @@ def sync(
             closing(prepared(graph, source, label_of=label_of, base=base, reload=reload))
         )
         for chunk, rows, snapshot in ready:
+            if chunk.name != name:  # its rows would be stamped with another dataset's name
+                raise ConfigError(f"a chunk of {name!r} names its dataset {chunk.name!r}")
             if id_prefix is not None:
                 _check_prefix(chunk, id_prefix)
             plan = make_plan(rows, base, snapshot, prune)
@@ -466,7 +471,9 @@ def _refuse_foreign_ids(graph: Graph, chunks: Chunks, owner: _Owner) -> None:
             taken.extend(str(r["id"]) for r in records)
     if taken:
         shown = ", ".join(repr(t) for t in taken[:10])
+        found = graph.records(q.owner_of(base), {"id": taken[0]})
+        owner_name = found[0]["owner"] if found else None
+        by = f"dataset {owner_name!r}" if owner_name else "no dataset (written by hand)"
         raise DataConflict(
-            f"id {shown} already belongs to a node that dataset {name!r} did not write; "
-            "nothing was changed"
+            f"id {shown} already belongs to a node of {by}, not of {name!r}; nothing was changed"
         )

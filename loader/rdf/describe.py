@@ -14,6 +14,7 @@ export: `kg export rdf --catalog FILE` writes (or updates) a DCAT catalog in Tur
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, VOID, XSD
 
 from loader.model.about import About, Agent
 from loader.model.errors import ConfigError
+from loader.model.readers import read_bytes
 from loader.rdf.ontology import bind_prefixes
 from loader.rdf.stream import Quad
 from loader.rdf.vocab import Names
@@ -53,28 +55,40 @@ class Tally:
 
 @dataclass(frozen=True)
 class Distribution:
-    """One exported file, as the catalog lists it."""
+    """One exported file, as the catalog lists it: `key` is its path from the catalog's
+    folder (`graph.ttl`, `out/graph.ttl`), or its absolute path when it lies outside, so two
+    files of one name in two folders are two entries."""
 
-    path: Path
+    key: str
     fmt: str
     size: int
     sha256: str
 
     @classmethod
-    def of(cls, path: Path, fmt: str) -> Distribution:
+    def of(cls, path: Path, fmt: str, catalog: Path) -> Distribution:
         digest = hashlib.sha256()
         size = 0
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
                 size += len(block)
-        return cls(path, fmt, size, digest.hexdigest())
+        where = os.path.relpath(path.resolve(), catalog.resolve().parent)
+        key = where if not where.startswith("..") else str(path.resolve()).lstrip("/")
+        return cls(key, fmt, size, digest.hexdigest())
 
 
 def description_quads(abouts: Iterable[About], tally: Tally, names: Names) -> Iterator[Quad]:
-    """The VoID/DCAT description of each dataset in `abouts`, in the default graph."""
+    """The VoID/DCAT description of each dataset in `abouts`, in the default graph; an agent
+    named by several (creator and publisher) is described once."""
+    agents: dict[URIRef, Agent] = {}
     for about in abouts:
         for s, p, o in _description(about, tally, names):
+            yield s, p, o, None
+        for agent in (about.creator, about.publisher):
+            if agent is not None:
+                agents.setdefault(_agent_iri(names, agent), agent)
+    for agent in agents.values():
+        for s, p, o in _agent(names, agent):
             yield s, p, o, None
 
 
@@ -107,7 +121,6 @@ def _description(about: About, tally: Tally, names: Names) -> Iterator[tuple[URI
     for predicate, agent in agents:
         if agent is not None:
             yield iri, predicate, _agent_iri(names, agent)
-            yield from _agent(names, agent)
     yield iri, OWL.versionInfo, Literal(about.version)
     yield iri, DCAT_VERSION, Literal(about.version)
     count = Literal(str(tally.triples[about.name]), datatype=XSD.integer)
@@ -144,7 +157,7 @@ def catalog_graph(
     """The catalog `old` with the datasets of this export described anew and `distribution`
     listed (replacing an earlier listing of the same file name); other files stay listed."""
     catalog = URIRef(names.base + "catalog")
-    dist = URIRef(names.base + "distribution/" + quote(distribution.path.name, safe="-._~"))
+    dist = URIRef(names.base + "distribution/" + quote(distribution.key, safe="-._~/"))
     checksum = URIRef(str(dist) + "/sha256")
     described = {names.dataset(about.name) for about in abouts}
     agents = {
@@ -170,7 +183,7 @@ def catalog_graph(
         graph.add((iri, DCAT.distribution, dist))
     media = "https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[distribution.fmt]
     graph.add((dist, RDF.type, DCAT.Distribution))
-    graph.add((dist, DCTERMS.title, Literal(distribution.path.name)))
+    graph.add((dist, DCTERMS.title, Literal(distribution.key)))
     graph.add((dist, DCAT.mediaType, URIRef(media)))
     size = Literal(str(distribution.size), datatype=XSD.nonNegativeInteger)
     graph.add((dist, DCAT.byteSize, size))
@@ -185,20 +198,16 @@ def catalog_graph(
 def read_catalog(path: Path) -> Graph | None:
     """The catalog already at `path` (None if there is none); one that is not a Turtle file of
     reasonable size is refused rather than overwritten."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        raise ConfigError(f"cannot read the catalog {path.name}: {exc.strerror}") from None
-    if not path.is_file() or size > MAX_CATALOG:
+    raw, problems = read_bytes(path, str(path), limit=MAX_CATALOG)  # regular files only
+    if raw is None:
         raise ConfigError(
-            f"the catalog {path.name} is not a regular file of at most {MAX_CATALOG >> 20} MB; "
-            "name another file"
+            f"the catalog {problems[0].message.removeprefix('refused: ')}; name another file"
         )
     graph = Graph()
     try:
-        graph.parse(data=path.read_bytes().decode("utf-8"), format="turtle")
+        graph.parse(data=raw.decode("utf-8"), format="turtle")
     except Exception as exc:  # rdflib raises many kinds for a broken file
         first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         raise ConfigError(

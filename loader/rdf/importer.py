@@ -27,6 +27,7 @@ from loader.model.errors import ConfigError, DataInvalid, Hint
 from loader.model.identity_checks import unconfirmed_identifier, unique_names
 from loader.model.problems import Problem
 from loader.model.properties import PropertySpec
+from loader.model.readers import read_bytes
 from loader.model.schema import Schema
 from loader.model.text_rules import NAME_PROPERTIES, name_problem
 from loader.rdf.export import FORMATS, format_of, rdf_format
@@ -139,8 +140,11 @@ def _refuse_wide_xml(path: Path) -> None:
 def _refuse_context_documents(path: Path) -> None:
     """A JSON-LD `@context` (or `@import`) naming a document, whatever its scheme, would be
     fetched or opened: only contexts written inline are read."""
+    raw, problems = read_bytes(path, str(path), limit=max_bytes())
+    if raw is None:
+        raise DataInvalid(f"{path}: {problems[0].message}")
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         detail = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise DataInvalid(f"{path}: not valid json-ld: {detail}") from None

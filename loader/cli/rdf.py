@@ -63,7 +63,8 @@ def export_rdf(
         typer.Option(
             "--catalog",
             help="Also list the -o file (media type, size, SHA-256) in this DCAT catalog "
-            "(Turtle; created or updated, other files kept).",
+            "(Turtle; created or updated, other files kept) \\[default: no catalog].",
+            show_default=False,
         ),
     ] = None,
 ) -> None:

@@ -127,8 +127,8 @@ def _scope(value: str, earlier: str | None, where: str) -> str:
 
 def _code(text: str) -> str:
     """The query without comment lines and string literals, for looking at its structure."""
-    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
-    return _STRING.sub("''", code)
+    cypher = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    return _STRING.sub("''", cypher)
 
 
 def _ends_ordered(text: str) -> bool:

@@ -132,14 +132,32 @@ def run_sparql(store: ox.Store, query: str, params: dict[str, Any], names: Names
     refuse_service(text)
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     prefixes |= {"kgo": str(names.ontology), "kg": names.base + "id/"}
-    try:  # the answer is read lazily: evaluation fails while rows are read, too
-        return _answer(store.query(text, prefixes=prefixes))
+    try:
+        answer = store.query(text, prefixes=prefixes)
     except SyntaxError as exc:
         raise UsageError(f"SPARQL: {' '.join(str(exc).split())}") from None
     except UnicodeError:
         raise UsageError("SPARQL: the query is not valid Unicode text") from None
     except (OSError, RuntimeError, ValueError) as exc:  # what evaluation raises
         raise QueryFailed(f"SPARQL: {' '.join(str(exc).split())}") from None
+    result, failure = _read(answer)
+    del answer  # dropped here: Oxigraph's results may not be freed on another thread
+    if failure is not None:
+        raise QueryFailed(failure)
+    assert result is not None
+    return result
+
+
+def _read(answer: Any) -> tuple[SparqlResult | None, str | None]:
+    """The answer read whole, or why not. The answer is read lazily, so evaluation fails while
+    rows are read, too; no exception leaves here, so no traceback keeps the answer alive (a
+    garbage collection on another thread would then drop it there, which Oxigraph refuses)."""
+    try:
+        return _answer(answer), None
+    except QueryFailed as exc:
+        return None, str(exc)
+    except (OSError, RuntimeError, ValueError) as exc:
+        return None, f"SPARQL: {' '.join(str(exc).split())}"
 
 
 def _answer(answer: Any) -> SparqlResult:

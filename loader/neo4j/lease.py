@@ -131,16 +131,15 @@ def _take(tx: ManagedTransaction, params: dict[str, object], alone: bool) -> Non
     [database] = tx.run(q.LOCK_DATABASE, params)
     if not database["open"]:
         raise _Busy(
-            f"a load that deletes (run {str(database['run'])[:12]}, {database['holder']}, "
-            f"since {database['since']}) has the database to itself; try again when it ends",
+            f"a load that deletes ({_holder(database)}) has the database to itself; try again "
+            "when it ends",
             Hint.BREAK_LEASE,
         )
     tx.run(q.DROP_DEAD_LEASES, params).consume()
     if alone and database["run"] != params["run"]:  # a renewal has excluded them already
         for other in tx.run(q.OTHER_LEASES, params):
             raise _Busy(
-                f"a load of {other['dataset']} (run {str(other['run'])[:12]}, "
-                f"{other['holder']}, since {other['since']}) is running, and a load that "
+                f"a load of {other['dataset']} ({_holder(other)}) is running, and a load that "
                 "deletes needs the database to itself; try again when it ends"
             )
     if alone:
@@ -148,10 +147,15 @@ def _take(tx: ManagedTransaction, params: dict[str, object], alone: bool) -> Non
     [record] = tx.run(q.TAKE_LEASE, params)
     if not record["ours"]:
         raise _Busy(
-            f"another load of {params['dataset']} (run {str(record['run'])[:12]}, "
-            f"{record['holder']}, since {record['since']}) is running; try again when it ends",
+            f"another load of {params['dataset']} ({_holder(record)}) is running; try again "
+            "when it ends",
             Hint.BREAK_LEASE,
         )
+
+
+def _holder(lease: Record) -> str:
+    """Who holds a lease, for a message: its run (short), holder and since when."""
+    return f"run {str(lease['run'])[:12]}, {lease['holder']}, since {lease['since']}"
 
 
 def _dead_runs(graph: Graph) -> list[str]:

@@ -191,7 +191,8 @@ def sync(
                 "a real load would move" if dry_run else "this load moves",
             )
         trusted = last.trusted_chunks() if reload and not result.migrated else {}
-        if trusted and _present(_unchanged(last)) != _held(graph, base, name):
+        left = _unchanged(last)  # what the last load left, as an unchanged reload counts it
+        if trusted and _present(left) != _held(graph, base, name):
             log.warning(
                 "%s: the graph no longer holds what its last load left (deleted by hand?); "
                 "every row is compared",
@@ -200,8 +201,8 @@ def sync(
             trusted = {}  # no chunk is skipped: the missing rows are written again
         # nothing to parse, write or sweep (unless stale rows kept before are now to be pruned)
         if trusted and not (prune and last.left_stale()) and _digests(chunks()) == trusted:
-            result.nodes.update(_unchanged(last)["nodes"])
-            result.relationships.update(_unchanged(last)["relationships"])
+            result.nodes.update(left["nodes"])
+            result.relationships.update(left["relationships"])
             result.chunks_skipped = len(trusted)
             if held:
                 apply_schema(graph, schema, tick=tick)  # the schema may have new indexes

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -23,7 +22,7 @@ from loader.cli.options import (
     lease_policy,
 )
 from loader.cli.render import Format
-from loader.cli.summaries import confirm_wipe, consent_to_prune, print_load, progress
+from loader.cli.summaries import confirm_wipe, consent_to_import, print_load, progress
 from loader.neo4j.target import ConnectionOptions
 
 export_app = typer.Typer(help="Export the graph for sharing.", no_args_is_help=True)
@@ -119,11 +118,19 @@ def import_rdf(
         )
         ws = workspace(ctx)
         with connection(conn, ws) as opened:
-            if prune and not wipe and not yes:
-                preview = replace(options, dry_run=True)
-                consent_to_prune(
-                    run_import(ws, opened, path, fmt=rdf_format, base=base, options=preview),
-                    dry_run_flag=False,
-                )
-            result = run_import(ws, opened, path, fmt=rdf_format, base=base, options=options)
-    print_load(result, fmt)
+            result = run_import(
+                ws,
+                opened,
+                path,
+                fmt=rdf_format,
+                base=base,
+                options=options,
+                consent=None if yes else consent_to_import,
+            )
+    if result.skipped:
+        held = ", ".join(f"{n:,} of {name}" for name, n in sorted(result.skipped.items()))
+        note(
+            f"not imported: entities of the file's other datasets ({held}) and the "
+            f"{result.skipped_relations:,} relationships that touch them"
+        )
+    print_load(result.load, fmt)

@@ -160,6 +160,31 @@ def consent_to_prune(preview: LoadResult, *, dry_run_flag: bool = True) -> None:
         raise ConfigError("prune cancelled; nothing was changed")
 
 
+def consent_to_import(preview: LoadResult, keeper: str | None) -> None:
+    """An import into a dataset another command keeps (`kg load` from data/, say) changes
+    that command's data, and --prune deletes: the dry run's counts, then a question on a
+    terminal; elsewhere refused unless --yes. Nothing changes: nothing to ask."""
+    if keeper is None:
+        consent_to_prune(preview, dry_run_flag=False)
+        return
+    changes = [
+        f"{n:,} {section} {what}"
+        for section in ("nodes", "relationships")
+        for what in ("created", "updated", "deleted")
+        if (n := preview.total(section, what))
+    ]
+    if not changes:
+        return
+    what = (
+        f"dataset {preview.dataset} is kept by `{keeper}`, and this import would change it "
+        f"({', '.join(changes)})"
+    )
+    if not _can_ask():
+        raise UsageError(f"{what}: confirm with --yes")
+    if not typer.confirm(f"{what}. Continue?", err=True):
+        raise ConfigError("import cancelled; nothing was changed")
+
+
 def print_load(result: LoadResult, fmt: Format, extra: dict[str, Any] | None = None) -> None:
     """The load's counts: per label and type, and in total."""
     summary = {**result.as_dict(), **(extra or {})}

@@ -8,8 +8,8 @@ command's one connection from its caller and validates before it connects.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from loader.divisions import gazetteer as divisions
@@ -21,9 +21,10 @@ from loader.neo4j.bulk import bulk_load, timed
 from loader.neo4j.connect import Connection
 from loader.neo4j.import_files import Rows, dataset_rows
 from loader.neo4j.lease import LeasePolicy, leased
+from loader.neo4j.load_record import other_writer
 from loader.neo4j.store import LoadResult, SyncOptions, load, sync
 from loader.neo4j.target import ConnectionOptions
-from loader.rdf.importer import parse_rdf, rdf_to_dataset
+from loader.rdf.importer import parse_rdf, read_import
 from loader.rdf.vocab import Names
 
 DEFAULT_BATCH = 1000
@@ -117,6 +118,7 @@ def _bulk(
         name=name,
         version=version,
         replace=how.wipe,
+        lease_wait=how.lease.wait_s,
     )
     found = {code: line for code, line in lines.items() if line}
     if found:  # as `kg divisions import` does: curated places linked to their divisions
@@ -124,6 +126,19 @@ def _bulk(
             divisions.link_curated_places(connection.graph(start=False), schema, found)
         result.elapsed_s += result.phases_s["links"]
     return result
+
+
+IMPORTER = "kg import rdf"
+# Asked before an import writes, with its dry run and the command that keeps the dataset when
+# that is not an import (None: only --prune's deletions are in question); raises to refuse.
+Consent = Callable[[LoadResult, str | None], None]
+
+
+@dataclass
+class ImportResult:
+    load: LoadResult
+    skipped: dict[str, int]  # entities of other datasets in the file, not imported, by dataset
+    skipped_relations: int
 
 
 def run_import(
@@ -134,12 +149,26 @@ def run_import(
     fmt: str | None = None,
     base: str | None = None,
     options: SyncOptions | None = None,
-) -> LoadResult:
-    """Load an exported RDF file into Neo4j, through the same checked, incremental loader."""
+    consent: Consent | None = None,
+) -> ImportResult:
+    """Load an exported RDF file into Neo4j, through the same checked, incremental loader.
+
+    The file names its dataset, but the graph says who keeps it: when `kg load` (or any
+    command but an import) has loaded the dataset whose nodes the graph holds, or `--prune`
+    would delete, `consent` sees the import's dry run before anything is written (no
+    `consent`: given already)."""
     names = Names.configured(base)
     schema = workspace.schema
-    dataset = rdf_to_dataset(parse_rdf(path, fmt), schema, names, str(path))
-    return load(connection.graph(), dataset, schema, options)
+    options = replace(options or SyncOptions(), command=IMPORTER)
+    read = read_import(parse_rdf(path, fmt), schema, names, str(path))
+    graph = connection.graph()
+    if consent is not None and not options.wipe and not options.dry_run:
+        keeper = other_writer(graph, schema.base_label, read.dataset.name, IMPORTER)
+        if keeper or options.prune:
+            preview = replace(options, dry_run=True, progress=None)
+            consent(load(graph, read.dataset, schema, preview), keeper)
+    result = load(graph, read.dataset, schema, options)
+    return ImportResult(result, read.skipped, read.skipped_relations)
 
 
 @dataclass
@@ -174,6 +203,7 @@ def run_divisions_import(
     if next(divisions.read_rows(tarball, levels, within), None) is None:
         raise UsageError("no division matches --levels/--within; nothing was changed")
     graph = connection.graph()
+    options = replace(options, command="kg divisions import")
     lines = dict.fromkeys(divisions.curated_codes(graph, schema), "")
     result = sync(
         graph,

@@ -31,9 +31,10 @@ from loader.neo4j.import_files import (
     write_files,
 )
 from loader.neo4j.install import java_binary
+from loader.neo4j.lease import take
 from loader.neo4j.load_record import finish_record, start_record
 from loader.neo4j.server import ManagedServer, bulk_folder
-from loader.neo4j.store import LoadResult
+from loader.neo4j.store import LoadResult, verify_nodes
 from loader.neo4j.target import masked_uri
 
 DATABASE = "neo4j"  # a bulk import fills the default database only (another is refused)
@@ -76,12 +77,15 @@ def bulk_load(
     name: str,
     version: str,
     replace: bool = False,
+    lease_wait: float = 10.0,
 ) -> LoadResult:
     """Import the rows offline into the connection's managed server; the database must be
     empty unless `replace` says so. The server is started once, at the end: a stopped server
     with no store is empty without starting it, and a running one stops (a checkpoint) while
-    the files are written. The connection's one Graph is opened when the server first answers
-    and serves every step after."""
+    the files are written, once no load runs on it (the database-wide lease, claimed for good:
+    the import replaces the database that holds it). The connection's one Graph is opened when
+    the server first answers and serves every step after. At the end the database is asked
+    whether it holds, per dataset and label, the nodes the result reports."""
     started = time.monotonic()
     phases: dict[str, float] = {}
     server = connection.server()
@@ -91,6 +95,8 @@ def bulk_load(
             "a bulk import needs an empty database (it replaces it whole)", hint=Hint.WIPE_FIRST
         )
     run_id = uuid.uuid4().hex
+    if server.is_running():  # no load may be writing to the database the import replaces
+        take(connection.graph(start=False), name, run_id, lease_wait, alone=True)
     folder = bulk_folder(server.home, run_id)  # removed at the end; if killed, at the next start
     try:
         with timed(phases, "files"), ThreadPoolExecutor(1) as pool:
@@ -119,6 +125,9 @@ def bulk_load(
         apply_schema(graph, schema)
     with timed(phases, "record"):
         _record(graph, written, run_id)
+    for dataset, sections in written.counts.items():  # what the result reports is there
+        present = {label: c.created for label, c in sections[NODES].items() if c.created}
+        verify_nodes(graph, schema.base_label, dataset, present)
     return LoadResult(
         name,
         version,
@@ -146,7 +155,7 @@ def _record(graph: Graph, written: Written, run_id: str) -> None:
     """A load record for each dataset imported, as a load leaves: a later load of it finds
     its version there (its chunks it compares row by row: the import recorded none)."""
     for dataset, version in written.versions.items():
-        start_record(graph, run_id, dataset, version)
+        start_record(graph, run_id, dataset, version, "kg load --bulk")
         counts = written.counts[dataset]
         sections = {"nodes": counts[NODES], "relationships": counts[RELATIONSHIPS]}
         finish_record(graph, run_id, dataset, sections, {})

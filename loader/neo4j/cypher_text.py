@@ -314,7 +314,13 @@ RELEASE_DATABASE = (
 # is a load that stopped half-way.
 START_LOAD = (
     "CREATE (l:KgLoad {run: $run, dataset: $dataset, version: $version, holder: $holder, "
-    "started: datetime()})"
+    "command: $command, started: datetime()})"
+)
+# The newest load of the dataset by a command other than $besides (command null: a record
+# older than the field).
+OTHER_WRITER = (
+    "MATCH (l:KgLoad {dataset: $dataset}) WHERE l.command IS NULL OR l.command <> $besides "
+    "RETURN l.command AS command ORDER BY l.started DESC LIMIT 1"
 )
 END_LOAD = (
     "MATCH (l:KgLoad {run: $run, dataset: $dataset}) SET l.ended = datetime(), l += $totals, "

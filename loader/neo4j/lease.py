@@ -16,12 +16,11 @@ serialised by the server.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,9 +54,23 @@ def holder_name() -> str:
 
 @dataclass
 class Held:
-    """The leases this run holds: renew them as work goes on (they expire after `TTL_S`)."""
+    """The leases this run holds: renew them as work goes on (they expire after `TTL_S`);
+    `exclude_others` claims the database too, waiting for other datasets' loads to end (a
+    load that finds it must relabel: that deletes nodes other datasets' links may touch)."""
 
-    renew: Callable[[], None]
+    graph: Graph
+    dataset: str
+    run: str
+    wait_s: float
+    alone: bool
+
+    def renew(self) -> None:
+        take(self.graph, self.dataset, self.run, 0, ours=True, alone=self.alone)
+
+    def exclude_others(self) -> None:
+        if not self.alone:
+            take(self.graph, self.dataset, self.run, self.wait_s, alone=True)
+            self.alone = True
 
 
 @contextmanager
@@ -75,7 +88,7 @@ def leased(
     _write(graph, q.LEASE_CONSTRAINT, {})
     take(graph, dataset, run, policy.wait_s, alone=alone)
     try:
-        yield Held(functools.partial(take, graph, dataset, run, 0, ours=True, alone=alone))
+        yield Held(graph, dataset, run, policy.wait_s, alone)
     finally:
         try:
             _write(graph, q.RELEASE_LEASE, {"dataset": dataset, "run": run})

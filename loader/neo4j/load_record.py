@@ -80,9 +80,35 @@ def last_load(graph: Graph, dataset: str) -> LastLoad:
     )
 
 
-def start_record(graph: Graph, run: str, dataset: str, version: str) -> None:
-    params = {"run": run, "dataset": dataset, "version": version, "holder": holder_name()}
+def start_record(graph: Graph, run: str, dataset: str, version: str, command: str) -> None:
+    """The start of a load by `command` (`kg load`, `kg import rdf` …): the record says which
+    command keeps the dataset, so an import cannot take over another's data unasked."""
+    params = {
+        "run": run,
+        "dataset": dataset,
+        "version": version,
+        "holder": holder_name(),
+        "command": command,
+    }
     graph.execute(q.START_LOAD, params)
+
+
+UNKNOWN_WRITER = "a load by an older kg"
+
+
+def other_writer(graph: Graph, base: str, dataset: str, besides: str) -> str | None:
+    """The newest command but `besides` that loaded the dataset the graph holds nodes of; None
+    when there is none (`UNKNOWN_WRITER` for loads recorded before records named their
+    command, or nodes with no record at all). A load by `besides` does not change it: an
+    import of unchanged data does not make the dataset the import's."""
+    if not graph.records(q.any_own_node(base), {"dataset": dataset}):
+        return None
+    params = {"dataset": dataset, "besides": besides}
+    if not (records := graph.records(q.OTHER_WRITER, params)):
+        has_any = graph.records(q.OTHER_WRITER, {"dataset": dataset, "besides": ""})
+        return None if has_any else UNKNOWN_WRITER
+    command = records[0]["command"]
+    return str(command) if command else UNKNOWN_WRITER
 
 
 def finish_record(

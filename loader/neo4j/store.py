@@ -73,6 +73,7 @@ class SyncOptions:
     wipe: bool = False
     progress: Progress | None = None
     lease: LeasePolicy = field(default_factory=LeasePolicy)
+    command: str = "kg load"  # what the load record names as the dataset's writer
 
 
 @dataclass
@@ -206,7 +207,7 @@ def sync(
             result.chunks_skipped = len(trusted)
             if held:
                 apply_schema(graph, schema, tick=tick)  # the schema may have new indexes
-                start_record(graph, result.run_id, name, version)
+                start_record(graph, result.run_id, name, version, options.command)
                 groups = last.trusted_groups()
                 finish_record(graph, result.run_id, name, _sections(result), trusted, groups=groups)
             result.elapsed_s = time.monotonic() - started
@@ -217,7 +218,7 @@ def sync(
             held.renew()  # the phases before the first chunk may be long
         if not dry_run:  # a first load builds the secondary indexes after its rows, once
             apply_schema(graph, schema, tick=tick, indexes=reload)
-            start_record(graph, result.run_id, name, version)
+            start_record(graph, result.run_id, name, version, options.command)
         seen = array("q")
         kept_links = 0  # stale relationships kept on nodes the data still has
         batches = Batches(name, options.batch_size, tick)
@@ -237,6 +238,8 @@ def sync(
                     f"node {plan.relabel_ids[0]!r} changed its label; a streamed load does not "
                     "relabel (delete the node, then load again)"
                 )
+            if plan.relabel_ids and held:
+                held.exclude_others()
             if not dry_run:
                 apply_plan(graph, schema, plan, batches)
             kept_links += sum(c.stale for c in plan.relationships.values())
@@ -285,7 +288,12 @@ def _verify(graph: Graph, base: str, name: str, result: LoadResult) -> None:
     """The nodes the load reports present, per label, are what the database holds for the
     dataset: a load never reports what another writer deleted or took over while it ran (its
     record stays incomplete, so the next load compares every row)."""
-    held, reported = _held(graph, base, name), _present({"nodes": result.nodes})
+    verify_nodes(graph, base, name, _present({"nodes": result.nodes}))
+
+
+def verify_nodes(graph: Graph, base: str, name: str, reported: dict[str, int]) -> None:
+    """`LoadLost` unless the database holds, per label, the nodes of the dataset reported."""
+    held = _held(graph, base, name)
     for label in sorted(set(held) | set(reported)):
         if held.get(label, 0) != reported.get(label, 0):
             raise LoadLost(

@@ -29,7 +29,7 @@ from loader.model.problems import Problem
 from loader.model.properties import PropertySpec
 from loader.model.readers import read_bytes
 from loader.model.schema import Schema
-from loader.model.text_rules import NAME_PROPERTIES, name_problem
+from loader.model.text_rules import NAME_PROPERTIES, name_problem, scalar_problem
 from loader.rdf.export import FORMATS, format_of, rdf_format
 from loader.rdf.vocab import DOCUMENT_LISTS, Names, Predicate, property_predicates
 
@@ -182,15 +182,40 @@ def _refuse_doctype(path: Path) -> None:
         raise ConfigError(f"no such file: {path}") from None
 
 
+@dataclass(frozen=True)
+class RdfImport:
+    """What an RDF file gives an import: its dataset, and what other datasets of the file
+    hold (entities per dataset, and the relations that touch them), left unread."""
+
+    dataset: Dataset
+    skipped: dict[str, int]
+    skipped_relations: int
+
+
 def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str) -> Dataset:
+    return read_import(store, schema, names, origin).dataset
+
+
+def read_import(store: RdfDataset, schema: Schema, names: Names, origin: str) -> RdfImport:
+    """The file's one dataset, checked whole. Its name is the dataset's `dcterms:identifier`
+    (never its title), else the file's name; entities another dataset of the file holds as
+    members, and relations touching them, are counted and not read."""
+    skipped: dict[str, int] = {}
+    skipped_relations = 0
     problems: list[Problem] = []
     at = Location(origin, 0)
     classes: dict[Node, str] = {names.cls(label): label for label in schema.labels}
     relations: dict[Node, str] = {names.relation(t): t for t in schema.relationships}
     meta = described_dataset(store, names, names.cls(schema.label_for("gazetteer")))
-    name = store.value(meta, DCTERMS.identifier) or store.value(meta, DCTERMS.title)
+    name = str(store.value(meta, DCTERMS.identifier) or Path(origin).stem)
     version = store.value(meta, OWL.versionInfo)
-    dataset = Dataset(str(name or Path(origin).stem), str(version or "0"))
+    dataset = Dataset(name, str(version or "0"))
+    wrong_name = name_problem(name) or scalar_problem(name)
+    if not name.strip() or wrong_name or name == "*":
+        why = wrong_name or ("'*' is reserved" if name == "*" else "empty")
+        bad = f"<{meta}>: dataset name {name[:80]!r}: {why}"
+        problems.append(Problem(origin, 0, code="bad-name", message=bad))
+    elsewhere = _members_elsewhere(store, names, meta)
 
     ontology = str(names.ontology)
     lexical = {names.cls(name) for name in schema.lexical.values()}  # mentions, not entities
@@ -209,6 +234,9 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
             problems.append(Problem(origin, 0, code="unknown-label", message=unknown))
             continue
         if cls not in classes or not isinstance(subject, URIRef):
+            continue
+        if subject in elsewhere:
+            skipped[elsewhere[subject]] = skipped.get(elsewhere[subject], 0) + 1
             continue
         label = classes[cls]
         entity_id = names.entity_id(str(subject))
@@ -239,6 +267,10 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
             dataset.entities[entity_id] = Entity(entity_id, label, props, at)
 
     for statement in sorted(set(store.subjects(RDF.type, RDF.Statement)), key=str):
+        ends = (store.value(statement, RDF.subject), store.value(statement, RDF.object))
+        if any(end in elsewhere for end in ends):
+            skipped_relations += 1
+            continue
         relation = _relation(reading, statement, relations, dataset)
         if relation is not None:
             dataset.relations.append(relation)
@@ -248,7 +280,7 @@ def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str)
         problems.append(Problem(origin, 0, code="no-entities", message=none))
     if problems:
         raise DataInvalid("invalid RDF", problems)
-    return dataset
+    return RdfImport(dataset, skipped, skipped_relations)
 
 
 @dataclass(frozen=True)
@@ -274,7 +306,8 @@ def described_dataset(store: RdfDataset, names: Names, gazetteer: URIRef) -> URI
         return legacy
     prefix = names.base + "dataset/"
     members: dict[URIRef, tuple[int, int]] = {}
-    for subject in set(store.subjects(DCTERMS.identifier, None)):
+    described = set(store.subjects(DCTERMS.identifier, None))
+    for subject in described | set(store.subjects(PROV.hadMember, None)):
         if not isinstance(subject, URIRef) or not str(subject).startswith(prefix):
             continue
         if (subject, RDF.type, VOID.Linkset) not in store:
@@ -284,6 +317,22 @@ def described_dataset(store: RdfDataset, names: Names, gazetteer: URIRef) -> URI
     if not members:
         return legacy
     return max(sorted(members), key=lambda iri: members[iri])
+
+
+def _members_elsewhere(store: RdfDataset, names: Names, meta: URIRef) -> dict[Node, str]:
+    """Entities held as members by a dataset of the file other than `meta`, each with that
+    dataset's identifier: an export from Neo4j also holds the divisions, which are not the
+    imported dataset's to write (`kg divisions import` loads them)."""
+    prefix = names.base + "dataset/"
+    elsewhere: dict[Node, str] = {}
+    for other in set(store.subjects(PROV.hadMember, None)):
+        if other == meta or not str(other).startswith(prefix):
+            continue
+        named = str(store.value(other, DCTERMS.identifier) or str(other)[len(prefix) :])
+        for member in store.objects(other, PROV.hadMember):
+            if (meta, PROV.hadMember, member) not in store:
+                elsewhere[member] = named
+    return elsewhere
 
 
 def _entity_props(reading: _Reading, subject: URIRef, label: str) -> dict[str, Any] | None:

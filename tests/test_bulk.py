@@ -109,3 +109,24 @@ def test_bulk_with_divisions_links_the_curated_places(
     summary = json.loads(again.output)
     assert summary["nodes_created"] == summary["nodes_updated"] == 0
     assert summary["relationships_created"] == summary["relationships_updated"] == 0
+
+
+def test_bulk_waits_for_a_running_load_before_it_stops_the_server(
+    managed_server: ManagedServer, neo4j: Graph
+) -> None:
+    """`--bulk --wipe` replaces the database a load may be writing to: with another load
+    running it stops in one line, the server and the graph as they were."""
+    assert _kg(managed_server, "load").returncode == 0
+    before = graph_state(neo4j)
+    plant = (
+        "CREATE (:KgLease {dataset: 'other', run: $run, holder: 'elsewhere:4242', "
+        "since: datetime(), expires: datetime() + duration({seconds: 600})})"
+    )
+    run_cypher(neo4j, plant, {"run": "e" * 32}, write=True)
+    busy = _kg(managed_server, "load", "--bulk", "--wipe", "--yes", "--lease-wait", "0")
+    assert busy.returncode == 75, busy.stderr
+    [line] = busy.stderr.strip().splitlines()
+    assert "a load of other (run eeeeeeeeeeee, elsewhere:4242" in line, line
+    assert managed_server.is_running()
+    run_cypher(neo4j, "MATCH (l:KgLease) DELETE l", write=True)
+    assert graph_state(neo4j) == before

@@ -230,3 +230,32 @@ def test_a_failed_take_keeps_no_claim_and_a_dead_wipes_claim_is_taken_over(
     result = runner.invoke(app, ["load", "--lease-wait", "0", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert _leases(neo4j_env) == 0
+
+
+def test_a_load_that_relabels_waits_for_other_datasets_loads(
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
+) -> None:
+    """A node whose label changed is deleted and written again, which another dataset's
+    running load could be linking to: the load claims the database first, and with another
+    dataset's load running it stops in one line before writing anything."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    assert runner.invoke(app, ["load", str(data)]).exit_code == 0
+    entities = data / "entities" / "parks_projects.yaml"
+    old = "- type: Project\n  id: hongxingyun-shanghai-branch\n"
+    text = entities.read_text("utf-8")
+    assert old in text
+    entities.write_text(text.replace(old, old.replace("Project", "Park")), "utf-8")
+    other = {"dataset": "other", "run": "e" * 32, "holder": "elsewhere:4242", "ttl": 600}
+    run_cypher(neo4j_env, PLANT, other, write=True)
+    busy = runner.invoke(app, ["load", str(data), "--lease-wait", "0"])
+    assert busy.exit_code == 75, busy.output
+    [line] = busy.stderr.strip().splitlines()
+    assert "a load of other (run eeeeeeeeeeee, elsewhere:4242" in line, line
+    labels = "MATCH (n {id: 'hongxingyun-shanghai-branch'}) RETURN labels(n) AS labels"
+    assert sorted(run_cypher(neo4j_env, labels).rows[0]["labels"]) == ["Entity", "Project"]
+    assert _leases(neo4j_env) == 1  # the planted one: nothing of this load's kept
+    run_cypher(neo4j_env, "MATCH (l:KgLease) DELETE l", write=True)
+    done = runner.invoke(app, ["load", str(data), "--lease-wait", "0"])
+    assert done.exit_code == 0, done.output
+    assert sorted(run_cypher(neo4j_env, labels).rows[0]["labels"]) == ["Entity", "Park"]

@@ -199,7 +199,33 @@ LAUGHS = (
     "<skos:prefLabel>&i;</skos:prefLabel></rdf:Description></rdf:RDF>\n"
 )
 # (case, file name, content, what the error says)
+PARK = 'kg:x a kgo:Park ; skos:prefLabel "x"@zh ; dcterms:identifier "x" .\n'
+PROV = "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
 RDF_CASES: list[tuple[str, str, bytes, str]] = [
+    (
+        "a dataset named '*', the database lease's name",
+        "star.ttl",
+        (
+            TTL
+            + PROV
+            + PARK
+            + '<https://example.org/jinshan-kg/dataset/all> dcterms:identifier "*" ; '
+            + "prov:hadMember kg:x .\n"
+        ).encode(),
+        "dataset name '*': '*' is reserved",
+    ),
+    (
+        "a dataset name with a terminal escape",
+        "esc.ttl",
+        (
+            TTL
+            + PROV
+            + PARK
+            + '<https://example.org/jinshan-kg/dataset/x> dcterms:identifier "x\\u001b]0;t" ; '
+            + "prov:hadMember kg:x .\n"
+        ).encode(),
+        "invisible or control character U+001B",
+    ),
     (
         "invalid UTF-8",
         "bad.ttl",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -243,6 +245,38 @@ def test_a_first_start_cut_short_at_any_step_is_finished_by_the_next(
         assert not fresh.start().already_running
         assert not fresh.pending_file.exists()
         assert stat.S_IMODE(fresh.password_file.stat().st_mode) == 0o600
+        with Graph.open(fresh.login_target()) as graph:
+            assert run_cypher(graph, "RETURN 1 AS one").rows == [{"one": 1}]
+    finally:
+        fresh.stop()
+
+
+def test_a_first_start_killed_while_writing_the_password_leaves_no_secret_behind(
+    managed_server: ManagedServer, tmp_path: Path
+) -> None:
+    """A start killed after its temporary password file was written and before the rename left
+    `.kg-password.new.<pid>`; the server was never told that password. The next first start
+    sets its own, and the dead process's file is gone."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "lib").symlink_to(managed_server.home / "lib")
+    fresh = ManagedServer(
+        home, bolt_port=managed_server.bolt_port + 6, http_port=managed_server.http_port + 6
+    )
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    left = home / f".{fresh.pending_file.name}.{dead}"
+    left.write_text("never-set-password\n", "utf-8")
+    left.chmod(0o600)
+    try:
+        assert not fresh.start().already_running
+        assert not left.exists()
+        assert not fresh.pending_file.exists()
+        assert fresh.password() != "never-set-password"
         with Graph.open(fresh.login_target()) as graph:
             assert run_cypher(graph, "RETURN 1 AS one").rows == [{"one": 1}]
     finally:

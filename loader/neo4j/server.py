@@ -262,6 +262,11 @@ class ManagedServer:
         temp = self.pending_file.with_name(f".{self.pending_file.name}.{os.getpid()}")
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+        for left in self.home.glob(f".{self.pending_file.name}.*"):  # of starts killed mid-write
+            pid = left.name.rpartition(".")[2]
+            if pid.isdigit() and not pid_alive(int(pid)):
+                with contextlib.suppress(FileNotFoundError):
+                    left.unlink()
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(temp, flags, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -322,3 +322,32 @@ def test_a_changed_label_rewrites_the_node_and_its_relationships(
     assert [sorted(r["labels"]) for r in rows] == [["Entity", "Park"]]
     again = _load_json(runner, str(data))
     assert again["nodes_created"] == again["nodes_updated"] == again["relationships_created"] == 0
+
+
+def test_a_changed_label_keeps_what_other_datasets_link_to_the_node(
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
+) -> None:
+    """A node another dataset links to (a SAME_AS of the divisions' links, say) cannot be
+    deleted and written again: its labels change in place, its own relationships are rewritten,
+    and the foreign link stays."""
+    data = _copy_data(tmp_path)
+    _load_json(runner, str(data))
+    link = (
+        "MATCH (n {id: 'hongxingyun-shanghai-branch'}) "
+        "CREATE (:Foreign {id: 'elsewhere'})-[:POINTS_AT {kg_dataset: 'other'}]->(n)"
+    )
+    run_cypher(neo4j_env, link, write=True)
+    entities = data / "entities" / "parks_projects.yaml"
+    text = entities.read_text("utf-8")
+    old = "- type: Project\n  id: hongxingyun-shanghai-branch\n"
+    entities.write_text(text.replace(old, old.replace("Project", "Park")), "utf-8")
+    summary = _load_json(runner, str(data))
+    assert summary["by_label"]["Park"]["updated"] == 1
+    rows = run_cypher(
+        neo4j_env,
+        "MATCH (:Foreign)-[:POINTS_AT]->(n {id: 'hongxingyun-shanghai-branch'}) "
+        "RETURN labels(n) AS labels",
+    ).rows
+    assert [sorted(r["labels"]) for r in rows] == [["Entity", "Park"]]
+    again = _load_json(runner, str(data))
+    assert again["nodes_created"] == again["nodes_updated"] == again["relationships_created"] == 0

@@ -98,7 +98,7 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
                 "delete relationships",
                 len(stale_rels),
             )
-        if plan.relabel_ids:  # a node whose label changed is rewritten from scratch
+        if plan.relabel_ids:  # a node whose label changed: its own relationships are rewritten
             write(
                 q.delete_own_relationships_of_nodes(base),
                 plan.relabel_ids,
@@ -106,9 +106,13 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
                 len(plan.relabel_ids),
                 key="ids",
             )
-            write(
-                q.delete_nodes(base), plan.relabel_ids, "relabel", len(plan.relabel_ids), key="ids"
-            )
+            # ... and its labels changed in place: what other datasets link to it stays linked
+            relabeled = set(plan.relabel_ids)
+            wanted = [n for n in plan.node_upserts if n.id in relabeled]
+            for label, nodes in _group(wanted, lambda n: n.label).items():
+                ids = [n.id for n in nodes]
+                relabel = q.relabel_nodes(base, label, sorted(schema.labels))
+                write(relabel, ids, "relabel", len(plan.relabel_ids), key="ids")
         node_groups: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         for node in plan.node_upserts:
             apart = specs.of_label(node.label)
@@ -235,9 +239,7 @@ def contains_hash(ordered: Sequence[int], value: int) -> bool:
     return at < len(ordered) and ordered[at] == value
 
 
-def _group(
-    rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]
-) -> dict[Any, list[Any]]:
+def _group(rows: Sequence[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
     groups: dict[Any, list[Any]] = {}
     for row in rows:
         groups.setdefault(key(row), []).append(row)

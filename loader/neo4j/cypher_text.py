@@ -101,6 +101,17 @@ def delete_nodes(base: str) -> str:
     )
 
 
+def relabel_nodes(base: str, label: str, labels: list[str]) -> str:
+    """This dataset's nodes given `label` in place of whichever of the schema's `labels` they
+    had (removing a label a node lacks does nothing)."""
+    others = ":".join(quoted(other) for other in labels if other != label)
+    remove = f"REMOVE n:{others} " if others else ""
+    return (
+        f"UNWIND $ids AS id MATCH (n:{quoted(base)} {{id: id}}) WHERE n.kg_dataset = $dataset "
+        f"{remove}SET n:{quoted(label)}"
+    )
+
+
 def create_nodes(label: str, base_label: str) -> str:
     """Nodes the plan knows to be new: no lookup before the write. Each row is the node's
     properties (one map a row, not a map holding the id and another map)."""

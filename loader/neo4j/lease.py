@@ -56,7 +56,8 @@ def holder_name() -> str:
 class Held:
     """The leases this run holds: renew them as work goes on (they expire after `TTL_S`);
     `exclude_others` claims the database too, waiting for other datasets' loads to end (a
-    load that finds it must relabel: that deletes nodes other datasets' links may touch)."""
+    load that finds it must relabel: a node changes its label under other datasets' loads,
+    which may be matching it by that label)."""
 
     graph: Graph
     dataset: str

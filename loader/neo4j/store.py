@@ -18,8 +18,9 @@ for the 665k divisions). The guarantees:
   nothing anyone else wrote; a load killed between batches is completed by the next run.
 
 A relation comes in the chunk of its start node; its end must be in that chunk or an earlier
-one (parents before children). A node whose label changed is rewritten when the dataset is one
-chunk, and refused in a streamed load.
+one (parents before children). A node whose label changed is relabelled in place, its own
+relationships rewritten (what other datasets link to it stays), when the dataset is one chunk,
+under the database-wide lease; a streamed load refuses it.
 """
 
 from __future__ import annotations

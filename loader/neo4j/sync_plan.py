@@ -167,7 +167,7 @@ def make_plan(rows: Rows, base_label: str, snapshot: Snapshot, prune: bool) -> P
         counts = plan.relationships.setdefault(rel.type, Counts())
         exists = snapshot.relationships.get(rel.key)
         if rel.start in relabeled or rel.end in relabeled:
-            counts.created += 1  # the relabel deletes it first; merged, as the node may remain
+            counts.created += 1  # the relabel deletes the node's own relationships first
         elif snapshot.all_new or exists is False:
             rel.new = True
             counts.created += 1

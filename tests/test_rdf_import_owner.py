@@ -49,11 +49,7 @@ def test_an_import_into_the_curated_dataset_needs_consent(
     assert unchanged.exit_code == 0, unchanged.output
     assert json.loads(unchanged.stdout)["nodes_updated"] == 0
     changed = tmp_path / "changed.nt"
-    for predicate in (PREF, LABEL):
-        old = f'{JINSHAN} {predicate} "金山区"@zh .'
-        assert old in text
-        text = text.replace(old, f'{JINSHAN} {predicate} "金山测试区"@zh .')
-    changed.write_text(text, "utf-8")
+    changed.write_text(_renamed(text), "utf-8")
     refused = runner.invoke(app, ["import", "rdf", str(changed)])
     assert refused.exit_code == 2, refused.output
     assert refused.stderr.strip().splitlines() == [
@@ -111,3 +107,77 @@ def test_another_datasets_members_are_not_imported_as_the_files_own(
     assert graph_state(neo4j_env)["nodes"] == curated["nodes"]
     owners = run_cypher(neo4j_env, "MATCH (n:Entity) RETURN DISTINCT n.kg_dataset AS dataset").rows
     assert owners == [{"dataset": "jinshan-layout"}]
+
+
+def _renamed(text: str) -> str:
+    for predicate in (PREF, LABEL):
+        old = f'{JINSHAN} {predicate} "金山区"@zh .'
+        assert old in text
+        text = text.replace(old, f'{JINSHAN} {predicate} "金山测试区"@zh .')
+    return text
+
+
+def test_a_dataset_only_imports_wrote_takes_changes_unasked_but_not_deletions(
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
+) -> None:
+    """A dataset that only imports loaded is the import's: a changed file goes in without a
+    question; --prune still counts what it would delete and asks (exit 2 without --yes)."""
+    same = tmp_path / "same.nt"
+    text = _export(runner, same)
+    assert runner.invoke(app, ["import", "rdf", str(same)]).exit_code == 0
+    changed = tmp_path / "changed.nt"
+    changed.write_text(_renamed(text), "utf-8")
+    done = runner.invoke(app, ["import", "rdf", str(changed)])
+    assert done.exit_code == 0, done.output
+    assert run_cypher(neo4j_env, NAME).rows == [{"name": "金山测试区"}]
+    extra = (
+        "CREATE (:Entity:Park {id: 'extra-park', name: '多余园区', kg_dataset: 'jinshan-layout'})"
+    )
+    run_cypher(neo4j_env, extra, write=True)
+    before = graph_state(neo4j_env)
+    refused = runner.invoke(app, ["import", "rdf", str(changed), "--prune"])
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.strip().splitlines() == [
+        "kg: error: --prune would delete 1 nodes and 0 relationships an earlier load wrote: "
+        "confirm with --yes"
+    ]
+    assert graph_state(neo4j_env) == before
+
+
+def test_a_dataset_an_older_kg_loaded_is_not_the_imports(
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path
+) -> None:
+    """Load records that name no command (an older kg wrote them) keep the dataset from the
+    import: a change asks, naming no command it cannot know."""
+    assert runner.invoke(app, ["load"]).exit_code == 0
+    run_cypher(neo4j_env, "MATCH (l:KgLoad) REMOVE l.command", write=True)
+    changed = tmp_path / "changed.nt"
+    changed.write_text(_renamed(_export(runner, tmp_path / "all.nt")), "utf-8")
+    refused = runner.invoke(app, ["import", "rdf", str(changed)])
+    assert refused.exit_code == 2, refused.output
+    assert "dataset jinshan-layout is kept by a load by an older kg, and this import" in (
+        refused.stderr
+    )
+    assert run_cypher(neo4j_env, NAME).rows == [{"name": "金山区"}]
+
+
+def test_consent_is_checked_again_under_the_lease(
+    runner: CliRunner, neo4j_env: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the user was asked about is checked again once the import holds the dataset's
+    lease: a `kg load` that ran in between (here: the first check is made to miss it) stops
+    the import before it writes."""
+    import loader.jobs.load as jobs
+
+    assert runner.invoke(app, ["load"]).exit_code == 0
+    monkeypatch.setattr(jobs, "other_writer", lambda *_args: None)
+    changed = tmp_path / "changed.nt"
+    changed.write_text(_renamed(_export(runner, tmp_path / "all.nt")), "utf-8")
+    refused = runner.invoke(app, ["import", "rdf", str(changed)])
+    assert refused.exit_code == 1, refused.output
+    [line] = refused.stderr.strip().splitlines()
+    assert line == (
+        "kg: error: dataset jinshan-layout changed hands while this load waited for it: kept by "
+        "kg load now, by no other command when checked; nothing was changed: run it again"
+    )
+    assert run_cypher(neo4j_env, NAME).rows == [{"name": "金山区"}]

@@ -72,7 +72,12 @@ ParamOpt = Annotated[
 ]
 YesOpt = Annotated[
     bool,
-    typer.Option("--yes", "-y", help="Do not ask before --wipe or --prune deletes loaded data."),
+    typer.Option(
+        "--yes",
+        "-y",
+        help="Do not ask before --wipe or --prune deletes loaded data, or an import changes "
+        "a dataset another command keeps.",
+    ),
 ]
 BreakLeaseOpt = Annotated[
     bool,

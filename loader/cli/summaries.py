@@ -175,8 +175,9 @@ def consent_to_import(preview: LoadResult, keeper: str | None) -> None:
     ]
     if not changes:
         return
+    by = f"`{keeper}`" if keeper.startswith("kg ") else keeper  # a command, or an older kg
     what = (
-        f"dataset {preview.dataset} is kept by `{keeper}`, and this import would change it "
+        f"dataset {preview.dataset} is kept by {by}, and this import would change it "
         f"({', '.join(changes)})"
     )
     if not _can_ask():

@@ -28,6 +28,9 @@ from loader.rdf.importer import parse_rdf, read_import
 from loader.rdf.vocab import Names
 
 DEFAULT_BATCH = 1000
+# What each load record names as the command that wrote the dataset.
+LOADER, BULK_LOADER, IMPORTER = "kg load", "kg load --bulk", "kg import rdf"
+DIVISIONS_IMPORTER = "kg divisions import"
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def run_load(
         wipe=how.wipe,
         progress=progress,
         lease=how.lease,
+        command=LOADER,
     )
     return load(connection.graph(), dataset, workspace.schema, options)
 
@@ -119,6 +123,7 @@ def _bulk(
         version=version,
         replace=how.wipe,
         lease_wait=how.lease.wait_s,
+        command=BULK_LOADER,
     )
     found = {code: line for code, line in lines.items() if line}
     if found:  # as `kg divisions import` does: curated places linked to their divisions
@@ -128,7 +133,6 @@ def _bulk(
     return result
 
 
-IMPORTER = "kg import rdf"
 # Asked before an import writes, with its dry run and the command that keeps the dataset when
 # that is not an import (None: only --prune's deletions are in question); raises to refuse.
 Consent = Callable[[LoadResult, str | None], None]
@@ -136,6 +140,8 @@ Consent = Callable[[LoadResult, str | None], None]
 
 @dataclass
 class ImportResult:
+    """The import's load, and what the file held of other datasets, left unread."""
+
     load: LoadResult
     skipped: dict[str, int]  # entities of other datasets in the file, not imported, by dataset
     skipped_relations: int
@@ -167,6 +173,8 @@ def run_import(
         if keeper or options.prune:
             preview = replace(options, dry_run=True, progress=None)
             consent(load(graph, read.dataset, schema, preview), keeper)
+        # the load checks again under its lease: consent given is for the graph as it was
+        options = replace(options, check_keeper=True, keeper=keeper)
     result = load(graph, read.dataset, schema, options)
     return ImportResult(result, read.skipped, read.skipped_relations)
 
@@ -203,7 +211,7 @@ def run_divisions_import(
     if next(divisions.read_rows(tarball, levels, within), None) is None:
         raise UsageError("no division matches --levels/--within; nothing was changed")
     graph = connection.graph()
-    options = replace(options, command="kg divisions import")
+    options = replace(options, command=DIVISIONS_IMPORTER)
     lines = dict.fromkeys(divisions.curated_codes(graph, schema), "")
     result = sync(
         graph,

@@ -62,7 +62,8 @@ def run_main_job(
     version, edition = server_components(graph)
     extractions = list(source_extractions(dataset, schema))
     unlink_dropped(graph, schema, dataset.name, sorted(dataset.entities), sorted(dataset.sources))
-    result = load(graph, dataset, schema, SyncOptions(prune=True, progress=progress))
+    how = SyncOptions(prune=True, progress=progress, command="kg run")
+    result = load(graph, dataset, schema, how)
     lexical = [write_lexical(graph, extraction, schema) for extraction in extractions]
     analysis = analyze(dataset, schema)
     write_back(graph, analysis, schema.base_label)

@@ -51,3 +51,6 @@ def in_memory(datasets: Iterable[Dataset]) -> Iterator[SourceChunk]:
 
 def _given(dataset: Dataset) -> Callable[[], Dataset]:
     return lambda: dataset
+
+
+Chunks = Callable[[], Iterable[SourceChunk]]  # each call reads the source again, chunk by chunk

@@ -18,6 +18,19 @@ NAME_PROPERTIES = frozenset({"name", "name_en", "aliases"})
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
+RESERVED_DATASET = "*"  # the name of the database-wide lease: no dataset may take it
+
+
+def dataset_name_problem(name: str) -> str | None:
+    """Why `name` may not name a dataset (in dataset.yaml, or an RDF file's identifier), or
+    None: the rules of a name, not empty, and not the reserved `*`."""
+    if name == RESERVED_DATASET:
+        return f"{RESERVED_DATASET!r} is reserved (the lease of the whole database)"
+    if not name.strip() or scalar_problem(name):
+        return "must be a non-empty string of valid Unicode"
+    return name_problem(name)
+
+
 def _code(ch: str) -> str:
     name = unicodedata.name(ch, "")
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")

@@ -32,7 +32,7 @@ from loader.model.problems import Problem
 from loader.model.properties import checked_properties, hint
 from loader.model.readers import LocDict, outside, read_text, read_yaml
 from loader.model.schema import Schema
-from loader.model.text_rules import NAME_PROPERTIES, scalar_problem
+from loader.model.text_rules import NAME_PROPERTIES, dataset_name_problem, scalar_problem
 
 # Keys a source file may carry besides the properties of the schema's document label.
 SOURCE_META = ("id", "text")
@@ -93,24 +93,22 @@ def _dataset_meta(root: Path, problems: list[Problem]) -> About:
     if read.data is not None and not isinstance(read.data, LocDict):
         not_mapping = "dataset.yaml must be a mapping"
         problems.append(Problem(str(path), 1, code="bad-shape", message=not_mapping))
-    values = []
+    values: list[str] = []
     for key in ("name", "version"):
         value = meta.get(key)
-        reserved = key == "name" and value == "*"  # the database-wide lease's name
-        if not isinstance(value, str) or not value.strip() or scalar_problem(value) or reserved:
-            if read.data is not None:
-                problems.append(
-                    Problem(
-                        str(path),
-                        meta.line_of(key) or 1,
-                        code="bad-value",
-                        message="dataset name '*' is reserved (the lease of the whole database)"
-                        if reserved
-                        else f"dataset {key} must be a non-empty string of valid Unicode",
-                    )
-                )
-            value = "unnamed" if key == "name" else "0"
-        values.append(value)
+        if not isinstance(value, str):
+            wrong: str | None = "must be a non-empty string of valid Unicode"
+        elif key == "name":
+            wrong = dataset_name_problem(value)
+        else:
+            bad = not value.strip() or scalar_problem(value)
+            wrong = "must be a non-empty string of valid Unicode" if bad else None
+        if wrong and read.data is not None:
+            where = meta.line_of(key) or 1
+            message = f"dataset {key} {wrong}"
+            problems.append(Problem(str(path), where, code="bad-value", message=message))
+        default = "unnamed" if key == "name" else "0"
+        values.append(value if isinstance(value, str) and not wrong else default)
     return read_about(values[0], values[1], meta, str(path), problems)
 
 

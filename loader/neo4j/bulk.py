@@ -20,7 +20,7 @@ from loader.model.errors import ConfigError, Hint, ServerError
 from loader.model.schema import Schema
 from loader.neo4j.apply import apply_schema
 from loader.neo4j.connect import Connection
-from loader.neo4j.cypher_text import COUNT_NODES
+from loader.neo4j.cypher_text import COUNT_DATA_NODES
 from loader.neo4j.graph import Graph
 from loader.neo4j.import_files import (
     ARRAY_DELIMITER,
@@ -31,7 +31,7 @@ from loader.neo4j.import_files import (
     write_files,
 )
 from loader.neo4j.install import java_binary
-from loader.neo4j.lease import take
+from loader.neo4j.lease import release, take
 from loader.neo4j.load_record import finish_record, start_record
 from loader.neo4j.server import ManagedServer, bulk_folder
 from loader.neo4j.store import LoadResult, verify_nodes
@@ -78,6 +78,7 @@ def bulk_load(
     version: str,
     replace: bool = False,
     lease_wait: float = 10.0,
+    command: str | None = None,
 ) -> LoadResult:
     """Import the rows offline into the connection's managed server; the database must be
     empty unless `replace` says so. The server is started once, at the end: a stopped server
@@ -90,13 +91,8 @@ def bulk_load(
     phases: dict[str, float] = {}
     server = connection.server()
     server.install()
-    if not replace and not _is_empty(server, connection):
-        raise ConfigError(
-            "a bulk import needs an empty database (it replaces it whole)", hint=Hint.WIPE_FIRST
-        )
     run_id = uuid.uuid4().hex
-    if server.is_running():  # no load may be writing to the database the import replaces
-        take(connection.graph(start=False), name, run_id, lease_wait, alone=True)
+    claimed = _claim_empty(server, connection, (name, run_id, lease_wait), replace=replace)
     folder = bulk_folder(server.home, run_id)  # removed at the end; if killed, at the next start
     try:
         with timed(phases, "files"), ThreadPoolExecutor(1) as pool:
@@ -108,11 +104,18 @@ def bulk_load(
         with timed(phases, "import"):
             done = admin_import(server, DATABASE, written.args)
         connection.database_replaced()  # before the start: its wait runs a query
+    except BaseException:
+        if claimed:  # the database was not replaced: its claim goes once the server is back
+            connection.start_server()
+            release(connection.graph(start=False), name, run_id)
+        raise
     finally:
         with timed(phases, "start"):
             connection.start_server()
         shutil.rmtree(folder, ignore_errors=True)
     if done.returncode != 0:
+        if claimed:
+            release(connection.graph(start=False), name, run_id)
         lines = [
             ln.strip()
             for ln in (done.stderr + done.stdout).splitlines()
@@ -124,7 +127,7 @@ def bulk_load(
     with timed(phases, "schema"):  # the constraints and indexes, populated over every node
         apply_schema(graph, schema)
     with timed(phases, "record"):
-        _record(graph, written, run_id)
+        _record(graph, written, run_id, command)
     for dataset, sections in written.counts.items():  # what the result reports is there
         present = {label: c.created for label, c in sections[NODES].items() if c.created}
         verify_nodes(graph, schema.base_label, dataset, present)
@@ -151,20 +154,37 @@ def timed(phases: dict[str, float], name: str) -> Iterator[None]:
         phases[name] = phases.get(name, 0.0) + time.monotonic() - began
 
 
-def _record(graph: Graph, written: Written, run_id: str) -> None:
+def _record(graph: Graph, written: Written, run_id: str, command: str | None) -> None:
     """A load record for each dataset imported, as a load leaves: a later load of it finds
     its version there (its chunks it compares row by row: the import recorded none)."""
     for dataset, version in written.versions.items():
-        start_record(graph, run_id, dataset, version, "kg load --bulk")
+        start_record(graph, run_id, dataset, version, command)
         counts = written.counts[dataset]
         sections = {"nodes": counts[NODES], "relationships": counts[RELATIONSHIPS]}
         finish_record(graph, run_id, dataset, sections, {})
 
 
-def _is_empty(server: ManagedServer, connection: Connection) -> bool:
-    """No node in the database. A stopped server whose store was never created (or was
-    deleted) is empty as it stands; any other store is asked, the server started if need be."""
-    if not server.is_running() and not (server.home / "data" / "databases" / DATABASE).exists():
-        return True
-    records = connection.graph(start=True).records(COUNT_NODES)  # started if need be
-    return not records[0]["n"]
+def _claim_empty(
+    server: ManagedServer,
+    connection: Connection,
+    lease: tuple[str, str, float],
+    *,
+    replace: bool,
+) -> bool:
+    """Whether the database-wide lease was claimed, so that no load is writing to the database
+    the import replaces (it goes with that database). A stopped server runs no load: with no
+    store, or one to be replaced, nothing is asked. Otherwise the server is started if need
+    be, the claim waits up to the lease's seconds for running loads, and then, unless
+    `replace`, the database must hold no node but the leases."""
+    store = server.home / "data" / "databases" / DATABASE
+    if not server.is_running() and (replace or not store.exists()):
+        return False
+    graph = connection.graph(start=True)
+    name, run_id, wait_s = lease
+    take(graph, name, run_id, wait_s, alone=True, why="a bulk load")
+    if not replace and graph.records(COUNT_DATA_NODES)[0]["n"]:
+        release(graph, name, run_id)
+        raise ConfigError(
+            "a bulk import needs an empty database (it replaces it whole)", hint=Hint.WIPE_FIRST
+        )
+    return True

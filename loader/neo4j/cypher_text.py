@@ -21,7 +21,6 @@ ANALYSIS_PROPS = ("pagerank", "betweenness", "degree", "community")
 SERVER_COMPONENTS = (
     "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
 )
-COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
 
 
 def changed_rows(base: str) -> str:
@@ -266,6 +265,7 @@ INDEXES_NOT_KEPT = (
 
 # One load of a dataset at a time: a lease node per dataset, outside the graph's labels.
 LEASE_LABEL = "KgLease"
+COUNT_DATA_NODES = f"MATCH (n) WHERE NOT n:{LEASE_LABEL} RETURN count(n) AS n"  # leases aside
 LEASE_CONSTRAINT = (
     "CREATE CONSTRAINT kg_lease_dataset IF NOT EXISTS FOR (l:KgLease) REQUIRE l.dataset IS UNIQUE"
 )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from loader.model.errors import DataInvalid, Hint, LoadBusy
+from loader.model.text_rules import RESERVED_DATASET
 from loader.neo4j import cypher_text as q
 from loader.neo4j.graph import Graph, records_in
 from loader.neo4j.server import pid_alive
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 TTL_S = 300  # renewed after every chunk; a killed load's lease frees itself after this
 POLL_S = 1.0
-ALL = "*"  # the dataset name of the database-wide lease (not a valid dataset name to load)
+ALL = RESERVED_DATASET  # the dataset name of the database-wide lease (no dataset's name)
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,11 @@ class Held:
     def renew(self) -> None:
         take(self.graph, self.dataset, self.run, 0, ours=True, alone=self.alone)
 
-    def exclude_others(self) -> None:
+    def exclude_others(self, why: str) -> None:
+        """Claim the database too; `why` names this load in the message if another is in the
+        way ("a load that relabels nodes")."""
         if not self.alone:
-            take(self.graph, self.dataset, self.run, self.wait_s, alone=True)
+            take(self.graph, self.dataset, self.run, self.wait_s, alone=True, why=why)
             self.alone = True
 
 
@@ -91,11 +94,16 @@ def leased(
     try:
         yield Held(graph, dataset, run, policy.wait_s, alone)
     finally:
-        try:
-            _write(graph, q.RELEASE_LEASE, {"dataset": dataset, "run": run})
-            _write(graph, q.RELEASE_DATABASE, {"all": ALL, "run": run})
-        except Exception as exc:  # the server may be gone: the lease then expires by itself
-            log.debug("could not release the lease of %s: %s", dataset, exc)
+        release(graph, dataset, run)
+
+
+def release(graph: Graph, dataset: str, run: str) -> None:
+    """Give up the dataset's lease and the database claim of this run, if it made one."""
+    try:
+        _write(graph, q.RELEASE_LEASE, {"dataset": dataset, "run": run})
+        _write(graph, q.RELEASE_DATABASE, {"all": ALL, "run": run})
+    except Exception as exc:  # the server may be gone: the lease then expires by itself
+        log.debug("could not release the lease of %s: %s", dataset, exc)
 
 
 def take(
@@ -106,6 +114,7 @@ def take(
     *,
     ours: bool = False,
     alone: bool = False,
+    why: str = "a load that deletes",
 ) -> None:
     """Take (or, `ours`, renew) the leases, waiting up to `wait_s` for other holders to end.
     A lease whose holder was a process on this machine that is gone is taken over (its
@@ -122,7 +131,7 @@ def take(
             "all": ALL,
         }
         try:
-            graph.write(_take, params, alone)
+            graph.write(_take, params, alone, why)
             return
         except _Busy as busy:
             if time.monotonic() >= deadline:
@@ -139,7 +148,7 @@ class _Busy(Exception):
         self.hint = hint
 
 
-def _take(tx: ManagedTransaction, params: dict[str, object], alone: bool) -> None:
+def _take(tx: ManagedTransaction, params: dict[str, object], alone: bool, why: str) -> None:
     """One attempt, in one transaction that first locks the database-wide lease; `_Busy`
     (the transaction rolled back) when another holder is in the way."""
     [database] = tx.run(q.LOCK_DATABASE, params)
@@ -153,8 +162,8 @@ def _take(tx: ManagedTransaction, params: dict[str, object], alone: bool) -> Non
     if alone and database["run"] != params["run"]:  # a renewal has excluded them already
         for other in tx.run(q.OTHER_LEASES, params):
             raise _Busy(
-                f"a load of {other['dataset']} ({_holder(other)}) is running, and a load that "
-                "deletes needs the database to itself; try again when it ends"
+                f"a load of {other['dataset']} ({_holder(other)}) is running, and {why} "
+                "needs the database to itself; try again when it ends"
             )
     if alone:
         tx.run(q.CLAIM_DATABASE, params).consume()

@@ -80,7 +80,7 @@ def last_load(graph: Graph, dataset: str) -> LastLoad:
     )
 
 
-def start_record(graph: Graph, run: str, dataset: str, version: str, command: str) -> None:
+def start_record(graph: Graph, run: str, dataset: str, version: str, command: str | None) -> None:
     """The start of a load by `command` (`kg load`, `kg import rdf` …): the record says which
     command keeps the dataset, so an import cannot take over another's data unasked."""
     params = {

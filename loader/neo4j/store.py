@@ -34,7 +34,7 @@ from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from typing import Any
 
-from loader.model.chunks import Rest, SourceChunk, in_memory
+from loader.model.chunks import Chunks, Rest, SourceChunk, in_memory
 from loader.model.dataset import Dataset
 from loader.model.errors import ConfigError, DataConflict, LoadLost
 from loader.model.schema import Schema
@@ -48,18 +48,23 @@ from loader.neo4j.apply import (
     id_hash,
     sweep,
 )
+from loader.neo4j.foreign_ids import Owner, refuse_foreign_ids
 from loader.neo4j.graph import Graph
 from loader.neo4j.lease import LeasePolicy, leased
-from loader.neo4j.load_record import LastLoad, finish_record, last_load, start_record
+from loader.neo4j.load_record import (
+    LastLoad,
+    finish_record,
+    last_load,
+    other_writer,
+    start_record,
+)
 from loader.neo4j.maintenance import clear_database
 from loader.neo4j.pipeline import prepared
 from loader.neo4j.sync_plan import Counts, make_plan
 from loader.neo4j.target import masked_uri
 
-Chunks = Callable[[], Iterable[SourceChunk]]  # each call reads the source again, chunk by chunk
 MAX_BATCH = 100_000
 log = logging.getLogger(__name__)
-FOREIGN_IN_MEMORY = 200_000  # more foreign nodes than this are checked in the database instead
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,11 @@ class SyncOptions:
     wipe: bool = False
     progress: Progress | None = None
     lease: LeasePolicy = field(default_factory=LeasePolicy)
-    command: str = "kg load"  # what the load record names as the dataset's writer
+    command: str | None = None  # the command the load record names as the dataset's writer
+    # Checked once the lease is held: the command other than this load's that keeps the
+    # dataset is still `keeper` (what the user was asked about), else nothing is written.
+    check_keeper: bool = False
+    keeper: str | None = None
 
 
 @dataclass
@@ -178,6 +187,8 @@ def sync(
             alone = wipe or prune  # a load that deletes: no other load while it runs
             lease = leased(graph, name, result.run_id, options.lease, alone=alone)
             held = stack.enter_context(lease)
+        if options.check_keeper and held:
+            _still_kept_by(graph, base, name, options)
         if wipe and held:
             clear_database(graph, keep=q.LEASE_LABEL)  # the leases and their constraint stay
             held.renew()
@@ -214,12 +225,20 @@ def sync(
             result.elapsed_s = time.monotonic() - started
             return result
         if not wipe:  # a wipe leaves nothing foreign (a dry run pretends it did)
-            _refuse_foreign_ids(graph, chunks, _Owner(base, name, one_chunk, id_prefix))
+            refuse_foreign_ids(graph, chunks, Owner(base, name, one_chunk, id_prefix))
         if held:
             held.renew()  # the phases before the first chunk may be long
         if not dry_run:  # a first load builds the secondary indexes after its rows, once
             apply_schema(graph, schema, tick=tick, indexes=reload)
-            start_record(graph, result.run_id, name, version, options.command)
+        recorded: list[bool] = []
+
+        def begin() -> None:
+            """The load record, started before the first write (a record with no end is a
+            load stopped half-way); not before a relabel's wait for the database."""
+            if not recorded:
+                start_record(graph, result.run_id, name, version, options.command)
+                recorded.append(True)
+
         seen = array("q")
         kept_links = 0  # stale relationships kept on nodes the data still has
         batches = Batches(name, options.batch_size, tick)
@@ -240,8 +259,9 @@ def sync(
                     "relabel (delete the node, then load again)"
                 )
             if plan.relabel_ids and held:
-                held.exclude_others()
+                held.exclude_others("a load that relabels nodes")
             if not dry_run:
+                begin()
                 apply_plan(graph, schema, plan, batches)
             kept_links += sum(c.stale for c in plan.relationships.values())
             for total, part in (
@@ -260,6 +280,8 @@ def sync(
         if source.rows_read > reported:
             report("rows", source.rows_read - reported, rows_total or 0)
         source.counted_into(result)
+        if not dry_run:
+            begin()  # before the sweep, the unstamping and the end of the record
         if reload:
             seen.extend(source.seen)
             how = Sweep(base, name, array("q", sorted(seen)), prune, dry_run)
@@ -283,6 +305,18 @@ def sync(
             )
     result.elapsed_s = time.monotonic() - started
     return result
+
+
+def _still_kept_by(graph: Graph, base: str, name: str, options: SyncOptions) -> None:
+    """Refuse when another command loaded the dataset after the user was asked (or was not
+    asked, as none kept it): the consent given was for what the graph held then."""
+    now = other_writer(graph, base, name, options.command or "")
+    if now != options.keeper:
+        raise DataConflict(
+            f"dataset {name} changed hands while this load waited for it: kept by "
+            f"{now or 'no other command'} now, by {options.keeper or 'no other command'} when "
+            "checked; nothing was changed: run it again"
+        )
 
 
 def _verify(graph: Graph, base: str, name: str, result: LoadResult) -> None:
@@ -436,54 +470,3 @@ def _rest_of(chunk: Dataset) -> Rest:
     for relation in chunk.relations:
         relationships[relation.type] = relationships.get(relation.type, 0) + 1
     return Rest(list(chunk.entities), nodes, relationships)
-
-
-@dataclass(frozen=True)
-class _Owner:
-    base: str
-    name: str
-    one_chunk: bool
-    id_prefix: str | None
-
-
-def _refuse_foreign_ids(graph: Graph, chunks: Chunks, owner: _Owner) -> None:
-    """Stop before any write if a node this dataset did not write holds one of its ids.
-
-    A small dataset asks the id index about its own ids; a streamed one asks how many nodes are
-    foreign (under its id prefix: one seek) and, when there are few, compares against them in
-    memory instead of asking chunk by chunk."""
-    base, name = owner.base, owner.name
-    params: dict[str, Any] = {"dataset": name}
-    foreign = 0
-    held: set[str] = set()
-    if owner.id_prefix is not None:
-        limit = {"prefix": owner.id_prefix, "limit": FOREIGN_IN_MEMORY + 1}
-        held = {str(r["id"]) for r in graph.records(q.foreign_under_prefix(base), params | limit)}
-        foreign = len(held)
-        if not foreign:
-            return
-    elif not owner.one_chunk:
-        records = graph.records(q.count_foreign_nodes(base), params)
-        foreign = int(records[0]["n"])
-        if not foreign:
-            return
-    taken: list[str] = []
-    if 0 < foreign <= FOREIGN_IN_MEMORY:
-        if not held:
-            held = {str(r["id"]) for r in graph.records(q.foreign_nodes(base), params)}
-        for source in chunks():
-            taken.extend(entity_id for entity_id in source.parse().entities if entity_id in held)
-    else:
-        for source in chunks():
-            records = graph.records(
-                q.foreign_id_claims(base), {"ids": list(source.parse().entities), **params}
-            )
-            taken.extend(str(r["id"]) for r in records)
-    if taken:
-        shown = ", ".join(repr(t) for t in taken[:10])
-        found = graph.records(q.owner_of(base), {"id": taken[0]})
-        owner_name = found[0]["owner"] if found else None
-        by = f"dataset {owner_name!r}" if owner_name else "no dataset (written by hand)"
-        raise DataConflict(
-            f"id {shown} already belongs to a node of {by}, not of {name!r}; nothing was changed"
-        )

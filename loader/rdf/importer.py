@@ -29,7 +29,7 @@ from loader.model.problems import Problem
 from loader.model.properties import PropertySpec
 from loader.model.readers import read_bytes
 from loader.model.schema import Schema
-from loader.model.text_rules import NAME_PROPERTIES, name_problem, scalar_problem
+from loader.model.text_rules import NAME_PROPERTIES, dataset_name_problem, name_problem
 from loader.rdf.export import FORMATS, format_of, rdf_format
 from loader.rdf.vocab import DOCUMENT_LISTS, Names, Predicate, property_predicates
 
@@ -193,6 +193,7 @@ class RdfImport:
 
 
 def rdf_to_dataset(store: RdfDataset, schema: Schema, names: Names, origin: str) -> Dataset:
+    """The file's one dataset (see `read_import`)."""
     return read_import(store, schema, names, origin).dataset
 
 
@@ -207,13 +208,16 @@ def read_import(store: RdfDataset, schema: Schema, names: Names, origin: str) ->
     classes: dict[Node, str] = {names.cls(label): label for label in schema.labels}
     relations: dict[Node, str] = {names.relation(t): t for t in schema.relationships}
     meta = described_dataset(store, names, names.cls(schema.label_for("gazetteer")))
-    name = str(store.value(meta, DCTERMS.identifier) or Path(origin).stem)
-    version = store.value(meta, OWL.versionInfo)
-    dataset = Dataset(name, str(version or "0"))
-    wrong_name = name_problem(name) or scalar_problem(name)
-    if not name.strip() or wrong_name or name == "*":
-        why = wrong_name or ("'*' is reserved" if name == "*" else "empty")
-        bad = f"<{meta}>: dataset name {name[:80]!r}: {why}"
+    identifiers = sorted(map(str, store.objects(meta, DCTERMS.identifier)))
+    versions = sorted(map(str, store.objects(meta, OWL.versionInfo)))
+    name = identifiers[0] if identifiers else Path(origin).stem
+    dataset = Dataset(name, versions[0] if versions else "0")
+    for what, values in (("identifier", identifiers), ("version", versions)):
+        if len(values) > 1:
+            several = f"<{meta}>: the dataset has {len(values)} values of its {what}"
+            problems.append(Problem(origin, 0, code="multiple-values", message=several))
+    if wrong_name := dataset_name_problem(name):
+        bad = f"<{meta}>: dataset name {name[:80]!r}: {wrong_name}"
         problems.append(Problem(origin, 0, code="bad-name", message=bad))
     elsewhere = _members_elsewhere(store, names, meta)
 

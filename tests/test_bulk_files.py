@@ -20,7 +20,7 @@ from loader.divisions import gazetteer as divisions
 from loader.model.dataset import Dataset
 from loader.model.schema import Schema, load_schema
 from loader.model.validation import load_dataset
-from loader.neo4j.bulk import _is_empty
+from loader.neo4j.bulk import _claim_empty
 from loader.neo4j.connect import Connection
 from loader.neo4j.cypher_text import HASH_PROP
 from loader.neo4j.graph import Graph
@@ -193,13 +193,15 @@ def test_batched_parsing_reads_any_names_as_one_reader_per_line(
 
 
 def test_a_stopped_server_with_no_store_is_empty_without_starting(tmp_path: Path) -> None:
+    """Nothing to ask and no load to wait for: no connection, no claim."""
     server = ManagedServer(tmp_path / "home")  # never installed, never started
 
     class NoConnection(Connection):
         def graph(self, *, start: bool = True) -> Graph:
             raise AssertionError("connected to a stopped server")
 
-    assert _is_empty(server, NoConnection(None))
+    assert not _claim_empty(server, NoConnection(None), ("d", "r" * 32, 0.0), replace=False)
+    assert not _claim_empty(server, NoConnection(None), ("d", "r" * 32, 0.0), replace=True)
     assert not server.is_running()
 
 

@@ -38,7 +38,7 @@ from loader.neo4j.import_files import (
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.sync_plan import wanted_rows
 from tests.fake_divisions import fake_tarball
-from tests.project import DATA, SCHEMA_FILE
+from tests.project import DATA, SCHEMA_FILE, dead_pid
 
 
 def reference_files(sources: list[list[Dataset]], schema: Schema) -> dict[str, Any]:
@@ -209,17 +209,10 @@ def test_a_killed_bulk_loads_files_are_swept_at_the_next_start(tmp_path: Path) -
     """The importer's files live in a folder named for the bulk load's process; one whose
     process is gone (kill -9) is removed at the next start, a live one's is kept."""
     import os
-    import subprocess
-    import sys
 
     from loader.neo4j.server import bulk_folder, sweep_bulk_leftovers
 
-    gone = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    gone = dead_pid()
     dead = tmp_path / "import" / f"bulk-{gone}-{'a' * 32}"
     older = tmp_path / "import" / f"bulk-{'b' * 32}"  # named before the process was in it
     live = bulk_folder(tmp_path, "c" * 32)

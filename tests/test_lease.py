@@ -18,6 +18,7 @@ from loader.cli.app import app
 from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
 from tests.graph_state import graph_state
+from tests.project import dead_pid, relabel_project_as_park
 
 pytestmark = pytest.mark.neo4j
 
@@ -64,13 +65,8 @@ def test_an_expired_lease_and_a_dead_local_holder_are_taken_over(
 ) -> None:
     _plant(neo4j_env, "elsewhere:4242", ttl=-1)
     assert runner.invoke(app, ["load", "--lease-wait", "0"]).exit_code == 0
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    _plant(neo4j_env, f"{socket.gethostname()}:{dead.stdout.strip()}", ttl=600)
+    dead = dead_pid()
+    _plant(neo4j_env, f"{socket.gethostname()}:{dead}", ttl=600)
     result = runner.invoke(app, ["load", "--lease-wait", "0"])
     assert result.exit_code == 0, result.output
     assert _leases(neo4j_env) == 0
@@ -219,13 +215,8 @@ def test_a_failed_take_keeps_no_claim_and_a_dead_wipes_claim_is_taken_over(
     assert busy.exit_code == 75, busy.output
     assert _leases(neo4j_env) == 1  # the planted one only: no `*` claim kept
     run_cypher(neo4j_env, "MATCH (l:KgLease) DELETE l", write=True)
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    holder = f"{socket.gethostname()}:{dead.stdout.strip()}"
+    dead = dead_pid()
+    holder = f"{socket.gethostname()}:{dead}"
     run_cypher(neo4j_env, ALL_PLANT, {"run": "c" * 32, "holder": holder}, write=True)
     result = runner.invoke(app, ["load", "--lease-wait", "0", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -241,11 +232,7 @@ def test_a_load_that_relabels_waits_for_other_datasets_loads(
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     assert runner.invoke(app, ["load", str(data)]).exit_code == 0
-    entities = data / "entities" / "parks_projects.yaml"
-    old = "- type: Project\n  id: hongxingyun-shanghai-branch\n"
-    text = entities.read_text("utf-8")
-    assert old in text
-    entities.write_text(text.replace(old, old.replace("Project", "Park")), "utf-8")
+    relabel_project_as_park(data)
     other = {"dataset": "other", "run": "e" * 32, "holder": "elsewhere:4242", "ttl": 600}
     run_cypher(neo4j_env, PLANT, other, write=True)
     busy = runner.invoke(app, ["load", str(data), "--lease-wait", "0"])

@@ -23,7 +23,7 @@ from loader.neo4j.cypher import run_cypher
 from loader.neo4j.graph import Graph
 from loader.neo4j.store import SyncOptions, load
 from tests.graph_state import graph_state, schema_objects
-from tests.project import DATA, SCHEMA_FILE
+from tests.project import DATA, SCHEMA_FILE, relabel_project_as_park
 
 pytestmark = pytest.mark.neo4j
 
@@ -304,13 +304,7 @@ def test_a_changed_label_rewrites_the_node_and_its_relationships(
 ) -> None:
     data = _copy_data(tmp_path)
     _load_json(runner, str(data))
-    entities = data / "entities" / "parks_projects.yaml"
-    text = entities.read_text("utf-8")
-    old = "- type: Project\n  id: hongxingyun-shanghai-branch\n"
-    assert old in text
-    entities.write_text(
-        text.replace(old, "- type: Park\n  id: hongxingyun-shanghai-branch\n"), "utf-8"
-    )
+    relabel_project_as_park(data)
     summary = _load_json(runner, str(data))
     assert summary["by_label"]["Park"]["updated"] == 1
     assert summary["by_type"]["HAS_PROJECT"]["created"] == 1
@@ -337,10 +331,7 @@ def test_a_changed_label_keeps_what_other_datasets_link_to_the_node(
         "CREATE (:Foreign {id: 'elsewhere'})-[:POINTS_AT {kg_dataset: 'other'}]->(n)"
     )
     run_cypher(neo4j_env, link, write=True)
-    entities = data / "entities" / "parks_projects.yaml"
-    text = entities.read_text("utf-8")
-    old = "- type: Project\n  id: hongxingyun-shanghai-branch\n"
-    entities.write_text(text.replace(old, old.replace("Project", "Park")), "utf-8")
+    relabel_project_as_park(data)
     summary = _load_json(runner, str(data))
     assert summary["by_label"]["Park"]["updated"] == 1
     rows = run_cypher(

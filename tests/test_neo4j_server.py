@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -23,7 +21,7 @@ from loader.neo4j.install import java_binary, pinned_version
 from loader.neo4j.server import ManagedServer
 from loader.neo4j.server import port_in_use as _port_in_use
 from loader.neo4j.target import ConnectionOptions, Target
-from tests.project import SCHEMA_FILE
+from tests.project import SCHEMA_FILE, dead_pid
 
 pytestmark = pytest.mark.neo4j
 
@@ -263,12 +261,7 @@ def test_a_first_start_killed_while_writing_the_password_leaves_no_secret_behind
     fresh = ManagedServer(
         home, bolt_port=managed_server.bolt_port + 6, http_port=managed_server.http_port + 6
     )
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    dead = dead_pid()
     left = home / f".{fresh.pending_file.name}.{dead}"
     left.write_text("never-set-password\n", "utf-8")
     left.chmod(0o600)

@@ -30,7 +30,7 @@ from loader.rdf.vocab import Names
 DEFAULT_BATCH = 1000
 # What each load record names as the command that wrote the dataset.
 LOADER, BULK_LOADER, IMPORTER = "kg load", "kg load --bulk", "kg import rdf"
-DIVISIONS_IMPORTER = "kg divisions import"
+DIVISIONS_IMPORTER, RUNNER = "kg divisions import", "kg run"
 
 
 @dataclass(frozen=True)

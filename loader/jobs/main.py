@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loader.analysis.graph import analyze
+from loader.jobs.load import RUNNER
 from loader.jobs.report import write_report
 from loader.model.outputs import report_folder
 from loader.model.workspace import Workspace
@@ -62,7 +63,7 @@ def run_main_job(
     version, edition = server_components(graph)
     extractions = list(source_extractions(dataset, schema))
     unlink_dropped(graph, schema, dataset.name, sorted(dataset.entities), sorted(dataset.sources))
-    how = SyncOptions(prune=True, progress=progress, command="kg run")
+    how = SyncOptions(prune=True, progress=progress, command=RUNNER)
     result = load(graph, dataset, schema, how)
     lexical = [write_lexical(graph, extraction, schema) for extraction in extractions]
     analysis = analyze(dataset, schema)

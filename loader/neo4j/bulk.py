@@ -94,6 +94,7 @@ def bulk_load(
     run_id = uuid.uuid4().hex
     claimed = _claim_empty(server, connection, (name, run_id, lease_wait), replace=replace)
     folder = bulk_folder(server.home, run_id)  # removed at the end; if killed, at the next start
+    replaced = False
     try:
         with timed(phases, "files"), ThreadPoolExecutor(1) as pool:
             stopping = pool.submit(server.stop)  # the files are written while it stops
@@ -104,18 +105,14 @@ def bulk_load(
         with timed(phases, "import"):
             done = admin_import(server, DATABASE, written.args)
         connection.database_replaced()  # before the start: its wait runs a query
-    except BaseException:
-        if claimed:  # the database was not replaced: its claim goes once the server is back
-            connection.start_server()
-            release(connection.graph(start=False), name, run_id)
-        raise
+        replaced = done.returncode == 0
     finally:
         with timed(phases, "start"):
             connection.start_server()
         shutil.rmtree(folder, ignore_errors=True)
-    if done.returncode != 0:
-        if claimed:
+        if claimed and not replaced:  # the claim's database is still there: the claim goes
             release(connection.graph(start=False), name, run_id)
+    if done.returncode != 0:
         lines = [
             ln.strip()
             for ln in (done.stderr + done.stdout).splitlines()

@@ -327,11 +327,13 @@ START_LOAD = (
     "CREATE (l:KgLoad {run: $run, dataset: $dataset, version: $version, holder: $holder, "
     "command: $command, started: datetime()})"
 )
-# The newest load of the dataset by a command other than $besides (command null: a record
-# older than the field).
+# How many loads the dataset's records hold, how many by a command other than $besides, and
+# the newest such command (null: a record older than the field).
 OTHER_WRITER = (
-    "MATCH (l:KgLoad {dataset: $dataset}) WHERE l.command IS NULL OR l.command <> $besides "
-    "RETURN l.command AS command ORDER BY l.started DESC LIMIT 1"
+    "MATCH (l:KgLoad {dataset: $dataset}) WITH l ORDER BY l.started DESC "
+    "WITH collect(l) AS loads "
+    "WITH loads, [x IN loads WHERE x.command IS NULL OR x.command <> $besides] AS others "
+    "RETURN size(loads) AS loads, size(others) AS others, others[0].command AS command"
 )
 END_LOAD = (
     "MATCH (l:KgLoad {run: $run, dataset: $dataset}) SET l.ended = datetime(), l += $totals, "

@@ -103,12 +103,12 @@ def other_writer(graph: Graph, base: str, dataset: str, besides: str) -> str | N
     import of unchanged data does not make the dataset the import's."""
     if not graph.records(q.any_own_node(base), {"dataset": dataset}):
         return None
-    params = {"dataset": dataset, "besides": besides}
-    if not (records := graph.records(q.OTHER_WRITER, params)):
-        has_any = graph.records(q.OTHER_WRITER, {"dataset": dataset, "besides": ""})
-        return None if has_any else UNKNOWN_WRITER
-    command = records[0]["command"]
-    return str(command) if command else UNKNOWN_WRITER
+    [found] = graph.records(q.OTHER_WRITER, {"dataset": dataset, "besides": besides})
+    if not found["loads"]:
+        return UNKNOWN_WRITER
+    if not found["others"]:
+        return None
+    return str(found["command"]) if found["command"] else UNKNOWN_WRITER
 
 
 def finish_record(

@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from loader.cli.app import app
+from loader.model.properties import from_store
 from loader.model.schema import load_schema
 from loader.model.validation import load_dataset
 from loader.neo4j.cypher import run_cypher
@@ -85,6 +86,38 @@ def test_counts_after_load_equal_the_dataset(runner: CliRunner, neo4j_env: Graph
         "RETURN e.date = date('2020-12-28') AS typed",
     ).rows
     assert event["typed"] is True
+
+
+def test_a_first_load_stores_every_property_as_the_data_says(
+    runner: CliRunner, neo4j_env: Graph
+) -> None:
+    """New rows go as column lists (batches by key set, shared values once): each node and
+    relationship holds exactly its own properties, typed, and its dataset and digest."""
+    schema = load_schema(SCHEMA_FILE)
+    dataset = load_dataset(DATA, schema)
+    _load_json(runner, str(DATA))
+    bookkeeping = {"kg_dataset", "kg_hash"}
+    nodes = neo4j_env.records("MATCH (n:Entity) RETURN n.id AS id, properties(n) AS props")
+    assert len(nodes) == len(dataset.entities)
+    for record in nodes:
+        entity = dataset.entities[record["id"]]
+        stored = dict(record["props"])
+        assert stored.keys() == entity.properties.keys() | bookkeeping, entity.id
+        assert stored["kg_dataset"] == dataset.name
+        specs = schema.node_properties(entity.label)
+        assert from_store(stored, specs) == entity.properties, entity.id
+    rels = neo4j_env.records(
+        "MATCH (a)-[r]->(b) RETURN a.id AS start, type(r) AS type, b.id AS end, "
+        "properties(r) AS props"
+    )
+    wanted = {(r.start, r.type, r.end): r.properties for r in dataset.relations}
+    assert len(rels) == len(wanted)
+    for record in rels:
+        key = (record["start"], record["type"], record["end"])
+        stored = dict(record["props"])
+        assert stored.keys() == wanted[key].keys() | bookkeeping, key
+        specs = schema.relationship_properties(record["type"])
+        assert from_store(stored, specs) == wanted[key], key
 
 
 def test_second_load_is_a_no_op(runner: CliRunner, neo4j_env: Graph) -> None:

@@ -106,8 +106,9 @@ class PropertySpec:
 
 
 def to_store(props: dict[str, Any], specs: dict[str, PropertySpec]) -> dict[str, Any]:
-    """`props` as Neo4j stores them (the same dict when none is stored apart)."""
-    apart = [key for key in props if key in specs and specs[key].stored_apart]
+    """`props` as Neo4j stores them (the same dict when none is stored apart). Looks up the
+    specs' keys in `props`, so specs of only the properties stored apart cost one lookup each."""
+    apart = [key for key, spec in specs.items() if spec.stored_apart and key in props]
     if not apart:
         return props
     return {**props, **{key: specs[key].to_store(props[key]) for key in apart}}

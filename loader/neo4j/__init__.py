@@ -12,7 +12,8 @@
 - `ddl`: constraints and indexes derived from the schema.
 - `sync_plan`, `snapshot`, `pipeline`, `store`, `apply`: the one load path (chunk by chunk): its
   plan, what the database holds of a chunk (digests compared on the server), chunks made ready
-  ahead of their writes, the loop, its writes; `foreign_ids`: the check before the first write
+  ahead of their writes, the loop, its writes; `columns`: new rows sent as column lists, one
+  list per property; `foreign_ids`: the check before the first write
   that no other dataset holds one of its ids.
 - `import_files`, `bulk`: `kg load --bulk`, the importer's CSV files and neo4j-admin import into
   an empty managed database.

@@ -17,6 +17,7 @@ from typing import Any
 from loader.model.properties import PropertySpec, to_store
 from loader.model.schema import Schema
 from loader.neo4j import cypher_text as q
+from loader.neo4j.columns import node_columns, relationship_columns
 from loader.neo4j.ddl import index_statements, key_statements
 from loader.neo4j.graph import Graph, run_in
 from loader.neo4j.sync_plan import Counts, Plan, own_label
@@ -72,15 +73,10 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
     specs = _Specs(schema)
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="kg-write") as pool:
 
-        def write(
-            query: str, rows: Sequence[Any], phase: str, total: int, key: str = "rows"
-        ) -> None:
-            batches = list(_batches(rows, how.size))
+        def send(jobs: list[tuple[str, dict[str, Any], int]], phase: str, total: int) -> None:
+            """Each (query, parameters, rows) in a transaction of its own, `WRITERS` at once."""
             futures = {
-                pool.submit(graph.write, run_in, query, {key: batch, "dataset": how.dataset}): len(
-                    batch
-                )
-                for batch in batches
+                pool.submit(graph.write, run_in, query, params): n for query, params, n in jobs
             }
             try:
                 for future in as_completed(futures):
@@ -89,6 +85,12 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
             finally:
                 for future in futures:
                     future.cancel()  # after a failure, batches not yet started never start
+
+        def write(
+            query: str, rows: Sequence[Any], phase: str, total: int, key: str = "rows"
+        ) -> None:
+            params = ({key: batch, "dataset": how.dataset} for batch in _batches(rows, how.size))
+            send([(query, p, len(p[key])) for p in params], phase, total)
 
         stale_rels = [{"start": s, "type": t, "end": e} for s, t, e in plan.stale_relationships]
         for rel_type, rows in _group(stale_rels, lambda r: r["type"]).items():
@@ -121,8 +123,15 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
             row = props if node.new else {"id": node.id, "props": props}
             node_groups.setdefault((node.label, node.new), []).append(row)
         for (label, new), rows in node_groups.items():
-            query = q.create_nodes(label, base) if new else q.merge_nodes(label, base)
-            write(query, rows, "nodes", len(plan.node_upserts))
+            if not new:
+                write(q.merge_nodes(label, base), rows, "nodes", len(plan.node_upserts))
+                continue
+            jobs = [
+                (q.create_node_columns(label, base, c.keys, c.shared), c.params, c.size)
+                for batch in _batches(rows, how.size)
+                for c in node_columns(batch)
+            ]
+            send(jobs, "nodes", len(plan.node_upserts))
         rel_groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = {}
         for rel in plan.rel_upserts:
             apart = specs.of_type(rel.type)
@@ -132,8 +141,22 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
             )
         for (start_label, rel_type, end_label, new), rows in rel_groups.items():
             rows.sort(key=lambda r: r["end"])  # concurrent batches lock shared ends in one order
-            query = q.write_relationships(start_label, rel_type, end_label, new)
-            write(query, rows, "relationships", len(plan.rel_upserts))
+            if not new:
+                query = q.merge_relationships(start_label, rel_type, end_label)
+                write(query, rows, "relationships", len(plan.rel_upserts))
+                continue
+            jobs = [
+                (
+                    q.create_relationship_columns(
+                        start_label, rel_type, end_label, c.keys, c.shared
+                    ),
+                    c.params,
+                    c.size,
+                )
+                for batch in _batches(rows, how.size)
+                for c in relationship_columns(batch)
+            ]
+            send(jobs, "relationships", len(plan.rel_upserts))
 
 
 class _Specs:
@@ -157,7 +180,9 @@ class _Specs:
 
 
 def _apart(specs: dict[str, PropertySpec]) -> dict[str, PropertySpec] | None:
-    return specs if any(spec.stored_apart for spec in specs.values()) else None
+    """The specs of the properties stored apart, or None (a row per call to `to_store`, so
+    only these are looked up)."""
+    return {key: spec for key, spec in specs.items() if spec.stored_apart} or None
 
 
 def count_kept(

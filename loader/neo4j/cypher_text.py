@@ -6,6 +6,9 @@ the validated schema, quoted with backticks by `quoted`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Set
+
+from loader.neo4j.columns import param
 from loader.neo4j.ddl import quoted
 
 # Bookkeeping properties on every row a load writes: whose it is, and a digest of what was
@@ -111,10 +114,34 @@ def relabel_nodes(base: str, label: str, labels: list[str]) -> str:
     )
 
 
-def create_nodes(label: str, base_label: str) -> str:
-    """Nodes the plan knows to be new: no lookup before the write. Each row is the node's
-    properties (one map a row, not a map holding the id and another map)."""
-    return f"UNWIND $rows AS props CREATE (n:{quoted(base_label)}:{quoted(label)}) SET n = props"
+def create_node_columns(label: str, base_label: str, keys: Sequence[str], shared: Set[str]) -> str:
+    """Nodes the plan knows to be new (no lookup before the write), as column lists
+    (`loader.neo4j.columns`): the `i`th node's properties are the `i`th values of the columns,
+    or the one value of a shared column."""
+    return (
+        f"UNWIND range(0, $rows - 1) AS i "
+        f"CREATE (n:{quoted(base_label)}:{quoted(label)} {_column_map(keys, shared)})"
+    )
+
+
+def create_relationship_columns(
+    start_label: str, rel_type: str, end_label: str, keys: Sequence[str], shared: Set[str]
+) -> str:
+    """New relationships of one (from-label, type, to-label) group as column lists."""
+    return (
+        f"UNWIND range(0, $rows - 1) AS i "
+        f"MATCH (a:{quoted(start_label)} {{id: $start[i]}}) "
+        f"MATCH (b:{quoted(end_label)} {{id: $end[i]}}) "
+        f"CREATE (a)-[r:{quoted(rel_type)} {_column_map(keys, shared)}]->(b)"
+    )
+
+
+def _column_map(keys: Sequence[str], shared: Set[str]) -> str:
+    entries = (
+        f"{quoted(key)}: ${param(index)}{'' if key in shared else '[i]'}"
+        for index, key in enumerate(keys)
+    )
+    return "{" + ", ".join(entries) + "}"
 
 
 def merge_nodes(label: str, base_label: str) -> str:
@@ -131,15 +158,14 @@ def write_scores(base: str) -> str:
     return f"UNWIND $rows AS row MATCH (n:{quoted(base)} {{id: row.id}}) SET n += row.scores"
 
 
-def write_relationships(start_label: str, rel_type: str, end_label: str, new: bool) -> str:
-    """Relationships of one (from-label, type, to-label) group: created when the plan knows
-    them to be new, else merged (created or replaced)."""
-    verb = "CREATE" if new else "MERGE"
+def merge_relationships(start_label: str, rel_type: str, end_label: str) -> str:
+    """Relationships of one (from-label, type, to-label) group, created or replaced (new ones
+    go as columns: `create_relationship_columns`)."""
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:{quoted(start_label)} {{id: row.start}}) "
         f"MATCH (b:{quoted(end_label)} {{id: row.end}}) "
-        f"{verb} (a)-[r:{quoted(rel_type)}]->(b) SET r = row.props"
+        f"MERGE (a)-[r:{quoted(rel_type)}]->(b) SET r = row.props"
     )
 
 

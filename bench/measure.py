@@ -1,4 +1,4 @@
-"""A command's wall time and peak RSS: the process's own, and its whole tree's.
+"""A command's wall time, CPU and peak RSS: the process's own, and its whole tree's.
 
 GNU time's %M (the kernel's maxrss of a waited child) is the largest of the process and its
 waited children: for `kg load --bulk` that is the neo4j-admin JVM. The process's own peak is
@@ -25,6 +25,7 @@ class Measured:
     own_rss_mb: float  # the command's own process
     tree_rss_mb: float  # the largest of the command and its children (GNU time's %M)
     stdout: str
+    cpu_s: float = 0.0  # user + system CPU of the command and the children it waited for
 
 
 def _hwm_kb(pid: int) -> int:
@@ -64,7 +65,15 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
         if proc.returncode != 0:
             raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.read()[-800:]}")
         tree = usage.ru_maxrss  # kB on Linux
-        return Measured(wall, own[0] / 1024, max(tree, own[0]) / 1024, out.read())
+        cpu = usage.ru_utime + usage.ru_stime
+        return Measured(wall, own[0] / 1024, max(tree, own[0]) / 1024, out.read(), cpu)
+
+
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds a running process (the server's JVM) has used so far."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def clean_env() -> dict[str, str]:

@@ -167,15 +167,20 @@ def markdown(report: dict[str, Any]) -> str:
         f"relationships; {report['machine']}",
         "",
         "| contender | seconds | nodes/s | relationships/s | own peak RSS (MB) | "
-        "with children (MB) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "with children (MB) | client CPU (s) | server CPU (s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, row in report["loads"].items():
         own = f"{row['own_rss_mb']:.0f}" if row.get("own_rss_mb") else "—"
         tree = f"{row['tree_rss_mb']:.0f}" if row.get("tree_rss_mb") else "—"
+        client, server = (
+            f"{row[key]:.1f}" if row.get(key) is not None else "—"
+            for key in ("client_cpu_s", "server_cpu_s")
+        )
         lines.append(
             f"| {name} | {row['seconds']:.1f} | {report['nodes'] / row['seconds']:,.0f} | "
-            f"{report['relationships'] / row['seconds']:,.0f} | {own} | {tree} |"
+            f"{report['relationships'] / row['seconds']:,.0f} | {own} | {tree} | {client} | "
+            f"{server} |"
         )
     phases = report["loads"].get(BULK, {}).get("phases_s")
     if phases:

@@ -1,10 +1,13 @@
 """The bench's parts that need no server: the 1%-changed tarball, the targets' arithmetic, and
-the peak RSS of a process apart from its children's."""
+the peak RSS of a process apart from its children's, and CPU seconds."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 from bench import measure, targets
@@ -112,7 +115,7 @@ def test_the_markdown_has_a_row_per_contender_and_target() -> None:
     }
     report["loads"] = {**LOADS, targets.BULK: {**LOADS[targets.BULK], "phases_s": STEPS}}
     text = targets.markdown(report)
-    assert f"| {targets.BULK} | 36.0 | 28 | 25 | 90 | 90 |" in text
+    assert f"| {targets.BULK} | 36.0 | 28 | 25 | 90 | 90 | — | — |" in text
     assert "| files | import | start | schema |\n| ---: | ---: | ---: | ---: |\n" in text
     assert "| 9.0 | 12.5 | 6.0 | 8.5 |" in text  # the bulk load's steps
     assert "| kg --help <= 0.3 s | 0.25 | yes |" in text
@@ -125,6 +128,25 @@ PARENT = (
     "import subprocess, sys, time; a = bytearray(40 << 20); a[::4096] = bytes(len(a[::4096])); "
     f"subprocess.run([sys.executable, '-c', 'import time; {CHILD}'], check=True); print('done')"
 )
+
+
+BURN = "import time\nwhile time.process_time() < 0.5: pass"
+
+
+def test_the_cpu_counts_the_command_and_the_children_it_waited_for() -> None:
+    """A parent that only waits on a child burning 0.5 s of CPU: the command used that much."""
+    waits = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {BURN!r}], check=True)"
+    done = measure.run([sys.executable, "-c", waits], env=dict(os.environ))
+    assert done.cpu_s >= 0.45  # the kernel counts in ticks of 10 ms
+    child = subprocess.Popen([sys.executable, "-c", BURN + "\ntime.sleep(30)"])
+    try:
+        deadline = time.monotonic() + 20
+        while measure.process_cpu_s(child.pid) < 0.45 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert measure.process_cpu_s(child.pid) >= 0.45  # a running process, as the server
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_the_own_peak_rss_leaves_the_childrens_out() -> None:

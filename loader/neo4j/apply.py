@@ -19,7 +19,7 @@ from loader.model.schema import Schema
 from loader.neo4j import cypher_text as q
 from loader.neo4j.columns import node_columns, relationship_columns
 from loader.neo4j.ddl import index_statements, key_statements
-from loader.neo4j.graph import Graph, run_in
+from loader.neo4j.graph import Graph, run_each, run_in
 from loader.neo4j.sync_plan import Counts, Plan, own_label
 
 log = logging.getLogger(__name__)
@@ -73,10 +73,11 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
     specs = _Specs(schema)
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="kg-write") as pool:
 
-        def send(jobs: list[tuple[str, dict[str, Any], int]], phase: str, total: int) -> None:
-            """Each (query, parameters, rows) in a transaction of its own, `WRITERS` at once."""
+        def send(jobs: list[Job], phase: str, total: int) -> None:
+            """The jobs, packed, each in a transaction of its own, `WRITERS` at once."""
             futures = {
-                pool.submit(graph.write, run_in, query, params): n for query, params, n in jobs
+                pool.submit(graph.write, run_each, statements): n
+                for statements, n in packed(jobs, how.size)
             }
             try:
                 for future in as_completed(futures):
@@ -89,8 +90,7 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
         def write(
             query: str, rows: Sequence[Any], phase: str, total: int, key: str = "rows"
         ) -> None:
-            params = ({key: batch, "dataset": how.dataset} for batch in _batches(rows, how.size))
-            send([(query, p, len(p[key])) for p in params], phase, total)
+            send(_jobs(query, rows, how, key), phase, total)
 
         stale_rels = [{"start": s, "type": t, "end": e} for s, t, e in plan.stale_relationships]
         for rel_type, rows in _group(stale_rels, lambda r: r["type"]).items():
@@ -122,16 +122,17 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
             # a new node's row is its properties (the id among them); a merge names its id
             row = props if node.new else {"id": node.id, "props": props}
             node_groups.setdefault((node.label, node.new), []).append(row)
+        jobs: list[Job] = []
         for (label, new), rows in node_groups.items():
             if not new:
-                write(q.merge_nodes(label, base), rows, "nodes", len(plan.node_upserts))
+                jobs += _jobs(q.merge_nodes(label, base), rows, how)
                 continue
-            jobs = [
-                (q.create_node_columns(label, base, c.keys, c.shared), c.params, c.size)
-                for batch in _batches(rows, how.size)
-                for c in node_columns(batch)
-            ]
-            send(jobs, "nodes", len(plan.node_upserts))
+            for batch in _batches(rows, how.size):
+                c = node_columns(batch)
+                jobs.append(
+                    ([(q.create_node_columns(label, base, c.keys, c.shared), c.params)], c.size)
+                )
+        send(jobs, "nodes", len(plan.node_upserts))
         rel_groups: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = {}
         for rel in plan.rel_upserts:
             apart = specs.of_type(rel.type)
@@ -139,24 +140,19 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
             rel_groups.setdefault((rel.start_label, rel.type, rel.end_label, rel.new), []).append(
                 {"start": rel.start, "end": rel.end, "props": props}
             )
+        jobs = []
         for (start_label, rel_type, end_label, new), rows in rel_groups.items():
             rows.sort(key=lambda r: r["end"])  # concurrent batches lock shared ends in one order
             if not new:
-                query = q.merge_relationships(start_label, rel_type, end_label)
-                write(query, rows, "relationships", len(plan.rel_upserts))
+                jobs += _jobs(q.merge_relationships(start_label, rel_type, end_label), rows, how)
                 continue
-            jobs = [
-                (
-                    q.create_relationship_columns(
-                        start_label, rel_type, end_label, c.keys, c.shared
-                    ),
-                    c.params,
-                    c.size,
+            for batch in _batches(rows, how.size):
+                c = relationship_columns(batch)
+                query = q.create_relationship_columns(
+                    start_label, rel_type, end_label, c.keys, c.shared
                 )
-                for batch in _batches(rows, how.size)
-                for c in relationship_columns(batch)
-            ]
-            send(jobs, "relationships", len(plan.rel_upserts))
+                jobs.append(([(query, c.params)], c.size))
+        send(jobs, "relationships", len(plan.rel_upserts))
 
 
 class _Specs:
@@ -269,6 +265,32 @@ def _group(rows: Sequence[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any
     for row in rows:
         groups.setdefault(key(row), []).append(row)
     return groups
+
+
+Job = tuple[list[tuple[str, dict[str, Any]]], int]  # statements of one transaction, their rows
+
+
+def _jobs(query: str, rows: Sequence[Any], how: Batches, key: str = "rows") -> list[Job]:
+    """`query` over the rows in batches of `how.size`, one statement each."""
+    return [
+        ([(query, {key: batch, "dataset": how.dataset})], len(batch))
+        for batch in _batches(rows, how.size)
+    ]
+
+
+def packed(jobs: list[Job], size: int) -> Iterator[Job]:
+    """Consecutive jobs joined into one transaction while their rows stay within `size`: the
+    many small groups of a curated dataset (a label, a type, a shape) share their commits."""
+    statements: list[tuple[str, dict[str, Any]]] = []
+    rows = 0
+    for more, n in jobs:
+        if statements and rows + n > size:
+            yield statements, rows
+            statements, rows = [], 0
+        statements += more
+        rows += n
+    if statements:
+        yield statements, rows
 
 
 def _batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

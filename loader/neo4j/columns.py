@@ -4,8 +4,8 @@ The server unpacks a list of maps key by key, row by row; parallel lists indexed
 (`UNWIND range(0, $rows - 1) AS i CREATE (n {id: $c0[i]})`) cost it less: on the 665,276
 divisions, 20% less wall time and 15% less server CPU for the same nodes and relationships
 (docs/benchmarks.md). A property whose value is the same in every row of a batch (the dataset,
-a source) goes once, as a single value. Rows with other property names go as a batch of their
-own, so every column is as long as the batch.
+a source) goes once, as a single value. A row without one of the batch's properties has null
+in its column, and Cypher sets no property to null, so rows of any shape share one batch.
 """
 
 from __future__ import annotations
@@ -31,42 +31,30 @@ def param(index: int) -> str:
     return f"c{index}"
 
 
-def node_columns(rows: Sequence[dict[str, Any]]) -> list[Columns]:
-    """New nodes (each row its property map) as column batches, one per set of keys."""
-    return [_columns(group, group, {}) for group in _by_keys(rows, lambda row: row)]
+def node_columns(rows: Sequence[dict[str, Any]]) -> Columns:
+    """New nodes (each row its property map) as one batch of columns."""
+    return _columns(rows, {})
 
 
-def relationship_columns(rows: Sequence[dict[str, Any]]) -> list[Columns]:
-    """New relationships (rows of start, end and props) as column batches, one per set of
-    property keys, in the rows' order within each batch (the writer's lock order)."""
-    batches = []
-    for group in _by_keys(rows, lambda row: row["props"]):
-        ends = {"start": [row["start"] for row in group], "end": [row["end"] for row in group]}
-        batches.append(_columns(group, [row["props"] for row in group], ends))
-    return batches
+def relationship_columns(rows: Sequence[dict[str, Any]]) -> Columns:
+    """New relationships (rows of start, end and props) as one batch of columns, in the rows'
+    order (the writer's lock order)."""
+    ends = {"start": [row["start"] for row in rows], "end": [row["end"] for row in rows]}
+    return _columns([row["props"] for row in rows], ends)
 
 
-def _by_keys(rows: Sequence[dict[str, Any]], props_of: Any) -> list[list[dict[str, Any]]]:
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(sorted(props_of(row))), []).append(row)
-    return list(groups.values())
-
-
-def _columns(
-    group: Sequence[dict[str, Any]], props: Sequence[dict[str, Any]], params: dict[str, Any]
-) -> Columns:
-    keys = tuple(sorted(props[0]))
+def _columns(props: Sequence[dict[str, Any]], params: dict[str, Any]) -> Columns:
+    keys = tuple(sorted({key for row in props for key in row}))
     shared = set()
     for index, key in enumerate(keys):
-        column = [row[key] for row in props]
+        column = [row.get(key) for row in props]
         if _same(column):
             shared.add(key)
             params[param(index)] = column[0]
         else:
             params[param(index)] = column
-    params["rows"] = len(group)
-    return Columns(keys, frozenset(shared), params, len(group))
+    params["rows"] = len(props)
+    return Columns(keys, frozenset(shared), params, len(props))
 
 
 def _same(column: list[Any]) -> bool:

@@ -113,9 +113,14 @@ def test_the_markdown_has_a_row_per_contender_and_target() -> None:
         "loader_peak_rss_mb_by_size": {},
         "kg_help_seconds": 0.25,
     }
-    report["loads"] = {**LOADS, targets.BULK: {**LOADS[targets.BULK], "phases_s": STEPS}}
+    report["loads"] = {
+        **LOADS,
+        targets.BULK: {**LOADS[targets.BULK], "phases_s": STEPS},
+        targets.PLAIN: {**LOADS[targets.PLAIN], "client_cpu_s": 17.64, "server_cpu_s": 139.6},
+    }
     text = targets.markdown(report)
     assert f"| {targets.BULK} | 36.0 | 28 | 25 | 90 | 90 | — | — |" in text
+    assert f"| {targets.PLAIN} | 120.0 | 8 | 8 | 100 | 100 | 17.6 | 139.6 |" in text
     assert "| files | import | start | schema |\n| ---: | ---: | ---: | ---: |\n" in text
     assert "| 9.0 | 12.5 | 6.0 | 8.5 |" in text  # the bulk load's steps
     assert "| kg --help <= 0.3 s | 0.25 | yes |" in text

@@ -34,6 +34,8 @@ def test_a_value_is_shared_only_when_equal_and_of_one_type() -> None:
     )
     assert dated.keys == ("d", "id")
     assert dated.params["c0"] == date(2020, 12, 28)
+    signed = node_columns([{"id": "a", "x": 0.0}, {"id": "b", "x": -0.0}])
+    assert [repr(v) for v in signed.params["c1"]] == ["0.0", "-0.0"]  # equal, yet not the same
 
 
 def test_relationships_keep_their_order_and_ends() -> None:

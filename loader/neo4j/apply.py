@@ -1,8 +1,9 @@
 """Writing one chunk's plan, and the final sweep: the write side of the load path.
 
-Each batch is one driver-managed transaction (transient errors are retried); every written row
-carries its dataset's name and digest (the run is the load record's). Deletions touch only this
-dataset's rows.
+Each batch is one driver-managed transaction (transient errors are retried), and the small
+groups of rows of a step share one up to the batch size; every written row carries its
+dataset's name and digest (the run is the load record's). Deletions touch only this dataset's
+rows.
 """
 
 from __future__ import annotations
@@ -73,8 +74,15 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
     specs = _Specs(schema)
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="kg-write") as pool:
 
-        def send(jobs: list[Job], phase: str, total: int) -> None:
-            """The jobs, packed, each in a transaction of its own, `WRITERS` at once."""
+        def send(jobs: list[Job], phase: str, total: int, *, at_once: bool = True) -> None:
+            """The jobs, packed, each in a transaction of its own, `WRITERS` at once (or one
+            after the other: relationships of several groups in one transaction would lock
+            their shared ends in no one order)."""
+            if not at_once:
+                for statements, n in packed(jobs, how.size):
+                    graph.write(run_each, statements)
+                    how.tick(phase, n, total)
+                return
             futures = {
                 pool.submit(graph.write, run_each, statements): n
                 for statements, n in packed(jobs, how.size)
@@ -140,19 +148,24 @@ def apply_plan(graph: Graph, schema: Schema, plan: Plan, how: Batches) -> None:
             rel_groups.setdefault((rel.start_label, rel.type, rel.end_label, rel.new), []).append(
                 {"start": rel.start, "end": rel.end, "props": props}
             )
-        jobs = []
+        small: list[Job] = []  # groups of one batch: packed, sent one after the other
         for (start_label, rel_type, end_label, new), rows in rel_groups.items():
             rows.sort(key=lambda r: r["end"])  # concurrent batches lock shared ends in one order
             if not new:
-                jobs += _jobs(q.merge_relationships(start_label, rel_type, end_label), rows, how)
-                continue
-            for batch in _batches(rows, how.size):
-                c = relationship_columns(batch)
-                query = q.create_relationship_columns(
-                    start_label, rel_type, end_label, c.keys, c.shared
-                )
-                jobs.append(([(query, c.params)], c.size))
-        send(jobs, "relationships", len(plan.rel_upserts))
+                jobs = _jobs(q.merge_relationships(start_label, rel_type, end_label), rows, how)
+            else:
+                jobs = []
+                for batch in _batches(rows, how.size):
+                    c = relationship_columns(batch)
+                    query = q.create_relationship_columns(
+                        start_label, rel_type, end_label, c.keys, c.shared
+                    )
+                    jobs.append(([(query, c.params)], c.size))
+            if len(jobs) == 1:
+                small += jobs
+            else:  # a group's batches at once, as before: one group locks in one order
+                send(jobs, "relationships", len(plan.rel_upserts))
+        send(small, "relationships", len(plan.rel_upserts), at_once=False)
 
 
 class _Specs:

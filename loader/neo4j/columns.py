@@ -58,7 +58,10 @@ def _columns(props: Sequence[dict[str, Any]], params: dict[str, Any]) -> Columns
 
 
 def _same(column: list[Any]) -> bool:
-    """Every value equal and of one type (1, 1.0 and True are equal in Python, not in Neo4j)."""
+    """Every value equal and of one type (1, 1.0 and True are equal in Python, not in Neo4j;
+    nor are 0.0 and -0.0, told apart by their text)."""
     first = column[0]
     kind = type(first)
+    if kind is float:
+        return all(type(value) is float and repr(value) == repr(first) for value in column)
     return all(type(value) is kind and value == first for value in column)

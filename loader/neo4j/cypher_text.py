@@ -1,7 +1,8 @@
 """All Cypher the loader sends, in one place: named constants and small builders.
 
-Values always travel as parameters. Labels and relationship types are formatted in only from
-the validated schema, quoted with backticks by `quoted`.
+Values always travel as parameters. Labels, relationship types and (for the column lists of
+new rows) property keys are formatted in only from the validated schema, whose names are
+identifiers, quoted with backticks by `quoted`.
 """
 
 from __future__ import annotations

@@ -23,7 +23,11 @@ class Columns:
     keys: tuple[str, ...]
     shared: frozenset[str]
     params: dict[str, Any]
-    size: int
+
+    @property
+    def size(self) -> int:
+        """The batch's rows (its `rows` parameter)."""
+        return int(self.params["rows"])
 
 
 def param(index: int) -> str:
@@ -54,7 +58,7 @@ def _columns(props: Sequence[dict[str, Any]], params: dict[str, Any]) -> Columns
         else:
             params[param(index)] = column
     params["rows"] = len(props)
-    return Columns(keys, frozenset(shared), params, len(props))
+    return Columns(keys, frozenset(shared), params)
 
 
 def _same(column: list[Any]) -> bool:

@@ -150,7 +150,7 @@ def run_each(tx: ManagedTransaction, statements: list[tuple[str, dict[str, Any]]
     """Several queries in one transaction, in order, each consumed: small groups of rows share
     a commit (on the reference machine a commit costs tens of milliseconds)."""
     for query, params in statements:
-        tx.run(query, params).consume()
+        run_in(tx, query, params)
 
 
 def records_in(tx: ManagedTransaction, query: str, params: dict[str, Any]) -> list[Record]:
